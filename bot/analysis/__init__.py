@@ -1,0 +1,1 @@
+"""Pure analysis: pandas/numpy in, dataclasses out. No I/O, no discord."""

@@ -1,0 +1,116 @@
+"""Result types shared by analysis, charts, reports, the CLI and the cogs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+BaseStatus = Literal["no_base", "in_base", "testing", "breakout", "failed"]
+Timeframe = Literal["weekly", "daily"]
+
+
+@dataclass(frozen=True)
+class Test:
+    """One distinct touch of the resistance zone: the day of the high and the high."""
+
+    date: date
+    high: float
+
+
+@dataclass(frozen=True)
+class Level:
+    """A price level with the zone its pivots cluster in."""
+
+    level: float
+    zone_low: float
+    zone_high: float
+
+    def to_dict(self) -> dict:
+        return {"level": round(self.level, 2), "zone": [round(self.zone_low, 2), round(self.zone_high, 2)]}
+
+
+@dataclass(frozen=True)
+class BaseResult:
+    """What ``find_base`` concludes about one ticker as of one date.
+
+    When ``status == "no_base"`` the level fields are None and ``tests`` is empty.
+    ``distance_pct`` is (last_close / resistance.level - 1) * 100 (negative below resistance).
+    ``depth_pct`` is (resistance.level - support.level) / resistance.level * 100.
+    ``breakout_date`` is set when status is "breakout" or "failed".
+    """
+
+    as_of: date
+    timeframe: Timeframe
+    status: BaseStatus
+    last_close: float
+    last_date: date
+    resistance: Level | None = None
+    support: Level | None = None
+    tests: tuple[Test, ...] = ()
+    start: date | None = None
+    weeks: float | None = None
+    depth_pct: float | None = None
+    distance_pct: float | None = None
+    base_type: str | None = None  # "flat" (<=15% deep), "consolidation" (<=35%), "loose"
+    breakout_date: date | None = None
+    reason: str = ""  # one short sentence on why (esp. for no_base)
+
+    @property
+    def has_base(self) -> bool:
+        return self.resistance is not None and self.support is not None
+
+    def to_dict(self) -> dict:
+        def d(x):
+            return x.isoformat() if x is not None else None
+
+        return {
+            "as_of": d(self.as_of),
+            "timeframe": self.timeframe,
+            "status": self.status,
+            "last_close": round(self.last_close, 2),
+            "last_date": d(self.last_date),
+            "start": d(self.start),
+            "weeks": round(self.weeks, 1) if self.weeks is not None else None,
+            "depth_pct": round(self.depth_pct, 2) if self.depth_pct is not None else None,
+            "distance_pct": round(self.distance_pct, 2) if self.distance_pct is not None else None,
+            "base_type": self.base_type,
+            "breakout_date": d(self.breakout_date),
+            "resistance": (
+                {**self.resistance.to_dict(), "tests": [{"date": t.date.isoformat(), "high": round(t.high, 2)} for t in self.tests]}
+                if self.resistance is not None
+                else None
+            ),
+            "support": self.support.to_dict() if self.support is not None else None,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Relative performance of several tickers over one period.
+
+    ``normalized`` has one column per ticker, each starting at 1.0 on ``start``.
+    ``ratio`` is first/second normalised to 1.0 on ``start``.
+    ``returns`` maps ticker -> percent change (e.g. 23.42).
+    """
+
+    period: str
+    start: date
+    end: date
+    tickers: tuple[str, ...]
+    returns: dict[str, float]
+    normalized: pd.DataFrame = field(repr=False)
+    ratio: pd.Series | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "period": self.period,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "tickers": list(self.tickers),
+            "returns": {t: round(r, 2) for t, r in self.returns.items()},
+            "ratio": round(float(self.ratio.iloc[-1]), 4) if self.ratio is not None else None,
+        }

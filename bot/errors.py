@@ -1,0 +1,37 @@
+"""Domain errors. Every message is written for the person who typed the command."""
+
+
+class BreakoutError(Exception):
+    """Base for errors whose message can be shown to a user as-is."""
+
+
+class InvalidTicker(BreakoutError):
+    """The text is not a ticker symbol at all (rejected before any fetch)."""
+
+
+class UnknownTicker(BreakoutError):
+    """The symbol is well-formed but the data source has nothing for it."""
+
+
+class NotEnoughData(BreakoutError):
+    """There is data, but too little for the requested analysis."""
+
+
+class BadArgument(BreakoutError):
+    """A malformed period, date, timeframe or similar."""
+
+
+class TooManyTickers(BreakoutError):
+    """More tickers than a command accepts."""
+
+
+class DataSourceError(BreakoutError):
+    """The price source failed (down, slow, rate-limited)."""
+
+
+class DataTimeout(DataSourceError):
+    """The price source did not answer in time."""
+
+
+class RateLimited(DataSourceError):
+    """The price source refused us for asking too often."""

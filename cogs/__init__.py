@@ -1,0 +1,1 @@
+"""Discord adapters. Each module ends with async def setup(bot)."""

@@ -114,3 +114,13 @@ class Comparison:
             "returns": {t: round(r, 2) for t, r in self.returns.items()},
             "ratio": round(float(self.ratio.iloc[-1]), 4) if self.ratio is not None else None,
         }
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An annotation for a chart: e.g. a breakout or failed-breakout bar."""
+
+    date: date
+    price: float
+    label: str
+    kind: Literal["breakout", "failed", "busted", "testing", "note"] = "note"

@@ -1,0 +1,43 @@
+"""Helpers that put any OHLCV table into the core's frame convention."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+OHLCV = ["Open", "High", "Low", "Close", "Volume"]
+
+
+def to_price_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` as a clean price frame: tz-naive sorted unique daily index, float OHLCV.
+
+    Rows missing a Close are dropped; ``Adj Close`` is kept when present.
+    """
+    if df is None or df.empty:
+        return pd.DataFrame(columns=OHLCV, index=pd.DatetimeIndex([], name="Date"), dtype=float)
+    out = df.copy()
+    if "Date" in out.columns:
+        out = out.set_index("Date")
+    idx = pd.DatetimeIndex(pd.to_datetime(out.index))
+    if idx.tz is not None:
+        idx = idx.tz_localize(None)
+    out.index = idx.normalize()
+    out.index.name = "Date"
+    cols = [c for c in OHLCV + ["Adj Close"] if c in out.columns]
+    missing = [c for c in OHLCV if c not in out.columns]
+    if missing:
+        raise ValueError(f"price table lacks columns {missing}")
+    out = out[cols].apply(pd.to_numeric, errors="coerce").astype(float)
+    out = out.dropna(subset=["Close"])
+    out = out[~out.index.duplicated(keep="last")].sort_index()
+    return out
+
+
+def clip(df: pd.DataFrame, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Rows with start <= Date <= end (both inclusive, either may be None)."""
+    if start is not None:
+        df = df[df.index >= pd.Timestamp(start)]
+    if end is not None:
+        df = df[df.index <= pd.Timestamp(end)]
+    return df

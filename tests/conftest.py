@@ -1,0 +1,42 @@
+"""Shared fixtures. Real price data lives in ../shared/data beside the repository and is
+never committed; tests that need it skip cleanly when it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("BREAKOUT_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED_DATA / "IWM.csv").is_file():
+        pytest.skip(f"real price data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def universe_dir(shared_data: Path) -> Path:
+    d = shared_data / "universe"
+    if not d.is_dir():
+        pytest.skip("universe data not found")
+    return d
+
+
+@pytest.fixture(scope="session")
+def load_daily(shared_data: Path):
+    """load_daily("IWM") -> the full daily price frame from ../shared/data."""
+    from bot.market.csvdir import read_price_csv
+
+    cache: dict = {}
+
+    def load(ticker: str):
+        if ticker not in cache:
+            cache[ticker] = read_price_csv(shared_data / f"{ticker}.csv")
+        return cache[ticker].copy()
+
+    return load

@@ -1,0 +1,12 @@
+"""The cog extensions the bot loads, in order. Each module ends with ``async def setup(bot)``.
+
+A module that fails to load is logged and skipped; the others still load.
+"""
+
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.meta",  # help, about, sync
+    "cogs.charts",  # base, compare, perf, chart
+    "cogs.watch",  # watch add/remove/list
+    "cogs.alerts",  # alerts channel/off/status
+    "cogs.announcer",  # background scan + outbox sender
+)

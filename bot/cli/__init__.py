@@ -63,3 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not bad input: one line, details with -v
+        logging.getLogger("bot.cli").debug("unexpected error", exc_info=True)
+        hint = "" if args.verbose else " (run with -v for details)"
+        print(f"error: unexpected {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        return 1

@@ -64,6 +64,15 @@ class CsvDirectoryProvider:
         df = _read_cached(str(path), path.stat().st_mtime)
         return clip(df, start, end).copy()
 
+    async def latest_date(self, tickers: Sequence[str]) -> date | None:
+        """The newest bar date among ``tickers``' files (None if none exist)."""
+
+        def work() -> date | None:
+            last = [df.index[-1].date() for t in tickers if (df := self.load(t)) is not None and not df.empty]
+            return max(last) if last else None
+
+        return await asyncio.to_thread(work)
+
     async def fetch(
         self, tickers: Sequence[str], start: date | None = None, end: date | None = None
     ) -> dict[str, pd.DataFrame]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -13,6 +14,7 @@ from bot.market.frames import clip
 from bot.market.provider import PriceProvider
 
 log = logging.getLogger(__name__)
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 class MarketData:
@@ -30,6 +32,21 @@ class MarketData:
     @property
     def source_name(self) -> str:
         return getattr(self.provider, "name", type(self.provider).__name__)
+
+    async def resolve_as_of(self, tickers: Sequence[str], as_of: date | None) -> date:
+        """``as_of`` itself, or the newest date the source can have data for.
+
+        A live source answers today (New York); a folder of files answers its newest bar,
+        so "latest" means the same thing for both.
+        """
+        if as_of is not None:
+            return as_of
+        latest = getattr(self.provider, "latest_date", None)
+        if latest is not None:
+            found = await latest(list(tickers))
+            if found is not None:
+                return found
+        return datetime.now(NEW_YORK).date()
 
     async def history(self, ticker: str, *, start: date | None = None, end: date | None = None) -> pd.DataFrame:
         """Daily bars of one ticker; raises UnknownTicker or DataSourceError."""

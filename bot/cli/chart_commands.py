@@ -1,0 +1,90 @@
+"""CLI subcommands ``base``, ``compare`` and ``perf``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.analysis.performance import PERIODS
+from bot.cli.common import add_data_options, open_market, print_json
+from bot.dates import TIMEFRAMES
+
+
+def register(sub) -> None:
+    p = sub.add_parser("base", help="find and chart a ticker's base")
+    p.add_argument("ticker")
+    p.add_argument("--as-of", metavar="DATE", help="analyse as of this date (YYYY-MM-DD); default: latest bar")
+    p.add_argument("--timeframe", choices=TIMEFRAMES, default="weekly")
+    p.add_argument("--out", metavar="FILE.png", help="write the chart here")
+    add_data_options(p)
+    p.set_defaults(func=base_command)
+
+    p = sub.add_parser("compare", help="relative performance of 2-6 tickers")
+    p.add_argument("tickers", nargs="+", metavar="TICKER")
+    p.add_argument("--period", default="ytd", help=f"one of {', '.join(PERIODS)} (default ytd)")
+    p.add_argument("--as-of", metavar="DATE")
+    p.add_argument("--out", metavar="FILE.png", help="write the chart here")
+    add_data_options(p)
+    p.set_defaults(func=compare_command)
+
+    p = sub.add_parser("perf", help="period returns table (default SPY QQQ IWM MDY, YTD)")
+    p.add_argument("tickers", nargs="*", metavar="TICKER")
+    p.add_argument("--period", default="ytd", help=f"one of {', '.join(PERIODS)} (default ytd)")
+    p.add_argument("--as-of", metavar="DATE")
+    add_data_options(p)
+    p.set_defaults(func=perf_command)
+
+
+def _write(out: str | None, png: bytes) -> str | None:
+    if not out:
+        return None
+    path = Path(out)
+    path.write_bytes(png)
+    return str(path)
+
+
+async def base_command(args: argparse.Namespace) -> int:
+    from bot.reports.base_report import make_base_report
+
+    async with open_market(args) as market:
+        report = await make_base_report(
+            market, args.ticker, timeframe=args.timeframe, as_of=args.as_of, render=bool(args.out)
+        )
+    written = _write(args.out, report.png)
+    if args.json:
+        print_json({**report.to_dict(), "chart": written})
+    else:
+        print(report.summary)
+        if written:
+            print(f"Chart written to {written}")
+    return 0
+
+
+async def compare_command(args: argparse.Namespace) -> int:
+    from bot.reports.compare_report import make_compare_report
+
+    async with open_market(args) as market:
+        report = await make_compare_report(
+            market, args.tickers, period=args.period, as_of=args.as_of, render=bool(args.out)
+        )
+    written = _write(args.out, report.png)
+    if args.json:
+        print_json({**report.comparison.to_dict(), "data_date": report.data_date.isoformat(),
+                    "stale": report.stale, "chart": written})
+    else:
+        print(report.summary)
+        if written:
+            print(f"Chart written to {written}")
+    return 0
+
+
+async def perf_command(args: argparse.Namespace) -> int:
+    from bot.reports.perf_report import make_perf_report
+
+    async with open_market(args) as market:
+        report = await make_perf_report(market, args.tickers or None, period=args.period, as_of=args.as_of)
+    if args.json:
+        print_json({**report.comparison.to_dict(), "stale": report.stale})
+    else:
+        print(report.summary)
+    return 0

@@ -1,0 +1,33 @@
+"""Parsing user-supplied dates and timeframes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.errors import BadArgument
+
+TIMEFRAMES = ("weekly", "daily")
+_TIMEFRAME_ALIASES = {"w": "weekly", "week": "weekly", "1w": "weekly", "wk": "weekly",
+                      "d": "daily", "day": "daily", "1d": "daily"}
+
+
+def parse_date(value: str | date | None) -> date | None:
+    """ISO date text (``2023-12-15``) or a date -> date; None stays None."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadArgument(f"`{text[:20]}` is not a date. Use YYYY-MM-DD, like 2023-12-15.") from None
+
+
+def parse_timeframe(value: str | None) -> str:
+    """``weekly``/``daily`` (or w/d/week/day) -> canonical timeframe; else BadArgument."""
+    raw = (value or "weekly").strip().lower()
+    if raw.startswith("timeframe="):
+        raw = raw[len("timeframe="):]
+    raw = _TIMEFRAME_ALIASES.get(raw, raw)
+    if raw not in TIMEFRAMES:
+        raise BadArgument(f"`{(value or '')[:20]}` is not a timeframe. Use weekly or daily.")
+    return raw

@@ -1,0 +1,87 @@
+"""``base TICKER``: find the base, draw it, and say it in words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from bot.analysis.base import chart_window, find_base
+from bot.analysis.models import BaseResult, Marker
+from bot.charts.base_chart import render_base_chart
+from bot.charts.render import render_async
+from bot.dates import parse_date, parse_timeframe
+from bot.market.service import MarketData
+from bot.reports import text
+from bot.reports.common import is_stale, lookback_start, off_loop, safe_filename, source_of
+from bot.tickers import normalize_ticker
+
+# Weekly bases can last two years or more; a year of extra history warms up ATR and pivots.
+LOOKBACK_DAYS = {"weekly": 5 * 366, "daily": 2 * 366}
+
+
+@dataclass(frozen=True)
+class BaseReport:
+    ticker: str
+    timeframe: str
+    result: BaseResult
+    png: bytes = field(repr=False)
+    headline: str
+    fields: list[tuple[str, str]]
+    footer: str
+    data_date: date
+    stale: bool
+    source: str
+
+    @property
+    def filename(self) -> str:
+        return safe_filename(self.ticker, "base", self.timeframe)
+
+    @property
+    def summary(self) -> str:
+        return text.lines(self.headline, self.fields, self.footer)
+
+    def to_dict(self) -> dict:
+        return {"ticker": self.ticker, **self.result.to_dict(), "data_date": self.data_date.isoformat(),
+                "stale": self.stale, "source": self.source}
+
+
+def analyse(daily: pd.DataFrame, as_of: date | None, timeframe: str) -> tuple[BaseResult, pd.DataFrame]:
+    result = find_base(daily, as_of, timeframe=timeframe)
+    return result, chart_window(daily, result, timeframe)
+
+
+async def make_base_report(
+    market: MarketData,
+    ticker: str,
+    *,
+    timeframe: str = "weekly",
+    as_of: date | str | None = None,
+    markers: Sequence[Marker] = (),
+    render: bool = True,
+) -> BaseReport:
+    ticker = normalize_ticker(ticker)
+    timeframe = parse_timeframe(timeframe)
+    as_of = await market.resolve_as_of([ticker], parse_date(as_of))
+    daily = await market.history(ticker, start=lookback_start(as_of, LOOKBACK_DAYS[timeframe]), end=as_of)
+    result, bars = await off_loop(analyse, daily, as_of, timeframe)
+    png = b""
+    if render:
+        png = await render_async(render_base_chart, bars, result, ticker=ticker, timeframe=timeframe, markers=tuple(markers))
+    stale = is_stale(daily)
+    source = source_of(daily, market.source_name)
+    data_date = daily.index[-1].date()
+    return BaseReport(
+        ticker=ticker,
+        timeframe=timeframe,
+        result=result,
+        png=png,
+        headline=text.base_headline(ticker, result),
+        fields=text.base_fields(result),
+        footer=text.data_footer(data_date, source, stale),
+        data_date=data_date,
+        stale=stale,
+        source=source,
+    )

@@ -1,0 +1,65 @@
+"""``compare T1 T2 …``: relative performance as a table, a ratio and a chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.analysis.models import Comparison
+from bot.analysis.performance import compare, parse_period
+from bot.charts.compare_chart import render_compare_chart
+from bot.charts.render import render_async
+from bot.dates import parse_date
+from bot.market.service import MarketData
+from bot.reports import text
+from bot.reports.closes import MAX_TICKERS, fetch_closes
+from bot.reports.common import is_stale, safe_filename
+from bot.tickers import normalize_tickers
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    comparison: Comparison
+    png: bytes = field(repr=False)
+    headline: str
+    fields: list[tuple[str, str]]
+    footer: str
+    data_date: date
+    stale: bool
+
+    @property
+    def filename(self) -> str:
+        return safe_filename("compare", *self.comparison.tickers, self.comparison.period)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.headline}\n{text.returns_table(self.comparison)}\n" + "\n".join(
+            f"{n}: {v}" for n, v in self.fields[1:]
+        ) + f"\n{self.footer}"
+
+
+async def make_compare_report(
+    market: MarketData,
+    tickers: Sequence[str],
+    *,
+    period: str = "ytd",
+    as_of: date | str | None = None,
+    render: bool = True,
+) -> CompareReport:
+    tickers = normalize_tickers(tickers, minimum=2, maximum=MAX_TICKERS)
+    period = parse_period(period)
+    as_of = parse_date(as_of)
+    frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)
+    comparison = compare(closes, period, as_of)
+    png = await render_async(render_compare_chart, comparison) if render else b""
+    stale = is_stale(*frames.values())
+    return CompareReport(
+        comparison=comparison,
+        png=png,
+        headline=text.comparison_headline(comparison),
+        fields=text.comparison_fields(comparison),
+        footer=text.data_footer(comparison.end, market.source_name, stale),
+        data_date=comparison.end,
+        stale=stale,
+    )

@@ -1,0 +1,55 @@
+"""``perf``: the period-return table as text (the seed's "+23% / +51% / +13% / +15%" view)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.analysis.models import Comparison
+from bot.analysis.performance import compare, parse_period
+from bot.dates import parse_date
+from bot.market.service import MarketData
+from bot.reports import text
+from bot.reports.common import is_stale
+from bot.reports.closes import MAX_TICKERS, fetch_closes
+from bot.tickers import normalize_tickers
+
+DEFAULT_TICKERS = ("SPY", "QQQ", "IWM", "MDY")
+
+
+@dataclass(frozen=True)
+class PerfReport:
+    comparison: Comparison
+    text: str
+    headline: str
+    footer: str
+    data_date: date
+    stale: bool
+
+    @property
+    def summary(self) -> str:
+        return f"{self.headline}\n{self.text}\n{self.footer}"
+
+
+async def make_perf_report(
+    market: MarketData,
+    tickers: Sequence[str] | None = None,
+    *,
+    period: str = "ytd",
+    as_of: date | str | None = None,
+) -> PerfReport:
+    tickers = normalize_tickers(tickers or DEFAULT_TICKERS, minimum=1, maximum=MAX_TICKERS * 2)
+    period = parse_period(period)
+    as_of = parse_date(as_of)
+    frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)
+    comparison = compare(closes, period, as_of)
+    stale = is_stale(*frames.values())
+    return PerfReport(
+        comparison=comparison,
+        text=text.returns_table(comparison),
+        headline=f"Performance {period.upper()} · {comparison.start.isoformat()} → {comparison.end.isoformat()}",
+        footer=text.data_footer(comparison.end, market.source_name, stale),
+        data_date=comparison.end,
+        stale=stale,
+    )

@@ -1,0 +1,84 @@
+"""``chart TICKER``: plain candles with volume and 50/200 moving averages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from bot.analysis.bars import to_weekly
+from bot.analysis.performance import parse_period, period_anchor, period_return
+from bot.charts.price_chart import render_price_chart
+from bot.charts.render import render_async
+from bot.dates import parse_date, parse_timeframe
+from bot.errors import NotEnoughData
+from bot.market.service import MarketData
+from bot.reports import text
+from bot.reports.common import is_stale, lookback_start, safe_filename, source_of
+from bot.tickers import normalize_ticker
+
+MA_WARMUP_BARS = 200
+
+
+@dataclass(frozen=True)
+class PriceReport:
+    ticker: str
+    timeframe: str
+    period: str
+    png: bytes = field(repr=False)
+    headline: str
+    footer: str
+    data_date: date
+    stale: bool
+
+    @property
+    def filename(self) -> str:
+        return safe_filename(self.ticker, "chart", self.timeframe, self.period)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.headline}\n{self.footer}"
+
+
+def chart_bars(daily: pd.DataFrame, timeframe: str, period: str) -> pd.DataFrame:
+    """Bars to draw: the period plus enough earlier bars for a 200-bar average."""
+    bars = to_weekly(daily) if timeframe == "weekly" else daily
+    anchor = period_anchor(period, bars.index[-1])
+    first = int(bars.index.searchsorted(anchor))
+    return bars.iloc[max(0, first - MA_WARMUP_BARS):], len(bars) - first
+
+
+async def make_price_report(
+    market: MarketData,
+    ticker: str,
+    *,
+    timeframe: str = "daily",
+    period: str = "1y",
+    as_of: date | str | None = None,
+) -> PriceReport:
+    ticker = normalize_ticker(ticker)
+    timeframe = parse_timeframe(timeframe)
+    period = parse_period(period)
+    as_of = await market.resolve_as_of([ticker], parse_date(as_of))
+    warmup_days = MA_WARMUP_BARS * (7 if timeframe == "weekly" else 1.5)
+    anchor = period_anchor(period, as_of).date()
+    daily = await market.history(ticker, start=lookback_start(anchor, int(warmup_days) + 14), end=as_of)
+    bars, shown = chart_bars(daily, timeframe, period)
+    if shown < 2:
+        raise NotEnoughData(f"Not enough {timeframe} bars of {ticker} for {period}.")
+    png = await render_async(render_price_chart, bars, ticker=ticker, timeframe=timeframe, show_last=shown)
+    change = period_return(daily["Close"], period)
+    stale = is_stale(daily)
+    data_date = daily.index[-1].date()
+    last = float(daily["Close"].iloc[-1])
+    return PriceReport(
+        ticker=ticker,
+        timeframe=timeframe,
+        period=period,
+        png=png,
+        headline=f"{ticker} · {timeframe} · {period.upper()}: {text.price(last)} ({text.pct(change)})",
+        footer=text.data_footer(data_date, source_of(daily, market.source_name), stale),
+        data_date=data_date,
+        stale=stale,
+    )

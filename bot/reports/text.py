@@ -1,0 +1,117 @@
+"""The words the bot and the CLI use for a result. One place, so both faces say the same."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.analysis.models import BaseResult, Comparison
+
+
+def price(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.2f}"
+
+
+def pct(x: float | None, *, signed: bool = True) -> str:
+    if x is None:
+        return "—"
+    return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def base_length(result: BaseResult) -> str:
+    if result.weeks is None:
+        return "—"
+    weeks = result.weeks
+    if weeks >= 78:
+        return f"{weeks:.0f} weeks (~{weeks / 52:.1f} years)"
+    return f"{weeks:.0f} weeks"
+
+
+def base_headline(ticker: str, r: BaseResult) -> str:
+    weeks = f"{r.weeks:.0f}-week " if r.weeks else ""
+    if r.status == "no_base" or r.resistance is None:
+        return f"{ticker}: no base right now"
+    if r.status == "testing":
+        return f"{ticker} is testing resistance at {price(r.resistance.level)} ({ordinal(len(r.tests))} test)"
+    if r.status == "breakout":
+        return f"{ticker} has broken out of its {weeks}base"
+    if r.status == "failed":
+        return f"{ticker}'s breakout failed — back inside its {weeks}base"
+    return f"{ticker} is in a {weeks}base, {pct(abs(r.distance_pct or 0), signed=False)} below resistance"
+
+
+def base_fields(r: BaseResult) -> list[tuple[str, str]]:
+    """(name, value) pairs: the embed fields and the CLI summary lines."""
+    status_words = {
+        "no_base": "No base",
+        "in_base": "In base",
+        "testing": "Testing resistance",
+        "breakout": "Breakout",
+        "failed": "Failed breakout",
+    }
+    status = status_words.get(r.status, r.status)
+    if r.breakout_date is not None and r.status in ("breakout", "failed"):
+        status += f" (broke out {r.breakout_date.isoformat()})"
+    fields = [("Status", status)]
+    if r.resistance is None or r.support is None:
+        fields.append(("Last close", f"{price(r.last_close)} on {r.last_date.isoformat()}"))
+        if r.reason:
+            fields.append(("Why", r.reason))
+        return fields
+    res, sup = r.resistance, r.support
+    fields.append(("Resistance", f"{price(res.level)} (zone {price(res.zone_low)}–{price(res.zone_high)})"))
+    if r.tests:
+        tests = ", ".join(f"{t.date.isoformat()} ({price(t.high)})" for t in r.tests)
+        fields.append((f"Tests ({len(r.tests)})", tests))
+    fields.append(("Support", f"{price(sup.level)} (zone {price(sup.zone_low)}–{price(sup.zone_high)})"))
+    base = base_length(r)
+    if r.start is not None:
+        base += f" since {r.start.isoformat()}"
+    if r.depth_pct is not None:
+        base += f", {pct(r.depth_pct, signed=False)} deep"
+    if r.base_type:
+        base += f" ({r.base_type})"
+    fields.append(("Base", base))
+    fields.append(("Last close", f"{price(r.last_close)} on {r.last_date.isoformat()}"))
+    if r.distance_pct is not None:
+        fields.append(("To resistance", f"{pct(r.distance_pct)} from {price(res.level)}"))
+    return fields
+
+
+def lines(headline: str, fields: list[tuple[str, str]], footer: str) -> str:
+    body = "\n".join(f"{name}: {value}" for name, value in fields)
+    return f"{headline}\n{body}\n{footer}"
+
+
+def data_footer(data_date: date, source: str, stale: bool) -> str:
+    text = f"Data as of {data_date.isoformat()} ({source})"
+    if stale:
+        text += " — the data source is unavailable, showing cached data"
+    return text
+
+
+def returns_table(c: Comparison) -> str:
+    """A monospace table of period returns, best first."""
+    width = max(len(t) for t in c.tickers)
+    rows = sorted(c.returns.items(), key=lambda kv: kv[1], reverse=True)
+    out = [f"{'':{width}}  {c.period.upper():>8}"]
+    out += [f"{t:{width}}  {r:>+7.1f}%" for t, r in rows]
+    return "\n".join(out)
+
+
+def comparison_fields(c: Comparison) -> list[tuple[str, str]]:
+    fields = [(f"Returns {c.period.upper()} ({c.start.isoformat()} → {c.end.isoformat()})", f"```\n{returns_table(c)}\n```")]
+    if c.ratio is not None and len(c.tickers) >= 2:
+        a, b = c.tickers[0], c.tickers[1]
+        value = float(c.ratio.iloc[-1])
+        verdict = "outperformed" if value > 1 else "underperformed" if value < 1 else "matched"
+        fields.append((f"Ratio {a}/{b}", f"{value:.3f} — {a} {verdict} {b} by {pct((value - 1) * 100)}"))
+    return fields
+
+
+def comparison_headline(c: Comparison) -> str:
+    return f"{' vs '.join(c.tickers)} · {c.period.upper()}"

@@ -18,3 +18,62 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+MIGRATIONS.append(
+    # 2: announcements — per-server settings, watchlists, engine state, outbox, scan runs
+    """
+    CREATE TABLE guild_settings (
+        guild_id INTEGER PRIMARY KEY,
+        alerts_channel_id INTEGER,
+        alerts_enabled INTEGER NOT NULL DEFAULT 0,
+        ping_role_id INTEGER,
+        disabled_reason TEXT,
+        defaults_added INTEGER NOT NULL DEFAULT 0,   -- default watchlist added once
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE watchlist (
+        guild_id INTEGER NOT NULL,
+        ticker TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, ticker)
+    ) WITHOUT ROWID;
+    CREATE INDEX watchlist_by_ticker ON watchlist (ticker);
+    CREATE TABLE engine_states (
+        ticker TEXT PRIMARY KEY,
+        state_json TEXT NOT NULL,
+        last_date TEXT,                 -- newest bar the engine processed (ISO)
+        phase TEXT,                     -- summary for `watch list`
+        level REAL,
+        last_close REAL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        guild_id INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        ticker TEXT NOT NULL,
+        base_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        bar_date TEXT NOT NULL,
+        payload TEXT NOT NULL,          -- the event as JSON
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        message_id INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        dropped_at TEXT,                -- given up (channel gone, alerts off, too many attempts)
+        UNIQUE (guild_id, ticker, base_id, kind, bar_date)
+    );
+    CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL AND dropped_at IS NULL;
+    CREATE TABLE scan_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_date TEXT NOT NULL,     -- the trading session the scan covered (ISO)
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        tickers INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        queued INTEGER NOT NULL,
+        failed_tickers INTEGER NOT NULL
+    );
+    """
+)

@@ -1,0 +1,177 @@
+"""The SQLite price cache: a repeated request never refetches a final bar.
+
+Per ticker we remember from which date history was requested (``first_day``), the newest
+bar held and when it was fetched. A request is served from the cache when the cache
+covers its start and holds every bar that is final by now (XNYS calendar, so weekends and
+holidays are never "missing"). Otherwise only the tail is fetched, overlapping the last
+cached bars; if the overlap disagrees beyond rounding (a split, a vendor revision) the
+whole history is refetched and replaced, so a chart never mixes pre- and post-split prices.
+When the source fails, cached bars are served with ``attrs["stale"] = True``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+
+from bot.errors import DataSourceError
+from bot.market import calendar
+from bot.market.frames import clip
+from bot.market.provider import PriceProvider
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+OVERLAP_DAYS = 10  # calendar days re-fetched before the last cached bar
+LIVE_REFRESH = timedelta(minutes=5)  # how often an unfinished bar is refreshed
+EARLIEST = date(1970, 1, 1)
+_COLUMNS = ["Open", "High", "Low", "Close", "Volume", "Adj Close"]
+
+
+def revised(old: pd.Series, new: pd.Series) -> bool:
+    """True when closes on shared dates differ by more than Yahoo's cent rounding."""
+    both = pd.concat([old, new], axis=1, join="inner").dropna()
+    if both.empty:
+        return False
+    a, b = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
+    return bool(np.any(np.abs(a - b) > np.maximum(0.011, 0.002 * np.abs(a))))
+
+
+class PriceCache:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None):
+        self.db = db
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    # ---- storage -------------------------------------------------------------------
+    async def _meta(self, tickers: Sequence[str]) -> dict[str, dict]:
+        if not tickers:
+            return {}
+        marks = ",".join("?" * len(tickers))
+        async with self.db.conn.execute(
+            f"SELECT ticker, first_day, last_day, fetched_at FROM price_meta WHERE ticker IN ({marks})", list(tickers)
+        ) as cur:
+            rows = await cur.fetchall()
+        return {r["ticker"]: dict(r) for r in rows}
+
+    async def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+        async with self.db.conn.execute(
+            "SELECT day, open, high, low, close, volume, adj_close FROM price_bars "
+            "WHERE ticker = ? AND day >= ? AND day <= ? ORDER BY day",
+            (ticker, (start or EARLIEST).isoformat(), (end or date(9999, 12, 31)).isoformat()),
+        ) as cur:
+            rows = await cur.fetchall()
+        df = pd.DataFrame([tuple(r) for r in rows], columns=["Date", *_COLUMNS])
+        df.index = pd.DatetimeIndex(pd.to_datetime(df.pop("Date")), name="Date")
+        df = df.astype(float)
+        if df["Adj Close"].isna().all():
+            df = df.drop(columns="Adj Close")
+        return df
+
+    async def _store(self, ticker: str, df: pd.DataFrame, *, first_day: date, replace: bool) -> None:
+        adj = df["Adj Close"] if "Adj Close" in df.columns else pd.Series(np.nan, index=df.index)
+        rows = [
+            (ticker, ts.date().isoformat(), o, h, lo, c, v, None if pd.isna(a) else a)
+            for ts, o, h, lo, c, v, a in zip(
+                df.index, df["Open"], df["High"], df["Low"], df["Close"], df["Volume"], adj
+            )
+        ]
+        meta = await self._meta([ticker])
+        old = meta.get(ticker)
+        first = first_day if replace or old is None else min(first_day, date.fromisoformat(old["first_day"]))
+        last = df.index[-1].date().isoformat() if len(df) else (old or {}).get("last_day")
+        if old and not replace and old["last_day"] and last and old["last_day"] > last:
+            last = old["last_day"]
+        conn = self.db.conn
+        await conn.execute("BEGIN")
+        try:
+            if replace:
+                await conn.execute("DELETE FROM price_bars WHERE ticker = ?", (ticker,))
+            await conn.executemany("INSERT OR REPLACE INTO price_bars VALUES (?,?,?,?,?,?,?,?)", rows)
+            await conn.execute(
+                "INSERT INTO price_meta (ticker, first_day, last_day, fetched_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(ticker) DO UPDATE SET first_day=excluded.first_day, last_day=excluded.last_day, "
+                "fetched_at=excluded.fetched_at",
+                (ticker, first.isoformat(), last, self.clock().isoformat()),
+            )
+            await conn.commit()
+        except BaseException:
+            await conn.rollback()
+            raise
+
+    # ---- policy --------------------------------------------------------------------
+    def _fresh(self, meta: dict | None, start: date, end: date) -> bool:
+        """Does the cache already hold every bar of start..end that exists by now?"""
+        if meta is None or date.fromisoformat(meta["first_day"]) > start:
+            return False
+        now = self.clock()
+        fetched = datetime.fromisoformat(meta["fetched_at"])
+        wanted = min(end, calendar.current_session(now))
+        final_now = calendar.last_final_session(now)
+        if wanted <= calendar.last_final_session(fetched):
+            return True  # every bar asked for was already final when we fetched
+        if wanted > final_now:  # the asked-for bar is still live: refresh now and then
+            return now - fetched < LIVE_REFRESH
+        return False
+
+    async def get_many(
+        self,
+        provider: PriceProvider,
+        tickers: Sequence[str],
+        *,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> dict[str, pd.DataFrame]:
+        start = start or EARLIEST
+        end = end or self.clock().date()
+        metas = await self._meta(tickers)
+        # Group the tickers that need the same fetch window into one batched call.
+        plans: dict[tuple[date, bool], list[str]] = defaultdict(list)
+        for t in tickers:
+            meta = metas.get(t)
+            if self._fresh(meta, start, end):
+                continue
+            if meta is None or date.fromisoformat(meta["first_day"]) > start or meta["last_day"] is None:
+                plans[(start, True)].append(t)
+            else:
+                tail = date.fromisoformat(meta["last_day"]) - timedelta(days=OVERLAP_DAYS)
+                plans[(max(tail, start), False)].append(t)
+        stale: set[str] = set()
+        for (fetch_start, full), group in plans.items():
+            try:
+                got = await provider.fetch(group, fetch_start, None)
+            except DataSourceError as exc:
+                log.warning("price source failed for %s: %s; serving cached bars", ",".join(group), exc)
+                if not any(t in metas for t in group):
+                    raise
+                stale.update(group)
+                continue
+            refetch = []
+            for t, df in got.items():
+                if full:
+                    await self._store(t, df, first_day=fetch_start, replace=True)
+                    continue
+                cached = await self.load(t, fetch_start)
+                if revised(cached["Close"], df["Close"]):
+                    log.info("%s: cached bars disagree with the source (split or revision); refetching", t)
+                    refetch.append(t)
+                else:
+                    await self._store(t, df, first_day=fetch_start, replace=False)
+            if refetch:
+                first = min(date.fromisoformat(metas[t]["first_day"]) for t in refetch)
+                whole = await provider.fetch(refetch, first, None)
+                for t, df in whole.items():
+                    await self._store(t, df, first_day=first, replace=True)
+        out: dict[str, pd.DataFrame] = {}
+        for t in tickers:
+            df = await self.load(t, start, end)
+            if df.empty:
+                continue
+            df.attrs["stale"] = t in stale
+            out[t] = clip(df, start, end)
+            out[t].attrs.update(df.attrs)
+        return out

@@ -1,0 +1,63 @@
+"""The NYSE trading calendar (XNYS via exchange_calendars): sessions, closes, final bars."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+import exchange_calendars as xcals
+import pandas as pd
+
+# Yahoo's daily bar settles a little after the closing auction.
+SETTLE = timedelta(minutes=20)
+
+
+@lru_cache(maxsize=1)
+def xnys():
+    return xcals.get_calendar("XNYS")
+
+
+def _utc(now: datetime | None) -> pd.Timestamp:
+    now = now or datetime.now(timezone.utc)
+    ts = pd.Timestamp(now)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def is_session(day: date) -> bool:
+    cal = xnys()
+    ts = pd.Timestamp(day)
+    if ts < cal.first_session or ts > cal.last_session:
+        return ts.weekday() < 5
+    return bool(cal.is_session(ts))
+
+
+def session_close(day: date) -> pd.Timestamp:
+    """UTC close of the session on ``day`` (13:00 ET on half days)."""
+    return xnys().session_close(pd.Timestamp(day))
+
+
+def last_final_session(now: datetime | None = None) -> date:
+    """The newest session whose daily bar is final at ``now`` (its close + settle has passed)."""
+    cal = xnys()
+    now_utc = _utc(now)
+    day = now_utc.tz_convert("America/New_York").date()
+    ts = pd.Timestamp(day)
+    session = cal.date_to_session(ts, direction="previous")
+    if cal.session_close(session) + SETTLE > now_utc:
+        session = cal.previous_session(session)
+    return session.date()
+
+
+def current_session(now: datetime | None = None) -> date:
+    """The session trading now or most recently traded (its bar may still be live)."""
+    now_utc = _utc(now)
+    day = now_utc.tz_convert("America/New_York").date()
+    cal = xnys()
+    session = cal.date_to_session(pd.Timestamp(day), direction="previous")
+    if cal.session_open(session) > now_utc:
+        session = cal.previous_session(session)
+    return session.date()
+
+
+def sessions_between(start: date, end: date) -> list[date]:
+    return [s.date() for s in xnys().sessions_in_range(pd.Timestamp(start), pd.Timestamp(end))]

@@ -1,0 +1,145 @@
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+
+from bot.errors import DataSourceError, UnknownTicker
+from bot.market.cache import PriceCache
+from bot.market.service import MarketData
+from bot.store.db import Database
+from tests.fakes import FakeProvider, synthetic_daily
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+# Saturday 2024-06-29 noon UTC: every bar through Friday 2024-06-28 is final.
+SATURDAY = datetime(2024, 6, 29, 16, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+async def db(tmp_path):
+    async with Database(tmp_path / "cache.sqlite3") as database:
+        yield database
+
+
+async def test_second_request_is_served_from_cache(db):
+    provider = FakeProvider({"AAA": synthetic_daily(), "BBB": synthetic_daily(seed=2)})
+    market = MarketData(provider, PriceCache(db, clock=Clock(SATURDAY)))
+    first = await market.histories(["AAA", "BBB"], start=date(2023, 6, 1))
+    assert len(provider.calls) == 1 and set(provider.calls[0][0]) == {"AAA", "BBB"}  # one batched call
+    again = await market.histories(["AAA", "BBB"], start=date(2023, 6, 1))
+    assert len(provider.calls) == 1  # nothing refetched
+    pd.testing.assert_frame_equal(first["AAA"], again["AAA"], check_freq=False)
+    # A narrower window inside what is cached needs no fetch either.
+    await market.history("AAA", start=date(2024, 1, 2), end=date(2024, 3, 1))
+    assert len(provider.calls) == 1
+
+
+async def test_weekend_and_holiday_are_not_missing_data(db):
+    data = synthetic_daily(end="2024-07-03")  # Thursday 2024-07-04 is a holiday
+    provider = FakeProvider({"AAA": data})
+    clock = Clock(datetime(2024, 7, 5, 12, 0, tzinfo=timezone.utc))  # Friday before the open
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2024, 1, 2))
+    clock.now = datetime(2024, 7, 5, 13, 0, tzinfo=timezone.utc)  # still before the open
+    await market.history("AAA", start=date(2024, 1, 2))
+    assert len(provider.calls) == 1
+
+
+async def test_new_session_fetches_only_the_tail(db):
+    full = synthetic_daily(end="2024-06-28")
+    provider = FakeProvider({"AAA": full[full.index <= "2024-06-27"]})
+    clock = Clock(datetime(2024, 6, 28, 10, 0, tzinfo=timezone.utc))  # Friday morning
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2023, 6, 1))
+    provider.frames["AAA"] = full
+    clock.now = SATURDAY
+    df = await market.history("AAA", start=date(2023, 6, 1))
+    assert len(provider.calls) == 2
+    tail_start = provider.calls[1][1]
+    assert date(2024, 6, 10) <= tail_start < date(2024, 6, 27)  # overlaps the last cached bars
+    assert df.index[-1] == pd.Timestamp("2024-06-28")
+    pd.testing.assert_series_equal(df["Close"], clip_from(full, "2023-06-01")["Close"], check_freq=False)
+
+
+def clip_from(df, start):
+    return df[df.index >= start]
+
+
+async def test_live_bar_is_refreshed(db):
+    provider = FakeProvider({"AAA": synthetic_daily(end="2024-06-28")})
+    clock = Clock(datetime(2024, 6, 28, 15, 0, tzinfo=timezone.utc))  # Friday, market open
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2024, 1, 2))
+    await market.history("AAA", start=date(2024, 1, 2))
+    assert len(provider.calls) == 1  # within the refresh interval
+    clock.now = datetime(2024, 6, 28, 15, 30, tzinfo=timezone.utc)
+    await market.history("AAA", start=date(2024, 1, 2))
+    assert len(provider.calls) == 2  # today's bar refreshed
+
+
+async def test_split_triggers_full_refetch(db):
+    before = synthetic_daily(end="2024-06-21")
+    provider = FakeProvider({"AAA": before})
+    clock = Clock(datetime(2024, 6, 22, 16, 0, tzinfo=timezone.utc))
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2023, 6, 1))
+    # A 2-for-1 split: the source now shows all history at half the price.
+    after = synthetic_daily(end="2024-06-28")
+    after[["Open", "High", "Low", "Close"]] = (after[["Open", "High", "Low", "Close"]] / 2).round(2)
+    provider.frames["AAA"] = after
+    clock.now = SATURDAY
+    df = await market.history("AAA", start=date(2023, 6, 1))
+    assert provider.calls[-1][1] == date(2023, 6, 1)  # whole history fetched again
+    expected = after[after.index >= "2023-06-01"]["Close"]
+    pd.testing.assert_series_equal(df["Close"], expected, check_freq=False)  # no pre-split bar left
+
+
+async def test_rounding_differences_are_not_a_split(db):
+    data = synthetic_daily(end="2024-06-21")
+    provider = FakeProvider({"AAA": data})
+    clock = Clock(datetime(2024, 6, 22, 16, 0, tzinfo=timezone.utc))
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2023, 6, 1))
+    nudged = synthetic_daily(end="2024-06-28")
+    nudged["Close"] = nudged["Close"] + 0.01  # a cent of vendor rounding
+    provider.frames["AAA"] = nudged
+    clock.now = SATURDAY
+    await market.history("AAA", start=date(2023, 6, 1))
+    assert provider.calls[-1][1] > date(2024, 6, 1)  # only the tail
+
+
+async def test_source_down_serves_cached_bars_marked_stale(db):
+    provider = FakeProvider({"AAA": synthetic_daily(end="2024-06-21")})
+    clock = Clock(datetime(2024, 6, 22, 16, 0, tzinfo=timezone.utc))
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2024, 1, 2))
+    provider.error = DataSourceError("down")
+    clock.now = SATURDAY
+    df = await market.history("AAA", start=date(2024, 1, 2))
+    assert df.attrs["stale"] is True
+    assert df.index[-1] == pd.Timestamp("2024-06-21")
+    with pytest.raises(DataSourceError):  # nothing cached for this one
+        await market.history("BBB", start=date(2024, 1, 2))
+
+
+async def test_unknown_ticker_is_a_domain_error(db):
+    market = MarketData(FakeProvider({}), PriceCache(db, clock=Clock(SATURDAY)))
+    with pytest.raises(UnknownTicker, match="ZZZZ"):
+        await market.history("ZZZZ")
+
+
+async def test_cache_survives_reopen(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    provider = FakeProvider({"AAA": synthetic_daily()})
+    async with Database(path) as db:
+        await MarketData(provider, PriceCache(db, clock=Clock(SATURDAY))).history("AAA", start=date(2024, 1, 2))
+    async with Database(path) as db:
+        df = await MarketData(provider, PriceCache(db, clock=Clock(SATURDAY))).history("AAA", start=date(2024, 1, 2))
+    assert len(provider.calls) == 1 and len(df) > 100

@@ -1,0 +1,33 @@
+import pytest
+
+from bot.errors import InvalidTicker, TooManyTickers
+from bot.tickers import normalize_ticker, normalize_tickers, yahoo_symbol
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("$iwm", "IWM"), (" spy ", "SPY"), ("brk.b", "BRK.B"), ("BF-B", "BF-B"), ("^gspc", "^GSPC"),
+     ("btc-usd", "BTC-USD"), ("es=f", "ES=F"), ("eurusd=x", "EURUSD=X")],
+)
+def test_accepts_and_normalises(text, expected):
+    assert normalize_ticker(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "???", "TOOLONGTICKERNAME", "IW M", "123", "$", "<@123>", "a/b", "^^X", "DROP TABLE"])
+def test_rejects_with_message(text):
+    with pytest.raises(InvalidTicker) as err:
+        normalize_ticker(text)
+    assert str(err.value)
+
+
+def test_many_dedupes_and_bounds():
+    assert normalize_tickers(["iwm", "$IWM", "spy"]) == ["IWM", "SPY"]
+    with pytest.raises(TooManyTickers):
+        normalize_tickers([f"T{c}" for c in "ABCDEFG"], maximum=6)
+    with pytest.raises(InvalidTicker):
+        normalize_tickers(["IWM", "iwm"], minimum=2)
+
+
+def test_yahoo_spelling():
+    assert yahoo_symbol("BRK.B") == "BRK-B"
+    assert yahoo_symbol("BTC-USD") == "BTC-USD"

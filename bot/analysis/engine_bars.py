@@ -1,0 +1,77 @@
+"""Numpy views of one daily price frame plus the causal indicators the event engine needs.
+
+Every value at position ``i`` depends only on bars ``0..i`` (ATR) or ``i-window..i``
+(volume ratio), so the engine never sees a bar after the one it is processing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+
+def wilder_atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 14) -> np.ndarray:
+    """Wilder's average true range (recursive, alpha = 1/period); causal."""
+    if len(close) == 0:
+        return np.empty(0)
+    prev = np.empty_like(close)
+    prev[0] = np.nan
+    prev[1:] = close[:-1]
+    tr = np.fmax(high - low, np.fmax(np.abs(high - prev), np.abs(low - prev)))
+    return pd.Series(tr).ewm(alpha=1.0 / period, adjust=False, ignore_na=True).mean().to_numpy()
+
+
+class DailyBars:
+    """Arrays of a price frame, with helpers to turn positions into dates and back."""
+
+    __slots__ = ("frame", "index", "high", "low", "close", "volume", "atr", "_iso")
+
+    def __init__(self, daily: pd.DataFrame, atr_period: int = 14):
+        self.frame = daily
+        self.index = pd.DatetimeIndex(daily.index)
+        self.high = daily["High"].to_numpy(dtype=float)
+        self.low = daily["Low"].to_numpy(dtype=float)
+        self.close = daily["Close"].to_numpy(dtype=float)
+        self.volume = daily["Volume"].to_numpy(dtype=float) if "Volume" in daily.columns else np.full(len(daily), np.nan)
+        self.atr = wilder_atr(self.high, self.low, self.close, atr_period)
+        self._iso: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.close)
+
+    def date(self, i: int) -> date:
+        return self.index[i].date()
+
+    def iso(self, i: int) -> str:
+        s = self._iso.get(i)
+        if s is None:
+            s = self._iso[i] = self.index[i].date().isoformat()
+        return s
+
+    def pos(self, iso_date: str) -> int:
+        """Position of the first bar dated on or after ``iso_date``."""
+        return int(self.index.searchsorted(pd.Timestamp(iso_date)))
+
+    def after(self, iso_date: str | None) -> int:
+        """Position of the first bar dated strictly after ``iso_date`` (0 if None)."""
+        if iso_date is None:
+            return 0
+        return int(self.index.searchsorted(pd.Timestamp(iso_date), side="right"))
+
+    def atr_before(self, i: int) -> float:
+        """ATR as known at the close before bar ``i`` (the trigger is set before the bar)."""
+        return float(self.atr[i - 1]) if i > 0 else float("nan")
+
+    def volume_ratio(self, i: int, window: int = 50, min_bars: int = 20) -> float | None:
+        """Volume of bar ``i`` over the mean of the ``window`` bars before it (today excluded)."""
+        lo = max(0, i - window)
+        if i - lo < min_bars:
+            return None
+        past = self.volume[lo:i]
+        mean = float(np.nanmean(past)) if np.isfinite(past).any() else float("nan")
+        v = float(self.volume[i])
+        if not (mean > 0) or not np.isfinite(v):
+            return None
+        return v / mean

@@ -1,0 +1,74 @@
+"""The announcement-worthy events the breakout engine emits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+EventKind = Literal["testing", "breakout", "failed", "busted"]
+
+# When several things happen to one ticker on one day only the highest ranks is announced.
+KIND_PRIORITY: dict[str, int] = {"busted": 3, "failed": 2, "breakout": 1, "testing": 0}
+
+
+def _r(x: float | None, nd: int = 2) -> float | None:
+    return round(float(x), nd) if x is not None else None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One transition of one ticker on one daily close.
+
+    ``level`` is the resistance level for testing/breakout; for failed/busted it is the line
+    that was crossed (the zone bottom, the stop, or the support). ``pct_beyond`` is
+    ``(close / level - 1) * 100``.
+    """
+
+    ticker: str
+    kind: EventKind
+    date: date
+    close: float
+    level: float
+    zone_low: float
+    zone_high: float
+    support: float
+    base_id: str
+    base_start: date
+    base_weeks: float
+    test_count: int
+    volume_ratio: float | None
+    on_volume: bool
+    pct_beyond: float
+    reason: str
+    breakout_date: date | None = None
+    breakout_close: float | None = None
+    attempt: int = 1
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Idempotency key: the same key is never announced twice."""
+        return (self.ticker, self.base_id, self.kind, self.date.isoformat())
+
+    def to_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "ticker": self.ticker,
+            "event": self.kind,
+            "close": _r(self.close),
+            "level": _r(self.level),
+            "zone_low": _r(self.zone_low),
+            "zone_high": _r(self.zone_high),
+            "support": _r(self.support),
+            "base_id": self.base_id,
+            "base_start": self.base_start.isoformat(),
+            "base_weeks": _r(self.base_weeks, 1),
+            "test_count": self.test_count,
+            "volume_ratio": _r(self.volume_ratio),
+            "on_volume": self.on_volume,
+            "pct_beyond": _r(self.pct_beyond),
+            "attempt": self.attempt,
+            "breakout_date": self.breakout_date.isoformat() if self.breakout_date else None,
+            "breakout_close": _r(self.breakout_close),
+            "reason": self.reason,
+        }

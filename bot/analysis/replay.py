@@ -1,0 +1,47 @@
+"""Bar-by-bar replay of the event engine over history, exactly as the live scan would run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from bot.analysis.engine_state import TickerState
+from bot.analysis.events import Event, EventEngine
+from bot.errors import BadArgument, NotEnoughData
+
+
+def parse_day(d: date | str | pd.Timestamp) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(d).normalize()
+    except (ValueError, TypeError) as exc:
+        raise BadArgument(f"`{d}` is not a date; use YYYY-MM-DD.") from exc
+
+
+def replay(
+    ticker: str,
+    daily: pd.DataFrame,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    engine: EventEngine | None = None,
+) -> list[Event]:
+    """Events the engine would have announced on each close from ``start`` to ``end``.
+
+    The engine warms up silently on the bars before ``start`` (``params.warmup_bars`` of
+    them), then steps through ``start..end`` one bar at a time, never seeing a later bar.
+    ``start=None`` replays from the first bar, ``end=None`` up to the last.
+    """
+    engine = engine or EventEngine()
+    if daily is None or daily.empty:
+        raise NotEnoughData(f"No price data for {ticker}.")
+    lo = parse_day(start) if start is not None else daily.index[0]
+    hi = parse_day(end) if end is not None else daily.index[-1]
+    if lo > hi:
+        raise BadArgument(f"The start {lo.date()} is after the end {hi.date()}.")
+    before = daily[daily.index < lo]
+    state = engine.warm_up(ticker, before) if len(before) else None
+    upto = daily[daily.index <= hi]
+    if state is None:
+        state = TickerState(ticker=ticker)  # nothing before start: process every bar from the first
+    _, events = engine.step(state, ticker, upto)
+    return [e for e in events if lo.date() <= e.date <= hi.date()]

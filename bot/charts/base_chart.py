@@ -1,0 +1,155 @@
+"""The `!base` chart: candles and volume, the base shaded between support and resistance,
+numbered resistance tests, level and last-close tags, breakout / failed-breakout markers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.patches as mpatches
+import numpy as np
+import pandas as pd
+
+from bot.analysis.models import BaseResult, Marker
+from bot.charts import style as S
+from bot.charts.figure import (
+    Tag,
+    add_panels,
+    add_tags,
+    add_title,
+    bar_position,
+    date_ticks,
+    draw_candles,
+    fmt_day,
+    fmt_price,
+    last_close_tag,
+    new_figure,
+    ohlcv,
+    set_price_range,
+    set_x_range,
+    to_png,
+)
+
+STATUS_TEXT = {
+    "no_base": "no base",
+    "in_base": "in base",
+    "testing": "testing resistance",
+    "breakout": "breakout",
+    "failed": "failed breakout",
+}
+
+_MARKER_COLOR = {"breakout": S.BREAKOUT, "failed": S.FAILED, "busted": S.FAILED, "testing": S.RESISTANCE,
+                 "note": S.NOTE}
+_MARKER_BELOW = {"breakout"}  # arrow from below pointing up; the others point down from above
+
+
+def render_base_chart(
+    bars: pd.DataFrame,
+    base: BaseResult,
+    *,
+    ticker: str,
+    timeframe: str,
+    markers: Sequence[Marker] = (),
+) -> bytes:
+    """PNG bytes (1200 x 700) of ``bars`` with ``base`` drawn on top. Extra bar columns are ignored."""
+    data = ohlcv(bars)
+    n = len(data)
+    fig = new_figure()
+    ax, axv = add_panels(fig)
+    draw_candles(ax, axv, data)
+    set_x_range(ax, n, right_pad=1.0)
+
+    lo = float(np.nanmin(data["Low"].to_numpy()))
+    hi = float(np.nanmax(data["High"].to_numpy()))
+    has_levels = base.status != "no_base" and base.has_base
+    if has_levels:
+        lo = min(lo, base.support.zone_low)
+        hi = max(hi, base.resistance.zone_high)
+    wanted_below = any(m.kind in _MARKER_BELOW for m in markers)
+    set_price_range(ax, lo, hi, pad_low=0.12 if wanted_below else 0.05, pad_high=0.12)
+
+    tags = [last_close_tag(data)]
+    if has_levels:
+        tags += _draw_base(ax, data, base)
+    _draw_markers(ax, data, markers)
+    date_ticks([ax, axv], data.index)
+    add_tags(ax, tags)
+
+    status = STATUS_TEXT.get(base.status, base.status.replace("_", " "))
+    add_title(
+        fig,
+        f"{ticker} · {timeframe} · {status}",
+        _subtitle(base, has_levels),
+        f"as of {fmt_day(data.index[-1])}",
+    )
+    return to_png(fig)
+
+
+def _draw_base(ax, data: pd.DataFrame, base: BaseResult) -> list[Tag]:
+    n = len(data)
+    r, s = base.resistance, base.support
+    start = bar_position(data.index, base.start) if base.start is not None else None
+    if start is None:
+        start = 0 if base.start is None or pd.Timestamp(base.start) < data.index[0] else n - 1
+    x0, x1 = start - 0.5, n - 0.5
+    width = x1 - x0
+    # The base body, then the two zones a little stronger; patches, since mplfinance's
+    # fill_between is ignored in external-axes mode.
+    ax.add_patch(mpatches.Rectangle((x0, s.level), width, r.level - s.level, facecolor=S.BASE_FILL,
+                                    alpha=0.10, edgecolor="none", zorder=0.5))
+    ax.add_patch(mpatches.Rectangle((x0, r.zone_low), width, r.zone_high - r.zone_low,
+                                    facecolor=S.RESISTANCE, alpha=0.16, edgecolor="none", zorder=0.6))
+    ax.add_patch(mpatches.Rectangle((x0, s.zone_low), width, s.zone_high - s.zone_low,
+                                    facecolor=S.SUPPORT, alpha=0.16, edgecolor="none", zorder=0.6))
+    ax.hlines(r.level, x0, x1 + 0.5, colors=S.RESISTANCE, linewidths=1.8, zorder=3)
+    ax.hlines(s.level, x0, x1 + 0.5, colors=S.SUPPORT, linewidths=1.8, zorder=3)
+
+    highs = data["High"].to_numpy()
+    for k, test in enumerate(base.tests, start=1):
+        pos = bar_position(data.index, test.date)
+        if pos is None:
+            continue
+        top = max(float(highs[pos]), float(test.high))
+        ax.annotate(
+            str(k), xy=(pos, top), xytext=(0, 15), textcoords="offset points", ha="center", va="center",
+            fontsize=S.LABEL_PT, fontweight="bold", color="#111214", fontfamily=S.FONT, zorder=15,
+            bbox=dict(boxstyle="circle,pad=0.25", facecolor=S.RESISTANCE, edgecolor="#111214", linewidth=0.8),
+        )
+    return [
+        Tag(r.level, f"R {fmt_price(r.level)}", S.RESISTANCE),
+        Tag(s.level, f"S {fmt_price(s.level)}", S.SUPPORT),
+    ]
+
+
+def _draw_markers(ax, data: pd.DataFrame, markers: Sequence[Marker]) -> None:
+    n = len(data)
+    lows = data["Low"].to_numpy()
+    highs = data["High"].to_numpy()
+    for m in markers:
+        pos = bar_position(data.index, m.date)
+        if pos is None:
+            continue
+        color = _MARKER_COLOR.get(m.kind, S.NOTE)
+        below = m.kind in _MARKER_BELOW
+        y = float(lows[pos]) if below else float(highs[pos])
+        # Near an edge the label leans inwards so it stays inside the panel.
+        dx, ha = (-24, "right") if pos > 0.85 * n else (24, "left") if pos < 0.1 * n else (0, "center")
+        ax.annotate(
+            m.label, xy=(pos, y), xytext=(dx, -46 if below else 46), textcoords="offset points",
+            ha=ha, va="top" if below else "bottom", fontsize=S.LABEL_PT, fontweight="bold",
+            color=color, fontfamily=S.FONT, zorder=16,
+            arrowprops=dict(arrowstyle="-|>", color=color, linewidth=2.0, shrinkA=2, shrinkB=4, mutation_scale=16),
+            bbox=dict(boxstyle="round,pad=0.25", facecolor=S.PANEL_BG, edgecolor=color, linewidth=1.0, alpha=0.9),
+        )
+
+
+def _subtitle(base: BaseResult, has_levels: bool) -> str:
+    if not has_levels:
+        return base.reason or "no base found in this window"
+    parts = [f"{len(base.tests)} tests of {fmt_price(base.resistance.level)}" if base.tests else None]
+    if base.weeks is not None:
+        parts.append(f"{base.weeks:.0f} weeks")
+    if base.depth_pct is not None:
+        parts.append(f"{base.depth_pct:.0f}% deep" + (f" ({base.base_type})" if base.base_type else ""))
+    if base.distance_pct is not None:
+        parts.append(f"close {base.distance_pct:+.1f}% vs resistance")
+    return " · ".join(p for p in parts if p)

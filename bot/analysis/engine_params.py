@@ -28,7 +28,12 @@ class EngineParams:
     announce_tests_from: int = 3  # "n-th test" is announced for n >= this
     # --- base finder use -------------------------------------------------------------------
     timeframe: Literal["weekly", "daily"] = "weekly"
-    refresh: Literal["weekly", "daily"] = "weekly"  # how often the base finder is re-run while not broken out
+    # The base finder is re-run while idle/armed: once a week on a per-ticker weekday (spreads the
+    # load of a universe scan over the week), or every bar with "daily"; and always before a bar
+    # that could be a breakout (a close above the cached trigger, or above the highest close of
+    # the previous ``breakout_lookback`` bars: a base is >= 5 weeks with no close above its top).
+    refresh: Literal["weekly", "daily"] = "weekly"
+    breakout_lookback: int = 20
     finder_window_bars: int = 1000  # bars handed to the base finder (≈ 4 years; it looks back ≈ 3)
     stale_refreshes: int = 8  # an armed base the finder no longer confirms is dropped after this many refreshes
     min_history_bars: int = 60  # no base is looked for with less history than this

@@ -14,14 +14,15 @@ State machine (see ``shared/notes/bases-and-breakouts.md``)::
 
 A dip *into* the resistance zone after a breakout is a retest, not a failure. Events come
 only from transitions, so each is emitted once; there is at most one event per ticker per
-bar. The base finder is injected (default :func:`bot.analysis.base.find_base`); it is
-re-run at most once per week while the ticker is idle or armed (configurable), always on
-data before the bar being judged.
+bar. The base finder is injected (default :func:`bot.analysis.base.find_base`); while the
+ticker is idle or armed it is re-run once a week (on a per-ticker weekday) and before any bar
+that could be a breakout, always on the bars before the one being judged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import zlib
 from datetime import date
 
 import pandas as pd
@@ -31,6 +32,7 @@ from bot.analysis.engine_params import EngineParams
 from bot.analysis.engine_state import ActiveBase, TickerState
 from bot.analysis.event_types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
+from bot.errors import NotEnoughData
 
 __all__ = ["Event", "EventEngine", "EngineParams", "TickerState", "KIND_PRIORITY"]
 
@@ -220,14 +222,26 @@ class EventEngine:
 
     # ------------------------------------------------------------------ base finder
     def _refresh_due(self, st: TickerState, bars: DailyBars, i: int) -> bool:
-        if st.refreshed_through is None:
-            return True
         prev = bars.iso(i - 1)
         if prev == st.refreshed_through:
-            return False
-        if self.params.refresh == "daily":
+            return False  # the finder already saw every bar before this one
+        if st.refreshed_through is None or self.params.refresh == "daily":
             return True
-        return date.fromisoformat(prev).isocalendar()[:2] != date.fromisoformat(st.refreshed_through).isocalendar()[:2]
+        if self._could_break_out(st, bars, i):
+            return True  # judge a possible breakout against the freshest base
+        # weekly, on this ticker's weekday: week ids shifted by 0..4 days per ticker
+        shift = zlib.crc32(st.ticker.encode()) % 5
+        week_prev = (date.fromisoformat(prev).toordinal() - 1 - shift) // 7
+        week_done = (date.fromisoformat(st.refreshed_through).toordinal() - 1 - shift) // 7
+        return week_prev != week_done
+
+    def _could_break_out(self, st: TickerState, bars: DailyBars, i: int) -> bool:
+        close = float(bars.close[i])
+        if st.phase == "armed":
+            zh = st.base.zone_high
+            return close > zh + self.params.buffer(zh, bars.atr_before(i))
+        k = self.params.breakout_lookback
+        return i >= k and close > float(bars.close[i - k : i].max())
 
     def _refresh(self, st: TickerState, bars: DailyBars, i: int) -> None:
         """Ask the base finder about the bars before ``i`` and arm / update / keep the base."""
@@ -235,7 +249,10 @@ class EventEngine:
         window = bars.frame.iloc[max(0, i - p.finder_window_bars) : i]
         st.refreshed_through = bars.iso(i - 1)
         self.finder_calls += 1
-        res = self.base_finder(window, as_of=bars.date(i - 1), timeframe=p.timeframe)
+        try:
+            res = self.base_finder(window, as_of=bars.date(i - 1), timeframe=p.timeframe)
+        except NotEnoughData:
+            res = None
         new = self._armable(st, bars, i, res)
         if new is None:
             if st.phase == "armed":

@@ -8,14 +8,15 @@ import pandas as pd
 
 from bot.analysis.engine_state import TickerState
 from bot.analysis.events import Event, EventEngine
+from bot.dates import parse_date
 from bot.errors import BadArgument, NotEnoughData
 
 
 def parse_day(d: date | str | pd.Timestamp) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(d).normalize()
-    except (ValueError, TypeError) as exc:
-        raise BadArgument(f"`{d}` is not a date; use YYYY-MM-DD.") from exc
+    """A date, Timestamp or ISO text as a midnight Timestamp; BadArgument if it is no date."""
+    if isinstance(d, str):
+        d = parse_date(d)
+    return pd.Timestamp(d).normalize()
 
 
 def replay(

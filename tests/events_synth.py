@@ -1,0 +1,103 @@
+"""Synthetic price paths and injectable fake base finders for the event-engine tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from bot.analysis.models import BaseResult, Level, Test
+
+
+def make_daily(closes, start: str = "2020-01-06", spread: float = 0.004, volume: float = 1e6, volumes=None) -> pd.DataFrame:
+    """Business-day OHLCV frame whose closes are ``closes``; open = previous close,
+    high/low = the body widened by ``spread``."""
+    c = np.asarray(closes, dtype=float)
+    o = np.r_[c[0], c[:-1]]
+    idx = pd.bdate_range(start, periods=len(c), name="Date")
+    vol = np.full(len(c), volume) if volumes is None else np.asarray(volumes, dtype=float)
+    return pd.DataFrame(
+        {
+            "Open": o,
+            "High": np.maximum(o, c) * (1 + spread),
+            "Low": np.minimum(o, c) * (1 - spread),
+            "Close": c,
+            "Volume": vol,
+        },
+        index=idx,
+    )
+
+
+def path(points: list[tuple[int, float]]) -> np.ndarray:
+    """Piecewise-linear closes through (bar, price) points, bar 0 to the last point."""
+    xs, ys = zip(*points)
+    return np.interp(np.arange(xs[-1] + 1), xs, ys)
+
+
+class FixedFinder:
+    """Reports one fixed base from ``qualify_from`` on (no_base before), like find_base would
+    for a clean rectangle; the engine decides breakouts itself."""
+
+    def __init__(self, zone=(99.0, 100.0), support=(84.0, 86.0), start="2020-01-06", tests=(), qualify_from=None,
+                 level=None):
+        self.zone = zone
+        self.support = support
+        self.level = level if level is not None else (zone[0] + zone[1]) / 2
+        self.start = date.fromisoformat(start)
+        self.tests = tuple(date.fromisoformat(t) for t in tests)
+        self.qualify_from = date.fromisoformat(qualify_from) if qualify_from else self.start
+        self.calls = 0
+
+    def __call__(self, daily, as_of=None, *, timeframe="weekly", params=None) -> BaseResult:
+        self.calls += 1
+        as_of = as_of or daily.index[-1].date()
+        last_close = float(daily["Close"].iloc[-1])
+        if as_of < self.qualify_from:
+            return BaseResult(as_of=as_of, timeframe=timeframe, status="no_base", last_close=last_close, last_date=as_of)
+        return BaseResult(
+            as_of=as_of,
+            timeframe=timeframe,
+            status="in_base",
+            last_close=last_close,
+            last_date=as_of,
+            resistance=Level(self.level, *self.zone),
+            support=Level((self.support[0] + self.support[1]) / 2, *self.support),
+            tests=tuple(Test(t, self.zone[1]) for t in self.tests if t <= as_of),
+            start=self.start,
+            weeks=(as_of - self.start).days / 7,
+            depth_pct=(self.level - self.support[0]) / self.level * 100,
+            base_type="consolidation",
+        )
+
+
+def donchian_finder(daily, as_of=None, *, timeframe="weekly", params=None, lookback: int = 60, skip: int = 5) -> BaseResult:
+    """A data-driven stand-in for find_base: resistance = the highest high of bars
+    [-lookback, -skip), zone 1% deep; a base exists when no close in the last ``skip`` bars
+    is above it and the range is at most 35% deep. Deterministic on prefixes."""
+    as_of = daily.index[-1].date()
+    last_close = float(daily["Close"].iloc[-1])
+    none = BaseResult(as_of=as_of, timeframe=timeframe, status="no_base", last_close=last_close, last_date=as_of)
+    if len(daily) < lookback:
+        return none
+    win = daily.iloc[-lookback:-skip]
+    top = float(win["High"].max())
+    bottom = float(daily["Low"].iloc[-lookback:].min())
+    if not top > 0 or (top - bottom) / top > 0.35 or float(daily["Close"].iloc[-skip:].max()) > top:
+        return none
+    zone_low = top * 0.99
+    highs = win["High"].to_numpy()
+    touches = [win.index[k].date() for k in range(len(highs)) if highs[k] >= zone_low]
+    tests, last = [], None
+    for t in touches:
+        if last is None or (t - last).days >= 14:
+            tests.append(Test(t, top))
+            last = t
+    if len(tests) < 2:
+        return none
+    return BaseResult(
+        as_of=as_of, timeframe=timeframe, status="in_base", last_close=last_close, last_date=as_of,
+        resistance=Level(top * 0.995, zone_low, top), support=Level(bottom * 1.01, bottom, bottom * 1.02),
+        tests=tuple(tests), start=win.index[0].date(), weeks=lookback / 5,
+        depth_pct=(top - bottom) / top * 100, base_type="consolidation",
+    )

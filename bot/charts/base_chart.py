@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import matplotlib.patches as mpatches
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from bot.analysis.models import BaseResult, Marker
 from bot.charts import style as S
@@ -51,6 +52,18 @@ def render_base_chart(
     markers: Sequence[Marker] = (),
 ) -> bytes:
     """PNG bytes (1200 x 700) of ``bars`` with ``base`` drawn on top. Extra bar columns are ignored."""
+    return to_png(base_chart_figure(bars, base, ticker=ticker, timeframe=timeframe, markers=markers))
+
+
+def base_chart_figure(
+    bars: pd.DataFrame,
+    base: BaseResult,
+    *,
+    ticker: str,
+    timeframe: str,
+    markers: Sequence[Marker] = (),
+) -> Figure:
+    """The figure behind :func:`render_base_chart` (for tests and for callers that want SVG etc.)."""
     data = ohlcv(bars)
     n = len(data)
     fig = new_figure()
@@ -81,7 +94,7 @@ def render_base_chart(
         _subtitle(base, has_levels),
         f"as of {fmt_day(data.index[-1])}",
     )
-    return to_png(fig)
+    return fig
 
 
 def _draw_base(ax, data: pd.DataFrame, base: BaseResult) -> list[Tag]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.analysis.models import Comparison
@@ -14,8 +15,13 @@ from bot.charts.figure import Tag, add_panels, add_tags, add_title, date_ticks, 
 
 def render_compare_chart(comparison: Comparison) -> bytes:
     """PNG bytes (1200 x 700): one % change line per ticker; ratio panel when ``comparison.ratio``."""
+    return to_png(compare_chart_figure(comparison))
+
+
+def compare_chart_figure(comparison: Comparison) -> Figure:
+    """The figure behind :func:`render_compare_chart`."""
     norm = comparison.normalized
-    tickers = [t for t in comparison.tickers if t in norm.columns]
+    tickers = [t for t in comparison.tickers if norm is not None and t in norm.columns]
     if norm is None or norm.empty or not tickers:
         raise ValueError("comparison has no normalized prices to chart")
     norm = norm[tickers].astype(float)
@@ -24,7 +30,7 @@ def render_compare_chart(comparison: Comparison) -> bytes:
     x = np.arange(n)
     ratio = comparison.ratio
     fig = new_figure()
-    ax, axr = add_panels(fig, lower=ratio is not None)
+    ax, axr = add_panels(fig, lower=ratio is not None and len(ratio) > 0)
 
     pct = (norm - 1.0) * 100.0
     ax.axhline(0.0, color=S.DIM, linewidth=1.0, zorder=1)
@@ -52,10 +58,10 @@ def render_compare_chart(comparison: Comparison) -> bytes:
         borderpad=0.5, prop={"family": S.FONT, "size": S.LEGEND_PT, "weight": "bold"},
     )
     leg.set_zorder(30)
-    add_tags(ax, [Tag(float(pct[t].iloc[-1]), f"{final[t]:+.1f}%", colors[t]) for t in tickers])
+    add_tags(ax, [Tag(float(pct[t].dropna().iloc[-1]), f"{final[t]:+.1f}%", colors[t]) for t in tickers])
 
     axes = [ax]
-    if ratio is not None and axr is not None:
+    if axr is not None:
         _draw_ratio(axr, ratio, index, tickers)
         axes.append(axr)
         ax.tick_params(axis="x", labelbottom=False)
@@ -68,7 +74,7 @@ def render_compare_chart(comparison: Comparison) -> bytes:
         f"% change from {fmt_day(comparison.start)} to {fmt_day(comparison.end)}",
         "relative performance",
     )
-    return to_png(fig)
+    return fig
 
 
 def _final_return(comparison: Comparison, pct: pd.DataFrame, ticker: str) -> float:

@@ -184,7 +184,7 @@ def bar_position(index: pd.DatetimeIndex, when: date | pd.Timestamp) -> int | No
         return None
     spacing = (index[-1] - index[0]).days / max(len(index) - 1, 1)
     weekly = spacing >= 4
-    if weekly and not (index.dayofweek == 0).all():
+    if weekly and not (index.day_of_week == 0).all():
         pos = int(index.searchsorted(ts, side="left"))
         if pos >= len(index):
             return None
@@ -212,7 +212,7 @@ def add_tags(ax, tags: list[Tag]) -> None:
     if not tags:
         return
     fig = ax.figure
-    h = S.TAG_PT * fig.dpi / 72.0 * 1.55  # tag height in pixels
+    h = S.TAG_PT * fig.dpi / 72.0 * 1.7  # tag height in pixels, plus a small gap
     to_px = ax.transData.transform
     y0_px, y1_px = ax.transAxes.transform([(0, 0), (0, 1)])[:, 1]
     order = sorted(range(len(tags)), key=lambda i: tags[i].y)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from bot.charts import style as S
 from bot.charts.figure import (
@@ -44,6 +45,18 @@ def render_price_chart(
     bars, so callers can pass extra history to warm the averages up. An average is drawn only
     when there are at least ``window`` bars, and only where it has a value.
     """
+    return to_png(price_chart_figure(bars, ticker=ticker, timeframe=timeframe, mav=mav, show_last=show_last))
+
+
+def price_chart_figure(
+    bars: pd.DataFrame,
+    *,
+    ticker: str,
+    timeframe: str,
+    mav: Sequence[int] = (50, 200),
+    show_last: int | None = None,
+) -> Figure:
+    """The figure behind :func:`render_price_chart`."""
     full = ohlcv(bars)
     mas = moving_averages(full["Close"], mav)
     data = full.iloc[-show_last:] if show_last else full
@@ -83,4 +96,4 @@ def render_price_chart(
     if first:
         sub += f" · {(last / first - 1) * 100:+.1f}% since {fmt_day(data.index[0])}"
     add_title(fig, f"{ticker} · {timeframe}", sub, f"as of {fmt_day(data.index[-1])}")
-    return to_png(fig)
+    return fig

@@ -1,0 +1,130 @@
+"""Posting the outbox: oldest first, each announcement once.
+
+Delivery guarantee — exactly once, given the poster can see the channel's recent messages:
+
+1. The unique key (guild, ticker, base id, kind, bar date) allows one row per server and event.
+2. Before posting, the row's ``attempts`` is incremented and committed.
+3. After a successful post the row is marked sent with the message id.
+
+A crash between 2 and 3 leaves a row with ``attempts > 0`` and no ``sent_at``. Before posting
+such a row again, the sender asks the poster whether the channel already shows it
+(:meth:`Poster.find_posted` looks for the key in the footer of the bot's recent messages);
+if so the row is marked sent without a second post. The check only looks back
+``Poster``-defined N messages: a channel that moved on by more than that between the crash
+and the restart could, in principle, get the announcement a second time (at-least-once).
+
+A channel that is gone or where the bot may not post turns alerts off for that server (one
+log line; its unsent rows are given up) and other servers keep receiving. Other errors are
+transient: the row stays, ``last_error`` says why, and it is retried on the next flush, up
+to ``max_attempts``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.store.db import Database
+from bot.store.guilds import GuildSettingsRepo
+from bot.store.outbox import OutboxRepo, OutboxRow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_ATTEMPTS = 8
+
+
+class DeliveryError(Exception):
+    """The poster could not deliver; the message says why (for logs and `alerts status`)."""
+
+
+class ChannelGone(DeliveryError):
+    """The channel (or the whole server) no longer exists for the bot."""
+
+
+class ChannelForbidden(DeliveryError):
+    """The bot may not see the channel, send messages, embed links or attach files there."""
+
+
+class Poster(Protocol):
+    async def post(self, channel_id: int, payload: dict) -> int:
+        """Post one announcement; return the message id. ``payload`` is the event dict
+        (``event``, ``ticker``, ``date``…) plus ``key`` and ``ping_role_id``."""
+
+    async def find_posted(self, channel_id: int, key: str) -> int | None:
+        """The id of a recent message in the channel that carries ``key``, if any."""
+
+
+@dataclass
+class FlushReport:
+    sent: int = 0
+    recovered: int = 0  # found already posted after an interrupted attempt
+    retry_later: int = 0
+    dropped: int = 0
+    disabled_guilds: list[int] = field(default_factory=list)
+
+
+def delivery_payload(row: OutboxRow) -> dict:
+    return {**row.payload, "key": row.key, "ping_role_id": row.ping_role_id}
+
+
+class Sender:
+    def __init__(self, db: Database, poster: Poster, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+                 batch_size: int = 100):
+        self.poster = poster
+        self.outbox = OutboxRepo(db)
+        self.guilds = GuildSettingsRepo(db)
+        self.max_attempts = max_attempts
+        self.batch_size = batch_size
+        self._lock = asyncio.Lock()
+
+    async def flush(self) -> FlushReport:
+        """Post every unsent row, oldest first. One flush at a time."""
+        async with self._lock:
+            report = FlushReport()
+            blocked: set[int] = set()  # channels with a transient failure: keep their order, retry later
+            after = 0
+            while rows := await self.outbox.pending(self.batch_size, after_id=after):
+                for row in rows:
+                    after = row.id
+                    if row.channel_id in blocked or row.guild_id in report.disabled_guilds:
+                        continue
+                    await self._deliver(row, report, blocked)
+            return report
+
+    async def _deliver(self, row: OutboxRow, report: FlushReport, blocked: set[int]) -> None:
+        attempts = row.attempts
+        try:
+            attempts = await self.outbox.begin_attempt(row.id)
+            if row.attempts > 0:
+                existing = await self.poster.find_posted(row.channel_id, row.key)
+                if existing is not None:
+                    await self.outbox.mark_sent(row.id, existing)
+                    report.recovered += 1
+                    log.info("announcement %s was already posted in channel %d; marked sent", row.key, row.channel_id)
+                    return
+            message_id = await self.poster.post(row.channel_id, delivery_payload(row))
+        except (ChannelGone, ChannelForbidden) as exc:
+            reason = f"{'channel gone' if isinstance(exc, ChannelGone) else 'no permission'}: {exc}"
+            await self.guilds.disable(row.guild_id, reason)
+            report.disabled_guilds.append(row.guild_id)
+            log.warning("alerts turned off for server %d: channel %d — %s", row.guild_id, row.channel_id, reason)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # transient: keep the row, retry on the next flush
+            give_up = attempts >= self.max_attempts
+            await self.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=give_up)
+            blocked.add(row.channel_id)
+            if give_up:
+                report.dropped += 1
+                log.error("gave up announcement %s for channel %d after %d attempts: %s", row.key, row.channel_id,
+                          attempts, exc)
+            else:
+                report.retry_later += 1
+                log.warning("announcement %s to channel %d failed (attempt %d), will retry: %s", row.key,
+                            row.channel_id, attempts, exc)
+            return
+        await self.outbox.mark_sent(row.id, message_id)
+        report.sent += 1

@@ -1,0 +1,170 @@
+"""The daily scan: advance the breakout engine for every tracked ticker and queue its events.
+
+For the unique tickers tracked by servers with alerts on, prices are fetched once (one
+batched ``histories`` call); each ticker's engine state moves forward from where it stopped,
+and its new state plus one outbox row per (subscribed server, event) are written in ONE
+SQLite transaction. Running the same scan twice queues nothing new: the engine has already
+processed those bars, and the outbox ignores a key it holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Protocol
+
+import pandas as pd
+
+from bot.analysis.engine_state import TickerState
+from bot.analysis.event_types import KIND_PRIORITY, Event
+from bot.store.db import Database
+from bot.store.engine_states import EngineStateRepo, StateRecord
+from bot.store.outbox import NewMessage, OutboxRepo, event_key
+from bot.store.scan_runs import ScanRunRepo
+from bot.store.transaction import utc_now
+from bot.store.watchlist import Subscription, WatchlistRepo
+
+log = logging.getLogger(__name__)
+
+# The engine hands ≈ 1000 daily bars to the base finder: fetch ≈ 4.2 years.
+DEFAULT_LOOKBACK_DAYS = 1550
+# Events older than this (calendar days before the scanned session) are not announced: after
+# a long outage, a two-week-old breakout is history, not news.
+DEFAULT_MAX_EVENT_AGE_DAYS = 7
+
+
+class Engine(Protocol):
+    def step(self, state: TickerState | None, ticker: str, daily: pd.DataFrame) -> tuple[TickerState, list[Event]]: ...
+
+
+class PriceSource(Protocol):
+    async def histories(self, tickers: Sequence[str], *, start: date | None = None, end: date | None = None,
+                        strict: bool = False) -> dict[str, pd.DataFrame]: ...
+
+
+@dataclass
+class ScanReport:
+    session: date | None
+    tickers: int = 0
+    events: int = 0
+    queued: int = 0
+    failed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def announceable(events: Sequence[Event], *, cold_start: bool, last_bar: date, max_age_days: int) -> list[Event]:
+    """The events worth posting.
+
+    A ticker seen for the first time replays its warm-up history: only events on its newest
+    bar are news. Otherwise events older than ``max_age_days`` are dropped. Of several events
+    of one ticker on one day only the highest-ranked is kept (busted > failed > breakout > test).
+    """
+    if cold_start:
+        kept = [e for e in events if e.date == last_bar]
+    else:
+        oldest = last_bar - timedelta(days=max_age_days)
+        kept = [e for e in events if e.date >= oldest]
+    best: dict[date, Event] = {}
+    for e in kept:
+        cur = best.get(e.date)
+        if cur is None or KIND_PRIORITY.get(e.kind, -1) > KIND_PRIORITY.get(cur.kind, -1):
+            best[e.date] = e
+    return [best[d] for d in sorted(best)]
+
+
+def event_payload(event: Event) -> dict:
+    return {**event.to_dict(), "key": event_key(*event.key)}
+
+
+def state_record(state: TickerState, daily: pd.DataFrame) -> StateRecord:
+    base = state.base
+    last_close = float(daily["Close"].iloc[-1]) if len(daily) else None
+    return StateRecord(
+        ticker=state.ticker,
+        state_json=state.to_json(),
+        last_date=date.fromisoformat(state.last_date) if state.last_date else None,
+        phase=state.phase,
+        level=float(base.level) if base is not None else None,
+        last_close=last_close,
+    )
+
+
+class Scanner:
+    def __init__(self, db: Database, market: PriceSource, engine: Engine, *,
+                 lookback_days: int = DEFAULT_LOOKBACK_DAYS, max_event_age_days: int = DEFAULT_MAX_EVENT_AGE_DAYS):
+        self.db = db
+        self.market = market
+        self.engine = engine
+        self.lookback_days = lookback_days
+        self.max_event_age_days = max_event_age_days
+        self.watchlist = WatchlistRepo(db)
+        self.states = EngineStateRepo(db)
+        self.outbox = OutboxRepo(db)
+        self.runs = ScanRunRepo(db)
+        self._lock = asyncio.Lock()
+
+    async def run(self, as_of: date | None = None) -> ScanReport:
+        """Scan every tracked ticker with bars up to ``as_of`` (None = the newest data).
+
+        Source failures (DataSourceError) propagate and no scan run is recorded, so the
+        next start catches up. A ticker that fails on its own is logged and skipped.
+        """
+        async with self._lock:
+            return await self._run(as_of)
+
+    async def _run(self, as_of: date | None) -> ScanReport:
+        t0, started = time.perf_counter(), utc_now()
+        subs = await self.watchlist.subscriptions()
+        tickers = sorted(subs)
+        report = ScanReport(session=as_of, tickers=len(tickers))
+        if tickers:
+            start = (as_of or date.today()) - timedelta(days=self.lookback_days)
+            frames = await self.market.histories(tickers, start=start, end=as_of)
+            stored = await self.states.get_many(tickers)
+            newest: date | None = None
+            for ticker in tickers:
+                daily = frames.get(ticker)
+                if daily is None or daily.empty:
+                    report.failed.append(ticker)
+                    continue
+                try:
+                    n_events, queued = await self._scan_ticker(ticker, daily, stored.get(ticker), subs[ticker])
+                except Exception:
+                    log.exception("scan of %s failed; its state is unchanged", ticker)
+                    report.failed.append(ticker)
+                    continue
+                report.events += n_events
+                report.queued += queued
+                last = daily.index[-1].date()
+                newest = last if newest is None or last > newest else newest
+            if report.session is None:
+                report.session = newest
+        if report.session is None:
+            report.session = as_of or date.today()
+        await self.runs.record(report.session, started_at=started, tickers=report.tickers, events=report.events,
+                               queued=report.queued, failed_tickers=len(report.failed))
+        report.seconds = time.perf_counter() - t0
+        log.info("scan %s: %d tickers, %d events, %d queued, %d failed in %.2fs", report.session, report.tickers,
+                 report.events, report.queued, len(report.failed), report.seconds)
+        return report
+
+    async def _scan_ticker(self, ticker: str, daily: pd.DataFrame, stored: StateRecord | None,
+                           subs: list[Subscription]) -> tuple[int, int]:
+        prior = TickerState.from_json(stored.state_json) if stored is not None else None
+        last_bar = daily.index[-1].date()
+        if prior is not None and prior.last_date and date.fromisoformat(prior.last_date) >= last_bar:
+            return 0, 0  # nothing new since the last scan
+        state, events = await asyncio.to_thread(self.engine.step, prior, ticker, daily)
+        events = announceable(events, cold_start=prior is None, last_bar=last_bar,
+                              max_age_days=self.max_event_age_days)
+        messages = [
+            NewMessage(s.guild_id, s.channel_id, e.ticker, e.base_id, e.kind, e.date, event_payload(e))
+            for e in events
+            for s in subs
+        ]
+        queued = await self.outbox.commit_ticker(state_record(state, daily), messages)
+        return len(events), queued

@@ -1,0 +1,92 @@
+"""When to scan: after the US close on NYSE trading days (exchange_calendars XNYS).
+
+Every datetime here is timezone-aware. A scan for a session is due ``SCAN_DELAY`` (15 min)
+after that session's real close — 16:00 New York time, or 13:00 on half days (e.g. the day
+after Thanksgiving). The announcer wakes ``RUN_DELAY`` (20 min) after the close — 20:20Z in
+summer, 21:20Z in winter — leaving a margin over the due time.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+NEW_YORK = ZoneInfo("America/New_York")
+SCAN_DELAY = timedelta(minutes=15)
+RUN_DELAY = timedelta(minutes=20)
+# Times of day the announcer wakes up (New York): after a half-day close and after a full one.
+# Each wake-up scans only when a session's scan is due and not done yet.
+WAKE_TIMES: tuple[time, ...] = (time(13, 20, tzinfo=NEW_YORK), time(16, 20, tzinfo=NEW_YORK))
+
+
+@lru_cache(maxsize=1)
+def _calendar():
+    import exchange_calendars as xc
+
+    with warnings.catch_warnings():  # exchange_calendars trips a pandas 3 deprecation while building
+        warnings.simplefilter("ignore")
+        return xc.get_calendar("XNYS")
+
+
+def _in_range(d: date) -> bool:
+    cal = _calendar()
+    return cal.first_session.date() <= d <= cal.last_session.date()
+
+
+def is_trading_day(d: date) -> bool:
+    """True on NYSE sessions (weekends and holidays are not). Outside the calendar's
+    range (≈ 20 years back, 1 year ahead) weekdays count as sessions."""
+    if not _in_range(d):
+        return d.weekday() < 5
+    return bool(_calendar().is_session(pd.Timestamp(d)))
+
+
+def session_close(d: date) -> datetime:
+    """The real close of session ``d`` (UTC, aware)."""
+    if not _in_range(d):
+        return datetime.combine(d, time(16, 0), NEW_YORK).astimezone(timezone.utc)
+    return _calendar().session_close(pd.Timestamp(d)).to_pydatetime().astimezone(timezone.utc)
+
+
+def scan_due_at(d: date) -> datetime:
+    """When the scan of session ``d`` may run: its close + SCAN_DELAY."""
+    return session_close(d) + SCAN_DELAY
+
+
+def _aware(now: datetime) -> datetime:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return now
+
+
+def last_completed_session(now: datetime, *, delay: timedelta = SCAN_DELAY) -> date:
+    """The newest session whose close + ``delay`` is at or before ``now``."""
+    now = _aware(now)
+    d = now.astimezone(NEW_YORK).date()
+    for _ in range(30):
+        if is_trading_day(d) and session_close(d) + delay <= now:
+            return d
+        d -= timedelta(days=1)
+    raise RuntimeError(f"no trading session in the 30 days before {now}")
+
+
+def next_run_time(now: datetime) -> datetime:
+    """The first scheduled scan strictly after ``now``: a session's close + RUN_DELAY."""
+    now = _aware(now)
+    d = now.astimezone(NEW_YORK).date()
+    for _ in range(30):
+        if is_trading_day(d) and session_close(d) + RUN_DELAY > now:
+            return session_close(d) + RUN_DELAY
+        d += timedelta(days=1)
+    raise RuntimeError(f"no trading session in the 30 days after {now}")
+
+
+def missed_scan(last_scan_date: date | None, now: datetime) -> bool:
+    """True when the newest session whose scan is due has not been scanned yet
+    (also before the very first scan)."""
+    due = last_completed_session(now)
+    return last_scan_date is None or last_scan_date < due

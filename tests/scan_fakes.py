@@ -1,0 +1,124 @@
+"""Test doubles for the scan/outbox tests: a price source that counts its calls, a scripted
+event engine (the real engine's step() contract), and a poster that records posts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from bot.analysis.engine_state import ActiveBase, TickerState
+from bot.analysis.event_types import Event
+from bot.market.frames import clip
+from bot.scan.delivery import ChannelForbidden, ChannelGone
+
+
+def synthetic_daily(start: str = "2023-01-02", end: str = "2024-02-29", base: float = 100.0) -> pd.DataFrame:
+    idx = pd.bdate_range(start, end, name="Date")
+    close = base + np.sin(np.arange(len(idx)) / 7.0) * 3
+    return pd.DataFrame(
+        {"Open": close, "High": close + 1, "Low": close - 1, "Close": close, "Volume": 1e6},
+        index=idx,
+    )
+
+
+class CountingMarket:
+    """``histories`` over in-memory frames; ``calls`` records each batched request."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]):
+        self.frames = frames
+        self.calls: list[tuple[tuple[str, ...], date | None, date | None]] = []
+
+    async def histories(self, tickers, *, start=None, end=None, strict=False):
+        self.calls.append((tuple(tickers), start, end))
+        out = {}
+        for t in tickers:
+            if t in self.frames:
+                df = clip(self.frames[t], start, end)
+                if not df.empty:
+                    out[t] = df
+        return out
+
+
+def make_event(ticker: str, kind: str, d: date, close: float) -> Event:
+    return Event(
+        ticker=ticker, kind=kind, date=d, close=close, level=100.0, zone_low=99.0, zone_high=101.0,
+        support=90.0, base_id=f"{ticker}-B1", base_start=date(2022, 8, 1), base_weeks=80.0, test_count=4,
+        volume_ratio=1.6, on_volume=True, pct_beyond=(close / 100.0 - 1) * 100, reason="scripted",
+        breakout_date=d if kind == "breakout" else None, breakout_close=close if kind == "breakout" else None,
+    )
+
+
+class ScriptedEngine:
+    """Emits an event of ``script[(ticker, day)]`` when it processes that bar; counts steps."""
+
+    def __init__(self, script: dict[tuple[str, date], str] | None = None, fail: set[str] = frozenset()):
+        self.script = script or {}
+        self.fail = set(fail)
+        self.steps: list[tuple[str, str | None, int]] = []
+
+    def step(self, state, ticker, daily):
+        if ticker in self.fail:
+            raise RuntimeError(f"engine broke on {ticker}")
+        state = state.copy() if state is not None else TickerState(ticker)
+        new = daily if state.last_date is None else daily[daily.index > pd.Timestamp(state.last_date)]
+        self.steps.append((ticker, state.last_date, len(new)))
+        events = []
+        for ts, close in new["Close"].items():
+            kind = self.script.get((ticker, ts.date()))
+            if kind:
+                events.append(make_event(ticker, kind, ts.date(), float(close)))
+                state.phase = "breakout" if kind == "breakout" else "failed" if kind == "failed" else state.phase
+        state.base = ActiveBase(f"{ticker}-B1", "2022-08-01", 100.0, 99.0, 101.0, 90.0, 89.0, 91.0)
+        if len(daily):
+            state.last_date = daily.index[-1].date().isoformat()
+        return state, events
+
+
+class Crash(BaseException):
+    """Stands for the process dying (not an Exception: nothing in the sender catches it)."""
+
+
+class RecordingPoster:
+    """Posts into in-memory channels. ``channels`` survives a simulated restart when the
+    same dict is handed to the next poster (it is Discord's side of the world)."""
+
+    def __init__(self, channels: dict[int, list[dict]] | None = None, *, gone=(), forbidden=(), flaky=(),
+                 crash_after_post: bool = False):
+        self.channels = channels if channels is not None else {}
+        self.gone, self.forbidden, self.flaky = set(gone), set(forbidden), set(flaky)
+        self.crash_after_post = crash_after_post
+        self.post_calls = 0
+        self.find_calls = 0
+        self._next_id = 1000 + sum(len(v) for v in self.channels.values())
+
+    def posts(self, channel_id: int | None = None) -> list[dict]:
+        if channel_id is not None:
+            return list(self.channels.get(channel_id, []))
+        return [m for msgs in self.channels.values() for m in msgs]
+
+    def _check(self, channel_id):
+        if channel_id in self.gone:
+            raise ChannelGone(f"channel {channel_id} not found")
+        if channel_id in self.forbidden:
+            raise ChannelForbidden(f"missing Send Messages in {channel_id}")
+        if channel_id in self.flaky:
+            raise TimeoutError("discord timed out")
+
+    async def post(self, channel_id, payload):
+        self.post_calls += 1
+        self._check(channel_id)
+        self._next_id += 1
+        self.channels.setdefault(channel_id, []).append({"id": self._next_id, **payload})
+        if self.crash_after_post:
+            raise Crash("process died after the post, before marking it sent")
+        return self._next_id
+
+    async def find_posted(self, channel_id, key):
+        self.find_calls += 1
+        self._check(channel_id)
+        for m in self.channels.get(channel_id, [])[-50:]:
+            if m.get("key") == key:
+                return m["id"]
+        return None

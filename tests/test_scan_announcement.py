@@ -1,0 +1,46 @@
+from datetime import date
+
+from bot.scan.announcement import build_announcement, ordinal
+from bot.scan.scanner import event_payload
+from scan_fakes import make_event
+
+
+def payload(kind, **changes):
+    e = make_event("IWM", kind, date(2023, 12, 14), 203.0)
+    d = event_payload(e)
+    d.update(changes)
+    return d
+
+
+def test_breakout_title_fields_and_footer():
+    a = build_announcement(payload("breakout"))
+    assert a.title == "IWM breaks out of its 80-week base"
+    fields = dict(a.fields)
+    assert fields["Resistance"] == "100.00" and fields["Close"] == "203.00"
+    assert fields["Beyond level"] == "+103.0%"
+    assert fields["Volume"] == "1.60× 50-day avg — on volume"
+    assert fields["Tests of resistance"] == "4"
+    assert "2023-12-14" in a.footer and "IWM|IWM-B1|breakout|2023-12-14" in a.footer
+    assert a.key == "IWM|IWM-B1|breakout|2023-12-14"
+
+
+def test_failed_testing_busted_titles():
+    assert build_announcement(payload("failed")).title == "IWM breakout fails — back inside the base"
+    assert build_announcement(payload("testing")).title == "IWM tests resistance for the 4th time"
+    assert "busted" in build_announcement(payload("busted")).title
+    assert build_announcement(payload("breakout", attempt=2)).title.endswith("(2nd attempt)")
+
+
+def test_failed_shows_change_since_breakout():
+    a = build_announcement(payload("failed", close=190.0, breakout_close=205.0, breakout_date="2023-12-14"))
+    assert dict(a.fields)["Since breakout"].startswith("-7.3%")
+
+
+def test_no_volume_field_without_ratio():
+    a = build_announcement(payload("breakout", volume_ratio=None, on_volume=False))
+    assert "Volume" not in dict(a.fields)
+
+
+def test_ordinals():
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]

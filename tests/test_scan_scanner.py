@@ -1,0 +1,128 @@
+from datetime import date
+
+import pytest
+
+from bot.store.db import Database
+from bot.store.engine_states import EngineStateRepo
+from bot.store.guilds import GuildSettingsRepo
+from bot.store.outbox import OutboxRepo
+from bot.store.scan_runs import ScanRunRepo
+from bot.store.watchlist import WatchlistRepo
+from bot.scan.delivery import Sender
+from bot.scan.scanner import Scanner
+from scan_fakes import CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
+
+BREAKOUT_DAY = date(2023, 12, 14)
+FAIL_DAY = date(2024, 1, 3)
+
+
+@pytest.fixture
+async def db(tmp_path):
+    async with Database(tmp_path / "bot.sqlite3") as d:
+        yield d
+
+
+async def two_servers_tracking_iwm(db):
+    guilds, watch = GuildSettingsRepo(db), WatchlistRepo(db)
+    for gid, cid in ((1, 100), (2, 200)):
+        await guilds.set_channel(gid, cid)
+        await watch.remove(gid, ["MDY", "SPY", "QQQ"])  # IWM stays (default list)
+    return guilds, watch
+
+
+async def test_two_servers_one_fetch_two_posts(db):
+    await two_servers_tracking_iwm(db)
+    market = CountingMarket({"IWM": synthetic_daily()})
+    engine = ScriptedEngine({("IWM", BREAKOUT_DAY): "breakout"})
+    scanner = Scanner(db, market, engine)
+    await scanner.run(as_of=date(2023, 12, 1))  # cold start: primes the state, history is not news
+    report = await scanner.run(as_of=BREAKOUT_DAY)
+    assert len(market.calls) == 2 and market.calls[-1][0] == ("IWM",)  # one batched call per scan
+    assert report.events == 1 and report.queued == 2
+    poster = RecordingPoster()
+    flushed = await Sender(db, poster).flush()
+    assert flushed.sent == 2
+    assert [p["key"] for p in poster.posts(100)] == [p["key"] for p in poster.posts(200)] == ["IWM|IWM-B1|breakout|2023-12-14"]
+
+
+async def test_unique_tickers_are_fetched_once_across_servers(db):
+    guilds, watch = GuildSettingsRepo(db), WatchlistRepo(db)
+    await guilds.set_channel(1, 100)
+    await guilds.set_channel(2, 200)
+    await watch.add(2, ["TLT"])
+    frames = {t: synthetic_daily() for t in ("IWM", "MDY", "SPY", "QQQ", "TLT")}
+    market = CountingMarket(frames)
+    engine = ScriptedEngine()
+    await Scanner(db, market, engine).run(as_of=date(2023, 12, 1))
+    assert len(market.calls) == 1
+    assert sorted(market.calls[0][0]) == ["IWM", "MDY", "QQQ", "SPY", "TLT"]
+    assert len(engine.steps) == 5  # each ticker advanced once, not once per server
+
+
+async def test_same_scan_twice_queues_nothing_new(db):
+    await two_servers_tracking_iwm(db)
+    market = CountingMarket({"IWM": synthetic_daily()})
+    scanner = Scanner(db, market, ScriptedEngine({("IWM", BREAKOUT_DAY): "breakout"}))
+    await scanner.run(as_of=date(2023, 12, 13))
+    first = await scanner.run(as_of=BREAKOUT_DAY)
+    second = await scanner.run(as_of=BREAKOUT_DAY)
+    assert first.queued == 2 and second.queued == 0
+    assert len(await OutboxRepo(db).rows()) == 2
+
+
+async def test_outbox_ignores_an_event_the_engine_emits_again(db):
+    """Even if the engine state were lost and the bar replayed, the unique key holds."""
+    await two_servers_tracking_iwm(db)
+    market = CountingMarket({"IWM": synthetic_daily()})
+    script = {("IWM", BREAKOUT_DAY): "breakout"}
+    await Scanner(db, market, ScriptedEngine(script)).run(as_of=date(2023, 12, 13))
+    await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
+    await db.conn.execute("UPDATE engine_states SET state_json = replace(state_json, '2023-12-14', '2023-12-13')")
+    await db.conn.commit()
+    again = await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
+    assert again.events == 1 and again.queued == 0
+    assert len(await OutboxRepo(db).rows()) == 2
+
+
+async def test_cold_start_announces_only_the_newest_bar(db):
+    await two_servers_tracking_iwm(db)
+    market = CountingMarket({"IWM": synthetic_daily()})
+    script = {("IWM", date(2023, 6, 1)): "breakout", ("IWM", BREAKOUT_DAY): "testing"}
+    report = await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
+    assert report.events == 1
+    assert {r.kind for r in await OutboxRepo(db).rows()} == {"testing"}
+
+
+async def test_catch_up_after_downtime_announces_recent_events_only(db):
+    await two_servers_tracking_iwm(db)
+    market = CountingMarket({"IWM": synthetic_daily()})
+    script = {("IWM", date(2023, 12, 4)): "testing", ("IWM", BREAKOUT_DAY): "breakout", ("IWM", FAIL_DAY): "failed"}
+    engine = ScriptedEngine(script)
+    scanner = Scanner(db, market, engine, max_event_age_days=7)
+    await scanner.run(as_of=date(2023, 12, 1))
+    report = await scanner.run(as_of=date(2024, 1, 5))  # down for a month
+    assert engine.steps[-1][2] == len(synthetic_daily()["2023-12-02":"2024-01-05"])  # every missed bar processed
+    assert report.events == 1 and {r.kind for r in await OutboxRepo(db).rows()} == {"failed"}
+
+
+async def test_one_broken_ticker_does_not_stop_the_others(db):
+    guilds, watch = GuildSettingsRepo(db), WatchlistRepo(db)
+    await guilds.set_channel(1, 100)
+    market = CountingMarket({t: synthetic_daily() for t in ("IWM", "MDY", "SPY")})  # no QQQ data
+    scanner = Scanner(db, market, ScriptedEngine(fail={"MDY"}))
+    report = await scanner.run(as_of=date(2023, 12, 1))
+    assert sorted(report.failed) == ["MDY", "QQQ"]
+    states = await EngineStateRepo(db).get_many(["IWM", "MDY", "SPY", "QQQ"])
+    assert sorted(states) == ["IWM", "SPY"]
+    rec = states["IWM"]
+    assert rec.last_date == date(2023, 12, 1) and rec.phase == "idle" and rec.level == 100.0
+    assert rec.distance_pct == pytest.approx((rec.last_close / 100.0 - 1) * 100)
+    assert await ScanRunRepo(db).last_session() == date(2023, 12, 1)
+
+
+async def test_no_subscribers_means_no_fetch_but_run_is_recorded(db):
+    market = CountingMarket({})
+    await WatchlistRepo(db).add(1, ["IWM"])  # alerts never turned on
+    report = await Scanner(db, market, ScriptedEngine()).run(as_of=date(2023, 12, 1))
+    assert market.calls == [] and report.tickers == 0
+    assert await ScanRunRepo(db).last_session() == date(2023, 12, 1)

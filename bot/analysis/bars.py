@@ -1,0 +1,178 @@
+"""Bar helpers: weekly aggregation (W-FRI), Wilder ATR and volume ratio.
+
+Two layers: DataFrame functions for callers (charts, reports) and array functions that
+``find_base`` uses on its hot path (numpy only, no pandas resampling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+_DAY_NS = 86_400_000_000_000
+
+
+def day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+    """Days since 1970-01-01 for a tz-naive DatetimeIndex (int64)."""
+    return index.values.astype("datetime64[D]").astype(np.int64)
+
+
+def week_ids(days: np.ndarray) -> np.ndarray:
+    """W-FRI week number of each day number: Saturday..Friday share one id.
+
+    1970-01-02 (day 1) is a Friday, so (day + 5) // 7 changes exactly on Saturdays.
+    """
+    return (days + 5) // 7
+
+
+@dataclass
+class BarArrays:
+    """OHLC arrays of one timeframe; ``hi_day``/``lo_day`` are day numbers of the high/low."""
+
+    day: np.ndarray  # day number of the bar's last trading day
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+    hi_day: np.ndarray
+    lo_day: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.close)
+
+
+def _first_flag_per_group(flag: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Position of the first True of ``flag`` in each consecutive group (every group has one)."""
+    idx = np.flatnonzero(flag)
+    g = group[idx]
+    keep = np.empty(len(idx), dtype=bool)
+    keep[0] = True
+    np.not_equal(g[1:], g[:-1], out=keep[1:])
+    return idx[keep]
+
+
+def weekly_arrays(day: np.ndarray, o, h, l, c, v) -> tuple[BarArrays, np.ndarray]:
+    """Aggregate daily arrays into W-FRI weeks; returns (weeks, week position of each day)."""
+    wid = week_ids(day)
+    n = len(day)
+    newweek = np.empty(n, dtype=bool)
+    newweek[0] = True
+    np.not_equal(wid[1:], wid[:-1], out=newweek[1:])
+    starts = np.flatnonzero(newweek)
+    group = np.cumsum(newweek) - 1
+    ends = np.r_[starts[1:], n] - 1
+    wh = np.maximum.reduceat(h, starts)
+    wl = np.minimum.reduceat(l, starts)
+    hi_pos = _first_flag_per_group(h == wh[group], group)
+    lo_pos = _first_flag_per_group(l == wl[group], group)
+    weeks = BarArrays(
+        day=day[ends],
+        open=o[starts],
+        high=wh,
+        low=wl,
+        close=c[ends],
+        volume=np.add.reduceat(v, starts),
+        hi_day=day[hi_pos],
+        lo_day=day[lo_pos],
+    )
+    return weeks, group
+
+
+def daily_arrays(df: pd.DataFrame) -> BarArrays:
+    day = day_numbers(df.index)
+    h = df["High"].to_numpy(dtype=float)
+    l = df["Low"].to_numpy(dtype=float)
+    return BarArrays(
+        day=day,
+        open=df["Open"].to_numpy(dtype=float),
+        high=h,
+        low=l,
+        close=df["Close"].to_numpy(dtype=float),
+        volume=df["Volume"].to_numpy(dtype=float),
+        hi_day=day,
+        lo_day=day,
+    )
+
+
+def days_to_index(days: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[ns]"), name="Date")
+
+
+def day_to_date(d: int) -> date:
+    return date.fromordinal(int(d) + 719163)  # date(1970,1,1).toordinal() == 719163
+
+
+def to_weekly(daily: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
+    """Weekly (W-FRI) OHLCV bars from daily bars dated <= as_of.
+
+    The index is each week's last trading day (so a partial last week is dated by its last
+    bar). ``HighDate``/``LowDate`` hold the day of the week's high/low (first one on ties).
+    """
+    if as_of is not None:
+        daily = daily[daily.index <= pd.Timestamp(as_of)]
+    cols = ["Open", "High", "Low", "Close", "Volume", "HighDate", "LowDate"]
+    if daily.empty:
+        out = pd.DataFrame(columns=cols, index=pd.DatetimeIndex([], name="Date"))
+        return out
+    a = daily_arrays(daily)
+    w, _ = weekly_arrays(a.day, a.open, a.high, a.low, a.close, a.volume)
+    return pd.DataFrame(
+        {
+            "Open": w.open,
+            "High": w.high,
+            "Low": w.low,
+            "Close": w.close,
+            "Volume": w.volume,
+            "HighDate": days_to_index(w.hi_day),
+            "LowDate": days_to_index(w.lo_day),
+        },
+        index=days_to_index(w.day),
+    )
+
+
+def true_range(h: np.ndarray, l: np.ndarray, c: np.ndarray) -> np.ndarray:
+    prev = np.empty_like(c)
+    prev[0] = c[0]
+    prev[1:] = c[:-1]
+    return np.maximum(h, prev) - np.minimum(l, prev)
+
+
+def atr_values(h: np.ndarray, l: np.ndarray, c: np.ndarray, n: int = 14) -> np.ndarray:
+    """Wilder ATR: seed = mean of the first n true ranges, then a += (tr - a) / n.
+
+    Bars before the seed get the running mean of the true ranges so far (never NaN), which
+    keeps short histories usable; the recursion only looks backwards.
+    """
+    tr = true_range(h, l, c)
+    m = len(tr)
+    out = np.empty(m)
+    k = min(n, m)
+    out[:k] = np.cumsum(tr[:k]) / np.arange(1, k + 1)
+    if m > n:
+        a = out[n - 1]
+        alpha = 1.0 / n
+        rest = tr[n:].tolist()
+        vals = []
+        for x in rest:
+            a += (x - a) * alpha
+            vals.append(a)
+        out[n:] = vals
+    return out
+
+
+def atr(df: pd.DataFrame, n: int = 14) -> pd.Series:
+    """Wilder's average true range of an OHLC frame (same index)."""
+    vals = atr_values(
+        df["High"].to_numpy(dtype=float), df["Low"].to_numpy(dtype=float), df["Close"].to_numpy(dtype=float), n
+    )
+    return pd.Series(vals, index=df.index, name=f"ATR{n}")
+
+
+def volume_ratio(df: pd.DataFrame, n: int = 50) -> pd.Series:
+    """Volume over its average of the n previous bars (today excluded): V / mean(V[t-n..t-1])."""
+    v = df["Volume"].astype(float)
+    return (v / v.rolling(n).mean().shift(1)).rename("VolRatio")

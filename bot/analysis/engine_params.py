@@ -38,7 +38,7 @@ class EngineParams:
     stale_refreshes: int = 8  # an armed base the finder no longer confirms is dropped after this many refreshes
     min_history_bars: int = 60  # no base is looked for with less history than this
     # --- cold start --------------------------------------------------------------------------
-    warmup_bars: int = 260  # a ticker without state starts this many bars back (≈ 1 year)
+    warmup_bars: int = 80  # a ticker without state starts this many bars back (> failure and re-arm windows)
 
     def buffer(self, level: float, atr: float) -> float:
         atr_part = self.buffer_atr * atr if atr == atr else 0.0  # NaN-safe

@@ -1,0 +1,57 @@
+"""``python -m bot replay`` / ``history`` end to end on the CSV data directory."""
+
+from __future__ import annotations
+
+import json
+
+from bot.cli import main
+
+
+def test_replay_json_has_required_fields(shared_data, capsys):
+    rc = main(["replay", "IWM", "--from", "2023-11-01", "--to", "2024-12-31", "--data-dir", str(shared_data), "--json"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    events = json.loads(out)
+    assert isinstance(events, list) and events
+    for e in events:
+        assert {"date", "ticker", "event", "close", "level"} <= set(e)
+        assert e["ticker"] == "IWM" and "2023-11-01" <= e["date"] <= "2024-12-31"
+
+
+def test_replay_text_lists_each_event(shared_data, capsys):
+    rc = main(["replay", "iwm", "--from", "2023-11-01", "--to", "2024-01-31", "--data-dir", str(shared_data)])
+    out = capsys.readouterr().out.splitlines()
+    assert rc == 0 and out[0].startswith("IWM:")
+    assert len(out) > 1 and all("close" in line and "level" in line for line in out[1:])
+
+
+def test_history_json(shared_data, capsys):
+    rc = main(["history", "IWM", "--from", "2023-01-01", "--to", "2024-12-31", "--data-dir", str(shared_data), "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert rc == 0 and rows
+    assert all(r["event"] == "breakout" and r["outcome"] in {"held", "failed", "busted", "pending"} for r in rows)
+
+
+def test_bad_date_is_one_line_on_stderr(shared_data, capsys):
+    rc = main(["replay", "IWM", "--from", "2023-13-45", "--data-dir", str(shared_data)])
+    captured = capsys.readouterr()
+    assert rc != 0
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and "2023-13-45" in lines[0]
+
+
+def test_unknown_ticker_is_one_line_on_stderr(shared_data, capsys):
+    rc = main(["history", "NOSUCH", "--data-dir", str(shared_data)])
+    captured = capsys.readouterr()
+    assert rc != 0 and len(captured.err.strip().splitlines()) == 1 and "NOSUCH" in captured.err
+
+
+def test_missing_from_is_a_usage_error(shared_data, capsys):
+    try:
+        main(["replay", "IWM", "--data-dir", str(shared_data)])
+    except SystemExit as exc:
+        assert exc.code != 0
+    else:
+        raise AssertionError("replay without --from must fail")
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

@@ -1,0 +1,110 @@
+"""The Discord client: ``BreakoutBot`` and the one factory that builds it.
+
+``create_bot`` is used by ``python -m bot run`` and by the tests, so both run the same
+wiring. Dependencies hang off the bot as attributes (``bot.settings``, ``bot.market``,
+``bot.db``); cogs read them from there, never from globals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+from discord.ext import commands
+
+from bot.app import error_handler
+from bot.app.extensions import EXTENSIONS
+from bot.market.service import MarketData
+from bot.settings import Settings
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def build_intents() -> discord.Intents:
+    """Default intents plus message content (privileged: enable it in the Developer Portal)."""
+    intents = discord.Intents.default()
+    intents.message_content = True
+    return intents
+
+
+class BreakoutBot(commands.Bot):
+    """A ``commands.Bot`` carrying its dependencies and the extension list it loads."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        market: MarketData,
+        db: Database,
+        extensions: Sequence[str] = EXTENSIONS,
+    ):
+        super().__init__(
+            command_prefix=commands.when_mentioned_or(settings.prefix),
+            intents=build_intents(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            owner_ids=set(settings.owner_ids) or None,
+            case_insensitive=True,
+            strip_after_prefix=True,
+        )
+        self.settings = settings
+        self.market = market
+        self.db = db
+        self.extension_names: tuple[str, ...] = tuple(extensions)
+        self.loaded_extensions: list[str] = []
+        self.failed_extensions: dict[str, str] = {}
+        self.tree.on_error = self._on_app_command_error
+
+    async def setup_hook(self) -> None:
+        await self.db.open()
+        await self.load_all_extensions()
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d application commands to dev guild %s", len(synced), guild.id)
+
+    async def load_all_extensions(self) -> None:
+        """Load every extension; one that is missing or broken is logged and skipped."""
+        for name in self.extension_names:
+            if name in self.extensions:
+                continue
+            try:
+                await self.load_extension(name)
+            except commands.ExtensionNotFound:
+                self.failed_extensions[name] = "not found"
+                log.warning("extension %s not found; skipping it", name)
+            except Exception as exc:  # a broken cog must not keep the others down
+                reason = f"{type(exc.__cause__ or exc).__name__}: {exc.__cause__ or exc}"
+                self.failed_extensions[name] = reason
+                log.error("extension %s failed to load; skipping it", name, exc_info=exc)
+            else:
+                self.loaded_extensions.append(name)
+        log.info("loaded extensions: %s", ", ".join(self.loaded_extensions) or "none")
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self.db.close()
+
+    async def on_command_error(self, ctx: commands.Context, error: commands.CommandError, /) -> None:
+        await error_handler.handle_command_error(ctx, error)
+
+    async def _on_app_command_error(
+        self, interaction: discord.Interaction, error: discord.app_commands.AppCommandError, /
+    ) -> None:
+        await error_handler.handle_app_command_error(interaction, error)
+
+
+def create_bot(
+    settings: Settings,
+    *,
+    market: MarketData,
+    db: Database,
+    extensions: Sequence[str] = EXTENSIONS,
+) -> BreakoutBot:
+    """Build the bot. Nothing connects until ``bot.start``/``bot.run``."""
+    return BreakoutBot(settings, market=market, db=db, extensions=extensions)

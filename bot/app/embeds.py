@@ -1,0 +1,92 @@
+"""Reports -> Discord embeds and attachments. The words come from the reports; this only lays them out."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
+TITLE_MAX = 256
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+DESCRIPTION_MAX = 4096
+FOOTER_MAX = 2048
+FIELDS_MAX = 25
+
+STATUS_COLOURS = {
+    "no_base": discord.Colour.light_grey(),
+    "in_base": discord.Colour.blue(),
+    "testing": discord.Colour.gold(),
+    "breakout": discord.Colour.green(),
+    "failed": discord.Colour.red(),
+}
+NEUTRAL = discord.Colour.blurple()
+STALE_NOTE = "⚠️ The data source is unavailable right now: this uses cached data up to {date}."
+
+
+def clip(text: str, limit: int) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def chart_file(report) -> discord.File:
+    """The report's PNG as an attachment named ``report.filename``."""
+    return discord.File(io.BytesIO(report.png), filename=report.filename)
+
+
+def _embed(title: str, colour: discord.Colour, report, *, description: str | None = None) -> discord.Embed:
+    parts = []
+    if getattr(report, "stale", False):
+        parts.append(STALE_NOTE.format(date=report.data_date.isoformat()))
+    if description:
+        parts.append(description)
+    embed = discord.Embed(
+        title=clip(title, TITLE_MAX),
+        colour=colour,
+        description=clip("\n".join(parts), DESCRIPTION_MAX) if parts else None,
+    )
+    embed.set_footer(text=clip(report.footer, FOOTER_MAX))
+    return embed
+
+
+def _add_fields(embed: discord.Embed, fields, *, inline_names=()) -> None:
+    for name, value in list(fields)[:FIELDS_MAX]:
+        embed.add_field(
+            name=clip(name, FIELD_NAME_MAX),
+            value=clip(value or "—", FIELD_VALUE_MAX),
+            inline=name in inline_names,
+        )
+
+
+def _attach_image(embed: discord.Embed, report) -> None:
+    embed.set_image(url=f"attachment://{report.filename}")
+
+
+def base_embed(report) -> discord.Embed:
+    """``base``: headline, the level fields, the chart inside the embed."""
+    colour = STATUS_COLOURS.get(report.result.status, NEUTRAL)
+    embed = _embed(report.headline, colour, report)
+    _add_fields(embed, report.fields, inline_names=("Status", "Resistance", "Support", "Last close"))
+    _attach_image(embed, report)
+    return embed
+
+
+def compare_embed(report) -> discord.Embed:
+    """``compare``: the returns table and the ratio, the chart inside the embed."""
+    embed = _embed(report.headline, NEUTRAL, report)
+    _add_fields(embed, report.fields)
+    _attach_image(embed, report)
+    return embed
+
+
+def perf_embed(report) -> discord.Embed:
+    """``perf``: the period-return table as a code block."""
+    return _embed(report.headline, NEUTRAL, report, description=f"```\n{report.text}\n```")
+
+
+def price_embed(report) -> discord.Embed:
+    """``chart``: headline and the chart."""
+    embed = _embed(report.headline, NEUTRAL, report)
+    _attach_image(embed, report)
+    return embed

@@ -1,0 +1,54 @@
+"""Logging for the running bot: discord.py's formatter, and a filter that keeps the token out.
+
+The token is never logged on purpose; the filter is a second line of defence for
+anything (a library, a traceback) that might echo it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import discord
+
+REDACTED = "[token redacted]"
+
+
+class RedactSecret(logging.Filter):
+    """Replace a secret in a record's message and traceback text before any handler writes it."""
+
+    def __init__(self, secret: str | None):
+        super().__init__()
+        self.secret = secret or None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secret:
+            return True
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, REDACTED), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.secret in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.secret, REDACTED)
+        return True
+
+
+def install(token: str | None, *, level: int = logging.INFO) -> logging.Handler:
+    """Log to stderr through discord.py's setup (colours on a TTY), token filtered out.
+
+    Replaces a plain stderr handler set up earlier (the CLI's basicConfig) so lines are not
+    printed twice. Returns the handler so the caller can remove it again.
+    """
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if type(old) is logging.StreamHandler and old.stream in (sys.stderr, sys.stdout):
+            root.removeHandler(old)
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactSecret(token))
+    discord.utils.setup_logging(handler=handler, level=level, root=True)
+    return handler
+
+
+def uninstall(handler: logging.Handler) -> None:
+    logging.getLogger().removeHandler(handler)

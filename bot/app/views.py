@@ -1,0 +1,93 @@
+"""Buttons under a ``base`` chart: switch it between the daily and the weekly base in place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot.app import embeds
+from bot.app.error_handler import handle_view_error
+from bot.app.replies import NO_MENTIONS
+
+log = logging.getLogger(__name__)
+
+VIEW_TIMEOUT = 600.0  # seconds; below the 15-minute life of an interaction token
+DAILY_ID = "base:timeframe:daily"
+WEEKLY_ID = "base:timeframe:weekly"
+
+ReportMaker = Callable[[str], Awaitable[object]]  # timeframe -> BaseReport
+
+
+class TimeframeView(discord.ui.View):
+    """Daily / Weekly buttons. Only the person who asked can switch; others are told so.
+
+    ``make_report(timeframe)`` builds the new report. On timeout the buttons are disabled
+    (if the message still exists) and the chart stays as it is.
+    """
+
+    def __init__(self, make_report: ReportMaker, *, timeframe: str, owner_id: int, ticker: str,
+                 timeout: float = VIEW_TIMEOUT):
+        super().__init__(timeout=timeout)
+        self.make_report = make_report
+        self.timeframe = timeframe
+        self.owner_id = owner_id
+        self.ticker = ticker
+        self.message: discord.Message | None = None
+        self._busy = asyncio.Lock()
+        self._show(timeframe)
+
+    def _show(self, timeframe: str) -> None:
+        self.timeframe = timeframe
+        for button, value in ((self.daily, "daily"), (self.weekly, "weekly")):
+            current = value == timeframe
+            button.disabled = current
+            button.style = discord.ButtonStyle.primary if current else discord.ButtonStyle.secondary
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            f"Only the person who asked can switch this chart. Try `/base {self.ticker}` yourself.",
+            ephemeral=True, allowed_mentions=NO_MENTIONS,
+        )
+        return False
+
+    async def _switch(self, interaction: discord.Interaction, timeframe: str) -> None:
+        if self._busy.locked():
+            await interaction.response.send_message(
+                "Still drawing the previous chart…", ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        async with self._busy:
+            await interaction.response.defer()  # a component interaction: "updating message"
+            report = await self.make_report(timeframe)
+            self._show(timeframe)
+            await interaction.edit_original_response(
+                embed=embeds.base_embed(report),
+                attachments=[embeds.chart_file(report)],
+                view=self,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    @discord.ui.button(label="Daily", custom_id=DAILY_ID)
+    async def daily(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._switch(interaction, "daily")
+
+    @discord.ui.button(label="Weekly", custom_id=WEEKLY_ID)
+    async def weekly(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._switch(interaction, "weekly")
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        await handle_view_error(interaction, error, f"base {self.ticker} timeframe button")
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            item.disabled = True
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=self)
+        except discord.HTTPException as exc:  # deleted message or an expired token: leave it
+            log.debug("could not disable the buttons of %s: %s", self.message.id, exc)

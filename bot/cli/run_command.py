@@ -1,0 +1,80 @@
+"""``python -m bot run``: start the Discord bot.
+
+Reads settings from the environment (and ``.env``). Prices come from ``BREAKOUT_DATA_DIR``
+when set (CSV files), else from Yahoo through the SQLite price cache. The token is never
+printed or logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN = ("DISCORD_TOKEN is not set: put it in the environment or a .env file "
+            "(see docs/discord.md for how to create a bot and get its token).")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="read <TICKER>.csv[.gz] files from DIR instead of Yahoo (env: BREAKOUT_DATA_DIR)")
+    p.set_defaults(func=run_command)
+
+
+def build_market(settings, db, data_dir=None):
+    """MarketData for the bot: CSV files as they are, or Yahoo behind the SQLite cache."""
+    from bot.cli.common import build_provider
+    from bot.market.csvdir import CsvDirectoryProvider
+    from bot.market.service import MarketData
+
+    provider = build_provider(data_dir or settings.data_dir, settings)
+    if isinstance(provider, CsvDirectoryProvider):
+        return MarketData(provider)
+    try:
+        from bot.market.cache import PriceCache
+    except ImportError:  # no cache module: go straight to the source
+        return MarketData(provider)
+    return MarketData(provider, PriceCache(db))
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from bot.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.token:
+        print(f"error: {NO_TOKEN}", file=sys.stderr)
+        return 2
+    return run_bot(settings, data_dir=getattr(args, "data_dir", None),
+                   verbose=bool(getattr(args, "verbose", False)))
+
+
+def run_bot(settings, *, data_dir=None, verbose: bool = False) -> int:
+    """Build and run the bot until it stops; returns an exit code."""
+    import discord
+
+    from bot.app import logging_setup
+    from bot.app.client import create_bot
+    from bot.store.db import Database
+
+    handler = logging_setup.install(settings.token, level=logging.DEBUG if verbose else logging.INFO)
+    try:
+        db = Database(settings.db_path)
+        market = build_market(settings, db, data_dir)
+        bot = create_bot(settings, market=market, db=db)
+        log.info("starting breakout-bot (prefix %r, data source %s, database %s)",
+                 settings.prefix, market.source_name, settings.db_path)
+        try:
+            bot.run(settings.token, log_handler=None)  # logging is already set up above
+        except discord.LoginFailure:
+            print("error: Discord rejected the token: check DISCORD_TOKEN (Bot → Reset Token).", file=sys.stderr)
+            return 1
+        except discord.PrivilegedIntentsRequired:
+            print("error: enable the Message Content intent: Developer Portal → Bot → "
+                  "Privileged Gateway Intents.", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        logging_setup.uninstall(handler)

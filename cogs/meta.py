@@ -1,0 +1,107 @@
+"""``help``, ``about`` and the owner-only ``sync``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, timedelta
+from typing import Literal, Optional
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.app.replies import send_reply
+from bot.errors import BreakoutError
+
+log = logging.getLogger(__name__)
+
+FRESHNESS_TICKER = "SPY"
+FRESHNESS_DAYS = 14
+
+
+def command_lines(bot: commands.Bot, prefix: str) -> list[tuple[str, str]]:
+    """(name, text) for every visible command, with its first example."""
+    out = []
+    for command in sorted(bot.walk_commands(), key=lambda c: c.qualified_name):
+        if command.hidden or isinstance(command, commands.Group) and not command.invoke_without_command:
+            continue
+        examples = (command.extras or {}).get("examples") or ()
+        text = command.short_doc or command.description or "—"
+        if examples:
+            text += "\n" + " · ".join(f"`{prefix}{e}`" for e in examples[:3])
+        out.append((f"{prefix}{command.qualified_name}", text))
+    return out
+
+
+class Meta(commands.Cog):
+    """About the bot itself."""
+
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+        self.started = time.monotonic()
+
+    @commands.hybrid_command(name="help", description="What the bot can do, with examples",
+                             extras={"examples": ["help"]})
+    async def help(self, ctx: commands.Context) -> None:
+        prefix = getattr(self.bot.settings, "prefix", "!")
+        embed = discord.Embed(
+            title="breakout-bot commands",
+            colour=discord.Colour.blurple(),
+            description=(f"Use `{prefix}command` or `/command`. A base is the range a ticker keeps "
+                         "failing to clear; the bot finds its resistance, support and tests."),
+        )
+        for name, text in command_lines(self.bot, prefix)[:25]:
+            embed.add_field(name=name, value=text[:1024], inline=False)
+        await send_reply(ctx, embed=embed)
+
+    async def _freshness(self) -> str:
+        market = self.bot.market
+        try:
+            frame = await market.history(FRESHNESS_TICKER, start=date.today() - timedelta(days=FRESHNESS_DAYS))
+        except BreakoutError as exc:
+            return f"no {FRESHNESS_TICKER} bars in the last {FRESHNESS_DAYS} days ({exc})"
+        last = frame.index[-1].date().isoformat()
+        return f"latest {FRESHNESS_TICKER} bar {last}" + (" (cached: the source is down)" if frame.attrs.get("stale") else "")
+
+    @commands.hybrid_command(name="about", description="Version, data source and how fresh the data is",
+                             extras={"examples": ["about"]})
+    async def about(self, ctx: commands.Context) -> None:
+        await ctx.defer()
+        uptime = timedelta(seconds=int(time.monotonic() - self.started))
+        embed = discord.Embed(title="breakout-bot", colour=discord.Colour.blurple(),
+                              description="Bases, breakouts and failed breakouts for trading groups.")
+        embed.add_field(name="Version", value=__version__)
+        embed.add_field(name="Data source", value=self.bot.market.source_name)
+        embed.add_field(name="Data freshness", value=(await self._freshness())[:1024], inline=False)
+        embed.add_field(name="Servers", value=str(len(self.bot.guilds)))
+        embed.add_field(name="Uptime", value=str(uptime))
+        failed = getattr(self.bot, "failed_extensions", {})
+        if failed:
+            embed.add_field(name="Modules not loaded", value=", ".join(failed)[:1024], inline=False)
+        await send_reply(ctx, embed=embed)
+
+    @commands.command(name="sync", hidden=True, extras={"examples": ["sync", "sync here", "sync clear"]})
+    @commands.is_owner()
+    async def sync(self, ctx: commands.Context, scope: Optional[Literal["global", "here", "clear"]] = "global") -> None:
+        """Owner only: publish slash commands (global, to this server now, or clear this server's copy)."""
+        tree: app_commands.CommandTree = self.bot.tree
+        if scope in ("here", "clear"):
+            if ctx.guild is None:
+                raise commands.NoPrivateMessage()
+            if scope == "here":
+                tree.copy_global_to(guild=ctx.guild)
+            else:
+                tree.clear_commands(guild=ctx.guild)
+            synced = await tree.sync(guild=ctx.guild)
+            where = "this server"
+        else:
+            synced = await tree.sync()
+            where = "all servers (Discord may take a few minutes to show them)"
+        log.info("synced %d application commands to %s by %s", len(synced), where, ctx.author.id)
+        await send_reply(ctx, content=f"Synced {len(synced)} slash commands to {where}.")
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Meta(bot))

@@ -22,7 +22,9 @@ from bot.errors import BadArgument, NotEnoughData
 
 __all__ = ["BaseParams", "find_base", "chart_window"]
 
-_PRIOR_HIGH_DAYS = 10  # a breakout close must also clear the prior 10 days' highs (cheap pre-filter)
+# A breakout close clears the highs of the base's last weeks (all at or under the zone top),
+# so only closes above the prior 25 days' highs (5 weeks, the minimum base) are candidates.
+_PRIOR_HIGH_DAYS = 25
 
 
 def _cut(daily: pd.DataFrame, as_of: date | None, keep: int) -> pd.DataFrame:
@@ -77,7 +79,13 @@ class _Analyzer:
             hi_day=cat(b.hi_day, d.day[first + ih]),
             lo_day=cat(b.lo_day, d.day[first + il]),
         )
-        atrv = atr_values(part.high, part.low, part.close, self.p.atr_n)
+        n_atr = self.p.atr_n
+        if k >= n_atr:  # one Wilder step from the previous (complete) week
+            prev_c = b.close[k - 1]
+            tr = max(part.high[k], prev_c) - min(part.low[k], prev_c)
+            atrv = cat(self.atrv, self.atrv[k - 1] + (tr - self.atrv[k - 1]) / n_atr)
+        else:
+            atrv = atr_values(part.high, part.low, part.close, n_atr)
         return scan_structure(part, atrv, k + 1, self.p, True), part, atrv
 
 
@@ -143,20 +151,25 @@ def find_base(
     lo = max(_PRIOR_HIGH_DAYS, n - p.scan_days + 1)
     if lo <= n:
         prior = sliding_window_view(d.high[lo - _PRIOR_HIGH_DAYS : n], _PRIOR_HIGH_DAYS).max(axis=1)
-        cands = lo + np.flatnonzero(close[lo : n + 1] > prior * (1 + p.buffer_pct))
+        cands = lo + np.flatnonzero(close[lo : n + 1] > prior)
         skip_until = -1
+        rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
         for j in cands.tolist():
             if j <= skip_until:
                 continue
-            s, bars, _ = an.structure_through(j - 1)
-            if s is None or not s.qualified or close[j] <= s.breakout_line:
-                continue
+            if rearmed is not None and close[j] > rearmed[0].breakout_line:
+                s, bars = rearmed
+            else:
+                s, bars, _ = an.structure_through(j - 1)
+                if s is None or not s.qualified or close[j] <= s.breakout_line:
+                    continue
             f = _failure_pos(s, close, j, n, p)
             if f is None:
                 event = ("breakout", j, s, bars) if n - j < p.breakout_recent_days else None
                 break
             event = ("failed", j, s, bars) if n - f < p.failed_recent_days else None
             skip_until = f
+            rearmed = (s, bars)
 
     if event is not None:
         status, j, s, bars = event
@@ -173,7 +186,7 @@ def find_base(
             last_date=day_to_date(d.day[n]),
             reason=f"No base: {reason}.",
         )
-    testing = bars.high[s.end - 1] >= s.zone_low and close[n] <= s.breakout_line
+    testing = bars.high[s.end - 1] >= min(s.zone_low, s.touch_line) and close[n] <= s.breakout_line
     return _result(as_of_date, timeframe, "testing" if testing else "in_base", d, n, s, bars, p)
 
 

@@ -35,6 +35,7 @@ class Structure:
     sup_high: float
     sup_level: float
     tol: float
+    touch_line: float
     buffer: float
     depth_pct: float
     weeks: float
@@ -44,6 +45,13 @@ class Structure:
     @property
     def breakout_line(self) -> float:
         return self.top + self.buffer
+
+
+def _median(x: np.ndarray) -> float:
+    """Median of a small array (faster than np.median for a handful of values)."""
+    v = sorted(x.tolist())
+    m = len(v) // 2
+    return float(v[m]) if len(v) % 2 else (v[m - 1] + v[m]) / 2.0
 
 
 def _settings(p: BaseParams, weekly: bool):
@@ -66,7 +74,7 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
     n = len(h)
     if n < 3:
         return None
-    vol = float(np.median(atrv[max(w0, end - volwin) : end]))
+    vol = _median(atrv[max(w0, end - volwin) : end])
     rev = np.maximum.accumulate(h[::-1])[::-1]
     later = np.empty(n)
     later[:-1] = rev[1:]
@@ -94,33 +102,36 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
         # pass 1 gathers touches in a wide band under the ceiling; pass 2 re-centres the band
         # on their median, so one poke above the old highs (often the live test) does not
         # push the earlier tests out of the zone
-        line1 = v - 2 * tol
-        tests = touch_episodes(h[s2:], l[s2:], line1, line1 - reset_gap, min_gap, from_above, late_hi)
+        line = v - 2 * tol
+        tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
         if len(tests) == 0:
             continue
         if len(tests) > 1:
-            line2 = float(np.median(h[s2 + tests])) - tol
-            tests = touch_episodes(h[s2:], l[s2:], line2, line2 - reset_gap, min_gap, from_above, late_hi)
+            line = _median(h[s2 + tests]) - tol
+            tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
             if len(tests) == 0:
                 continue
         seen_starts.add(s)
         tests = tests + s2
+        # a test still in progress counts, but only completed tests define the zone, so a
+        # live poke above the old highs does not drag the breakout line up with it
+        defining = tests[:-1] if live and len(tests) > 1 else tests
         start = s if from_above else int(tests[0])
-        top = float(h[tests].max())
+        th = h[defining]
+        top = float(th.max())
         if (c[int(tests[0]) : n] > top * (1 + p.buffer_pct)).any():
             continue  # closed above this zone after its first test: not a ceiling
-        th = h[tests]
         seg_l = l[start:]
         lmin = float(seg_l.min())
         stol = max(p.tol_pct * lmin, tol_atr * vol)
         late_lo = b.hi_day[w0 + start : end] > b.lo_day[w0 + start : end]  # high after low
-        bottoms = (
-            touch_episodes(-seg_l, -h[start:], -(lmin + stol), -(lmin + stol + pull_atr * vol), min_gap, False, late_lo)
-            + start
+        bottoms, _ = touch_episodes(
+            -seg_l, -h[start:], -(lmin + stol), -(lmin + stol + pull_atr * vol), min_gap, False, late_lo
         )
+        bottoms = bottoms + start
         bl = l[bottoms]
-        level = float(np.median(th))
-        sup_level = float(np.median(bl))
+        level = _median(th)
+        sup_level = _median(bl)
         depth = (level - sup_level) / level * 100.0
         weeks = (b.day[w0 + n - 1] - b.day[w0 + start]) / 7.0
         reason = ""
@@ -141,6 +152,7 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
             sup_high=float(bl.max()),
             sup_level=sup_level,
             tol=tol,
+            touch_line=line,
             buffer=p.buffer_pct * top,
             depth_pct=depth,
             weeks=float(weeks),

@@ -38,7 +38,7 @@ def touch_episodes(
     min_gap: int,
     skip_first: bool = False,
     reset_late: np.ndarray | None = None,
-) -> np.ndarray:
+) -> tuple[np.ndarray, bool]:
     """Distinct touches of a level: one index per episode, the bar with the highest ``peak``.
 
     A bar touches when ``peak >= touch_at``. Touches belong to one episode until a bar's
@@ -51,39 +51,37 @@ def touch_episodes(
     touch, so their own touch stays in the running episode. Otherwise a bar that both
     pulls back and touches starts a new episode.
     For support, pass negated lows as ``peak`` and negated highs as ``trough``.
+
+    Returns (indices, last_open): ``last_open`` is True when no pullback has followed the
+    last episode yet (a test still in progress).
     """
-    touch = peak >= touch_at
-    tidx = np.flatnonzero(touch)
+    tidx = np.flatnonzero(peak >= touch_at)
     if len(tidx) == 0:
-        return tidx
+        return tidx, False
     reset = trough <= reset_at
     if reset_late is not None:
         late = reset & reset_late
         reset = reset & ~late
         reset[1:] |= late[:-1]
-    episode = np.cumsum(reset)[tidx]
-    if skip_first:
-        keep0 = episode > 0
-        tidx, episode = tidx[keep0], episode[keep0]
-        if len(tidx) == 0:
-            return tidx
-    # a bar that both resets and touches starts the new episode (cumsum already counts it)
-    bounds = np.flatnonzero(np.r_[True, episode[1:] != episode[:-1]])
-    vals = peak[tidx]
-    best = np.maximum.reduceat(vals, bounds)
-    grp = np.repeat(np.arange(len(bounds)), np.diff(np.r_[bounds, len(tidx)]))
-    is_best = vals == best[grp]
-    first = np.flatnonzero(is_best)
-    g = grp[first]  # keep the first best bar of each episode
-    keep = np.r_[True, g[1:] != g[:-1]]
-    picks = tidx[first[keep]]
-    if min_gap <= 1 or len(picks) < 2:
-        return picks
-    out = [int(picks[0])]
-    for p in picks[1:].tolist():
-        if p - out[-1] < min_gap:
-            if peak[p] > peak[out[-1]]:
-                out[-1] = p
-        else:
-            out.append(p)
-    return np.asarray(out, dtype=np.int64)
+    cum = np.cumsum(reset)
+    episode = cum[tidx]
+    # Touches are few (a handful to a few dozen), so plain Python over them beats a chain
+    # of small numpy calls. A bar that both resets and touches opens the new episode.
+    vals = peak[tidx].tolist()
+    out: list[int] = []
+    best_v: list[float] = []
+    prev_ep = -1
+    for i, ep, v in zip(tidx.tolist(), episode.tolist(), vals):
+        if skip_first and ep == 0:
+            continue
+        if ep != prev_ep:
+            prev_ep = ep
+            if out and i - out[-1] < min_gap:
+                pass  # too close to the last test: same test (merged below)
+            else:
+                out.append(i)
+                best_v.append(v)
+                continue
+        if v > best_v[-1]:
+            out[-1], best_v[-1] = i, v
+    return np.asarray(out, dtype=np.int64), bool(out) and int(cum[-1]) == prev_ep

@@ -82,7 +82,6 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
     records = np.flatnonzero(h > later)[::-1]  # nearest first, rising in price
     last_close = c[-1]
     best: Structure | None = None
-    seen_starts = set()
     for r in records.tolist():
         v = h[r]
         if (v - last_close) / v * 100.0 > p.max_depth_pct:
@@ -92,8 +91,6 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
         above = np.flatnonzero(c[:r] > (v + tol) * (1 + p.buffer_pct))
         from_above = len(above) > 0
         s = int(above[-1]) + 1 if from_above else 0
-        if s in seen_starts:
-            continue  # same base as a nearer (lower) record: keep the nearer ceiling
         # intrabar spikes above the ceiling (closes stayed below): tests only count after them
         spikes = np.flatnonzero(h[s:r] > v + tol)
         s2 = s + int(spikes[-1]) + 1 if len(spikes) else s
@@ -111,7 +108,6 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
             tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
             if len(tests) == 0:
                 continue
-        seen_starts.add(s)
         tests = tests + s2
         # a test still in progress counts, but only completed tests define the zone, so a
         # live poke above the old highs does not drag the breakout line up with it
@@ -135,7 +131,11 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
         depth = (level - sup_level) / level * 100.0
         weeks = (b.day[w0 + n - 1] - b.day[w0 + start]) / 7.0
         reason = ""
-        if len(tests) < p.min_tests:
+        recent = min_gap  # bars
+        earlier_lows = seg_l[:-recent] if len(seg_l) > recent else seg_l[:0]
+        if len(earlier_lows) and lmin < float(earlier_lows.min()) - stol:
+            reason = "price is breaking down to new lows"
+        elif len(tests) < p.min_tests:
             reason = f"resistance near {top:.2f} was tested only once"
         elif weeks < p.min_weeks:
             reason = f"range is only {weeks:.1f} weeks old"

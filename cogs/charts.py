@@ -15,6 +15,7 @@ from bot.analysis.performance import PERIODS
 from bot.app import embeds
 from bot.app.arguments import split_tickers_and_period, split_timeframe_and_period
 from bot.app.autocomplete import ticker_autocomplete
+from bot.app.deadline import deadline_for, within
 from bot.app.replies import send_reply, working
 from bot.app.views import TimeframeView
 from bot.dates import parse_timeframe
@@ -45,6 +46,10 @@ class Charts(commands.Cog):
     def market(self):
         return self.bot.market
 
+    async def _bounded(self, work):
+        """The report, or DataTimeout when the source hangs past the command's deadline."""
+        return await within(work, deadline_for(self.bot.settings))
+
     # ---- base -------------------------------------------------------------------------
     @commands.hybrid_command(
         name="base",
@@ -59,10 +64,10 @@ class Charts(commands.Cog):
         ticker = normalize_ticker(ticker)
         timeframe = parse_timeframe(timeframe)
         async with working(ctx):
-            report = await make_base_report(self.market, ticker, timeframe=timeframe)
+            report = await self._bounded(make_base_report(self.market, ticker, timeframe=timeframe))
 
         async def remake(new_timeframe: str):
-            return await make_base_report(self.market, ticker, timeframe=new_timeframe)
+            return await self._bounded(make_base_report(self.market, ticker, timeframe=new_timeframe))
 
         view = TimeframeView(remake, timeframe=timeframe, owner_id=ctx.author.id, ticker=ticker)
         view.message = await send_reply(
@@ -91,7 +96,7 @@ class Charts(commands.Cog):
         tickers, period = split_tickers_and_period(
             [t1, t2, t3, t4, t5, t6, period], minimum=2, maximum=MAX_COMPARE)
         async with working(ctx):
-            report = await make_compare_report(self.market, tickers, period=period)
+            report = await self._bounded(make_compare_report(self.market, tickers, period=period))
         await send_reply(ctx, embed=embeds.compare_embed(report), file=embeds.chart_file(report))
 
     # ---- perf -------------------------------------------------------------------------
@@ -110,7 +115,7 @@ class Charts(commands.Cog):
         tickers, period = split_tickers_and_period(
             [period, tickers], minimum=1, maximum=MAX_PERF, default_tickers=DEFAULT_TICKERS)
         async with working(ctx):
-            report = await make_perf_report(self.market, tickers, period=period)
+            report = await self._bounded(make_perf_report(self.market, tickers, period=period))
         await send_reply(ctx, embed=embeds.perf_embed(report))
 
     # ---- chart ------------------------------------------------------------------------
@@ -129,7 +134,8 @@ class Charts(commands.Cog):
         ticker = normalize_ticker(ticker)
         timeframe, period = split_timeframe_and_period([timeframe, period])
         async with working(ctx):
-            report = await make_price_report(self.market, ticker, timeframe=timeframe, period=period)
+            report = await self._bounded(
+                make_price_report(self.market, ticker, timeframe=timeframe, period=period))
         await send_reply(ctx, embed=embeds.price_embed(report), file=embeds.chart_file(report))
 
 

@@ -26,6 +26,8 @@ API
     Returns the suggested choices (``[{"name":…, "value":…}]``).
 ``await harness.click(custom_id, message, author=None) -> list[dict]``
     A button press on a recorded message, dispatched by ``parse_interaction_create``.
+``harness.view_for(message)`` — the live View on a recorded message (e.g. to call ``on_timeout``).
+``harness.reset_cooldowns()`` — forget every command's cooldown.
 ``harness.sent`` — every recorded message/edit, oldest first; ``harness.reset()`` clears.
 
 A recorded message is a dict: ``kind`` ("message", "response", "followup", "edit",
@@ -122,8 +124,9 @@ class DiscordHarness:
 
     async def close(self) -> None:
         await self.settle()
-        for view in list(self.state._view_store.persistent_views):
-            view.stop()
+        store = self.state._view_store
+        for view in {item.view for items in store._views.values() for item in items.values() if item.view}:
+            view.stop()  # cancels its timeout task
         await self.bot.close()
         if self._previous_adapter is not None:
             discord.webhook.async_.async_context.set(self._previous_adapter)
@@ -257,6 +260,17 @@ class DiscordHarness:
 
     def reset(self) -> None:
         self.sent.clear()
+
+    def view_for(self, message: dict | int):
+        """The live View attached to a recorded message."""
+        mid = message if isinstance(message, int) else int(message["message_id"])
+        return self.state._view_store._synced_message_views[mid]
+
+    def reset_cooldowns(self) -> None:
+        """Forget every command's cooldown (for tests that invoke a command many times)."""
+        for command in self.bot.walk_commands():
+            if command._buckets.valid:
+                command._buckets._cache.clear()
 
     def messages(self) -> list[dict]:
         return [m for m in self.sent if m["kind"] in ("message", "response", "followup")]
@@ -427,3 +441,34 @@ async def make_harness():
     yield factory
     for harness in made:
         await harness.close()
+
+
+# ---- price sources for error paths ---------------------------------------------------------
+class FailingProvider:
+    """A price provider whose every fetch raises ``error`` (e.g. DataTimeout(...))."""
+
+    name = "failing"
+
+    def __init__(self, error: BaseException):
+        self.error = error
+        self.calls = 0
+
+    async def fetch(self, tickers, start=None, end=None):
+        self.calls += 1
+        raise self.error
+
+
+class HangingProvider:
+    """A price provider that never answers (until cancelled)."""
+
+    name = "hanging"
+
+    async def fetch(self, tickers, start=None, end=None):
+        await asyncio.Event().wait()
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def is_png(data: bytes) -> bool:
+    return data[:8] == PNG_SIGNATURE and b"IEND" in data[-16:]

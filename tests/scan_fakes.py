@@ -122,3 +122,11 @@ class RecordingPoster:
             if m.get("key") == key:
                 return m["id"]
         return None
+
+
+def write_csv_dir(directory, tickers, *, start: str = "2021-01-04", end: str = "2026-11-20"):
+    """Synthetic ``<T>.csv`` files a CsvDirectoryProvider can read (no real data needed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for i, t in enumerate(tickers):
+        synthetic_daily(start, end, base=50.0 + 10 * (i % 7)).to_csv(directory / f"{t}.csv")
+    return directory

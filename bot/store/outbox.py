@@ -131,3 +131,11 @@ class OutboxRepo:
                 "UPDATE outbox SET last_error = ?, dropped_at = CASE WHEN ? THEN ? ELSE dropped_at END WHERE id = ?",
                 (error[:500], drop, now, row_id),
             )
+
+
+async def pending_count(db: Database, guild_id: int) -> int:
+    """How many announcements wait to be posted for a server."""
+    async with db.conn.execute(
+        "SELECT COUNT(*) FROM outbox WHERE guild_id = ? AND sent_at IS NULL AND dropped_at IS NULL", (guild_id,)
+    ) as cur:
+        return (await cur.fetchone())[0]

@@ -1,0 +1,86 @@
+"""Announcement -> Discord message parts: embed, chart attachment, mentions.
+
+No mentions at all unless the server chose a role to ping; then that role only.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+import discord
+
+from bot.analysis.models import Marker
+from bot.app.embeds import DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FIELDS_MAX, FOOTER_MAX, TITLE_MAX, clip
+from bot.reports.common import safe_filename
+from bot.scan.announcement import Announcement, build_announcement
+
+MARKER_LABELS = {"breakout": "Breakout", "failed": "Failed", "busted": "Busted", "testing": "Test"}
+INLINE = ("Resistance", "Support", "Level", "Close", "Beyond level", "Volume", "Tests of resistance")
+
+
+def event_marker(payload: dict) -> Marker:
+    """The chart marker for an event: its bar and close."""
+    kind = payload["event"]
+    return Marker(
+        date=date.fromisoformat(str(payload["date"])),
+        price=float(payload["close"]),
+        label=MARKER_LABELS.get(kind, kind.title()),
+        kind=kind if kind in MARKER_LABELS else "note",
+    )
+
+
+def chart_filename(payload: dict) -> str:
+    return safe_filename(payload["ticker"], payload["event"], str(payload["date"]))
+
+
+def announcement_embed(a: Announcement, *, image: str | None = None) -> discord.Embed:
+    embed = discord.Embed(title=clip(a.title, TITLE_MAX), description=clip(a.description, DESCRIPTION_MAX),
+                          colour=discord.Colour(a.colour))
+    for name, value in a.fields[:FIELDS_MAX]:
+        embed.add_field(name=clip(name, FIELD_NAME_MAX), value=clip(value or "—", FIELD_VALUE_MAX),
+                        inline=name in INLINE)
+    embed.set_footer(text=clip(a.footer, FOOTER_MAX))
+    if image:
+        embed.set_image(url=f"attachment://{image}")
+    return embed
+
+
+def allowed_mentions_for(ping_role_id: int | None) -> discord.AllowedMentions:
+    if ping_role_id is None:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(everyone=False, users=False, replied_user=False,
+                                   roles=[discord.Object(id=int(ping_role_id))])
+
+
+@dataclass(frozen=True)
+class AnnouncementMessage:
+    content: str | None
+    embed: discord.Embed
+    file: discord.File | None = field(default=None)
+    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+
+    def send_kwargs(self) -> dict:
+        kwargs = {"content": self.content, "embed": self.embed, "allowed_mentions": self.allowed_mentions}
+        if self.file is not None:
+            kwargs["file"] = self.file
+        return kwargs
+
+
+def announcement_message(payload: dict, png: bytes | None = None) -> AnnouncementMessage:
+    """``payload``: the outbox event dict with ``key`` and ``ping_role_id``; ``png``: the chart."""
+    a = build_announcement(payload)
+    name = chart_filename(payload) if png else None
+    role = payload.get("ping_role_id")
+    return AnnouncementMessage(
+        content=f"<@&{int(role)}>" if role else None,
+        embed=announcement_embed(a, image=name),
+        file=discord.File(io.BytesIO(png), filename=name) if png else None,
+        allowed_mentions=allowed_mentions_for(role),
+    )
+
+
+def carries_key(message: discord.Message, key: str) -> bool:
+    """Whether a posted message is the announcement with idempotency ``key`` (in its footer)."""
+    return any(key and key in (e.footer.text or "") for e in message.embeds)

@@ -1,0 +1,123 @@
+"""``alerts channel/off/status/role``: where this server's announcements go and whom they ping.
+
+Changing anything needs Manage Server (checked on both paths; the slash group is also hidden
+from members without it by default). Guild-only.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.error_handler import permission_names
+from bot.app.replies import send_reply
+from bot.errors import BadArgument
+from bot.scan.alerts_status import status_lines
+from bot.scan.schedule import next_run_time
+from bot.store.guilds import GuildSettingsRepo
+from bot.store.outbox import pending_count
+from bot.store.scan_runs import ScanRunRepo
+from bot.store.watchlist import WatchlistRepo
+
+# What the bot needs in the alerts channel to post an announcement with its chart.
+NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
+CLEAR_WORDS = ("none", "off", "clear", "nobody", "no")
+
+
+def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | None) -> list[str]:
+    if me is None:
+        return []
+    perms = channel.permissions_for(me)
+    return [p for p in NEEDED if not getattr(perms, p)]
+
+
+class Alerts(commands.Cog):
+    """Announcement settings of this server."""
+
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+
+    @property
+    def guilds(self) -> GuildSettingsRepo:
+        return GuildSettingsRepo(self.bot.db)
+
+    @commands.hybrid_group(name="alerts", invoke_without_command=True,
+                           description="Breakout announcements: where they go and whom they ping",
+                           extras={"examples": ["alerts status", "alerts channel #breakouts", "alerts off"]})
+    @commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def alerts(self, ctx: commands.Context) -> None:
+        await self._status(ctx)
+
+    @alerts.command(name="status", description="Are alerts on, where do they go, when is the next scan",
+                    extras={"examples": ["alerts status"]})
+    async def alerts_status(self, ctx: commands.Context) -> None:
+        await self._status(ctx)
+
+    @alerts.command(name="channel", description="Post breakout announcements in this channel (Manage Server)",
+                    extras={"examples": ["alerts channel #breakouts"]})
+    @app_commands.describe(channel="The text channel for announcements")
+    @commands.has_guild_permissions(manage_guild=True)
+    async def alerts_channel(self, ctx: commands.Context, channel: discord.TextChannel) -> None:
+        missing = missing_permissions(channel, ctx.guild.me)
+        if missing:
+            raise BadArgument(f"I can't post announcements in {channel.mention}: I need the "
+                              f"{permission_names(missing)} permission there. Nothing was changed.")
+        result = await self.guilds.set_channel(ctx.guild.id, channel.id)
+        text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close."
+        if result.defaults_added:
+            text += f" I started a watchlist with {', '.join(result.defaults_added)}; change it with `watch add` / `watch remove`."
+        await send_reply(ctx, content=text)
+
+    @alerts.command(name="off", description="Stop posting announcements in this server (Manage Server)",
+                    extras={"examples": ["alerts off"]})
+    @commands.has_guild_permissions(manage_guild=True)
+    async def alerts_off(self, ctx: commands.Context) -> None:
+        was_on = await self.guilds.disable(ctx.guild.id)
+        text = "🔕 Alerts are off. The watchlist is kept; `alerts channel #channel` turns them back on."
+        await send_reply(ctx, content=text if was_on else "Alerts were already off.")
+
+    @alerts.command(name="role", description="Role to ping with each announcement; leave empty for none (Manage Server)",
+                    extras={"examples": ["alerts role @Traders", "alerts role none"]})
+    @app_commands.describe(role="Role to mention (leave empty to ping nobody)")
+    @commands.has_guild_permissions(manage_guild=True)
+    async def alerts_role(self, ctx: commands.Context, role: Optional[discord.Role] = None) -> None:
+        if role is None and ctx.interaction is None:
+            rest = (ctx.view.read_rest() or "").strip()
+            if rest and rest.lower() not in CLEAR_WORDS:
+                raise BadArgument(f"`{rest[:30]}` is not a role in this server. Mention one (@Traders), "
+                                  "give its name, or say `none`.")
+        if role is not None and role.is_default():
+            raise BadArgument("I won't ping @everyone. Pick a role, or `none`.")
+        await self.guilds.set_ping_role(ctx.guild.id, role.id if role else None)
+        if role is None:
+            text = "Announcements will ping nobody."
+        else:
+            text = f"Announcements will ping {role.mention}."
+            if not role.mentionable and not ctx.guild.me.guild_permissions.mention_everyone:
+                text += (" Note: that role is not mentionable and I lack Mention @everyone, so Discord "
+                         "will show the mention without notifying anyone.")
+        await send_reply(ctx, content=text)
+
+    async def _status(self, ctx: commands.Context) -> None:
+        gid = ctx.guild.id
+        settings = await self.guilds.get(gid)
+        channel = ctx.guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
+        role = ctx.guild.get_role(settings.ping_role_id) if settings.ping_role_id else None
+        lines = status_lines(
+            settings,
+            tracked=len(await WatchlistRepo(self.bot.db).list(gid)),
+            pending=await pending_count(self.bot.db, gid),
+            last_scan=await ScanRunRepo(self.bot.db).last_session(),
+            next_run=next_run_time(discord.utils.utcnow()) if settings.alerts_enabled else None,
+            channel_text=channel.mention if channel else (f"<#{settings.alerts_channel_id}>" if settings.alerts_channel_id else None),
+            role_text=role.mention if role else (f"role {settings.ping_role_id} (deleted?)" if settings.ping_role_id else None),
+        )
+        await send_reply(ctx, content="\n".join(lines))
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Alerts(bot))

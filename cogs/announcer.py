@@ -1,0 +1,144 @@
+"""The background announcer: after each US close, scan tracked tickers and post the outbox.
+
+A ``tasks.loop`` wakes at 13:20 and 16:20 New York time (after a half-day close and after a
+regular close; DST handled by the zone). Each wake-up checks the trading calendar: it scans
+only when a session's scan is due and not done, then sends unsent announcements. On start
+(once the gateway is ready) the same wake-up runs as a catch-up: a missed scan is run and
+rows left unsent by a crash or an outage are posted.
+
+:class:`DiscordPoster` implements :class:`bot.scan.delivery.Poster` with discord.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+
+import discord
+from discord.ext import commands, tasks
+
+from bot.analysis.events import EventEngine
+from bot.app.announce_embeds import announcement_message, carries_key, event_marker
+from bot.app.error_handler import permission_names
+from bot.reports.base_report import make_base_report
+from bot.scan.cycle import CycleReport, scan_cycle
+from bot.scan.delivery import ChannelForbidden, ChannelGone, Sender
+from bot.scan.scanner import Scanner
+from bot.scan.schedule import WAKE_TIMES
+
+log = logging.getLogger(__name__)
+
+NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
+HISTORY_LOOKBACK = 50  # recent messages searched for an announcement before re-posting it
+CHART_CACHE = 16  # rendered charts kept: two servers tracking IWM get one render
+
+
+class DiscordPoster:
+    """Posts announcements into Discord channels; maps Discord failures to delivery errors."""
+
+    def __init__(self, bot: commands.Bot, *, history_limit: int = HISTORY_LOOKBACK):
+        self.bot = bot
+        self.history_limit = history_limit
+        self._charts: OrderedDict[str, bytes | None] = OrderedDict()
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(channel_id)
+            except discord.NotFound as exc:
+                raise ChannelGone(f"channel {channel_id} does not exist any more") from exc
+            except discord.Forbidden as exc:
+                raise ChannelForbidden(f"I can't see channel {channel_id}") from exc
+        guild = getattr(channel, "guild", None)
+        me = guild.me if guild is not None else None
+        if me is not None:
+            perms = channel.permissions_for(me)
+            missing = [p for p in NEEDED if not getattr(perms, p)]
+            if missing:
+                raise ChannelForbidden(f"missing {permission_names(missing)} in #{getattr(channel, 'name', channel_id)}")
+        return channel
+
+    async def _chart(self, payload: dict) -> bytes | None:
+        key = str(payload.get("key"))
+        if key in self._charts:
+            return self._charts[key]
+        try:
+            report = await make_base_report(self.bot.market, payload["ticker"], as_of=payload["date"],
+                                            markers=[event_marker(payload)])
+            png = report.png or None
+        except Exception:  # a missing chart must not hold the announcement back
+            log.warning("chart for announcement %s failed; posting without it", key, exc_info=True)
+            png = None
+        self._charts[key] = png
+        while len(self._charts) > CHART_CACHE:
+            self._charts.popitem(last=False)
+        return png
+
+    async def post(self, channel_id: int, payload: dict) -> int:
+        channel = await self._channel(channel_id)
+        message = announcement_message(payload, await self._chart(payload))
+        try:
+            sent = await channel.send(**message.send_kwargs())
+        except discord.NotFound as exc:
+            raise ChannelGone(f"channel {channel_id} does not exist any more") from exc
+        except discord.Forbidden as exc:
+            raise ChannelForbidden(f"Discord refused the post: {exc.text or exc}") from exc
+        return sent.id
+
+    async def find_posted(self, channel_id: int, key: str) -> int | None:
+        channel = await self._channel(channel_id)
+        me = self.bot.user
+        try:
+            async for message in channel.history(limit=self.history_limit):
+                if me is not None and message.author.id == me.id and carries_key(message, key):
+                    return message.id
+        except discord.Forbidden:
+            # Without Read Message History we cannot check; posting again is the lesser evil.
+            log.warning("cannot read history of channel %d to check for %s; it may be posted twice", channel_id, key)
+        return None
+
+
+class Announcer(commands.Cog):
+    """Runs the daily scan and posts announcements."""
+
+    def __init__(self, bot: commands.Bot, *, engine: EventEngine | None = None, poster=None):
+        self.bot = bot
+        self.poster = poster or DiscordPoster(bot)
+        self.scanner = Scanner(bot.db, bot.market, engine or EventEngine())
+        self.sender = Sender(bot.db, self.poster)
+        self._startup: asyncio.Task | None = None
+        self.last_cycle: CycleReport | None = None
+
+    async def cog_load(self) -> None:
+        self.daily.start()
+        self._startup = asyncio.create_task(self._catch_up_when_ready(), name="announcer-catch-up")
+
+    async def cog_unload(self) -> None:
+        self.daily.cancel()
+        if self._startup is not None:
+            self._startup.cancel()
+
+    async def wake(self, now=None) -> CycleReport | None:
+        """One wake-up: scan if due, then post. Never raises (a loop that raises stops)."""
+        try:
+            self.last_cycle = await scan_cycle(self.scanner, self.sender, now=now or discord.utils.utcnow())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("announcer wake-up failed; the next one retries")
+            return None
+        return self.last_cycle
+
+    @tasks.loop(time=list(WAKE_TIMES))
+    async def daily(self) -> None:
+        await self.wake()
+
+    async def _catch_up_when_ready(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.wake()
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Announcer(bot))

@@ -1,0 +1,91 @@
+"""``watch add/remove/list``: the tickers this server tracks for announcements.
+
+Anyone may list; adding and removing needs Manage Server. Guild-only.
+"""
+
+from __future__ import annotations
+
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.replies import send_reply, working
+from bot.scan.watching import add_tickers, remove_tickers, watch_lines
+from bot.store.watchlist import MAX_WATCHLIST
+
+_TICKERS_HELP = "Tickers separated by spaces, e.g. IWM SPY QQQ"
+
+
+def _list(tickers) -> str:
+    return ", ".join(tickers)
+
+
+class Watch(commands.Cog):
+    """The server's watchlist."""
+
+    def __init__(self, bot: commands.Bot):
+        self.bot = bot
+
+    @commands.hybrid_group(name="watch", invoke_without_command=True,
+                           description="The tickers this server tracks for breakout announcements",
+                           extras={"examples": ["watch list", "watch add IWM SPY", "watch remove SPY"]})
+    @commands.guild_only()
+    async def watch(self, ctx: commands.Context) -> None:
+        await self._send_list(ctx)
+
+    @watch.command(name="list", description="Tracked tickers, their status and distance to resistance",
+                   extras={"examples": ["watch list"]})
+    async def watch_list(self, ctx: commands.Context) -> None:
+        await self._send_list(ctx)
+
+    @watch.command(name="add", description=f"Track tickers for announcements (Manage Server; max {MAX_WATCHLIST})",
+                   extras={"examples": ["watch add IWM", "watch add XLK XLF XLE"]})
+    @app_commands.describe(tickers=_TICKERS_HELP)
+    @commands.has_guild_permissions(manage_guild=True)
+    async def watch_add(self, ctx: commands.Context, *, tickers: str) -> None:
+        async with working(ctx):
+            result = await add_tickers(self.bot.db, self.bot.market, ctx.guild.id, tickers)
+        parts = []
+        if result.added:
+            parts.append(f"✅ Now tracking {_list(result.added)}.")
+        if result.already:
+            parts.append(f"Already tracked: {_list(result.already)}.")
+        parts.append(f"{result.total}/{MAX_WATCHLIST} tickers tracked.")
+        await send_reply(ctx, content=" ".join(parts))
+
+    @watch.command(name="remove", description="Stop tracking tickers (Manage Server)",
+                   extras={"examples": ["watch remove SPY"]})
+    @app_commands.describe(tickers=_TICKERS_HELP)
+    @commands.has_guild_permissions(manage_guild=True)
+    async def watch_remove(self, ctx: commands.Context, *, tickers: str) -> None:
+        result = await remove_tickers(self.bot.db, ctx.guild.id, tickers)
+        parts = []
+        if result.removed:
+            parts.append(f"🗑️ Stopped tracking {_list(result.removed)}.")
+        if result.missing:
+            parts.append(f"Not tracked: {_list(result.missing)}.")
+        parts.append(f"{result.total}/{MAX_WATCHLIST} tickers tracked.")
+        await send_reply(ctx, content=" ".join(parts))
+
+    async def _send_list(self, ctx: commands.Context) -> None:
+        async with working(ctx):
+            lines = await watch_lines(self.bot.db, self.bot.market, ctx.guild.id)
+        if not lines:
+            prefix = "/" if ctx.interaction else getattr(self.bot.settings, "prefix", "!")
+            await send_reply(ctx, content=f"This server tracks no tickers yet. Add some with `{prefix}watch add IWM SPY`.")
+            return
+        header = f"**Tracked tickers ({len(lines)}/{MAX_WATCHLIST})**"
+        text = "\n".join([header, *lines])
+        if len(text) > 1990:  # Discord's message limit: the list can hold 50 long lines
+            kept, size = [header], len(header)
+            for line in lines:
+                if size + len(line) + 1 > 1950:
+                    break
+                kept.append(line)
+                size += len(line) + 1
+            kept.append(f"… and {len(lines) - len(kept) + 1} more.")
+            text = "\n".join(kept)
+        await send_reply(ctx, content=text)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Watch(bot))

@@ -48,8 +48,9 @@ class _Analyzer:
             self.bars, self.week_of_day = d, None
         self.atrv = atr_values(self.bars.high, self.bars.low, self.bars.close, p.atr_n)
 
-    def structure_through(self, pos: int) -> tuple[Structure | None, BarArrays, np.ndarray]:
-        """Base built from daily bars [0, pos] inclusive (plus the arrays it indexes)."""
+    def structure_through(self, pos: int) -> tuple[Structure | str, BarArrays, np.ndarray]:
+        """Base built from daily bars [0, pos] inclusive (or why there is none), plus the
+        arrays its positions index."""
         if not self.weekly:
             return scan_structure(self.bars, self.atrv, pos + 1, self.p, False), self.bars, self.atrv
         k = int(self.week_of_day[pos])
@@ -161,7 +162,7 @@ def find_base(
                 s, bars = rearmed
             else:
                 s, bars, _ = an.structure_through(j - 1)
-                if s is None or not s.qualified or close[j] <= s.breakout_line:
+                if not isinstance(s, Structure) or close[j] <= s.breakout_line:
                     continue
             f = _failure_pos(s, close, j, n, p)
             if f is None:
@@ -176,8 +177,8 @@ def find_base(
         return _result(as_of_date, timeframe, status, d, n, s, bars, p, breakout_date=day_to_date(d.day[j]))
 
     s, bars, _ = an.structure_through(n)
-    if s is None or not s.qualified:
-        reason = s.reason if s is not None else "no resistance level found"
+    if not isinstance(s, Structure):
+        reason = s
         return BaseResult(
             as_of=as_of_date,
             timeframe=timeframe,  # type: ignore[arg-type]

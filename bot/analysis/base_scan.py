@@ -39,8 +39,6 @@ class Structure:
     buffer: float
     depth_pct: float
     weeks: float
-    qualified: bool
-    reason: str
 
     @property
     def breakout_line(self) -> float:
@@ -60,11 +58,11 @@ def _settings(p: BaseParams, weekly: bool):
     return p.lookback_days, p.vol_window_daily, p.tol_atr_daily, p.pullback_atr_daily, p.min_test_gap_daily
 
 
-def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | None:
-    """Best base ending at bar ``end - 1`` using bars [end - lookback, end) only.
+def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | str:
+    """The base ending at bar ``end - 1``, using bars [end - lookback, end) only.
 
-    Returns None when no ceiling candidate even has one test; otherwise the best candidate,
-    qualified or not (``reason`` says why not).
+    Returns the qualified Structure of the nearest ceiling, or a short reason why there is
+    none (the nearest candidate's failing rule).
     """
     lookback, volwin, tol_atr, pull_atr, min_gap = _settings(p, weekly)
     w0 = max(0, end - lookback)
@@ -73,7 +71,7 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
     c = b.close[w0:end]
     n = len(h)
     if n < 3:
-        return None
+        return "too few bars"
     vol = _median(atrv[max(w0, end - volwin) : end])
     rev = np.maximum.accumulate(h[::-1])[::-1]
     later = np.empty(n)
@@ -81,7 +79,9 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
     later[-1] = -np.inf
     records = np.flatnonzero(h > later)[::-1]  # nearest first, rising in price
     last_close = c[-1]
-    best: Structure | None = None
+    why = ""
+    late_all = b.lo_day[w0:end] > b.hi_day[w0:end]  # the bar's low came after its high
+    reset_gap = pull_atr * vol
     for r in records.tolist():
         v = h[r]
         if (v - last_close) / v * 100.0 > p.max_depth_pct:
@@ -94,12 +94,17 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
         # intrabar spikes above the ceiling (closes stayed below): tests only count after them
         spikes = np.flatnonzero(h[s:r] > v + tol)
         s2 = s + int(spikes[-1]) + 1 if len(spikes) else s
-        late_hi = b.lo_day[w0 + s2 : end] > b.hi_day[w0 + s2 : end]  # low after high in the bar
-        reset_gap = pull_atr * vol
         # pass 1 gathers touches in a wide band under the ceiling; pass 2 re-centres the band
         # on their median, so one poke above the old highs (often the live test) does not
         # push the earlier tests out of the zone
         line = v - 2 * tol
+        # cheap necessary condition for two tests: touches at least min_gap bars apart with
+        # a pullback bar between the first and the last
+        tp = np.flatnonzero(h[s2:] >= line)
+        if tp[-1] - tp[0] < min_gap or not (l[s2 + tp[0] : s2 + tp[-1]] <= line - reset_gap).any():
+            why = why or f"resistance near {v:.2f} was tested only once"
+            continue
+        late_hi = late_all[s2:]
         tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
         if len(tests) == 0:
             continue
@@ -141,7 +146,11 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
             reason = f"range is only {weeks:.1f} weeks old"
         elif depth > p.max_depth_pct:
             reason = f"range is {depth:.0f}% deep, too deep for a base"
-        cand = Structure(
+        if reason:
+            why = why or reason
+            continue
+        # the nearest ceiling above price that qualifies is the live base
+        return Structure(
             start=w0 + start,
             end=end,
             top=top,
@@ -156,11 +165,5 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
             buffer=p.buffer_pct * top,
             depth_pct=depth,
             weeks=float(weeks),
-            qualified=not reason,
-            reason=reason,
         )
-        if cand.qualified:
-            return cand  # the nearest ceiling above price that qualifies is the live base
-        if best is None or len(tests) > len(best.tests):
-            best = cand
-    return best
+    return why or "no resistance level found"

@@ -92,7 +92,7 @@ def base_chart_figure(
         fig,
         f"{ticker} · {timeframe} · {status}",
         _subtitle(base, has_levels),
-        f"as of {fmt_day(data.index[-1])}",
+        f"as of {fmt_day(base.last_date or data.index[-1])}",
     )
     return fig
 
@@ -145,9 +145,9 @@ def _draw_markers(ax, data: pd.DataFrame, markers: Sequence[Marker]) -> None:
         below = m.kind in _MARKER_BELOW
         y = float(lows[pos]) if below else float(highs[pos])
         # Near an edge the label leans inwards so it stays inside the panel.
-        dx, ha = (-24, "right") if pos > 0.85 * n else (24, "left") if pos < 0.1 * n else (0, "center")
+        dx, ha = (10, "right") if pos > 0.94 * n else (-10, "left") if pos < 0.06 * n else (0, "center")
         ax.annotate(
-            m.label, xy=(pos, y), xytext=(dx, -46 if below else 46), textcoords="offset points",
+            m.label, xy=(pos, y), xytext=(dx, -40 if below else 40), textcoords="offset points",
             ha=ha, va="top" if below else "bottom", fontsize=S.LABEL_PT, fontweight="bold",
             color=color, fontfamily=S.FONT, zorder=16,
             arrowprops=dict(arrowstyle="-|>", color=color, linewidth=2.0, shrinkA=2, shrinkB=4, mutation_scale=16),
@@ -158,7 +158,8 @@ def _draw_markers(ax, data: pd.DataFrame, markers: Sequence[Marker]) -> None:
 def _subtitle(base: BaseResult, has_levels: bool) -> str:
     if not has_levels:
         return base.reason or "no base found in this window"
-    parts = [f"{len(base.tests)} tests of {fmt_price(base.resistance.level)}" if base.tests else None]
+    k = len(base.tests)
+    parts = [f"{k} test{'s' if k != 1 else ''} of {fmt_price(base.resistance.level)}" if k else None]
     if base.weeks is not None:
         parts.append(f"{base.weeks:.0f} weeks")
     if base.depth_pct is not None:

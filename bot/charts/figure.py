@@ -228,19 +228,38 @@ def add_tags(ax, tags: list[Tag]) -> None:
         ys = [y + shift for y in ys]
     inv = ax.transData.inverted()
     trans = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
+    made = []
     for k, i in enumerate(order):
         tag = tags[i]
         y_data = float(inv.transform((0, ys[k]))[1])
-        ax.text(
+        made.append(ax.text(
             TAG_X, y_data, tag.text, transform=trans, ha="left", va="center", clip_on=False, zorder=20,
             fontsize=S.TAG_PT, fontweight="bold", color=tag.text_color, fontfamily=S.FONT,
             bbox=dict(boxstyle="round,pad=0.28", facecolor=tag.color, edgecolor=tag.color, linewidth=0.8),
-        )
+        ))
+    _fit_right_margin(fig, ax, made)
     # Hide the y tick labels a tag would cover (the tag states the price more precisely anyway).
     lo, hi = ax.get_ylim()
     ticks = [t for t in ax.yaxis.get_majorticklocs() if lo <= t <= hi]
     keep = [t for t in ticks if all(abs(float(to_px((0, t))[1]) - y) > h * 0.85 for y in ys)]
     ax.yaxis.set_major_locator(FixedLocator(keep))
+
+
+def _fit_right_margin(fig: Figure, ax, labels) -> None:
+    """Narrow every panel when the widest tag would run off the right edge (e.g. "R 3,236.37")."""
+    renderer = fig.canvas.get_renderer()
+    pad = S.TAG_PT * fig.dpi / 72.0 * 0.28
+    widest = max(t.get_window_extent(renderer).width for t in labels) + 2 * pad
+    fig_w = fig.bbox.width
+    x1 = ax.get_position().x1 * fig_w
+    need = (TAG_X - 1.0) * ax.bbox.width + widest + 6.0
+    over = need - (fig_w - x1)
+    if over <= 0:
+        return
+    shrink = over / fig_w
+    for a in fig.axes:
+        p = a.get_position()
+        a.set_position([p.x0, p.y0, p.width - shrink, p.height])
 
 
 def add_title(fig: Figure, title: str, subtitle: str = "", right: str = "") -> None:

@@ -29,8 +29,11 @@ def scenario(after: list[tuple[int, float]], volumes=None):
     return daily, finder
 
 
+ALL_BARS = EngineParams(warmup_bars=100_000)  # a fresh state processes every bar
+
+
 def run(daily, finder, params=None):
-    engine = EventEngine(params or EngineParams(), base_finder=finder)
+    engine = EventEngine(params or ALL_BARS, base_finder=finder)
     return engine.step(None, "TEST", daily)
 
 
@@ -165,7 +168,7 @@ def test_finder_not_enough_data_means_no_base():
 
 def test_step_by_step_equals_one_shot_and_state_round_trips():
     daily, finder = scenario([(129, 103.0), (130, 97.0), (139, 97.0), (140, 103.0), (155, 104.0)])
-    engine = EventEngine(base_finder=finder)
+    engine = EventEngine(ALL_BARS, base_finder=finder)
     state, one_shot = engine.step(None, "TEST", daily.iloc[:70])
     final_one, rest = engine.step(state, "TEST", daily)
     one_shot += rest
@@ -183,7 +186,7 @@ def test_step_by_step_equals_one_shot_and_state_round_trips():
 
 def test_catch_up_processes_missed_days_once():
     daily, finder = scenario([(129, 103.0), (130, 97.0), (140, 97.0)])
-    engine = EventEngine(base_finder=finder)
+    engine = EventEngine(ALL_BARS, base_finder=finder)
     state, _ = engine.step(None, "TEST", daily.iloc[:120])
     state2, events = engine.step(state, "TEST", daily)  # 20 missed days at once
     assert [e.kind for e in events] == ["breakout", "failed"]
@@ -193,7 +196,7 @@ def test_catch_up_processes_missed_days_once():
 
 def test_step_does_not_mutate_the_given_state():
     daily, finder = scenario([(140, 104.0)])
-    engine = EventEngine(base_finder=finder)
+    engine = EventEngine(ALL_BARS, base_finder=finder)
     state, _ = engine.step(None, "TEST", daily.iloc[:100])
     before = state.to_json()
     engine.step(state, "TEST", daily)

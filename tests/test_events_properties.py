@@ -11,6 +11,7 @@ from bot.analysis.engine_state import TickerState
 from bot.analysis.events import EventEngine
 from events_synth import FixedFinder, donchian_finder, make_daily, path
 
+ALL_BARS = EngineParams(warmup_bars=100_000)  # a fresh state processes every bar
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -49,7 +50,7 @@ series = st.builds(
 @given(series)
 def test_no_duplicate_keys_and_one_event_per_day(closes):
     daily = make_daily(closes, spread=0.006)
-    _, events = EventEngine(base_finder=donchian_finder).step(None, "RND", daily)
+    _, events = EventEngine(ALL_BARS, base_finder=donchian_finder).step(None, "RND", daily)
     keys = [e.key for e in events]
     assert len(keys) == len(set(keys))
     days = [e.date for e in events]
@@ -61,7 +62,7 @@ def test_no_duplicate_keys_and_one_event_per_day(closes):
 @given(series, st.integers(100, 300))
 def test_step_by_step_with_json_equals_one_shot(closes, split):
     daily = make_daily(closes, spread=0.006)
-    engine = EventEngine(base_finder=donchian_finder)
+    engine = EventEngine(ALL_BARS, base_finder=donchian_finder)
     start, _ = engine.step(None, "RND", daily.iloc[:split])
     one_state, one_events = engine.step(start, "RND", daily)
     st_, stepped = start, []
@@ -90,27 +91,33 @@ def test_dip_into_resistance_zone_is_not_a_failure(breakout_over, dips, zone_wid
     d = lambda k: daily.index[k].date().isoformat()  # noqa: E731
     finder = FixedFinder(zone=(zone_low, zone_high), support=(84, 86), start=d(0), tests=[d(10), d(30)],
                          qualify_from=d(40))
-    _, events = EventEngine(base_finder=finder).step(None, "DIP", daily)
-    assert [e.kind for e in events] == ["breakout"]
+    _, events = EventEngine(ALL_BARS, base_finder=finder).step(None, "DIP", daily)
+    kinds = [e.kind for e in events]
+    assert kinds[-1:] == ["breakout"] and kinds.count("breakout") == 1  # and so no "failed" after it
 
 
-@FAST
+# with the real base finder (≈ 2 ms a call; an uptrend makes the engine ask on every bar)
+REAL = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LAST_150 = EngineParams(warmup_bars=150)
+
+
+@REAL
 @given(st.integers(0, 2**32 - 1), st.floats(0.0005, 0.004), st.floats(0.0, 0.01))
 def test_pure_uptrend_emits_nothing(seed, drift, vol):
     rng = np.random.default_rng(seed)
-    closes = 50.0 * np.exp(np.cumsum(drift + np.abs(rng.normal(0, vol, 700)) * 0.2))
+    closes = 50.0 * np.exp(np.cumsum(drift + np.abs(rng.normal(0, vol, 400)) * 0.2))
     daily = make_daily(closes, spread=0.003)
-    _, events = EventEngine().step(None, "UP", daily)  # the real base finder
+    _, events = EventEngine(LAST_150).step(None, "UP", daily)
     assert events == []
 
 
-@FAST
+@REAL
 @given(st.integers(0, 2**32 - 1), st.floats(0.002, 0.03))
 def test_noise_emits_nothing(seed, amplitude):
     rng = np.random.default_rng(seed)
-    closes = 100.0 * (1 + rng.uniform(-amplitude, amplitude, 700))
+    closes = 100.0 * (1 + rng.uniform(-amplitude, amplitude, 400))
     daily = make_daily(closes, spread=amplitude / 4)
-    _, events = EventEngine().step(None, "NOISE", daily)
+    _, events = EventEngine(LAST_150).step(None, "NOISE", daily)
     assert events == []
 
 
@@ -119,6 +126,6 @@ def test_generated_series_do_produce_events():
     kinds = set()
     for seed in range(12):
         daily = make_daily(ranging(seed, 320, 0.015), spread=0.006)
-        _, events = EventEngine(EngineParams(), base_finder=donchian_finder).step(None, "RND", daily)
+        _, events = EventEngine(ALL_BARS, base_finder=donchian_finder).step(None, "RND", daily)
         kinds |= {e.kind for e in events}
     assert {"breakout", "failed"} <= kinds

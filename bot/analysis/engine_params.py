@@ -26,6 +26,7 @@ class EngineParams:
     test_gap_bars: int = 10  # distinct tests are at least this many bars apart ...
     test_pullback_atr: float = 2.0  # ... with a low at least this many ATR below the zone between
     announce_tests_from: int = 3  # "n-th test" is announced for n >= this
+    recent_test_bars: int = 5  # a test the finder confirms late is still news this many bars on
     # --- base finder use -------------------------------------------------------------------
     timeframe: Literal["weekly", "daily"] = "weekly"
     # The base finder is re-run while idle/armed: once a week on a per-ticker weekday (spreads the

@@ -130,15 +130,18 @@ class EventEngine:
         if high >= b.zone_low and self._distinct_test(st, bars, i, atr):
             st.tests.append(bars.iso(i))
             st.last_touch = bars.iso(i)
-            n = len(st.tests)
-            if n >= p.announce_tests_from and n > st.announced_tests:
-                st.announced_tests = n
-                reason = (
-                    f"{ticker} reached the {b.zone_low:.2f}-{b.zone_high:.2f} resistance zone (high {high:.2f}) "
-                    f"and closed below the breakout line at {close:.2f}: the {ordinal(n)} test of "
-                    f"{b.level:.2f} in a {self._weeks(b, bars, i):.0f}-week base."
-                )
-                return self._event(st, ticker, "testing", bars, i, b.level, reason)
+        # announce a new n-th test, whether we saw the touch today or the finder just confirmed
+        # a touch of the last few bars; tests that were already history when armed are not news
+        n = len(st.tests)
+        if n >= p.announce_tests_from and n > st.announced_tests and bars.pos(st.tests[-1]) >= i - p.recent_test_bars:
+            st.announced_tests = n
+            test_high = float(bars.high[min(bars.pos(st.tests[-1]), i) : i + 1].max())
+            reason = (
+                f"{ticker} reached the {b.zone_low:.2f}-{b.zone_high:.2f} resistance zone (high {test_high:.2f}) "
+                f"and closed at {close:.2f}, below the breakout line: the {ordinal(n)} test of "
+                f"{b.level:.2f} in a {self._weeks(b, bars, i):.0f}-week base."
+            )
+            return self._event(st, ticker, "testing", bars, i, b.level, reason)
         return None
 
     def _breakout_bar(self, st: TickerState, ticker: str, bars: DailyBars, i: int) -> Event | None:
@@ -318,18 +321,24 @@ class EventEngine:
 
     @staticmethod
     def _same_base(old: ActiveBase, new: ActiveBase) -> bool:
-        return old.start == new.start or (new.zone_low <= old.zone_high and new.zone_high >= old.zone_low)
+        """The finder still describes the base we watch when its resistance zone overlaps ours
+        (levels drift as tests are added; a jump to another zone is another base)."""
+        return new.zone_low <= old.zone_high and new.zone_high >= old.zone_low
 
     def _merge_tests(self, st: TickerState, bars: DailyBars, finder_tests: list[str]) -> None:
-        """Add the finder's tests that are not one we already counted (same test = within the gap)."""
+        """The finder's tests are the history; our live tests add those it has not confirmed
+        yet (newer than its last one and not the same touch, i.e. within the gap)."""
         gap = self.params.test_gap_bars
-        known = [bars.pos(t) for t in st.tests]
-        for t in finder_tests:
+        merged = list(finder_tests)
+        known = [bars.pos(t) for t in merged]
+        newest = merged[-1] if merged else ""
+        for t in st.tests:
             k = bars.pos(t)
-            if all(abs(k - j) >= gap for j in known):
-                st.tests.append(t)
+            if t > newest and all(abs(k - j) >= gap for j in known):
+                merged.append(t)
                 known.append(k)
-        st.tests.sort()
+        st.tests = sorted(merged)
+        st.announced_tests = min(st.announced_tests, len(st.tests))  # the finder may recount
         if st.tests and (st.last_touch is None or st.tests[-1] > st.last_touch):
             st.last_touch = st.tests[-1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date, timedelta
-from typing import Literal, Optional
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -13,7 +13,8 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.app.replies import send_reply
-from bot.errors import BreakoutError
+from bot.app.deadline import deadline_for, within
+from bot.errors import BreakoutError, DataSourceError
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class Meta(commands.Cog):
     def __init__(self, bot: commands.Bot):
         self.bot = bot
         self.started = time.monotonic()
+        self.freshness_days = FRESHNESS_DAYS
 
     @commands.hybrid_command(name="help", description="What the bot can do, with examples",
                              extras={"examples": ["help"]})
@@ -57,11 +59,14 @@ class Meta(commands.Cog):
         await send_reply(ctx, embed=embed)
 
     async def _freshness(self) -> str:
-        market = self.bot.market
+        market, days = self.bot.market, self.freshness_days
         try:
-            frame = await market.history(FRESHNESS_TICKER, start=date.today() - timedelta(days=FRESHNESS_DAYS))
-        except BreakoutError as exc:
-            return f"no {FRESHNESS_TICKER} bars in the last {FRESHNESS_DAYS} days ({exc})"
+            frame = await within(market.history(FRESHNESS_TICKER, start=date.today() - timedelta(days=days)),
+                                 deadline_for(self.bot.settings))
+        except DataSourceError as exc:
+            return f"the data source is unavailable: {exc}"
+        except BreakoutError:
+            return f"no {FRESHNESS_TICKER} bars in the last {days} days"
         last = frame.index[-1].date().isoformat()
         return f"latest {FRESHNESS_TICKER} bar {last}" + (" (cached: the source is down)" if frame.attrs.get("stale") else "")
 
@@ -82,9 +87,10 @@ class Meta(commands.Cog):
             embed.add_field(name="Modules not loaded", value=", ".join(failed)[:1024], inline=False)
         await send_reply(ctx, embed=embed)
 
-    @commands.command(name="sync", hidden=True, extras={"examples": ["sync", "sync here", "sync clear"]})
+    @commands.command(name="sync", hidden=True, ignore_extra=False,
+                      extras={"examples": ["sync", "sync here", "sync clear"]})
     @commands.is_owner()
-    async def sync(self, ctx: commands.Context, scope: Optional[Literal["global", "here", "clear"]] = "global") -> None:
+    async def sync(self, ctx: commands.Context, scope: Literal["global", "here", "clear"] = "global") -> None:
         """Owner only: publish slash commands (global, to this server now, or clear this server's copy)."""
         tree: app_commands.CommandTree = self.bot.tree
         if scope in ("here", "clear"):

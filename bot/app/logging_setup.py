@@ -46,9 +46,12 @@ def install(token: str | None, *, level: int = logging.INFO) -> logging.Handler:
             root.removeHandler(old)
     handler = logging.StreamHandler()
     handler.addFilter(RedactSecret(token))
+    handler.previous_root_level = root.level  # type: ignore[attr-defined]
     discord.utils.setup_logging(handler=handler, level=level, root=True)
     return handler
 
 
 def uninstall(handler: logging.Handler) -> None:
-    logging.getLogger().removeHandler(handler)
+    root = logging.getLogger()
+    root.removeHandler(handler)
+    root.setLevel(getattr(handler, "previous_root_level", root.level))

@@ -1,0 +1,91 @@
+"""``python -m bot run``: no token -> one line; the token never reaches the logs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.app.logging_setup import REDACTED, RedactSecret
+from bot.cli.run_command import run_bot
+from bot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+FAKE_TOKEN = "MTEx.fake-token-for-tests.QUJDREVGR0hJSktMTU5PUA"
+
+
+def test_run_without_a_token_exits_2_with_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BOT_", "BREAKOUT_"))}
+    env["DISCORD_TOKEN"] = ""  # set (empty) so no .env file can fill it in
+    proc = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: DISCORD_TOKEN is not set:"), proc.stderr
+
+
+@pytest.fixture
+def fake_discord(monkeypatch):
+    """Log in without a network: static_login and application_info answer, connect returns."""
+    calls = {}
+
+    async def static_login(self, token):
+        calls["token"] = token
+        return {"id": "1", "username": "breakout-bot", "discriminator": "0", "avatar": None, "bot": True}
+
+    async def application_info(self):
+        return {"id": "2", "name": "breakout-bot", "icon": None, "description": "", "bot_public": True,
+                "bot_require_code_grant": False, "verify_key": "0" * 64, "flags": 0, "summary": "",
+                "owner": {"id": "3", "username": "owner", "discriminator": "0", "avatar": None}}
+
+    async def connect(self, *, reconnect=True):
+        calls["extensions"] = list(self.extensions)
+        logging.getLogger("discord.gateway").info("pretending to connect")
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", static_login)
+    monkeypatch.setattr(discord.http.HTTPClient, "application_info", application_info)
+    monkeypatch.setattr(discord.Client, "connect", connect)
+    return calls
+
+
+def test_the_token_never_appears_in_logs(fake_discord, shared_data, tmp_path, caplog, capsys):
+    caplog.set_level(logging.DEBUG)
+    settings = Settings(token=FAKE_TOKEN, db_path=tmp_path / "bot.sqlite3", data_dir=shared_data)
+    assert run_bot(settings, verbose=True) == 0
+    assert fake_discord["token"] == FAKE_TOKEN  # the path really reached the login
+    assert "cogs.charts" in fake_discord["extensions"]  # and setup_hook ran
+    out, err = capsys.readouterr()
+    assert "logging in using static token" in caplog.text and "pretending to connect" in err
+    for text in (caplog.text, out, err):
+        assert FAKE_TOKEN not in text
+        assert FAKE_TOKEN[:20] not in text
+    assert (tmp_path / "bot.sqlite3").exists()
+
+
+def test_a_rejected_token_is_one_line(monkeypatch, shared_data, tmp_path, capsys):
+    async def static_login(self, token):
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", static_login)
+    settings = Settings(token=FAKE_TOKEN, db_path=tmp_path / "bot.sqlite3", data_dir=shared_data)
+    assert run_bot(settings) == 1
+    out, err = capsys.readouterr()
+    assert "error: Discord rejected the token" in err and FAKE_TOKEN not in out + err
+
+
+def test_redaction_filter_scrubs_messages_and_tracebacks():
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "auth header %s", (FAKE_TOKEN,), None)
+    assert RedactSecret(FAKE_TOKEN).filter(record)
+    assert record.getMessage() == f"auth header {REDACTED}"
+    try:
+        raise ValueError(f"bad {FAKE_TOKEN}")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    RedactSecret(FAKE_TOKEN).filter(record)
+    assert FAKE_TOKEN not in logging.Formatter().format(record)

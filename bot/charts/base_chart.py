@@ -150,7 +150,8 @@ def _draw_markers(ax, data: pd.DataFrame, markers: Sequence[Marker]) -> None:
             m.label, xy=(pos, y), xytext=(dx, -40 if below else 40), textcoords="offset points",
             ha=ha, va="top" if below else "bottom", fontsize=S.LABEL_PT, fontweight="bold",
             color=color, fontfamily=S.FONT, zorder=16,
-            arrowprops=dict(arrowstyle="-|>", color=color, linewidth=2.0, shrinkA=2, shrinkB=4, mutation_scale=16),
+            arrowprops=dict(arrowstyle="-|>", color=color, linewidth=2.0, shrinkA=2, shrinkB=4, mutation_scale=16,
+                            relpos=({"right": 0.92, "left": 0.08}.get(ha, 0.5), 1.0 if below else 0.0)),
             bbox=dict(boxstyle="round,pad=0.25", facecolor=S.PANEL_BG, edgecolor=color, linewidth=1.0, alpha=0.9),
         )
 

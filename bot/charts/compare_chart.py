@@ -95,7 +95,7 @@ def _draw_ratio(ax, ratio: pd.Series, index: pd.DatetimeIndex, tickers: list[str
     lo, hi = min(lo, 1.0), max(hi, 1.0)
     span = max(hi - lo, 0.01)
     ax.set_ylim(lo - span * 0.12, hi + span * 0.45)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=3))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10], prune="upper"))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.2f}"))
     label = f"{tickers[0]} / {tickers[1]}" if len(tickers) >= 2 else "ratio"
     last = r[np.isfinite(r)][-1] if np.isfinite(r).any() else float("nan")

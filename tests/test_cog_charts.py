@@ -226,3 +226,14 @@ async def test_view_timeout_on_a_deleted_message_is_quiet(h, caplog):
     h.bot.http.edit_message = gone
     await h.view_for(reply).on_timeout()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "bot" in r.name]
+
+
+async def test_autocomplete_puts_the_servers_watchlist_first(h):
+    from discord_harness import GUILD_ID
+
+    from bot.store.watchlist import WatchlistRepo
+
+    await WatchlistRepo(h.bot.db).add(GUILD_ID, ["KRE", "ZZZA"])
+    values = [c["value"] for c in await h.autocomplete("base", {"ticker": ""}, focused="ticker")]
+    assert values[:2] == ["KRE", "ZZZA"] and len(values) == 25
+    assert [c["value"] for c in await h.autocomplete("base", {"ticker": "zz"}, focused="ticker")] == ["ZZZA"]

@@ -101,3 +101,25 @@ async def test_the_error_handler_never_raises(make_harness, caplog):
 
     await h.bot.on_command_error(Broken(), commands.CommandError("odd"))
     assert any("error handler itself failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_manage_server_checks_get_a_friendly_refusal(make_harness):
+    """The permission path the watch/alerts cogs rely on, through a throwaway cog."""
+    from discord.ext import commands
+
+    class Admin(commands.Cog):
+        @commands.hybrid_command(name="admintest", description="needs Manage Server")
+        @commands.has_permissions(manage_guild=True)
+        @commands.guild_only()
+        async def admintest(self, ctx):
+            await ctx.send("done")
+
+    h = await make_harness(MarketData(FailingProvider(DataSourceError("x"))))
+    await h.bot.add_cog(Admin())
+    (reply,) = visible(await h.prefix("!admintest", author=h.user))
+    assert reply["content"] == "🔒 You need the Manage Server permission for this."
+    (reply,) = visible(await h.slash("admintest", author=h.user))
+    assert reply["ephemeral"] and "Manage Server" in reply["content"]
+    assert visible(await h.prefix("!admintest", author=h.admin))[0]["content"] == "done"
+    assert visible(await h.slash("admintest", author=h.admin))[0]["content"] == "done"
+    assert visible(await h.prefix("!admintest", author=h.member(owner=True)))[0]["content"] == "done"

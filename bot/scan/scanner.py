@@ -26,7 +26,7 @@ from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.outbox import NewMessage, OutboxRepo, event_key
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.transaction import utc_now
-from bot.store.watchlist import Subscription, WatchlistRepo
+from bot.store.watchlist import WatchlistRepo
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +95,14 @@ def state_record(state: TickerState, daily: pd.DataFrame) -> StateRecord:
 
 class Scanner:
     def __init__(self, db: Database, market: PriceSource, engine: Engine, *,
-                 lookback_days: int = DEFAULT_LOOKBACK_DAYS, max_event_age_days: int = DEFAULT_MAX_EVENT_AGE_DAYS):
+                 lookback_days: int = DEFAULT_LOOKBACK_DAYS, max_event_age_days: int = DEFAULT_MAX_EVENT_AGE_DAYS,
+                 chunk_size: int = 32):
         self.db = db
         self.market = market
         self.engine = engine
         self.lookback_days = lookback_days
         self.max_event_age_days = max_event_age_days
+        self.chunk_size = chunk_size
         self.watchlist = WatchlistRepo(db)
         self.states = EngineStateRepo(db)
         self.outbox = OutboxRepo(db)
@@ -126,21 +128,26 @@ class Scanner:
             frames = await self.market.histories(tickers, start=start, end=as_of)
             stored = await self.states.get_many(tickers)
             newest: date | None = None
-            for ticker in tickers:
-                daily = frames.get(ticker)
-                if daily is None or daily.empty:
-                    report.failed.append(ticker)
-                    continue
-                try:
-                    n_events, queued = await self._scan_ticker(ticker, daily, stored.get(ticker), subs[ticker])
-                except Exception:
-                    log.exception("scan of %s failed; its state is unchanged", ticker)
-                    report.failed.append(ticker)
-                    continue
-                report.events += n_events
-                report.queued += queued
-                last = daily.index[-1].date()
-                newest = last if newest is None or last > newest else newest
+            for i in range(0, len(tickers), self.chunk_size):
+                chunk = tickers[i : i + self.chunk_size]
+                # CPU work (engine, JSON) in a worker thread, a chunk at a time; writes on the loop.
+                results = await asyncio.to_thread(self._advance_many, chunk, frames, stored)
+                for ticker, result in zip(chunk, results):
+                    if isinstance(result, str):
+                        report.failed.append(ticker)
+                        continue
+                    if result is None:
+                        continue  # nothing new since the last scan
+                    record, events = result
+                    messages = [
+                        NewMessage(s.guild_id, s.channel_id, e.ticker, e.base_id, e.kind, e.date, event_payload(e))
+                        for e in events
+                        for s in subs[ticker]
+                    ]
+                    report.queued += await self.outbox.commit_ticker(record, messages)
+                    report.events += len(events)
+                    if record.last_date is not None and (newest is None or record.last_date > newest):
+                        newest = record.last_date
             if report.session is None:
                 report.session = newest
         if report.session is None:
@@ -152,19 +159,28 @@ class Scanner:
                  report.events, report.queued, len(report.failed), report.seconds)
         return report
 
-    async def _scan_ticker(self, ticker: str, daily: pd.DataFrame, stored: StateRecord | None,
-                           subs: list[Subscription]) -> tuple[int, int]:
+    def _advance_many(self, tickers: Sequence[str], frames: dict[str, pd.DataFrame],
+                      stored: dict[str, StateRecord]) -> list:
+        """Per ticker: (record, events) to write, None when there is no new bar, or an error text."""
+        out: list = []
+        for ticker in tickers:
+            daily = frames.get(ticker)
+            if daily is None or daily.empty:
+                out.append("no data")
+                continue
+            try:
+                out.append(self._advance(ticker, daily, stored.get(ticker)))
+            except Exception as exc:
+                log.exception("scan of %s failed; its state is unchanged", ticker)
+                out.append(f"{type(exc).__name__}: {exc}")
+        return out
+
+    def _advance(self, ticker: str, daily: pd.DataFrame, stored: StateRecord | None):
         prior = TickerState.from_json(stored.state_json) if stored is not None else None
         last_bar = daily.index[-1].date()
         if prior is not None and prior.last_date and date.fromisoformat(prior.last_date) >= last_bar:
-            return 0, 0  # nothing new since the last scan
-        state, events = await asyncio.to_thread(self.engine.step, prior, ticker, daily)
+            return None
+        state, events = self.engine.step(prior, ticker, daily)
         events = announceable(events, cold_start=prior is None, last_bar=last_bar,
                               max_age_days=self.max_event_age_days)
-        messages = [
-            NewMessage(s.guild_id, s.channel_id, e.ticker, e.base_id, e.kind, e.date, event_payload(e))
-            for e in events
-            for s in subs
-        ]
-        queued = await self.outbox.commit_ticker(state_record(state, daily), messages)
-        return len(events), queued
+        return state_record(state, daily), events

@@ -50,6 +50,10 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
 class EventEngine:
     """Turns daily bars into breakout events. Pure: no I/O, no clock, no globals."""
 
@@ -112,15 +116,17 @@ class EventEngine:
             st.bars_since_breakout = 0
             st.last_touch = bars.iso(i)
             pct = (close / b.level - 1) * 100
-            vol_text = (
-                f", on {vr:.1f}x average volume" if on_volume
-                else (f", on light volume ({vr:.1f}x average)" if vr is not None else "")
-            )
+            if vr is None:
+                vol_text = ""
+            elif on_volume:
+                vol_text = f", on {vr:.1f}x average volume"
+            else:
+                vol_text = f", on {'light' if vr < 1.0 else 'ordinary'} volume ({vr:.1f}x average)"
             attempt_text = f" ({ordinal(st.attempt)} attempt)" if st.attempt > 1 else ""
             reason = (
                 f"{ticker} closed at {close:.2f}, {pct:.1f}% above the {b.level:.2f} resistance "
                 f"(zone {b.zone_low:.2f}-{b.zone_high:.2f}) of a {self._weeks(b, bars, i):.0f}-week base "
-                f"tested {len(st.tests)} times{vol_text}{attempt_text}."
+                f"tested {_times(len(st.tests))}{vol_text}{attempt_text}."
             )
             return self._event(st, ticker, "breakout", bars, i, b.level, reason, vr, on_volume)
         if st.attempt > 1:  # a base whose breakout failed can still be busted

@@ -1,4 +1,4 @@
-"""``watch add/remove/list``: the tickers this server tracks for announcements.
+"""``watch add/remove/list``: the tickers this server tracks for announcements; ``history``.
 
 Anyone may list; adding and removing needs Manage Server. Guild-only.
 """
@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.replies import send_reply, working
+from bot.scan.history_text import make_history_report
 from bot.scan.watching import add_tickers, remove_tickers, watch_lines
 from bot.store.watchlist import MAX_WATCHLIST
 
@@ -65,6 +66,16 @@ class Watch(commands.Cog):
             parts.append(f"Not tracked: {_list(result.missing)}.")
         parts.append(f"{result.total}/{MAX_WATCHLIST} tickers tracked.")
         await send_reply(ctx, content=" ".join(parts))
+
+    @commands.hybrid_command(name="history", description="A ticker's past breakouts and how each one ended",
+                             extras={"examples": ["history IWM", "history SPY 5"]})
+    @app_commands.describe(ticker="Ticker symbol, e.g. IWM", years="Years to look back (1-10, default 3)")
+    @commands.cooldown(2, 30.0, commands.BucketType.user)
+    async def history(self, ctx: commands.Context, ticker: str, years: int = 3) -> None:
+        async with working(ctx):
+            report = await make_history_report(self.bot.market, ticker, years=years)
+        text = "\n".join([f"**{report.title}**", *report.lines[-15:], f"-# {report.footer}"])
+        await send_reply(ctx, content=text[:1990])
 
     async def _send_list(self, ctx: commands.Context) -> None:
         async with working(ctx):

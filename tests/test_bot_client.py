@@ -80,3 +80,33 @@ async def test_setup_opens_and_close_closes_the_database(make_harness, market, t
     await h.close()
     with pytest.raises(RuntimeError):
         db.conn
+
+
+async def test_every_slash_command_fits_discords_limits(make_harness, market):
+    """What sync would send: names, descriptions, options and choices within Discord's limits."""
+    import re
+
+    h = await make_harness(market)
+    payloads = [c.to_dict(h.bot.tree) for c in h.bot.tree.get_commands()]
+    assert {"base", "compare", "perf", "chart", "help", "about"} <= {p["name"] for p in payloads}
+    assert len(payloads) <= 100
+
+    def check(node, depth=0):
+        assert re.fullmatch(r"[-_a-z0-9]{1,32}", node["name"]), node["name"]
+        assert 1 <= len(node["description"]) <= 100, node
+        options = node.get("options") or []
+        assert len(options) <= 25
+        required_seen_optional = False
+        for option in options:
+            if option["type"] in (1, 2):
+                check(option, depth + 1)
+                continue
+            check({"name": option["name"], "description": option["description"]}, depth + 1)
+            assert len(option.get("choices") or []) <= 25
+            if option.get("required"):
+                assert not required_seen_optional, f"required option after optional in {node['name']}"
+            else:
+                required_seen_optional = True
+
+    for payload in payloads:
+        check(payload)

@@ -30,11 +30,16 @@ API
 ``harness.reset_cooldowns()`` — forget every command's cooldown.
 ``harness.sent`` — every recorded message/edit, oldest first; ``harness.reset()`` clears.
 
-A recorded message is a dict: ``kind`` ("message", "response", "followup", "edit",
-"defer", "delete", "autocomplete", "typing"), ``id``, ``message_id`` (edits/deletes),
+A recorded message is a dict: ``kind`` ("message" = channel send, "response" = interaction
+reply, "followup", "edit", "defer", "delete", "autocomplete", "typing", "sync" = command
+upload), ``id``/``message_id`` (the message created, edited or deleted),
 ``content``, ``embeds`` (list of embed dicts), ``files`` (list of ``{"name", "bytes"}``),
 ``allowed_mentions``, ``ephemeral`` (bool), ``components``, ``payload`` (raw JSON).
 ``harness.messages()`` lists the ones users would see (new messages and responses).
+
+Also here: ``FailingProvider(error)`` and ``HangingProvider()`` (price sources for error
+paths), ``is_png(bytes)``, and the ids ``GUILD_ID``, ``CHANNEL_ID``, ``BOT_ID``, ``OWNER_ID``.
+Test modules import from here directly (``tests/`` is on ``sys.path`` under pytest).
 """
 
 from __future__ import annotations

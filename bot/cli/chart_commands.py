@@ -35,12 +35,19 @@ def register(sub) -> None:
     p.set_defaults(func=perf_command)
 
 
-def _write(out: str | None, png: bytes) -> str | None:
-    if not out:
-        return None
-    path = Path(out)
-    path.write_bytes(png)
-    return str(path)
+def emit(args: argparse.Namespace, doc: dict, summary: str, png: bytes = b"") -> int:
+    """Print the JSON document or the human summary; write the chart when --out was given."""
+    written = None
+    if getattr(args, "out", None):
+        Path(args.out).write_bytes(png)
+        written = str(args.out)
+    if args.json:
+        print_json({**doc, "chart": written} if written else doc)
+    else:
+        print(summary)
+        if written:
+            print(f"Chart written to {written}")
+    return 0
 
 
 async def base_command(args: argparse.Namespace) -> int:
@@ -50,14 +57,7 @@ async def base_command(args: argparse.Namespace) -> int:
         report = await make_base_report(
             market, args.ticker, timeframe=args.timeframe, as_of=args.as_of, render=bool(args.out)
         )
-    written = _write(args.out, report.png)
-    if args.json:
-        print_json({**report.to_dict(), "chart": written})
-    else:
-        print(report.summary)
-        if written:
-            print(f"Chart written to {written}")
-    return 0
+    return emit(args, report.to_dict(), report.summary, report.png)
 
 
 async def compare_command(args: argparse.Namespace) -> int:
@@ -67,15 +67,8 @@ async def compare_command(args: argparse.Namespace) -> int:
         report = await make_compare_report(
             market, args.tickers, period=args.period, as_of=args.as_of, render=bool(args.out)
         )
-    written = _write(args.out, report.png)
-    if args.json:
-        print_json({**report.comparison.to_dict(), "data_date": report.data_date.isoformat(),
-                    "stale": report.stale, "chart": written})
-    else:
-        print(report.summary)
-        if written:
-            print(f"Chart written to {written}")
-    return 0
+    doc = {**report.comparison.to_dict(), "data_date": report.data_date.isoformat(), "stale": report.stale}
+    return emit(args, doc, report.summary, report.png)
 
 
 async def perf_command(args: argparse.Namespace) -> int:
@@ -83,8 +76,4 @@ async def perf_command(args: argparse.Namespace) -> int:
 
     async with open_market(args) as market:
         report = await make_perf_report(market, args.tickers or None, period=args.period, as_of=args.as_of)
-    if args.json:
-        print_json({**report.comparison.to_dict(), "stale": report.stale})
-    else:
-        print(report.summary)
-    return 0
+    return emit(args, {**report.comparison.to_dict(), "stale": report.stale}, report.summary)

@@ -86,9 +86,7 @@ class PriceCache:
         last = df.index[-1].date().isoformat() if len(df) else (old or {}).get("last_day")
         if old and not replace and old["last_day"] and last and old["last_day"] > last:
             last = old["last_day"]
-        conn = self.db.conn
-        await conn.execute("BEGIN")
-        try:
+        async with self.db.transaction() as conn:
             if replace:
                 await conn.execute("DELETE FROM price_bars WHERE ticker = ?", (ticker,))
             await conn.executemany("INSERT OR REPLACE INTO price_bars VALUES (?,?,?,?,?,?,?,?)", rows)
@@ -98,10 +96,6 @@ class PriceCache:
                 "fetched_at=excluded.fetched_at",
                 (ticker, first.isoformat(), last, self.clock().isoformat()),
             )
-            await conn.commit()
-        except BaseException:
-            await conn.rollback()
-            raise
 
     # ---- policy --------------------------------------------------------------------
     def _fresh(self, meta: dict | None, start: date, end: date) -> bool:

@@ -36,8 +36,6 @@ def to_price_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def clip(df: pd.DataFrame, start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Rows with start <= Date <= end (both inclusive, either may be None)."""
-    if start is not None:
-        df = df[df.index >= pd.Timestamp(start)]
-    if end is not None:
-        df = df[df.index <= pd.Timestamp(end)]
-    return df
+    lo = 0 if start is None else int(df.index.searchsorted(pd.Timestamp(start), side="left"))
+    hi = len(df) if end is None else int(df.index.searchsorted(pd.Timestamp(end), side="right"))
+    return df.iloc[lo:hi]  # the index is sorted: slicing beats a boolean mask

@@ -79,6 +79,18 @@ def test_a_rejected_token_is_one_line(monkeypatch, shared_data, tmp_path, capsys
     assert "error: Discord rejected the token" in err and FAKE_TOKEN not in out + err
 
 
+def test_unreachable_discord_is_one_line(monkeypatch, shared_data, tmp_path, capsys):
+    async def static_login(self, token):
+        raise OSError("Cannot connect to host discord.com:443")
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", static_login)
+    settings = Settings(token=FAKE_TOKEN, db_path=tmp_path / "bot.sqlite3", data_dir=shared_data)
+    assert run_bot(settings) == 1
+    out, err = capsys.readouterr()
+    assert err.strip().startswith("error: cannot reach Discord") and len(err.strip().splitlines()) == 1
+    assert FAKE_TOKEN not in out + err
+
+
 def test_redaction_filter_scrubs_messages_and_tracebacks():
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "auth header %s", (FAKE_TOKEN,), None)
     assert RedactSecret(FAKE_TOKEN).filter(record)

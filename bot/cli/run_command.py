@@ -14,7 +14,7 @@ import sys
 log = logging.getLogger(__name__)
 
 NO_TOKEN = ("DISCORD_TOKEN is not set: put it in the environment or a .env file "
-            "(see docs/discord.md for how to create a bot and get its token).")
+            "(see 'Run it on Discord' in README.md for how to create a bot and get its token).")
 
 
 def register(sub) -> None:
@@ -27,15 +27,12 @@ def register(sub) -> None:
 def build_market(settings, db, data_dir=None):
     """MarketData for the bot: CSV files as they are, or Yahoo behind the SQLite cache."""
     from bot.cli.common import build_provider
+    from bot.market.cache import PriceCache
     from bot.market.csvdir import CsvDirectoryProvider
     from bot.market.service import MarketData
 
     provider = build_provider(data_dir or settings.data_dir, settings)
     if isinstance(provider, CsvDirectoryProvider):
-        return MarketData(provider)
-    try:
-        from bot.market.cache import PriceCache
-    except ImportError:  # no cache module: go straight to the source
         return MarketData(provider)
     return MarketData(provider, PriceCache(db))
 
@@ -74,6 +71,10 @@ def run_bot(settings, *, data_dir=None, verbose: bool = False) -> int:
         except discord.PrivilegedIntentsRequired:
             print("error: enable the Message Content intent: Developer Portal → Bot → "
                   "Privileged Gateway Intents.", file=sys.stderr)
+            return 1
+        except OSError as exc:  # DNS, refused connection, TLS: Discord unreachable
+            print(f"error: cannot reach Discord ({type(exc).__name__}); check the network and try again.",
+                  file=sys.stderr)
             return 1
         return 0
     finally:

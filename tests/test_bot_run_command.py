@@ -87,7 +87,9 @@ def test_unreachable_discord_is_one_line(monkeypatch, shared_data, tmp_path, cap
     settings = Settings(token=FAKE_TOKEN, db_path=tmp_path / "bot.sqlite3", data_dir=shared_data)
     assert run_bot(settings) == 1
     out, err = capsys.readouterr()
-    assert err.strip().startswith("error: cannot reach Discord") and len(err.strip().splitlines()) == 1
+    errors = [line for line in err.splitlines() if line.startswith("error:")]  # logs share stderr
+    assert len(errors) == 1 and errors[0].startswith("error: cannot reach Discord")
+    assert "Traceback" not in err
     assert FAKE_TOKEN not in out + err
 
 

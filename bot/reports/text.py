@@ -22,6 +22,13 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def article(n: int) -> str:
+    """'a' or 'an' as spoken before the number: an 8-week, an 11-week, an 80-week, a 100-week."""
+    digits = str(abs(int(n)))
+    spoken_vowel = digits.startswith("8") or (len(digits) in (2, 5) and digits[:2] in ("11", "18"))
+    return "an" if spoken_vowel else "a"
+
+
 def base_length(result: BaseResult) -> str:
     if result.weeks is None:
         return "—"
@@ -41,7 +48,10 @@ def base_headline(ticker: str, r: BaseResult) -> str:
         return f"{ticker} has broken out of its {weeks}base"
     if r.status == "failed":
         return f"{ticker}'s breakout failed — back inside its {weeks}base"
-    return f"{ticker} is in a {weeks}base, {pct(abs(r.distance_pct or 0), signed=False)} below resistance"
+    where = f"{pct(abs(r.distance_pct or 0), signed=False)} below resistance"
+    if r.weeks:
+        return f"{ticker} is in {article(round(r.weeks))} {weeks}base, {where}"
+    return f"{ticker} is in a base, {where}"
 
 
 def base_fields(r: BaseResult) -> list[tuple[str, str]]:
@@ -109,7 +119,8 @@ def comparison_fields(c: Comparison) -> list[tuple[str, str]]:
         a, b = c.tickers[0], c.tickers[1]
         value = float(c.ratio.iloc[-1])
         verdict = "outperformed" if value > 1 else "underperformed" if value < 1 else "matched"
-        fields.append((f"Ratio {a}/{b}", f"{value:.3f} — {a} {verdict} {b} by {pct((value - 1) * 100)}"))
+        gap = pct(abs(value - 1) * 100, signed=False)
+        fields.append((f"Ratio {a}/{b}", f"{value:.3f} — {a} {verdict} {b} by {gap}"))
     return fields
 
 

@@ -30,6 +30,14 @@ def to_price_frame(df: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"price table lacks columns {missing}")
     out = out[cols].apply(pd.to_numeric, errors="coerce").astype(float)
     out = out.dropna(subset=["Close"])
+    # Vendors now and then send a row with a Close but no Open/High/Low. One NaN high or
+    # low poisons running maxima and weekly aggregates downstream (a crash, or every
+    # ceiling before it vanishes), so such a bar becomes what is known: a bar at its close.
+    out["Open"] = out["Open"].fillna(out["Close"])
+    body_hi = out[["Open", "Close"]].max(axis=1)
+    body_lo = out[["Open", "Close"]].min(axis=1)
+    out["High"] = out["High"].fillna(body_hi)
+    out["Low"] = out["Low"].fillna(body_lo)
     out = out[~out.index.duplicated(keep="last")].sort_index()
     return out
 

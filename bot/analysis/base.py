@@ -8,6 +8,7 @@ Only bars dated <= ``as_of`` are ever read.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -155,26 +156,30 @@ def find_base(
         cands = lo + np.flatnonzero(close[lo : n + 1] > prior)
         skip_until = -1
         rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
+        attempt = 0
         for j in cands.tolist():
             if j <= skip_until:
                 continue
             if rearmed is not None and close[j] > rearmed[0].breakout_line:
                 s, bars = rearmed
+                attempt += 1
             else:
                 s, bars, _ = an.structure_through(j - 1)
                 if not isinstance(s, Structure) or close[j] <= s.breakout_line:
                     continue
+                attempt = 1
             f = _failure_pos(s, close, j, n, p)
             if f is None:
-                event = ("breakout", j, s, bars) if n - j < p.breakout_recent_days else None
+                event = ("breakout", j, s, bars, None, attempt) if n - j < p.breakout_recent_days else None
                 break
-            event = ("failed", j, s, bars) if n - f < p.failed_recent_days else None
+            event = ("failed", j, s, bars, f, attempt) if n - f < p.failed_recent_days else None
             skip_until = f
             rearmed = (s, bars)
 
     if event is not None:
-        status, j, s, bars = event
-        return _result(as_of_date, timeframe, status, d, n, s, bars, p, breakout_date=day_to_date(d.day[j]))
+        status, j, s, bars, f, attempt = event
+        res = _result(as_of_date, timeframe, status, d, n, s, bars, p, breakout_date=day_to_date(d.day[j]))
+        return replace(res, attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None)
 
     s, bars, _ = an.structure_through(n)
     if not isinstance(s, Structure):

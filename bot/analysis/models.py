@@ -39,7 +39,8 @@ class BaseResult:
     When ``status == "no_base"`` the level fields are None and ``tests`` is empty.
     ``distance_pct`` is (last_close / resistance.level - 1) * 100 (negative below resistance).
     ``depth_pct`` is (resistance.level - support.level) / resistance.level * 100.
-    ``breakout_date`` is set when status is "breakout" or "failed".
+    ``breakout_date`` (and ``attempt``) are set when status is "breakout" or "failed";
+    ``failed_date`` when it is "failed".
     """
 
     as_of: date
@@ -57,6 +58,10 @@ class BaseResult:
     base_type: str | None = None  # "flat" (<=15% deep), "consolidation" (<=35%), "loose"
     breakout_date: date | None = None
     reason: str = ""  # one short sentence on why (esp. for no_base)
+    # status "failed": the day of the failing close. Status breakout/failed: which breakout of
+    # this base it is (1 = first; 2 = after one failed breakout, the base re-armed; ...).
+    failed_date: date | None = None
+    attempt: int | None = None
 
     @property
     def has_base(self) -> bool:

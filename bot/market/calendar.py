@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -12,9 +13,19 @@ import pandas as pd
 SETTLE = timedelta(minutes=20)
 
 
+# exchange_calendars' default window is 20 years back to ONE year ahead of the day the
+# calendar is built: a bot up for a year would then crash (DateOutOfBounds) or take
+# holidays for sessions. Holidays follow rules, so a wide window is cheap (~0.13 s once).
+FIRST_DAY = "1990-01-01"
+YEARS_AHEAD = 30
+
+
 @lru_cache(maxsize=1)
 def xnys():
-    return xcals.get_calendar("XNYS")
+    end = pd.Timestamp.today().normalize() + pd.DateOffset(years=YEARS_AHEAD)
+    with warnings.catch_warnings():  # exchange_calendars trips a pandas 3 deprecation while building
+        warnings.simplefilter("ignore")
+        return xcals.get_calendar("XNYS", start=FIRST_DAY, end=end.strftime("%Y-%m-%d"))
 
 
 def _utc(now: datetime | None) -> pd.Timestamp:

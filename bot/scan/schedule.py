@@ -8,9 +8,7 @@ summer, 21:20Z in winter — leaving a margin over the due time.
 
 from __future__ import annotations
 
-import warnings
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -23,13 +21,11 @@ RUN_DELAY = timedelta(minutes=20)
 WAKE_TIMES: tuple[time, ...] = (time(13, 20, tzinfo=NEW_YORK), time(16, 20, tzinfo=NEW_YORK))
 
 
-@lru_cache(maxsize=1)
 def _calendar():
-    import exchange_calendars as xc
+    """The one XNYS calendar of the program (1990 to 30 years ahead, see bot.market.calendar)."""
+    from bot.market.calendar import xnys
 
-    with warnings.catch_warnings():  # exchange_calendars trips a pandas 3 deprecation while building
-        warnings.simplefilter("ignore")
-        return xc.get_calendar("XNYS")
+    return xnys()
 
 
 def _in_range(d: date) -> bool:
@@ -39,7 +35,7 @@ def _in_range(d: date) -> bool:
 
 def is_trading_day(d: date) -> bool:
     """True on NYSE sessions (weekends and holidays are not). Outside the calendar's
-    range (≈ 20 years back, 1 year ahead) weekdays count as sessions."""
+    range (1990 to 30 years ahead) weekdays count as sessions."""
     if not _in_range(d):
         return d.weekday() < 5
     return bool(_calendar().is_session(pd.Timestamp(d)))

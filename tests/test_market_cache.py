@@ -143,3 +143,36 @@ async def test_cache_survives_reopen(tmp_path):
     async with Database(path) as db:
         df = await MarketData(provider, PriceCache(db, clock=Clock(SATURDAY))).history("AAA", start=date(2024, 1, 2))
     assert len(provider.calls) == 1 and len(df) > 100
+
+
+async def test_a_moving_live_bar_is_not_mistaken_for_a_split(db):
+    # The bar cached mid-session was live; the next refresh sees it 2% higher. Only the
+    # bars that were final when cached can show a split or a revision.
+    morning = synthetic_daily(end="2024-06-28")
+    provider = FakeProvider({"AAA": morning})
+    clock = Clock(datetime(2024, 6, 28, 15, 0, tzinfo=timezone.utc))  # Friday, market open
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2023, 6, 1))
+    later = morning.copy()
+    later.loc["2024-06-28", ["High", "Close"]] = (later.loc["2024-06-28", ["High", "Close"]] * 1.02).round(2)
+    provider.frames["AAA"] = later
+    clock.now = datetime(2024, 6, 28, 15, 30, tzinfo=timezone.utc)
+    df = await market.history("AAA", start=date(2023, 6, 1))
+    assert len(provider.calls) == 2  # one tail refresh, no whole-history refetch
+    assert provider.calls[1][1] > date(2024, 6, 1)
+    assert df["Close"].iloc[-1] == later["Close"].iloc[-1]
+
+
+async def test_split_is_still_seen_when_the_cached_tail_was_live(db):
+    before = synthetic_daily(end="2024-06-28")
+    provider = FakeProvider({"AAA": before})
+    clock = Clock(datetime(2024, 6, 28, 15, 0, tzinfo=timezone.utc))  # cached mid-session
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2023, 6, 1))
+    after = synthetic_daily(end="2024-07-01")
+    after[["Open", "High", "Low", "Close"]] = (after[["Open", "High", "Low", "Close"]] / 2).round(2)
+    provider.frames["AAA"] = after
+    clock.now = datetime(2024, 7, 1, 21, 0, tzinfo=timezone.utc)
+    df = await market.history("AAA", start=date(2023, 6, 1))
+    assert provider.calls[-1][1] == date(2023, 6, 1)  # whole history fetched again
+    pd.testing.assert_series_equal(df["Close"], after[after.index >= "2023-06-01"]["Close"], check_freq=False)

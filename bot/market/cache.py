@@ -112,6 +112,15 @@ class PriceCache:
             return now - fetched < LIVE_REFRESH
         return False
 
+    @staticmethod
+    def _settled_before(meta: dict) -> date:
+        """Newest cached day that can show a split or revision: bars still live when they
+        were fetched move on their own (a 2% intraday move is not a split), and the newest
+        cached bar may be live on a market with other hours (crypto, non-US), so neither is
+        compared. Older overlapped bars are plenty to see a split."""
+        settled = calendar.last_final_session(datetime.fromisoformat(meta["fetched_at"]))
+        return min(settled, date.fromisoformat(meta["last_day"]) - timedelta(days=1))
+
     async def get_many(
         self,
         provider: PriceProvider,
@@ -149,7 +158,7 @@ class PriceCache:
                 if full:
                     await self._store(t, df, first_day=fetch_start, replace=True)
                     continue
-                cached = await self.load(t, fetch_start)
+                cached = await self.load(t, fetch_start, self._settled_before(metas[t]))
                 if revised(cached["Close"], df["Close"]):
                     log.info("%s: cached bars disagree with the source (split or revision); refetching", t)
                     refetch.append(t)

@@ -176,3 +176,49 @@ async def test_split_is_still_seen_when_the_cached_tail_was_live(db):
     df = await market.history("AAA", start=date(2023, 6, 1))
     assert provider.calls[-1][1] == date(2023, 6, 1)  # whole history fetched again
     pd.testing.assert_series_equal(df["Close"], after[after.index >= "2023-06-01"]["Close"], check_freq=False)
+
+
+class FailSecondCall(FakeProvider):
+    """Answers the first fetch after a reset, then fails."""
+
+    def __init__(self, frames):
+        super().__init__(frames)
+        self.answers_left = 1
+
+    async def fetch(self, tickers, start=None, end=None):
+        if self.answers_left <= 0:
+            self.calls.append((tuple(tickers), start, end))
+            raise DataSourceError("down")
+        self.answers_left -= 1
+        return await super().fetch(tickers, start, end)
+
+
+async def test_split_refetch_failing_serves_cached_bars_marked_stale(db):
+    before = synthetic_daily(end="2024-06-21")
+    provider = FailSecondCall({"AAA": before, "BBB": synthetic_daily(end="2024-06-21", seed=2)})
+    clock = Clock(datetime(2024, 6, 22, 16, 0, tzinfo=timezone.utc))
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.histories(["AAA", "BBB"], start=date(2023, 6, 1))
+    after = synthetic_daily(end="2024-06-28")
+    after[["Open", "High", "Low", "Close"]] = (after[["Open", "High", "Low", "Close"]] / 2).round(2)
+    provider.frames = {"AAA": after, "BBB": synthetic_daily(end="2024-06-28", seed=2)}
+    provider.answers_left = 1  # the tail answers, the whole-history refetch of AAA fails
+    clock.now = SATURDAY
+    got = await market.histories(["AAA", "BBB"], start=date(2023, 6, 1))
+    assert provider.calls[-1][1] == date(2023, 6, 1)  # the refetch was tried
+    assert got["AAA"].attrs["stale"] is True
+    pd.testing.assert_series_equal(got["AAA"]["Close"], before[before.index >= "2023-06-01"]["Close"],
+                                   check_freq=False)  # consistent pre-split history, no mix
+    assert got["BBB"].attrs["stale"] is False and got["BBB"].index[-1] == pd.Timestamp("2024-06-28")
+
+
+async def test_cached_ticker_missing_from_the_answer_is_stale(db):
+    provider = FakeProvider({"AAA": synthetic_daily(end="2024-06-21"), "BBB": synthetic_daily(end="2024-06-21")})
+    clock = Clock(datetime(2024, 6, 22, 16, 0, tzinfo=timezone.utc))
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.histories(["AAA", "BBB"], start=date(2024, 1, 2))
+    provider.frames = {"AAA": synthetic_daily(end="2024-06-28")}  # BBB left out of the batch answer
+    clock.now = SATURDAY
+    got = await market.histories(["AAA", "BBB"], start=date(2024, 1, 2))
+    assert got["AAA"].attrs["stale"] is False and got["AAA"].index[-1] == pd.Timestamp("2024-06-28")
+    assert got["BBB"].attrs["stale"] is True and got["BBB"].index[-1] == pd.Timestamp("2024-06-21")

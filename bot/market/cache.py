@@ -153,6 +153,8 @@ class PriceCache:
                     raise
                 stale.update(group)
                 continue
+            # a cached ticker the source left out of its answer is served from the cache
+            stale.update(t for t in group if t in metas and t not in got)
             refetch = []
             for t, df in got.items():
                 if full:
@@ -166,9 +168,16 @@ class PriceCache:
                     await self._store(t, df, first_day=fetch_start, replace=False)
             if refetch:
                 first = min(date.fromisoformat(metas[t]["first_day"]) for t in refetch)
-                whole = await provider.fetch(refetch, first, None)
-                for t, df in whole.items():
-                    await self._store(t, df, first_day=first, replace=True)
+                try:
+                    whole = await provider.fetch(refetch, first, None)
+                except DataSourceError as exc:
+                    log.warning("refetch of %s failed: %s; serving cached bars", ",".join(refetch), exc)
+                    whole = {}
+                for t in refetch:
+                    if t in whole:
+                        await self._store(t, whole[t], first_day=first, replace=True)
+                    else:  # keep the old, consistent history rather than mix in the new tail
+                        stale.add(t)
         out: dict[str, pd.DataFrame] = {}
         for t in tickers:
             df = await self.load(t, start, end)

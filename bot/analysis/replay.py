@@ -28,8 +28,9 @@ def replay(
 ) -> list[Event]:
     """Events the engine would have announced on each close from ``start`` to ``end``.
 
-    The engine warms up silently on the bars before ``start`` (``params.warmup_bars`` of
-    them), then steps through ``start..end`` one bar at a time, never seeing a later bar.
+    The engine warms up silently on the last bar before ``start`` (breakout, failed and
+    busted depend on the data alone; the warm-up only remembers a test it would announce),
+    then steps through ``start..end`` one bar at a time, never seeing a later bar.
     ``start=None`` replays from the first bar, ``end=None`` up to the last.
     """
     engine = engine or EventEngine()

@@ -1,212 +1,211 @@
-"""Event engine on hand-built price paths with an injected fixed base finder: every rule of
-the state machine, each with the exact bar it must fire on."""
+"""Event engine over a scripted base finder (a dict date -> BaseResult): each rule fires on
+exactly the bar it must, and never again."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import numpy as np
 import pytest
 
-from bot.analysis.engine_params import EngineParams
-from bot.analysis.engine_state import TickerState
+from bot.analysis.engine_state import STATE_VERSION, TickerState
 from bot.analysis.events import EventEngine
 from bot.errors import NotEnoughData
-from events_synth import FixedFinder, make_daily, path
+from events_synth import ScriptedFinder, make_daily, path, scripted_result
 
-# A base 99-100 (support 84-86): finder tests on bars 10 and 30, live tests on bars 75 and 100,
-# then a flat shelf at 97 and a one-bar jump above the zone on bar 125.
-BASE = [(0, 90), (10, 99.3), (20, 88), (30, 99.3), (40, 88), (60, 88), (75, 99.3), (85, 88), (100, 99.3),
-        (110, 97), (124, 97)]
-BREAKOUT_BAR = 125
+# 200 bars: a range under 100, a jump to 103 on bar 150, then whatever the test needs
+N = 200
+BREAKOUT = 150
 
 
-def scenario(after: list[tuple[int, float]], volumes=None):
-    closes = path(BASE + [(BREAKOUT_BAR, 103.0)] + after)
-    daily = make_daily(closes, volumes=volumes)
-    d = lambda k: daily.index[k].date().isoformat()  # noqa: E731
-    finder = FixedFinder(zone=(99.0, 100.0), support=(84.0, 86.0), start=d(0), tests=[d(10), d(30)], qualify_from=d(40))
-    return daily, finder
+def frame(after=((170, 104.0), (N - 1, 104.0)), volumes=None):
+    closes = path([(0, 90), (60, 99.3), (100, 88), (140, 97), (BREAKOUT - 1, 97), (BREAKOUT, 103.0), *after])
+    return make_daily(closes, volumes=volumes)
 
 
-ALL_BARS = EngineParams(warmup_bars=100_000)  # a fresh state processes every bar
+def d(daily, k) -> date:
+    return daily.index[k].date()
 
 
-def run(daily, finder, params=None):
-    engine = EventEngine(params or ALL_BARS, base_finder=finder)
-    return engine.step(None, "TEST", daily)
+def script_story(daily, fail_at=None, bust_from=None):
+    """in_base until the breakout; breakout status for 20 bars (or until ``fail_at``), then failed."""
+    tests = (d(daily, 60), d(daily, 100))
+    out = {}
+    for k in range(70, len(daily)):
+        day, close = d(daily, k), float(daily["Close"].iloc[k])
+        if k < BREAKOUT:
+            out[day] = scripted_result(day, "in_base", close, tests=tests)
+        elif fail_at is not None and k >= fail_at:
+            out[day] = scripted_result(day, "failed", close, tests=tests, breakout_date=d(daily, BREAKOUT),
+                                       failed_date=d(daily, fail_at))
+        elif k < BREAKOUT + 20:
+            out[day] = scripted_result(day, "breakout", close, tests=tests, breakout_date=d(daily, BREAKOUT))
+    return out
+
+
+def replay_all(daily, finder, first=70):
+    """A state that has seen bar ``first - 1``, then every later bar in one step."""
+    engine = EventEngine(base_finder=finder)
+    state = TickerState(ticker="TEST", last_date=d(daily, first - 1).isoformat())
+    return engine.step(state, "TEST", daily)
 
 
 def kinds(events):
-    return [(e.kind, e.date.isoformat()) for e in events]
+    return [(e.kind, e.date) for e in events]
 
 
-def day(daily, k):
-    return daily.index[k].date().isoformat()
-
-
-def test_tests_then_breakout_then_held_silently():
-    daily, finder = scenario([(145, 104.0)])
-    state, events = run(daily, finder)
-    assert kinds(events) == [
-        ("testing", day(daily, 75)),
-        ("testing", day(daily, 100)),
-        ("breakout", day(daily, BREAKOUT_BAR)),
-    ]
-    t3, t4, b = events
-    assert (t3.test_count, t4.test_count, b.test_count) == (3, 4, 4)
-    assert b.level == pytest.approx(99.5) and b.zone_high == 100.0 and b.support == 85.0
+def test_breakout_is_announced_on_its_day_only():
+    daily = frame()
+    state, events = replay_all(daily, ScriptedFinder(script_story(daily)))
+    assert kinds(events) == [("breakout", d(daily, BREAKOUT))]
+    b = events[0]
+    assert b.level == pytest.approx(99.5) and (b.zone_low, b.zone_high) == (99.0, 100.0) and b.support == 85.0
     assert b.pct_beyond == pytest.approx((103 / 99.5 - 1) * 100)
-    assert b.attempt == 1 and "103.00" in b.reason
-    # held: the failure window passed, the base is retired and nothing else is announced
-    assert state.phase == "idle" and state.retired_through == day(daily, BREAKOUT_BAR)
-
-
-def test_close_in_buffer_is_not_a_breakout():
-    closes = path(BASE + [(BREAKOUT_BAR, 100.3), (140, 100.3)])
-    daily = make_daily(closes)
-    _, finder = scenario([])
-    finder.tests = tuple(daily.index[k].date() for k in (10, 30))
-    _, events = run(daily, finder)
-    # a close of 100.3 is above the zone but inside the 0.5 buffer: a 5th test, not a breakout
-    assert kinds(events) == [("testing", day(daily, 75)), ("testing", day(daily, 100)),
-                             ("testing", day(daily, BREAKOUT_BAR))]
+    assert b.test_count == 2 and b.attempt == 1 and "103.00" in b.reason
+    assert b.base_id == f"TEST:{d(daily, 60)}"
+    assert state.phase == "idle" and state.last_date == d(daily, N - 1).isoformat()
 
 
 @pytest.mark.parametrize("ratio,on", [(1.5, True), (1.3, False)])
 def test_breakout_volume_tag(ratio, on):
-    vols = np.full(160, 1e6)
-    vols[BREAKOUT_BAR] = ratio * 1e6
-    daily, finder = scenario([(159, 104.0)], volumes=vols)
-    _, events = run(daily, finder)
-    b = [e for e in events if e.kind == "breakout"][0]
-    assert b.volume_ratio == pytest.approx(ratio)
-    assert b.on_volume is on
+    vols = np.full(N, 1e6)
+    vols[BREAKOUT] = ratio * 1e6
+    daily = frame(volumes=vols)
+    _, events = replay_all(daily, ScriptedFinder(script_story(daily)))
+    assert events[0].volume_ratio == pytest.approx(ratio) and events[0].on_volume is on
 
 
-def test_failed_when_back_inside_within_window():
-    daily, finder = scenario([(129, 103.0), (130, 97.0), (140, 97.0)])
-    _, events = run(daily, finder)
-    assert kinds(events)[-2:] == [("breakout", day(daily, 125)), ("failed", day(daily, 130))]
-    f = events[-1]
-    assert f.level == 99.0 and f.breakout_date.isoformat() == day(daily, 125) and f.breakout_close == 103.0
-    assert f.key == ("TEST", f.base_id, "failed", day(daily, 130))
+def test_failed_on_the_failing_close_with_the_breakout_filled_in():
+    daily = frame(after=((154, 103.0), (155, 97.0), (N - 1, 97.0)))
+    _, events = replay_all(daily, ScriptedFinder(script_story(daily, fail_at=155)))
+    assert kinds(events) == [("breakout", d(daily, BREAKOUT)), ("failed", d(daily, 155))]
+    f = events[1]
+    assert f.level == 99.0 and f.breakout_date == d(daily, BREAKOUT) and f.breakout_close == 103.0
+    assert f.base_id == events[0].base_id and "5 bars after" in f.reason
+    assert f.key == ("TEST", f.base_id, "failed", d(daily, 155).isoformat())
 
 
-def test_drop_after_window_is_not_a_failure():
-    daily, finder = scenario([(137, 103.0), (138, 97.0), (150, 97.0)])
-    _, events = run(daily, finder)
-    assert [e.kind for e in events][-1] == "breakout"
+def test_failure_by_the_stop_names_the_stop_level():
+    daily = frame(after=((154, 110.0), (155, 99.6), (N - 1, 99.6)))
+    daily.loc[daily.index[BREAKOUT], "Close"] = 110.0
+    _, events = replay_all(daily, ScriptedFinder(script_story(daily, fail_at=155)))
+    assert events[-1].kind == "failed" and events[-1].level == pytest.approx(0.92 * 110.0)
 
 
-def test_dip_into_zone_is_a_retest():
-    daily, finder = scenario([(128, 103.0), (130, 99.2), (132, 99.2), (140, 104.0)])
-    _, events = run(daily, finder)
-    assert "failed" not in [e.kind for e in events]
+def test_busted_once_on_the_first_close_below_support_after_the_failure():
+    daily = frame(after=((154, 103.0), (155, 97.0), (157, 97.0), (158, 80.0), (N - 1, 80.0)))
+    _, events = replay_all(daily, ScriptedFinder(script_story(daily, fail_at=155)))
+    assert kinds(events) == [("breakout", d(daily, BREAKOUT)), ("failed", d(daily, 155)), ("busted", d(daily, 158))]
+    assert events[-1].level == 84.0 and events[-1].breakout_date == d(daily, BREAKOUT)
 
 
-def test_stop_below_breakout_close_fails_even_in_zone():
-    closes = path(BASE + [(BREAKOUT_BAR, 110.0), (128, 110.0), (129, 99.6), (140, 99.6)])
-    daily = make_daily(closes)
-    _, finder = scenario([])
-    _, events = run(daily, finder)
-    f = events[-1]
-    assert (f.kind, f.date.isoformat()) == ("failed", day(daily, 129))
-    assert f.level == pytest.approx(0.92 * 110.0)
+def test_second_attempt_is_tagged():
+    daily = frame()
+    script = script_story(daily)
+    for k in range(BREAKOUT, BREAKOUT + 20):
+        day = d(daily, k)
+        script[day] = scripted_result(day, "breakout", float(daily["Close"].iloc[k]), breakout_date=d(daily, BREAKOUT),
+                                      attempt=2, tests=(d(daily, 60),))
+    _, events = replay_all(daily, ScriptedFinder(script))
+    assert events[0].attempt == 2 and "2nd attempt" in events[0].reason
 
 
-def test_busted_after_failure():
-    daily, finder = scenario([(129, 103.0), (130, 97.0), (131, 97.0), (132, 80.0), (140, 80.0)])
-    state, events = run(daily, finder)
-    assert kinds(events)[-2:] == [("failed", day(daily, 130)), ("busted", day(daily, 132))]
-    assert events[-1].level == 84.0
-    assert state.phase == "idle" and state.base is None
+def test_nth_test_announced_once_per_test():
+    daily = frame()
+    t1, t2 = d(daily, 60), d(daily, 100)
+    script = {}
+    for k in range(120, 180):
+        day = d(daily, k)
+        tests = (t1, t2) if k < 130 else (t1, t2, d(daily, 130)) if k < 133 else (t1, t2, d(daily, 133))
+        if k >= 170:  # a 4th test of the same base, a month later
+            tests = (t1, t2, d(daily, 133), d(daily, 170))
+        script[day] = scripted_result(day, "testing", float(daily["Close"].iloc[k]), tests=tests)
+    _, events = replay_all(daily, ScriptedFinder(script), first=120)
+    # two tests: nothing; the 3rd on bar 130 (moved to bar 133 by a higher high: same test); the 4th on bar 170
+    assert kinds(events) == [("testing", d(daily, 130)), ("testing", d(daily, 170))]
+    assert [e.test_count for e in events] == [3, 4] and "3rd test" in events[0].reason
 
 
-def test_rearm_after_failure_gives_second_attempt():
-    daily, finder = scenario([(129, 103.0), (130, 97.0), (139, 97.0), (140, 103.0), (155, 104.0)])
-    _, events = run(daily, finder)
-    assert kinds(events)[-3:] == [("breakout", day(daily, 125)), ("failed", day(daily, 130)),
-                                  ("breakout", day(daily, 140))]
-    assert events[-1].attempt == 2 and "2nd attempt" in events[-1].reason
-    assert len({e.key for e in events}) == len(events)
+def test_an_old_test_is_not_news():
+    daily = frame()
+    tests = (d(daily, 60), d(daily, 100), d(daily, 110))
+    script = {d(daily, k): scripted_result(d(daily, k), "testing", 98.0, tests=tests) for k in range(120, 140)}
+    _, events = replay_all(daily, ScriptedFinder(script), first=120)
+    assert events == []
 
 
-def test_quick_recovery_after_failure_is_not_reannounced():
-    # fails, then closes straight back above the trigger: no re-arm, so no second breakout
-    daily, finder = scenario([(129, 103.0), (130, 97.0), (131, 103.0), (160, 104.0)])
-    _, events = run(daily, finder)
-    assert [e.kind for e in events][-2:] == ["breakout", "failed"]
+def test_cold_start_costs_one_finder_call_and_reports_only_the_newest_bar():
+    daily = frame()
+    finder = ScriptedFinder(script_story(daily))
+    engine = EventEngine(base_finder=finder)
+    state, events = engine.step(None, "TEST", daily.iloc[: BREAKOUT + 1])
+    assert finder.calls == [d(daily, BREAKOUT)]
+    assert kinds(events) == [("breakout", d(daily, BREAKOUT))]
+    state, events = engine.step(None, "TEST", daily.iloc[: BREAKOUT + 2])
+    assert events == [] and state.phase == "breakout" and state.base.zone_high == 100.0
 
 
-def test_levels_frozen_after_breakout():
-    daily, finder = scenario([(128, 103.0), (130, 101.0), (140, 101.0)])
-
-    def moving(window, as_of=None, **kw):  # after the breakout the finder would report a higher base
-        res = finder(window, as_of, **kw)
-        if as_of is not None and as_of.isoformat() >= day(daily, BREAKOUT_BAR) and res.resistance is not None:
-            from dataclasses import replace
-
-            from bot.analysis.models import Level
-
-            return replace(res, resistance=Level(105.5, 105.0, 106.0))
-        return res
-
-    _, events = run(daily, moving)
-    assert [e.kind for e in events][-1] == "breakout"  # 101 is above the frozen 99-100 zone
+def test_same_breakouts_whatever_the_start():
+    daily = frame(after=((154, 103.0), (155, 97.0), (157, 97.0), (158, 80.0), (N - 1, 80.0)))
+    finder = ScriptedFinder(script_story(daily, fail_at=155))
+    runs = []
+    for first in (71, 120, 149, 150, 152):
+        _, events = replay_all(daily, finder, first=first)
+        runs.append([e for e in events if e.date >= d(daily, 152)])
+    assert all(r == runs[0] for r in runs) and [e.kind for e in runs[0]] == ["failed", "busted"]
 
 
-def test_finder_not_enough_data_means_no_base():
-    daily, _ = scenario([(140, 104.0)])
+def test_finder_not_enough_data_means_no_event():
+    daily = frame()
 
     def short(window, as_of=None, **kw):
         raise NotEnoughData("too short")
 
-    state, events = run(daily, short)
-    assert events == [] and state.phase == "idle"
+    state, events = replay_all(daily, short)
+    assert events == [] and state.phase == "idle" and state.base is None
 
 
-def test_step_by_step_equals_one_shot_and_state_round_trips():
-    daily, finder = scenario([(129, 103.0), (130, 97.0), (139, 97.0), (140, 103.0), (155, 104.0)])
-    engine = EventEngine(ALL_BARS, base_finder=finder)
-    state, one_shot = engine.step(None, "TEST", daily.iloc[:70])
-    final_one, rest = engine.step(state, "TEST", daily)
-    one_shot += rest
-    stepped, st = [], state
-    for k in range(71, len(daily) + 1):
-        st = TickerState.from_json(st.to_json())
-        st, evs = engine.step(st, "TEST", daily.iloc[:k])
+def test_step_by_step_with_json_equals_one_shot():
+    daily = frame(after=((129, 99.5), (154, 103.0), (155, 97.0), (157, 97.0), (158, 80.0), (N - 1, 80.0)))
+    script = script_story(daily, fail_at=155)
+    for k in range(125, 140):  # a 3rd test before the breakout
+        day = d(daily, k)
+        script[day] = scripted_result(day, "testing", float(daily["Close"].iloc[k]),
+                                      tests=(d(daily, 60), d(daily, 100), d(daily, 129)))
+    engine = EventEngine(base_finder=ScriptedFinder(script))
+    start, _ = engine.step(None, "TEST", daily.iloc[:110])
+    one_state, one_shot = engine.step(start, "TEST", daily)
+    st, stepped = start, []
+    for k in range(111, len(daily) + 1):
+        st, evs = engine.step(TickerState.from_json(st.to_json()), "TEST", daily.iloc[:k])
         stepped += evs
-    assert [e.key for e in stepped] == [e.key for e in one_shot[len(one_shot) - len(stepped):]]
-    assert stepped == rest
-    assert st == final_one
+    assert [e.kind for e in one_shot] == ["testing", "breakout", "failed", "busted"]
+    assert stepped == one_shot and st == one_state
     assert TickerState.from_json(st.to_json()) == st
-    json.loads(st.to_json())
-
-
-def test_catch_up_processes_missed_days_once():
-    daily, finder = scenario([(129, 103.0), (130, 97.0), (140, 97.0)])
-    engine = EventEngine(ALL_BARS, base_finder=finder)
-    state, _ = engine.step(None, "TEST", daily.iloc[:120])
-    state2, events = engine.step(state, "TEST", daily)  # 20 missed days at once
-    assert [e.kind for e in events] == ["breakout", "failed"]
-    state3, again = engine.step(state2, "TEST", daily)  # same data again: nothing new
-    assert again == [] and state3 == state2
+    again, nothing = engine.step(one_state, "TEST", daily)
+    assert nothing == [] and again == one_state
 
 
 def test_step_does_not_mutate_the_given_state():
-    daily, finder = scenario([(140, 104.0)])
-    engine = EventEngine(ALL_BARS, base_finder=finder)
-    state, _ = engine.step(None, "TEST", daily.iloc[:100])
+    daily = frame()
+    engine = EventEngine(base_finder=ScriptedFinder(script_story(daily)))
+    state, _ = engine.step(None, "TEST", daily.iloc[:120])
     before = state.to_json()
     engine.step(state, "TEST", daily)
     assert state.to_json() == before
 
 
+def test_old_or_unknown_state_version_loads_fresh():
+    old = {"ticker": "IWM", "last_date": "2024-01-02", "phase": "armed", "version": 1, "tests": ["2023-12-14"]}
+    st = TickerState.from_json(json.dumps(old))
+    assert st == TickerState(ticker="IWM") and st.version == STATE_VERSION
+
+
 def test_event_to_dict_is_json_friendly():
-    daily, finder = scenario([(129, 103.0), (130, 97.0), (140, 97.0)])
-    _, events = run(daily, finder)
+    daily = frame(after=((154, 103.0), (155, 97.0), (N - 1, 97.0)))
+    _, events = replay_all(daily, ScriptedFinder(script_story(daily, fail_at=155)))
     for e in events:
-        d = json.loads(json.dumps(e.to_dict()))
-        assert {"date", "ticker", "event", "close", "level", "reason"} <= set(d)
-        assert d["event"] == e.kind and d["ticker"] == "TEST"
+        out = json.loads(json.dumps(e.to_dict()))
+        assert {"date", "ticker", "event", "close", "level", "reason", "attempt", "breakout_date"} <= set(out)
+        assert out["event"] == e.kind and out["ticker"] == "TEST"

@@ -126,3 +126,43 @@ async def test_no_subscribers_means_no_fetch_but_run_is_recorded(db):
     report = await Scanner(db, market, ScriptedEngine()).run(as_of=date(2023, 12, 1))
     assert market.calls == [] and report.tickers == 0
     assert await ScanRunRepo(db).last_session() == date(2023, 12, 1)
+
+
+async def test_split_since_the_last_scan_restarts_the_ticker(db):
+    # The stored state (base levels, breakout close) is in pre-split prices. Advancing it
+    # over split-adjusted bars would read a 2-for-1 split as a collapse through support and
+    # announce a "failed"/"busted" that never happened. The ticker starts over instead.
+    await two_servers_tracking_iwm(db)
+    before = synthetic_daily()
+    market = CountingMarket({"IWM": before})
+    engine = ScriptedEngine()
+    scanner = Scanner(db, market, engine)
+    await scanner.run(as_of=date(2023, 12, 1))
+    await scanner.run(as_of=date(2023, 12, 4))
+    assert engine.steps[-1][:2] == ("IWM", "2023-12-01")  # continues from its state
+    after = before.copy()
+    after[["Open", "High", "Low", "Close"]] = after[["Open", "High", "Low", "Close"]] / 2
+    market.frames["IWM"] = after
+    engine.script[("IWM", date(2023, 12, 4))] = "failed"  # what a stale state would see
+    engine.script[("IWM", date(2023, 12, 5))] = "failed"
+    report = await scanner.run(as_of=date(2023, 12, 5))
+    assert engine.steps[-1][:2] == ("IWM", None)  # cold start on the adjusted history
+    assert report.queued == 2  # only the newest bar's event is news (once per server)
+    rows = await OutboxRepo(db).rows()
+    assert {r.bar_date for r in rows} == {date(2023, 12, 5)}
+    stored = await EngineStateRepo(db).get("IWM")
+    assert stored.last_close == float(after.loc["2023-12-05", "Close"])
+
+
+async def test_cent_rounding_is_not_a_split(db):
+    await two_servers_tracking_iwm(db)
+    before = synthetic_daily()
+    market = CountingMarket({"IWM": before})
+    engine = ScriptedEngine()
+    scanner = Scanner(db, market, engine)
+    await scanner.run(as_of=date(2023, 12, 1))
+    nudged = before.copy()
+    nudged["Close"] = nudged["Close"] + 0.01
+    market.frames["IWM"] = nudged
+    await scanner.run(as_of=date(2023, 12, 4))
+    assert engine.steps[-1][:2] == ("IWM", "2023-12-01")

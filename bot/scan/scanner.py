@@ -80,6 +80,18 @@ def event_payload(event: Event) -> dict:
     return {**event.to_dict(), "key": event_key(*event.key)}
 
 
+def history_revised(daily: pd.DataFrame, stored: StateRecord) -> bool:
+    """True when the close of the state's last bar now differs beyond cent rounding from the
+    close the state was built on (a split or a vendor revision)."""
+    if stored.last_date is None or stored.last_close is None:
+        return False
+    pos = daily.index.searchsorted(pd.Timestamp(stored.last_date))
+    if pos >= len(daily) or daily.index[pos] != pd.Timestamp(stored.last_date):
+        return False  # that bar is not in this frame: nothing to compare
+    now, then = float(daily["Close"].iloc[pos]), float(stored.last_close)
+    return abs(now - then) > max(0.011, 0.002 * abs(then))
+
+
 def state_record(state: TickerState, daily: pd.DataFrame) -> StateRecord:
     base = state.base
     last_close = float(daily["Close"].iloc[-1]) if len(daily) else None
@@ -178,6 +190,11 @@ class Scanner:
     def _advance(self, ticker: str, daily: pd.DataFrame, stored: StateRecord | None):
         prior = TickerState.from_json(stored.state_json) if stored is not None else None
         last_bar = daily.index[-1].date()
+        if prior is not None and history_revised(daily, stored):
+            # A split (or vendor revision) rewrote the bars the state was built on: its levels
+            # are in the old prices and would read a 2-for-1 split as a collapse. Start over.
+            log.info("%s: prices changed since the last scan (split?); restarting its engine state", ticker)
+            prior = None
         if prior is not None and prior.last_date and date.fromisoformat(prior.last_date) >= last_bar:
             return None
         state, events = self.engine.step(prior, ticker, daily)

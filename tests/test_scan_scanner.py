@@ -166,3 +166,39 @@ async def test_cent_rounding_is_not_a_split(db):
     market.frames["IWM"] = nudged
     await scanner.run(as_of=date(2023, 12, 4))
     assert engine.steps[-1][:2] == ("IWM", "2023-12-01")
+
+
+class StaleMarket(CountingMarket):
+    """The price cache's answer while the source is down: cached bars marked stale."""
+
+    def __init__(self, frames, stale):
+        super().__init__(frames)
+        self.stale = set(stale)
+
+    async def histories(self, tickers, *, start=None, end=None, strict=False):
+        out = await super().histories(tickers, start=start, end=end, strict=strict)
+        for t, df in out.items():
+            df.attrs["stale"] = t in self.stale
+        return out
+
+
+async def test_source_down_behind_the_cache_is_not_a_completed_scan(db):
+    # With the price cache in front, a Yahoo outage arrives as stale cached bars, not as an
+    # exception. Recording the scan would mark the session done and skip the retry.
+    from bot.errors import DataSourceError
+
+    await two_servers_tracking_iwm(db)
+    frames = {"IWM": synthetic_daily(end="2023-12-13")}
+    scanner = Scanner(db, StaleMarket(frames, stale={"IWM"}), ScriptedEngine())
+    with pytest.raises(DataSourceError):
+        await scanner.run(as_of=BREAKOUT_DAY)
+    assert await ScanRunRepo(db).last_session() is None
+
+
+async def test_partly_stale_prices_count_as_failed_tickers(db):
+    guilds = GuildSettingsRepo(db)
+    await guilds.set_channel(1, 100)  # IWM MDY SPY QQQ
+    frames = {t: synthetic_daily() for t in ("IWM", "MDY", "SPY", "QQQ")}
+    report = await Scanner(db, StaleMarket(frames, stale={"SPY"}), ScriptedEngine()).run(as_of=date(2023, 12, 1))
+    assert report.failed == ["SPY"]
+    assert await ScanRunRepo(db).last_session() == date(2023, 12, 1)

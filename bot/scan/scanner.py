@@ -21,6 +21,7 @@ import pandas as pd
 
 from bot.analysis.engine_state import TickerState
 from bot.analysis.event_types import KIND_PRIORITY, Event
+from bot.errors import DataSourceError
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.outbox import NewMessage, OutboxRepo, event_key
@@ -138,6 +139,13 @@ class Scanner:
         if tickers:
             start = (as_of or date.today()) - timedelta(days=self.lookback_days)
             frames = await self.market.histories(tickers, start=start, end=as_of)
+            # Behind the price cache a source outage arrives as cached bars marked stale, not
+            # as an exception: all stale is a failed scan (not recorded, retried); a stale
+            # ticker waits for the next scan instead of being advanced on old bars.
+            stale = sorted(t for t, df in frames.items() if df.attrs.get("stale"))
+            if stale and len(stale) == len(frames):
+                raise DataSourceError("the price source failed; only cached prices are available")
+            frames = {t: df for t, df in frames.items() if t not in stale}  # counted as failed below
             stored = await self.states.get_many(tickers)
             newest: date | None = None
             for i in range(0, len(tickers), self.chunk_size):

@@ -42,6 +42,16 @@ def test_mdy_breaks_out_in_december_2023(load_daily):
     assert _in(events, "breakout", "2023-12-01", "2023-12-31")
 
 
+@pytest.mark.parametrize("start", ["2023-01-03", "2023-06-01"])
+def test_iwm_december_breakout_found_whatever_the_start(load_daily, start):
+    """The bot started in January or June 2023 announces the same December breakout and failure."""
+    events = replay("IWM", load_daily("IWM"), start, "2024-01-31")
+    breakout = _in(events, "breakout", "2023-12-13", "2023-12-29")
+    failed = _in(events, "failed", "2024-01-02", "2024-01-31")
+    assert [e.date for e in breakout] == [date(2023, 12, 26)] and breakout[0].close > breakout[0].zone_high
+    assert failed and failed[0].breakout_date == breakout[0].date and failed[0].base_id == breakout[0].base_id
+
+
 def test_live_daily_steps_match_replay(load_daily):
     """The scanner's way (one step per new close, state through JSON) gives the replay's events."""
     from bot.analysis.engine_state import TickerState

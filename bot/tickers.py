@@ -44,6 +44,17 @@ def normalize_tickers(texts: Iterable[str], *, minimum: int = 1, maximum: int = 
     return out
 
 
+# One-letter Yahoo exchange suffixes (London, Tokyo, Frankfurt, TSX Venture): ``VOD.L`` is
+# a listing, not share class L. Longer suffixes (.TO .AX .HK .DE ...) are always exchanges.
+_EXCHANGE_LETTERS = frozenset("LTFV")
+
+
 def yahoo_symbol(ticker: str) -> str:
-    """Yahoo spells share classes with a dash: BRK.B -> BRK-B."""
-    return ticker.replace(".", "-")
+    """Yahoo spells US share classes with a dash (BRK.B -> BRK-B) and keeps the dot of an
+    exchange suffix (SHOP.TO, 7203.T, VOD.L)."""
+    root, dot, suffix = ticker.partition(".")
+    if not dot:
+        return ticker
+    if len(suffix) == 1 and root.isalpha() and suffix not in _EXCHANGE_LETTERS:
+        return f"{root}-{suffix}"
+    return ticker

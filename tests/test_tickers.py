@@ -31,3 +31,30 @@ def test_many_dedupes_and_bounds():
 def test_yahoo_spelling():
     assert yahoo_symbol("BRK.B") == "BRK-B"
     assert yahoo_symbol("BTC-USD") == "BTC-USD"
+
+
+def test_yahoo_symbol_keeps_exchange_suffixes():
+    # US share classes are dashed on Yahoo; exchange suffixes keep their dot.
+    assert yahoo_symbol("BF.B") == "BF-B" and yahoo_symbol("BRK.A") == "BRK-A"
+    for symbol in ("SHOP.TO", "BHP.AX", "0700.HK", "SAP.DE", "VOD.L", "7203.T", "RY.TO", "NESN.SW"):
+        assert yahoo_symbol(normalize_ticker(symbol)) == symbol
+
+
+async def test_non_us_ticker_reaches_yahoo_with_its_dot():
+    from datetime import date
+
+    import pandas as pd
+
+    from bot.market.yahoo import YahooProvider
+    from tests.fakes import synthetic_daily
+
+    seen = {}
+
+    def download(**kwargs):
+        seen.update(kwargs)
+        df = synthetic_daily()
+        df["Adj Close"] = df["Close"]
+        return pd.concat({"SHOP.TO": df}, axis=1, names=["Ticker", "Price"])
+
+    got = await YahooProvider(download=download).fetch(["SHOP.TO"], date(2023, 1, 2))
+    assert seen["tickers"] == ["SHOP.TO"] and set(got) == {"SHOP.TO"}

@@ -7,7 +7,7 @@ database file. Eleven servers watch 46 tickers each (limit 50), one more watches
 them through a raised limit, so every event is queued for two servers.
 
 Phases:
-  * cold:  first scan, no engine state (each ticker warms up over ≈ 260 bars);
+  * cold:  first scan, no engine state (each ticker: one find_base on its newest bar);
   * daily: the next N sessions, one scan each (one new bar per ticker) — the case that
     runs every evening; target ≤ 1 s CPU and ≤ 300 MB peak RSS.
 

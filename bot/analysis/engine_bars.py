@@ -26,17 +26,41 @@ def wilder_atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int
 class DailyBars:
     """Arrays of a price frame, with helpers to turn positions into dates and back."""
 
-    __slots__ = ("frame", "index", "high", "low", "close", "volume", "atr", "_iso")
+    __slots__ = ("frame", "index", "close", "_atr_period", "_high", "_low", "_volume", "_atr", "_iso")
 
     def __init__(self, daily: pd.DataFrame, atr_period: int = 14):
         self.frame = daily
         self.index = pd.DatetimeIndex(daily.index)
-        self.high = daily["High"].to_numpy(dtype=float)
-        self.low = daily["Low"].to_numpy(dtype=float)
         self.close = daily["Close"].to_numpy(dtype=float)
-        self.volume = daily["Volume"].to_numpy(dtype=float) if "Volume" in daily.columns else np.full(len(daily), np.nan)
-        self.atr = wilder_atr(self.high, self.low, self.close, atr_period)
+        self._atr_period = atr_period
+        # the rest is built on first use: most bars of a daily scan only need the closes
+        self._high = self._low = self._volume = self._atr = None
         self._iso: dict[int, str] = {}
+
+    @property
+    def high(self) -> np.ndarray:
+        if self._high is None:
+            self._high = self.frame["High"].to_numpy(dtype=float)
+        return self._high
+
+    @property
+    def low(self) -> np.ndarray:
+        if self._low is None:
+            self._low = self.frame["Low"].to_numpy(dtype=float)
+        return self._low
+
+    @property
+    def volume(self) -> np.ndarray:
+        if self._volume is None:
+            f = self.frame
+            self._volume = f["Volume"].to_numpy(dtype=float) if "Volume" in f.columns else np.full(len(f), np.nan)
+        return self._volume
+
+    @property
+    def atr(self) -> np.ndarray:
+        if self._atr is None:
+            self._atr = wilder_atr(self.high, self.low, self.close, self._atr_period)
+        return self._atr
 
     def __len__(self) -> int:
         return len(self.close)

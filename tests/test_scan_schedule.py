@@ -38,8 +38,9 @@ def test_half_day_runs_after_the_one_pm_close():
 
 
 def test_last_completed_session_waits_for_the_close_plus_delay():
-    assert last_completed_session(utc(2024, 7, 15, 20, 10)) == date(2024, 7, 12)
-    assert last_completed_session(utc(2024, 7, 15, 20, 15)) == date(2024, 7, 15)
+    # due once the bar has settled in the price cache (close + 20 min), so the scan reads a final bar
+    assert last_completed_session(utc(2024, 7, 15, 20, 15)) == date(2024, 7, 12)
+    assert last_completed_session(utc(2024, 7, 15, 20, 20)) == date(2024, 7, 15)
     assert last_completed_session(utc(2024, 7, 6, 15)) == date(2024, 7, 5)  # Saturday
 
 

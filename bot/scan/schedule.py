@@ -1,7 +1,7 @@
 """When to scan: after the US close on NYSE trading days (exchange_calendars XNYS).
 
-Every datetime here is timezone-aware. A scan for a session is due ``SCAN_DELAY`` (15 min)
-after that session's real close — 16:00 New York time, or 13:00 on half days (e.g. the day
+Every datetime here is timezone-aware. A scan for a session is due ``SCAN_DELAY`` after that
+session's real close (the price cache's settle time, so the bar it reads is final) — 16:00 New York time, or 13:00 on half days (e.g. the day
 after Thanksgiving). The announcer wakes ``RUN_DELAY`` (20 min) after the close — 20:20Z in
 summer, 21:20Z in winter — leaving a margin over the due time.
 """
@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from bot.market.calendar import SETTLE
+
 NEW_YORK = ZoneInfo("America/New_York")
-SCAN_DELAY = timedelta(minutes=15)
-RUN_DELAY = timedelta(minutes=20)
+# The scan reads bars the price cache counts as final: never before they have settled.
+SCAN_DELAY = SETTLE
+RUN_DELAY = max(timedelta(minutes=20), SETTLE)
 # Times of day the announcer wakes up (New York): after a half-day close and after a full one.
 # Each wake-up scans only when a session's scan is due and not done yet.
 WAKE_TIMES: tuple[time, ...] = (time(13, 20, tzinfo=NEW_YORK), time(16, 20, tzinfo=NEW_YORK))

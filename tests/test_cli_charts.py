@@ -68,6 +68,12 @@ def test_bad_input_is_one_line_and_non_zero(shared_data, capsys, argv, needle):
     assert "Traceback" not in err
 
 
+def test_unwritable_out_is_one_line(shared_data, capsys, tmp_path):
+    code, out, err = run(capsys, "base", "IWM", "--data-dir", str(shared_data), "--as-of", "2023-12-15",
+                         "--out", str(tmp_path / "no" / "such" / "dir" / "x.png"))
+    assert code != 0 and err.startswith("error: Cannot write the chart") and len(err.strip().splitlines()) == 1
+
+
 def test_module_entry_point_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bot", "base", "IWM", "--data-dir", str(tmp_path / "missing")],
                           capture_output=True, text=True, timeout=120)

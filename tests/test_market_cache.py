@@ -129,6 +129,21 @@ async def test_source_down_serves_cached_bars_marked_stale(db):
         await market.history("BBB", start=date(2024, 1, 2))
 
 
+async def test_source_down_for_an_uncached_ticker_says_so(db):
+    provider = FakeProvider({"AAA": synthetic_daily(end="2024-06-21"), "BBB": synthetic_daily(seed=2)})
+    clock = Clock(datetime(2024, 6, 22, 16, 0, tzinfo=timezone.utc))
+    market = MarketData(provider, PriceCache(db, clock=clock))
+    await market.history("AAA", start=date(2024, 1, 2))
+    provider.error = DataSourceError("down")
+    clock.now = SATURDAY
+    # AAA is served from the cache; BBB, fetched in the same failed batch, is not "unknown"
+    got = await market.histories(["AAA", "BBB"], start=date(2024, 1, 2))
+    assert set(got) == {"AAA"} and got["AAA"].attrs["stale"] is True
+    with pytest.raises(DataSourceError, match="down") as err:
+        await market.histories(["AAA", "BBB"], start=date(2024, 1, 2), strict=True)
+    assert not isinstance(err.value, UnknownTicker)
+
+
 async def test_unknown_ticker_is_a_domain_error(db):
     market = MarketData(FakeProvider({}), PriceCache(db, clock=Clock(SATURDAY)))
     with pytest.raises(UnknownTicker, match="ZZZZ"):

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.analysis.performance import PERIODS
 from bot.cli.common import add_data_options, open_market, print_json
 from bot.dates import TIMEFRAMES
+from bot.errors import BadArgument
 
 
 def register(sub) -> None:
@@ -39,7 +40,10 @@ def emit(args: argparse.Namespace, doc: dict, summary: str, png: bytes = b"") ->
     """Print the JSON document or the human summary; write the chart when --out was given."""
     written = None
     if getattr(args, "out", None):
-        Path(args.out).write_bytes(png)
+        try:
+            Path(args.out).write_bytes(png)
+        except OSError as exc:
+            raise BadArgument(f"Cannot write the chart to {args.out}: {exc.strerror or exc}.") from None
         written = str(args.out)
     if args.json:
         print_json({**doc, "chart": written} if written else doc)

@@ -42,6 +42,14 @@ def revised(old: pd.Series, new: pd.Series) -> bool:
     return bool(np.any(np.abs(a - b) > np.maximum(0.011, 0.002 * np.abs(a))))
 
 
+class PriceBatch(dict):
+    """{ticker: frame}, plus the source's error for each ticker it failed that had nothing cached."""
+
+    def __init__(self, *args, unavailable: dict[str, DataSourceError] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unavailable: dict[str, DataSourceError] = unavailable or {}
+
+
 class PriceCache:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None):
         self.db = db
@@ -128,7 +136,7 @@ class PriceCache:
         *,
         start: date | None = None,
         end: date | None = None,
-    ) -> dict[str, pd.DataFrame]:
+    ) -> PriceBatch:
         start = start or EARLIEST
         end = end or self.clock().date()
         metas = await self._meta(tickers)
@@ -144,14 +152,14 @@ class PriceCache:
                 tail = date.fromisoformat(meta["last_day"]) - timedelta(days=OVERLAP_DAYS)
                 plans[(max(tail, start), False)].append(t)
         stale: set[str] = set()
+        unavailable: dict[str, DataSourceError] = {}
         for (fetch_start, full), group in plans.items():
             try:
                 got = await provider.fetch(group, fetch_start, None)
             except DataSourceError as exc:
                 log.warning("price source failed for %s: %s; serving cached bars", ",".join(group), exc)
-                if not any(t in metas for t in group):
-                    raise
-                stale.update(group)
+                stale.update(t for t in group if t in metas)
+                unavailable.update({t: exc for t in group if t not in metas})
                 continue
             # a cached ticker the source left out of its answer is served from the cache
             stale.update(t for t in group if t in metas and t not in got)
@@ -178,7 +186,7 @@ class PriceCache:
                         await self._store(t, whole[t], first_day=first, replace=True)
                     else:  # keep the old, consistent history rather than mix in the new tail
                         stale.add(t)
-        out: dict[str, pd.DataFrame] = {}
+        out = PriceBatch(unavailable=unavailable)
         for t in tickers:
             df = await self.load(t, start, end)
             if df.empty:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from bot.errors import DataSourceError, UnknownTicker
+from bot.errors import UnknownTicker
 from bot.market.frames import clip
 from bot.market.provider import PriceProvider
 
@@ -75,6 +75,9 @@ class MarketData:
         for t in tickers:
             df = frames.get(t)
             if df is None or df.empty:
+                failure = getattr(frames, "unavailable", {}).get(t)
+                if failure is not None and (strict or not frames):
+                    raise failure  # the source is down and nothing is cached: say so
                 if strict:
                     raise UnknownTicker(f"No price data found for `{t}`. Is the symbol right?")
                 log.info("no data for %s from %s", t, self.source_name)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The Discord test harness's fixtures (make_harness …) are available to every test module.
+pytest_plugins = ("discord_harness",)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("BREAKOUT_SHARED_DATA", REPO.parent / "shared" / "data"))
 

@@ -421,7 +421,7 @@ class _WebhookRecorder:
         self.h.record("delete", {}, [], message_id=int(message_id))
 
 
-# ---- fixtures (import them into a test module: ``from discord_harness import make_harness``) ----
+# ---- fixtures (registered for every test module by tests/conftest.py's pytest_plugins) ----
 import pytest_asyncio  # noqa: E402
 
 

@@ -14,7 +14,7 @@ from bot.scan.delivery import Sender
 from bot.scan.schedule import NEW_YORK
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
-from discord_harness import CHANNEL_ID, GUILD_ID, MANAGER_ROLE_ID, make_harness  # noqa: F401 (fixture)
+from discord_harness import CHANNEL_ID, GUILD_ID, MANAGER_ROLE_ID
 from scan_fakes import Crash, ScriptedEngine, write_csv_dir
 
 EXTENSIONS = ("cogs.watch", "cogs.alerts", "cogs.announcer")

@@ -6,7 +6,7 @@ import logging
 
 import discord
 import pytest
-from discord_harness import BOT_ID, GUILD_ID, FailingProvider, make_harness  # noqa: F401  (fixture)
+from discord_harness import BOT_ID, GUILD_ID, FailingProvider
 
 from bot.app.client import BreakoutBot, create_bot
 from bot.app.extensions import EXTENSIONS

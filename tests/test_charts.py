@@ -70,7 +70,6 @@ def synthetic_daily(n: int = 300, seed: int = 7, start: str = "2021-01-04") -> p
 
 def synthetic_base(bars: pd.DataFrame) -> BaseResult:
     hi_day = bars["High"].idxmax()
-    lo_day = bars["Low"].idxmin()
     r, s = float(bars["High"].max()), float(bars["Low"].min())
     last = float(bars["Close"].iloc[-1])
     return BaseResult(

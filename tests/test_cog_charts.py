@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from discord_harness import is_png, make_harness  # noqa: F401  (fixture)
+from discord_harness import is_png
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData

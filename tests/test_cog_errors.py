@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from discord_harness import FailingProvider, HangingProvider, make_harness  # noqa: F401  (fixture)
+from discord_harness import FailingProvider, HangingProvider
 
 from bot.app.error_handler import APOLOGY
 from bot.errors import DataSourceError, DataTimeout, RateLimited

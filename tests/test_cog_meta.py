@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from discord_harness import make_harness  # noqa: F401  (fixture)
 
 from bot import __version__
 from bot.market.csvdir import CsvDirectoryProvider

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from discord_harness import is_png, make_harness  # noqa: F401  (fixture)
+from discord_harness import is_png
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.store.db import Database
 from bot.store.watchlist import WatchlistRepo
-from discord_harness import GUILD_ID, make_harness  # noqa: F401 (fixture)
+from discord_harness import GUILD_ID
 from scan_fakes import write_csv_dir
 
 EXTENSIONS = ("cogs.watch", "cogs.alerts")

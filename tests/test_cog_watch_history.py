@@ -3,7 +3,7 @@
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.scan.history_text import make_history_report
-from discord_harness import make_harness  # noqa: F401 (fixture)
+
 
 
 async def test_iwm_december_2023_breakout_is_listed_as_failed(shared_data):

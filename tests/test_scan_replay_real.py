@@ -3,7 +3,6 @@ the outbox and the sender (shared_data fixture; skips without ../shared/data).""
 
 from datetime import date, timedelta
 
-import pytest
 
 from bot.analysis.events import EventEngine
 from bot.market.csvdir import CsvDirectoryProvider

@@ -106,7 +106,7 @@ async def test_catch_up_after_downtime_announces_recent_events_only(db):
 
 
 async def test_one_broken_ticker_does_not_stop_the_others(db):
-    guilds, watch = GuildSettingsRepo(db), WatchlistRepo(db)
+    guilds = GuildSettingsRepo(db)
     await guilds.set_channel(1, 100)
     market = CountingMarket({t: synthetic_daily() for t in ("IWM", "MDY", "SPY")})  # no QQQ data
     scanner = Scanner(db, market, ScriptedEngine(fail={"MDY"}))

@@ -12,8 +12,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-_DAY_NS = 86_400_000_000_000
-
 
 def day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
     """Days since 1970-01-01 for a tz-naive DatetimeIndex (int64)."""

@@ -25,11 +25,6 @@ def swing_highs(values: np.ndarray, k: int) -> np.ndarray:
     return np.flatnonzero(is_max) + k
 
 
-def swing_lows(values: np.ndarray, k: int) -> np.ndarray:
-    """Mirror of :func:`swing_highs`."""
-    return swing_highs(-np.asarray(values), k)
-
-
 def touch_episodes(
     peak: np.ndarray,
     trough: np.ndarray,

@@ -26,7 +26,6 @@ DIM = "#80848e"
 
 UP = "#26a69a"
 DOWN = "#ef5350"
-VOLUME_ALPHA = 0.55
 
 RESISTANCE = "#f0b232"
 SUPPORT = "#4aa3ff"

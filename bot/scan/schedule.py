@@ -51,11 +51,6 @@ def session_close(d: date) -> datetime:
     return _calendar().session_close(pd.Timestamp(d)).to_pydatetime().astimezone(timezone.utc)
 
 
-def scan_due_at(d: date) -> datetime:
-    """When the scan of session ``d`` may run: its close + SCAN_DELAY."""
-    return session_close(d) + SCAN_DELAY
-
-
 def _aware(now: datetime) -> datetime:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")

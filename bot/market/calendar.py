@@ -5,12 +5,14 @@ from __future__ import annotations
 import warnings
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import exchange_calendars as xcals
 import pandas as pd
 
 # Yahoo's daily bar settles a little after the closing auction.
 SETTLE = timedelta(minutes=20)
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 # exchange_calendars' default window is 20 years back to ONE year ahead of the day the
@@ -34,24 +36,34 @@ def _utc(now: datetime | None) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
-def is_session(day: date) -> bool:
+def _in_range(ts: pd.Timestamp) -> bool:
     cal = xnys()
+    return cal.first_session <= ts <= cal.last_session
+
+
+def is_session(day: date) -> bool:
+    """True on NYSE sessions (weekends and holidays are not). Outside the calendar's
+    range (1990 to 30 years ahead) weekdays count as sessions."""
     ts = pd.Timestamp(day)
-    if ts < cal.first_session or ts > cal.last_session:
+    if not _in_range(ts):
         return ts.weekday() < 5
-    return bool(cal.is_session(ts))
+    return bool(xnys().is_session(ts))
 
 
 def session_close(day: date) -> pd.Timestamp:
-    """UTC close of the session on ``day`` (13:00 ET on half days)."""
-    return xnys().session_close(pd.Timestamp(day))
+    """UTC close of the session on ``day`` (13:00 ET on half days); outside the calendar's
+    range, 16:00 New York time."""
+    ts = pd.Timestamp(day)
+    if not _in_range(ts):
+        return (ts + pd.Timedelta(hours=16)).tz_localize(NEW_YORK).tz_convert("UTC")
+    return xnys().session_close(ts)
 
 
 def last_final_session(now: datetime | None = None) -> date:
     """The newest session whose daily bar is final at ``now`` (its close + settle has passed)."""
     cal = xnys()
     now_utc = _utc(now)
-    day = now_utc.tz_convert("America/New_York").date()
+    day = now_utc.tz_convert(NEW_YORK).date()
     ts = pd.Timestamp(day)
     session = cal.date_to_session(ts, direction="previous")
     if cal.session_close(session) + SETTLE > now_utc:
@@ -62,7 +74,7 @@ def last_final_session(now: datetime | None = None) -> date:
 def current_session(now: datetime | None = None) -> date:
     """The session trading now or most recently traded (its bar may still be live)."""
     now_utc = _utc(now)
-    day = now_utc.tz_convert("America/New_York").date()
+    day = now_utc.tz_convert(NEW_YORK).date()
     cal = xnys()
     session = cal.date_to_session(pd.Timestamp(day), direction="previous")
     if cal.session_open(session) > now_utc:

@@ -9,13 +9,11 @@ summer, 21:20Z in winter — leaving a margin over the due time.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-import pandas as pd
+from bot.market import calendar
+from bot.market.calendar import NEW_YORK, SETTLE
+from bot.market.calendar import is_session as is_trading_day
 
-from bot.market.calendar import SETTLE
-
-NEW_YORK = ZoneInfo("America/New_York")
 # The scan reads bars the price cache counts as final: never before they have settled.
 SCAN_DELAY = SETTLE
 RUN_DELAY = max(timedelta(minutes=20), SETTLE)
@@ -24,31 +22,9 @@ RUN_DELAY = max(timedelta(minutes=20), SETTLE)
 WAKE_TIMES: tuple[time, ...] = (time(13, 20, tzinfo=NEW_YORK), time(16, 20, tzinfo=NEW_YORK))
 
 
-def _calendar():
-    """The one XNYS calendar of the program (1990 to 30 years ahead, see bot.market.calendar)."""
-    from bot.market.calendar import xnys
-
-    return xnys()
-
-
-def _in_range(d: date) -> bool:
-    cal = _calendar()
-    return cal.first_session.date() <= d <= cal.last_session.date()
-
-
-def is_trading_day(d: date) -> bool:
-    """True on NYSE sessions (weekends and holidays are not). Outside the calendar's
-    range (1990 to 30 years ahead) weekdays count as sessions."""
-    if not _in_range(d):
-        return d.weekday() < 5
-    return bool(_calendar().is_session(pd.Timestamp(d)))
-
-
 def session_close(d: date) -> datetime:
     """The real close of session ``d`` (UTC, aware)."""
-    if not _in_range(d):
-        return datetime.combine(d, time(16, 0), NEW_YORK).astimezone(timezone.utc)
-    return _calendar().session_close(pd.Timestamp(d)).to_pydatetime().astimezone(timezone.utc)
+    return calendar.session_close(d).to_pydatetime().astimezone(timezone.utc)
 
 
 def _aware(now: datetime) -> datetime:

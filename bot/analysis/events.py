@@ -31,6 +31,7 @@ from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, AnnouncedTest
 from bot.analysis.event_types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
+from bot.reports.text import ordinal
 
 __all__ = ["Event", "EventEngine", "EngineParams", "TickerState", "KIND_PRIORITY", "base_id_of"]
 
@@ -41,11 +42,6 @@ def _default_finder() -> BaseFinder:
     from bot.analysis.base import find_base
 
     return find_base
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _times(n: int) -> str:

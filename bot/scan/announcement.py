@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.reports.text import ordinal
+
 # Embed colours by event (RGB ints, no discord import here).
 COLOURS = {"breakout": 0x2E7D32, "failed": 0xC62828, "busted": 0x6A1B9A, "testing": 0xF9A825}
 
@@ -21,14 +23,6 @@ class Announcement:
     colour: int
     data_date: date
     key: str
-
-
-def ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _price(x) -> str:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import platform
 import statistics
 import sys
 import time
@@ -23,28 +21,13 @@ from pathlib import Path
 import matplotlib
 import mplfinance as mpf
 import pandas as pd
+from machine import machine_info
 
 from bot.analysis.models import BaseResult, Level, Test
 from bot.charts.base_chart import render_base_chart
 from bot.market.csvdir import read_price_csv
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def machine_info() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"python {platform.python_version()} · {platform.system()} {platform.machine()} · {cpu} · "
-        f"{os.cpu_count()} cpus · matplotlib {matplotlib.__version__} · mplfinance {mpf.__version__} · "
-        f"pandas {pd.__version__}"
-    )
 
 
 def weekly_bars(data_dir: Path) -> pd.DataFrame:
@@ -126,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "IWM.csv").is_file():
         print(f"no IWM.csv under {args.data}", file=sys.stderr)
         return 2
-    print(machine_info())
+    print(machine_info(f"matplotlib {matplotlib.__version__}", f"mplfinance {mpf.__version__}", f"pandas {pd.__version__}"))
     weekly = weekly_bars(args.data)
     base = iwm_base(weekly)
     print(f"data: {len(weekly)} weekly IWM bars {weekly.index[0].date()} .. {weekly.index[-1].date()}")

@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from machine import machine_info
 
 from bot.analysis.base import BaseParams, find_base
 from bot.errors import NotEnoughData
@@ -156,8 +156,7 @@ def main() -> int:
         return 1
     if args.limit:
         files = files[: args.limit]
-    print(f"python {platform.python_version()} numpy {np.__version__} on {platform.machine()} "
-          f"{platform.processor() or ''} cpus={os.cpu_count()}")
+    print(machine_info(f"numpy {np.__version__}"))
     frames = {}
     for f in files:
         df = read_price_csv(f)

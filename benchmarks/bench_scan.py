@@ -13,9 +13,6 @@ Target: <= 1 s CPU per day-step for 503 tickers, <= 300 MB peak RSS.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import resource
 import sys
 import time
 from pathlib import Path
@@ -23,25 +20,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from machine import machine_info, peak_rss_mb  # noqa: E402
+
 from bot.analysis.engine_state import TickerState  # noqa: E402
 from bot.analysis.events import EventEngine  # noqa: E402
 from bot.market.csvdir import read_price_csv  # noqa: E402
-
-
-def machine_info() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.platform()} | Python {platform.python_version()} | {os.cpu_count()} cores | {cpu}"
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
 def main() -> None:

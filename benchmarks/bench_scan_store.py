@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
-import resource
 import sys
 import tempfile
 import time
@@ -28,6 +25,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from machine import machine_info, peak_rss_mb  # noqa: E402
 
 from bot.analysis.events import EventEngine  # noqa: E402
 from bot.market.csvdir import read_price_csv  # noqa: E402
@@ -49,14 +48,6 @@ class MemoryMarket:
     async def histories(self, tickers, *, start=None, end=None, strict=False):
         self.calls += 1
         return {t: clip(self.frames[t], start, end) for t in tickers if t in self.frames}
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def machine() -> str:
-    return f"{platform.platform()} | Python {platform.python_version()} | {os.cpu_count()} cores"
 
 
 async def run(args) -> None:
@@ -94,7 +85,7 @@ async def run(args) -> None:
             rows = len(await OutboxRepo(db).rows())
     print(f"daily scans: mean CPU {sum(cpu) / len(cpu):.2f}s, max {max(cpu):.2f}s (target ≤ 1 s); "
           f"peak RSS {peak_rss_mb():.0f} MB (target ≤ 300 MB); outbox rows {rows}; fetch calls {market.calls}")
-    print(machine())
+    print(machine_info())
 
 
 def main() -> None:

@@ -20,6 +20,15 @@ def _list(tickers) -> str:
     return ", ".join(tickers)
 
 
+def _change_reply(done: str, done_tickers, skipped: str, skipped_tickers, total: int) -> str:
+    """``✅ Now tracking IWM. Already tracked: SPY. 2/50 tickers tracked.`` (empty parts left out)."""
+    parts = [f"{done} {_list(done_tickers)}."] if done_tickers else []
+    if skipped_tickers:
+        parts.append(f"{skipped}: {_list(skipped_tickers)}.")
+    parts.append(f"{total}/{MAX_WATCHLIST} tickers tracked.")
+    return " ".join(parts)
+
+
 class Watch(commands.Cog):
     """The server's watchlist."""
 
@@ -45,13 +54,8 @@ class Watch(commands.Cog):
     async def watch_add(self, ctx: commands.Context, *, tickers: str) -> None:
         async with working(ctx):
             result = await add_tickers(self.bot.db, self.bot.market, ctx.guild.id, tickers)
-        parts = []
-        if result.added:
-            parts.append(f"✅ Now tracking {_list(result.added)}.")
-        if result.already:
-            parts.append(f"Already tracked: {_list(result.already)}.")
-        parts.append(f"{result.total}/{MAX_WATCHLIST} tickers tracked.")
-        await send_reply(ctx, content=" ".join(parts))
+        reply = _change_reply("✅ Now tracking", result.added, "Already tracked", result.already, result.total)
+        await send_reply(ctx, content=reply)
 
     @watch.command(name="remove", description="Stop tracking tickers (Manage Server)",
                    extras={"examples": ["watch remove SPY"]})
@@ -59,13 +63,8 @@ class Watch(commands.Cog):
     @commands.has_guild_permissions(manage_guild=True)
     async def watch_remove(self, ctx: commands.Context, *, tickers: str) -> None:
         result = await remove_tickers(self.bot.db, ctx.guild.id, tickers)
-        parts = []
-        if result.removed:
-            parts.append(f"🗑️ Stopped tracking {_list(result.removed)}.")
-        if result.missing:
-            parts.append(f"Not tracked: {_list(result.missing)}.")
-        parts.append(f"{result.total}/{MAX_WATCHLIST} tickers tracked.")
-        await send_reply(ctx, content=" ".join(parts))
+        reply = _change_reply("🗑️ Stopped tracking", result.removed, "Not tracked", result.missing, result.total)
+        await send_reply(ctx, content=reply)
 
     @commands.hybrid_command(name="history", description="A ticker's past breakouts and how each one ended",
                              extras={"examples": ["history IWM", "history SPY 5"]})

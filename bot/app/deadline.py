@@ -9,11 +9,15 @@ from typing import TypeVar
 from bot.errors import DataTimeout
 
 T = TypeVar("T")
-DEADLINE_FACTOR = 3.0  # × the data source timeout: room for a retry and the render
+# The data source bounds its own work (retries included) by its timeout; on top of that a
+# command needs the analysis and one render (~0.2 s, seconds on a busy machine).
+RENDER_ALLOWANCE = 10.0
 
 
 def deadline_for(settings) -> float:
-    return max(0.1, DEADLINE_FACTOR * float(getattr(settings, "data_timeout", 20.0)))
+    """Data timeout + rendering: the longest a reply may take, whatever the source does."""
+    timeout = float(getattr(settings, "data_timeout", 20.0))
+    return max(0.1, timeout + min(RENDER_ALLOWANCE, 2 * timeout))
 
 
 async def within(work: Awaitable[T], seconds: float) -> T:

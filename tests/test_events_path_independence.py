@@ -2,7 +2,7 @@
 
 Replays from six start dates to 2024-12-31; every breakout/failed/busted dated after
 2023-11-15 must be the same event (same key, same fields) whatever the start. Testing events
-may differ only by de-duplication (which tests a bot remembers as announced): each is a day
+may differ only by de-duplication (which tests a bot has seen reported lately): each is a day
 the finder reports a fresh n-th test. One cached find_base per ticker serves all six replays.
 The default run covers 4 ETFs and 2 stocks (≈ 15 s); BREAKOUT_SLOW_TESTS=1 runs all 12.
 """

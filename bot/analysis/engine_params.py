@@ -26,9 +26,9 @@ class EngineParams:
     # --- tests -----------------------------------------------------------------------------
     announce_tests_from: int = 3  # "n-th test" is announced for n >= this, once per test
     recent_test_bars: int = 5  # the newest test must be this recent for "testing" to be news
-    test_memory_size: int = 12  # announced tests remembered
     # The newest test moves to a later week when a higher high comes within the finder's test
-    # gap (4 weeks): an n-th test of an overlapping zone announced this recently is the same one.
+    # gap (4 weeks): an n-th test of an overlapping zone the finder reported within this many
+    # days is the same one. Also how long the memory of reported tests lasts.
     same_test_days: int = 35
     # --- base finder use -------------------------------------------------------------------
     timeframe: Literal["weekly", "daily"] = "weekly"

@@ -2,7 +2,7 @@
 
 Breakout, failed and busted events are a function of the price data alone (see
 :mod:`bot.analysis.events`); the only memory that shapes announcements is which tests were
-already announced (so "the 4th test" is posted once, whatever the count does the next day). ``phase``
+seen lately (so "the 4th test" is posted once, whatever the count does the next day). ``phase``
 and ``base`` describe the newest bar for status displays and never influence events.
 
 Every field is JSON-native (dates are ISO strings), so ``TickerState.from_json(s.to_json())``
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 Phase = Literal["idle", "armed", "breakout", "failed"]
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 # find_base status -> engine phase (what `watch list` shows)
 PHASE_OF_STATUS: dict[str, Phase] = {
@@ -50,9 +50,14 @@ class ActiveBase:
 
 
 @dataclass
-class AnnouncedTest:
-    """An "n-th test" that was announced: the test's date, n and the resistance zone."""
+class SeenTest:
+    """A bar on which find_base reported an n-th test (n >= the announcing threshold).
 
+    Remembering what the finder *saw*, not what was announced, keeps announcements a function
+    of the data: after ``same_test_days`` every bot holds the same memory, whenever it started.
+    """
+
+    seen: str  # ISO date of the bar that reported it
     date: str  # ISO date of the test (its week's high)
     n: int
     zone_low: float
@@ -62,7 +67,7 @@ class AnnouncedTest:
         return zone_low <= self.zone_high and zone_high >= self.zone_low
 
     @classmethod
-    def from_dict(cls, d: dict) -> "AnnouncedTest":
+    def from_dict(cls, d: dict) -> "SeenTest":
         return cls(**d)
 
 
@@ -72,14 +77,14 @@ class TickerState:
     last_date: str | None = None  # newest bar processed (ISO)
     phase: Phase = "idle"
     base: ActiveBase | None = None
-    announced: list[AnnouncedTest] = field(default_factory=list)  # newest last
+    seen_tests: list[SeenTest] = field(default_factory=list)  # oldest first
     version: int = STATE_VERSION
 
     def copy(self) -> "TickerState":
         return replace(
             self,
             base=replace(self.base) if self.base is not None else None,
-            announced=[replace(a) for a in self.announced],
+            seen_tests=[replace(a) for a in self.seen_tests],
         )
 
     def to_dict(self) -> dict:
@@ -99,7 +104,7 @@ class TickerState:
             last_date=d.get("last_date"),
             phase=d.get("phase", "idle"),
             base=ActiveBase.from_dict(base) if base is not None else None,
-            announced=[AnnouncedTest.from_dict(a) for a in d.get("announced") or []],
+            seen_tests=[SeenTest.from_dict(a) for a in d.get("seen_tests") or []],
         )
 
     @classmethod

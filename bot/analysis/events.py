@@ -9,11 +9,14 @@ For each new completed daily bar D the engine asks the base finder about the dat
 * ``busted`` when ``r.status == "failed"``, D is after the failing close and D's close is the
   first since then below the support zone's low minus a buffer;
 * ``testing`` when ``r.status == "testing"`` with n >= 3 tests, the newest test within the last
-  few bars, and that test not announced yet (same week, or an n' >= n of an overlapping zone
-  within ~5 weeks: the finder moves its newest test to a higher high nearby).
+  few bars, and no bar of the last ~5 weeks reported that test already (same week, or an
+  n' >= n of an overlapping zone: the finder moves its newest test to a higher high nearby).
 
 So breakout, failed and busted depend on the price data alone: a bot started on any date
-announces the same ones. The only memory is which tests were announced (TickerState).
+announces the same ones. The only memory is the tests find_base reported on the last ~5
+weeks of bars (TickerState.seen_tests) — what the finder saw, not what was announced — so
+once a bot has run that long it announces exactly what a bot started earlier announces; a
+bot started more recently may repeat a test, never miss one.
 At most one event per bar (failed > breakout > busted > testing: one find_base status per day
 makes them exclusive). With no state only the newest bar is evaluated (one finder call).
 """
@@ -21,13 +24,13 @@ makes them exclusive). With no state only the newest bar is evaluated (one finde
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
 from bot.analysis.engine_bars import DailyBars
 from bot.analysis.engine_params import EngineParams
-from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, AnnouncedTest, TickerState
+from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
 from bot.analysis.event_types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
@@ -216,10 +219,14 @@ class EventEngine:
         newest = r.tests[-1].date
         if bars.pos(newest.isoformat()) < i - p.recent_test_bars:
             return None  # the n-th test is history, not news
-        if any(self._same_test(a, newest, n, res.zone_low, res.zone_high) for a in st.announced):
-            return None  # announced already (the finder may have moved or recounted it since)
-        entry = AnnouncedTest(newest.isoformat(), n, float(res.zone_low), float(res.zone_high))
-        st.announced = (st.announced + [entry])[-p.test_memory_size :]
+        today = bars.date(i)
+        horizon = (today - timedelta(days=p.same_test_days)).isoformat()
+        earlier = [a for a in st.seen_tests if a.seen > horizon]
+        st.seen_tests = earlier + [
+            SeenTest(today.isoformat(), newest.isoformat(), n, float(res.zone_low), float(res.zone_high))
+        ]
+        if any(self._same_test(a, newest, n, res.zone_low, res.zone_high) for a in earlier):
+            return None  # reported on an earlier bar already (the finder may have moved or recounted it)
         close = float(bars.close[i])
         test_high = max(t.high for t in r.tests[-1:])
         reason = (
@@ -229,11 +236,12 @@ class EventEngine:
         )
         return self._event(ticker, "testing", r, bars, i, res.level, reason)
 
-    def _same_test(self, a: AnnouncedTest, newest: date, n: int, zone_low: float, zone_high: float) -> bool:
-        when = date.fromisoformat(a.date)
-        if _week_id(when) == _week_id(newest):
+    @staticmethod
+    def _same_test(a: SeenTest, newest: date, n: int, zone_low: float, zone_high: float) -> bool:
+        """``a`` (seen within the last ``same_test_days``) is the test now reported as the n-th."""
+        if _week_id(date.fromisoformat(a.date)) == _week_id(newest):
             return True
-        return a.n >= n and a.overlaps(zone_low, zone_high) and abs((newest - when).days) < self.params.same_test_days
+        return a.n >= n and a.overlaps(zone_low, zone_high)
 
     # ------------------------------------------------------------------ helpers
     @staticmethod

@@ -34,7 +34,7 @@ from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, SeenTest, Tic
 from bot.analysis.event_types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
-from bot.reports.text import ordinal
+from bot.reports.text import article, ordinal
 
 __all__ = ["Event", "EventEngine", "EngineParams", "TickerState", "KIND_PRIORITY", "base_id_of"]
 
@@ -165,7 +165,7 @@ class EventEngine:
         pct = (close / res.level - 1) * 100
         reason = (
             f"{ticker} closed at {close:.2f}, {pct:.1f}% above the {res.level:.2f} resistance "
-            f"(zone {res.zone_low:.2f}-{res.zone_high:.2f}) of a {self._weeks(r, bars, i):.0f}-week base "
+            f"(zone {res.zone_low:.2f}-{res.zone_high:.2f}) of {self._a_weeks_base(r, bars, i)} "
             f"tested {_times(len(r.tests))}{vol_text}{attempt_text}."
         )
         return self._event(ticker, "breakout", r, bars, i, res.level, reason, vr, on_volume)
@@ -232,7 +232,7 @@ class EventEngine:
         reason = (
             f"{ticker} reached the {res.zone_low:.2f}-{res.zone_high:.2f} resistance zone (high {test_high:.2f}) "
             f"and closed at {close:.2f}, below the breakout line: the {ordinal(n)} test of "
-            f"{res.level:.2f} in a {self._weeks(r, bars, i):.0f}-week base."
+            f"{res.level:.2f} in {self._a_weeks_base(r, bars, i)}."
         )
         return self._event(ticker, "testing", r, bars, i, res.level, reason)
 
@@ -244,6 +244,11 @@ class EventEngine:
         return a.n >= n and a.overlaps(zone_low, zone_high)
 
     # ------------------------------------------------------------------ helpers
+    @classmethod
+    def _a_weeks_base(cls, r: BaseResult, bars: DailyBars, i: int) -> str:
+        weeks = round(cls._weeks(r, bars, i))
+        return f"{article(weeks)} {weeks}-week base"
+
     @staticmethod
     def _weeks(r: BaseResult, bars: DailyBars, i: int) -> float:
         if r.start is None:

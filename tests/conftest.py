@@ -7,6 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI explores the same examples every run (a red CI must mean a regression, not a new random
+# draw); a developer's runs keep exploring fresh ones. .ci/run sets CI=1.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # The Discord test harness's fixtures (make_harness …) are available to every test module.
 pytest_plugins = ("discord_harness",)

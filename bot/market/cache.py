@@ -21,7 +21,7 @@ import pandas as pd
 
 from bot.errors import DataSourceError
 from bot.market import calendar
-from bot.market.frames import clip
+from bot.market.frames import beyond_rounding, clip
 from bot.market.provider import PriceProvider
 from bot.store.db import Database
 
@@ -39,7 +39,7 @@ def revised(old: pd.Series, new: pd.Series) -> bool:
     if both.empty:
         return False
     a, b = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
-    return bool(np.any(np.abs(a - b) > np.maximum(0.011, 0.002 * np.abs(a))))
+    return bool(np.any(beyond_rounding(a, b)))
 
 
 class PriceBatch(dict):

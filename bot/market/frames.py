@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 OHLCV = ["Open", "High", "Low", "Close", "Volume"]
@@ -47,3 +48,12 @@ def clip(df: pd.DataFrame, start: date | None = None, end: date | None = None) -
     lo = 0 if start is None else int(df.index.searchsorted(pd.Timestamp(start), side="left"))
     hi = len(df) if end is None else int(df.index.searchsorted(pd.Timestamp(end), side="right"))
     return df.iloc[lo:hi]  # the index is sorted: slicing beats a boolean mask
+
+
+def beyond_rounding(old, new) -> np.ndarray | bool:
+    """Where prices differ by more than a vendor's cent rounding (a split or a revision).
+
+    Works on scalars or aligned arrays; the tolerance is 1.1 cents or 0.2 %, whichever is larger.
+    """
+    old, new = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
+    return np.abs(new - old) > np.maximum(0.011, 0.002 * np.abs(old))

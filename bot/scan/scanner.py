@@ -22,6 +22,7 @@ import pandas as pd
 from bot.analysis.engine_state import TickerState
 from bot.analysis.event_types import KIND_PRIORITY, Event
 from bot.errors import DataSourceError
+from bot.market.frames import beyond_rounding
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.outbox import NewMessage, OutboxRepo, event_key
@@ -90,7 +91,7 @@ def history_revised(daily: pd.DataFrame, stored: StateRecord) -> bool:
     if pos >= len(daily) or daily.index[pos] != pd.Timestamp(stored.last_date):
         return False  # that bar is not in this frame: nothing to compare
     now, then = float(daily["Close"].iloc[pos]), float(stored.last_close)
-    return abs(now - then) > max(0.011, 0.002 * abs(then))
+    return bool(beyond_rounding(then, now))
 
 
 def state_record(state: TickerState, daily: pd.DataFrame) -> StateRecord:

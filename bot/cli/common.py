@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -31,20 +30,28 @@ def build_provider(data_dir: str | Path | None, settings: Settings):
     return YahooProvider(timeout=settings.data_timeout)
 
 
+def build_market(settings: Settings, db, data_dir: str | Path | None = None) -> MarketData:
+    """MarketData for the CLI and the bot: CSV files as they are, Yahoo behind the SQLite cache."""
+    provider = build_provider(data_dir or settings.data_dir, settings)
+    if isinstance(provider, CsvDirectoryProvider):
+        return MarketData(provider)
+    from bot.market.cache import PriceCache
+
+    return MarketData(provider, PriceCache(db))
+
+
 @asynccontextmanager
 async def open_market(args: argparse.Namespace):
-    """MarketData for a CLI run: CSV files as they are, Yahoo through the SQLite cache."""
+    """MarketData for one CLI run; the database is opened only when prices come from Yahoo."""
     settings = Settings.from_env()
-    data_dir = getattr(args, "data_dir", None) or os.environ.get("BREAKOUT_DATA_DIR") or settings.data_dir
-    provider = build_provider(data_dir, settings)
-    if isinstance(provider, CsvDirectoryProvider):
-        yield MarketData(provider)
+    data_dir = getattr(args, "data_dir", None) or settings.data_dir
+    if data_dir:
+        yield build_market(settings, None, data_dir)
         return
-    from bot.market.cache import PriceCache
     from bot.store.db import Database
 
     async with Database(settings.db_path) as db:
-        yield MarketData(provider, PriceCache(db))
+        yield build_market(settings, db)
 
 
 def print_json(obj) -> None:

@@ -24,19 +24,6 @@ def register(sub) -> None:
     p.set_defaults(func=run_command)
 
 
-def build_market(settings, db, data_dir=None):
-    """MarketData for the bot: CSV files as they are, or Yahoo behind the SQLite cache."""
-    from bot.cli.common import build_provider
-    from bot.market.cache import PriceCache
-    from bot.market.csvdir import CsvDirectoryProvider
-    from bot.market.service import MarketData
-
-    provider = build_provider(data_dir or settings.data_dir, settings)
-    if isinstance(provider, CsvDirectoryProvider):
-        return MarketData(provider)
-    return MarketData(provider, PriceCache(db))
-
-
 def run_command(args: argparse.Namespace) -> int:
     from bot.settings import Settings
 
@@ -54,6 +41,7 @@ def run_bot(settings, *, data_dir=None, verbose: bool = False) -> int:
 
     from bot.app import logging_setup
     from bot.app.client import create_bot
+    from bot.cli.common import build_market
     from bot.store.db import Database
 
     handler = logging_setup.install(settings.token, level=logging.DEBUG if verbose else logging.INFO)

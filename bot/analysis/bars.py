@@ -38,6 +38,7 @@ class BarArrays:
     volume: np.ndarray
     hi_day: np.ndarray
     lo_day: np.ndarray
+    cmax: np.ndarray  # highest daily close of the bar (the close itself for daily bars)
 
     def __len__(self) -> int:
         return len(self.close)
@@ -76,6 +77,7 @@ def weekly_arrays(day: np.ndarray, o, h, l, c, v) -> tuple[BarArrays, np.ndarray
         volume=np.add.reduceat(v, starts),
         hi_day=day[hi_pos],
         lo_day=day[lo_pos],
+        cmax=np.maximum.reduceat(c, starts),
     )
     return weeks, group
 
@@ -84,15 +86,17 @@ def daily_arrays(df: pd.DataFrame) -> BarArrays:
     day = day_numbers(df.index)
     h = df["High"].to_numpy(dtype=float)
     l = df["Low"].to_numpy(dtype=float)
+    c = df["Close"].to_numpy(dtype=float)
     return BarArrays(
         day=day,
         open=df["Open"].to_numpy(dtype=float),
         high=h,
         low=l,
-        close=df["Close"].to_numpy(dtype=float),
+        close=c,
         volume=df["Volume"].to_numpy(dtype=float),
         hi_day=day,
         lo_day=day,
+        cmax=c,
     )
 
 

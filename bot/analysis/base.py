@@ -1,9 +1,10 @@
-"""``find_base``: the ticker's base (range it keeps failing to clear) and where price stands.
+"""``find_base``: the ticker's bases (ranges it keeps failing to clear) and where price stands.
 
 Structure (levels, tests, start, support) comes from weekly or daily bars via
-:mod:`bot.analysis.base_scan`; the status (breakout / failed) is judged on daily closes,
-like the event engine, so a breakout is seen on the day it happens even mid-week.
-Only bars dated <= ``as_of`` are ever read.
+:mod:`bot.analysis.base_scan`, at two scales on the weekly timeframe: the nearest base and the
+major one (a higher, older ceiling, often the all-time high). The status of each (breakout /
+failed / faded) is judged on daily closes, like the event engine, so a breakout is seen on the
+day it happens even mid-week. Only bars dated <= ``as_of`` are ever read.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
 from bot.analysis.base_params import BaseParams
-from bot.analysis.base_scan import Structure, scan_structure
-from bot.analysis.models import BaseResult, Level, Test
+from bot.analysis.base_scan import Structure, scan_major, scan_structure
+from bot.analysis.models import BaseResult, Level, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
 __all__ = ["BaseParams", "find_base", "chart_window"]
 
-# A breakout close clears the highs of the base's last weeks (all at or under the zone top),
-# so only closes above the prior 25 days' highs (5 weeks, the minimum base) are candidates.
-_PRIOR_HIGH_DAYS = 25
+# A breakout close is above every daily close of the base (the box rule), and a base is at
+# least 5 weeks old: only closes above the prior 20 closes are candidates.
+_PRIOR_CLOSE_DAYS = 20
+# "at a record high": the last close within this of the all-time high, no ceiling above
+_RECORD_NEAR = 0.97
 
 
 def _cut(daily: pd.DataFrame, as_of: date | None, keep: int) -> pd.DataFrame:
@@ -37,7 +40,7 @@ def _cut(daily: pd.DataFrame, as_of: date | None, keep: int) -> pd.DataFrame:
 
 
 class _Analyzer:
-    """Holds the arrays of one call and evaluates the base as of any day position."""
+    """Holds the arrays of one call and evaluates the bases as of any day position."""
 
     def __init__(self, d: BarArrays, weekly: bool, p: BaseParams):
         self.d = d
@@ -48,15 +51,41 @@ class _Analyzer:
         else:
             self.bars, self.week_of_day = d, None
         self.atrv = atr_values(self.bars.high, self.bars.low, self.bars.close, p.atr_n)
+        self._memo: dict[int, tuple] = {}
 
-    def structure_through(self, pos: int) -> tuple[Structure | str, BarArrays, np.ndarray]:
-        """Base built from daily bars [0, pos] inclusive (or why there is none), plus the
-        arrays its positions index."""
+    def high_between(self, pos: int, lo: float, hi: float) -> bool:
+        """Whether a bar high through daily position ``pos`` lies in [lo, hi)."""
         if not self.weekly:
-            return scan_structure(self.bars, self.atrv, pos + 1, self.p, False), self.bars, self.atrv
+            h = self.d.high[: pos + 1]
+        else:
+            k = int(self.week_of_day[pos])
+            first = int(np.searchsorted(self.week_of_day, k))
+            part = self.d.high[first : pos + 1]
+            if ((part >= lo) & (part < hi)).any():
+                return True
+            h = self.bars.high[:k]
+        return bool(((h >= lo) & (h < hi)).any())
+
+    def through(self, pos: int) -> tuple[Structure | str, Structure | None, BarArrays]:
+        """(nearest base or why there is none, major base or None, the arrays their positions
+        index), built from daily bars [0, pos] inclusive."""
+        hit = self._memo.get(pos)
+        if hit is None:
+            hit = self._memo[pos] = self._through(pos)
+        return hit
+
+    def _through(self, pos: int):
+        p = self.p
+        if not self.weekly:
+            return scan_structure(self.bars, self.atrv, pos + 1, p, False), None, self.bars
+        bars, atrv, end = self._weeks_through(pos)
+        near = scan_structure(bars, atrv, end, p, True)
+        return near, scan_major(bars, atrv, end, p), bars
+
+    def _weeks_through(self, pos: int) -> tuple[BarArrays, np.ndarray, int]:
         k = int(self.week_of_day[pos])
         if pos == len(self.d) - 1 or self.week_of_day[pos + 1] != k:
-            return scan_structure(self.bars, self.atrv, k + 1, self.p, True), self.bars, self.atrv
+            return self.bars, self.atrv, k + 1
         # the week of ``pos`` is partial as of ``pos``: rebuild its bar from its first days
         first = int(np.searchsorted(self.week_of_day, k))
         d = self.d
@@ -80,6 +109,7 @@ class _Analyzer:
             volume=cat(b.volume, d.volume[sl].sum()),
             hi_day=cat(b.hi_day, d.day[first + ih]),
             lo_day=cat(b.lo_day, d.day[first + il]),
+            cmax=cat(b.cmax, d.close[sl].max()),
         )
         n_atr = self.p.atr_n
         if k >= n_atr:  # one Wilder step from the previous (complete) week
@@ -88,21 +118,20 @@ class _Analyzer:
             atrv = cat(self.atrv, self.atrv[k - 1] + (tr - self.atrv[k - 1]) / n_atr)
         else:
             atrv = atr_values(part.high, part.low, part.close, n_atr)
-        return scan_structure(part, atrv, k + 1, self.p, True), part, atrv
+        return part, atrv, k + 1
 
 
-def _failure_pos(s: Structure, close: np.ndarray, j: int, n: int, p: BaseParams) -> int | None:
-    """First daily position after breakout day j where the breakout failed, if any."""
-    hits = []
-    w_end = min(n, j + p.failure_window_days)
-    back_inside = np.flatnonzero(close[j + 1 : w_end + 1] < s.zone_low - s.buffer)
-    if len(back_inside):
-        hits.append(j + 1 + int(back_inside[0]))
-    r_end = min(n, j + p.breakout_recent_days)
-    dropped = np.flatnonzero(close[j + 1 : r_end + 1] <= close[j] * (1 - p.failure_drop_pct / 100.0))
-    if len(dropped):
-        hits.append(j + 1 + int(dropped[0]))
-    return min(hits) if hits else None
+def _outcome(s: Structure, close: np.ndarray, j: int, n: int, p: BaseParams) -> tuple[int, str] | None:
+    """First daily position after breakout day j where the breakout failed (within
+    ``failure_window_days``) or faded (later, within ``fade_window_days``): a close back below
+    the zone, or ``failure_drop_pct`` below the breakout close."""
+    end = min(n, j + p.fade_window_days)
+    seg = close[j + 1 : end + 1]
+    bad = np.flatnonzero((seg < s.zone_low - s.buffer) | (seg <= close[j] * (1 - p.failure_drop_pct / 100.0)))
+    if not len(bad):
+        return None
+    f = j + 1 + int(bad[0])
+    return f, ("failed" if f - j <= p.failure_window_days else "faded")
 
 
 def _base_type(depth: float, p: BaseParams) -> str:
@@ -111,6 +140,59 @@ def _base_type(depth: float, p: BaseParams) -> str:
     if depth <= p.consolidation_max_depth_pct:
         return "consolidation"
     return "loose"
+
+
+def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
+    """The newest breakout of the last ``scan_days`` bars of the base at ``scale`` (0 nearest,
+    1 major), judged on daily closes against the base as it stood the day before, with its
+    fate: (status, breakout pos, structure, bars, failing pos or None, attempt) or None."""
+    d = an.d
+    close = d.close
+    n = len(d) - 1
+    lo = max(_PRIOR_CLOSE_DAYS, n - p.scan_days + 1)
+    if lo > n:
+        return None
+    prior = sliding_window_view(close[lo - _PRIOR_CLOSE_DAYS : n], _PRIOR_CLOSE_DAYS).max(axis=1)
+    fresh = np.zeros(n + 1, dtype=bool)
+    fresh[lo:] = close[lo : n + 1] > prior
+    # A breakout line lies between the prior closes (the box) and the breakout close, and a
+    # zone top is a weekly high: without a high in that band there is nothing to break.
+    buf = 1 + p.buffer_pct
+    for j in np.flatnonzero(fresh).tolist():
+        if not an.high_between(j - 1, prior[j - lo] / buf, close[j] / buf):
+            fresh[j] = False
+    event = None
+    rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
+    attempt = 0
+    skip_until = -1
+    last_j = -(10**9)
+    for j in range(lo, n + 1):
+        if j <= skip_until:
+            continue
+        if rearmed is not None and close[j] > rearmed[0].breakout_line and j > last_j + p.rearm_after_days:
+            s, bars = rearmed
+            attempt += 1
+        elif fresh[j]:
+            got = an.through(j - 1)
+            s, bars = got[scale], got[2]
+            if not isinstance(s, Structure) or close[j] <= s.breakout_line:
+                continue
+            attempt = 1
+        else:
+            continue
+        last_j = j
+        fate = _outcome(s, close, j, n, p)
+        if fate is None:
+            # held (so far): newer breakouts of other bases are looked for after it
+            event = ("breakout", j, s, bars, None, attempt) if n - j < p.breakout_recent_days else None
+            rearmed = None
+            skip_until = j
+            continue
+        f, kind = fate
+        event = (kind, j, s, bars, f, attempt) if n - f < p.failed_recent_days else None
+        skip_until = f
+        rearmed = (s, bars)
+    return event
 
 
 def find_base(
@@ -122,21 +204,16 @@ def find_base(
 ) -> BaseResult:
     """Find the base of a daily OHLCV frame as of ``as_of`` (None = its last bar).
 
-    ``timeframe="weekly"`` builds the structure from W-FRI weeks over ~3 years;
-    ``"daily"`` from daily bars over ~1 year. Raises NotEnoughData on short histories and
-    BadArgument on an unknown timeframe.
+    ``timeframe="weekly"`` builds the nearest base from W-FRI weeks over ~3 years and the major
+    one over ~10; ``"daily"`` the nearest from daily bars over ~1 year. Raises NotEnoughData on
+    short histories and BadArgument on an unknown timeframe.
     """
     p = params or BaseParams()
     if timeframe not in ("weekly", "daily"):
         raise BadArgument(f"Unknown timeframe {timeframe!r}: use weekly or daily.")
     weekly = timeframe == "weekly"
-    if weekly:
-        keep = (p.lookback_weeks + p.vol_window_weekly // 4 + 2) * 5 + p.scan_days
-        need = p.min_days_weekly
-    else:
-        keep = p.lookback_days + p.scan_days + p.vol_window_daily // 4
-        need = p.min_days_daily
-    df = _cut(daily, as_of, keep)
+    df = _cut(daily, as_of, p.history_bars(timeframe))
+    need = p.min_days_weekly if weekly else p.min_days_daily
     if len(df) < need:
         raise NotEnoughData(
             f"Need at least {need} daily bars for a {timeframe} base, have {len(df)}"
@@ -145,55 +222,53 @@ def find_base(
     d = daily_arrays(df)
     an = _Analyzer(d, weekly, p)
     n = len(d) - 1
-    close = d.close
     as_of_date = day_to_date(d.day[n]) if as_of is None else as_of
+    near = _evaluate(an, 0, as_of_date, timeframe, p)
+    major = _evaluate(an, 1, as_of_date, timeframe, p) if weekly else None
+    if major is not None and near.has_base:
+        if major.resistance.zone_high > near.resistance.zone_high * (1 + p.buffer_pct):
+            return replace(near, major=major)  # a higher ceiling above the nearest base
+        if major.start < near.start and major.resistance.zone_low <= near.resistance.zone_high:
+            return major  # the same ceiling, tested for longer: the major base says more
+        return near
+    if major is not None:
+        return major  # the only base there is
+    if not near.has_base:
+        record = _record_high(d, n, p)
+        if record is not None:
+            return replace(near, record=record, reason="At a record high, no ceiling above.")
+    return near
 
-    # 1. recent breakouts, judged on daily closes against the base as of the day before
-    event = None  # (status, breakout_pos, structure, bars)
-    lo = max(_PRIOR_HIGH_DAYS, n - p.scan_days + 1)
-    if lo <= n:
-        prior = sliding_window_view(d.high[lo - _PRIOR_HIGH_DAYS : n], _PRIOR_HIGH_DAYS).max(axis=1)
-        cands = lo + np.flatnonzero(close[lo : n + 1] > prior)
-        skip_until = -1
-        rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
-        attempt = 0
-        for j in cands.tolist():
-            if j <= skip_until:
-                continue
-            if rearmed is not None and close[j] > rearmed[0].breakout_line:
-                s, bars = rearmed
-                attempt += 1
-            else:
-                s, bars, _ = an.structure_through(j - 1)
-                if not isinstance(s, Structure) or close[j] <= s.breakout_line:
-                    continue
-                attempt = 1
-            f = _failure_pos(s, close, j, n, p)
-            if f is None:
-                event = ("breakout", j, s, bars, None, attempt) if n - j < p.breakout_recent_days else None
-                break
-            event = ("failed", j, s, bars, f, attempt) if n - f < p.failed_recent_days else None
-            skip_until = f
-            rearmed = (s, bars)
 
+def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: BaseParams) -> BaseResult | None:
+    """The base at ``scale`` (0 nearest, 1 major) as of the last bar; for the major base None
+    when there is none."""
+    d = an.d
+    n = len(d) - 1
+    close = d.close
+    name = "major" if scale else "nearest"
+    event = _recent_event(an, scale, p)
     if event is not None:
         status, j, s, bars, f, attempt = event
         res = _result(as_of_date, timeframe, status, d, n, s, bars, p, breakout_date=day_to_date(d.day[j]))
-        return replace(res, attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None)
-
-    s, bars, _ = an.structure_through(n)
+        return replace(res, attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None,
+                       scale=name)
+    got = an.through(n)
+    s, bars = got[scale], got[2]
     if not isinstance(s, Structure):
-        reason = s
+        if scale:
+            return None
         return BaseResult(
             as_of=as_of_date,
             timeframe=timeframe,  # type: ignore[arg-type]
             status="no_base",
             last_close=float(close[n]),
             last_date=day_to_date(d.day[n]),
-            reason=f"No base: {reason}.",
+            reason=f"No base: {s}.",
         )
-    testing = bars.high[s.end - 1] >= min(s.zone_low, s.touch_line) and close[n] <= s.breakout_line
-    return _result(as_of_date, timeframe, "testing" if testing else "in_base", d, n, s, bars, p)
+    # a test: the bar's high reached the zone and the close stayed inside it (not above)
+    testing = bars.high[s.end - 1] >= s.zone_low and close[n] <= s.top
+    return replace(_result(as_of_date, timeframe, "testing" if testing else "in_base", d, n, s, bars, p), scale=name)
 
 
 def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, bars: BarArrays, p: BaseParams, breakout_date=None):
@@ -205,23 +280,52 @@ def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, b
         "in_base": f"inside a base {s.sup_level:.2f}–{s.level:.2f}",
         "breakout": f"broke out above {s.top:.2f}",
         "failed": f"breakout above {s.top:.2f} failed",
+        "faded": f"breakout above {s.top:.2f} faded",
     }[status]
+    start = day_to_date(bars.day[s.start] if timeframe == "daily" else _week_first_day(d, bars, s.start))
+    last_date = day_to_date(d.day[n])
     return BaseResult(
         as_of=as_of_date,
         timeframe=timeframe,
         status=status,
         last_close=last_close,
-        last_date=day_to_date(d.day[n]),
+        last_date=last_date,
         resistance=Level(level=s.level, zone_low=s.zone_low, zone_high=s.top),
         support=Level(level=s.sup_level, zone_low=s.sup_low, zone_high=s.sup_high),
         tests=p_tests,
-        start=day_to_date(bars.day[s.start] if timeframe == "daily" else _week_first_day(d, bars, s.start)),
-        weeks=s.weeks,
+        start=start,
+        weeks=(last_date - start).days / 7.0,
         depth_pct=s.depth_pct,
         distance_pct=(last_close / s.level - 1.0) * 100.0,
         base_type=_base_type(s.depth_pct, p),
         breakout_date=breakout_date,
         reason=f"{what}; {n_tests} tests since {day_to_date(bars.hi_day[s.tests[0]])}.",
+    )
+
+
+def _record_high(d: BarArrays, n: int, p: BaseParams) -> RecordHigh | None:
+    """When the last close is near the all-time high of the data: the last old record it
+    cleared (a close more than the buffer above a record at least ``min_weeks`` old)."""
+    high, close = d.high[: n + 1], d.close[: n + 1]
+    if close[n] < _RECORD_NEAR * high.max():
+        return None
+    prior = np.maximum.accumulate(np.r_[-np.inf, high[:-1]])  # record before each day
+    pos = np.arange(n + 1)
+    set_at = np.maximum.accumulate(np.where(high >= np.maximum.accumulate(high), pos, 0))  # day the record was set
+    set_before = np.r_[0, set_at[:-1]]
+    min_days = int(p.min_weeks * 5)
+    cleared = np.flatnonzero((close > prior * (1 + p.buffer_pct)) & (pos - set_before >= min_days))
+    if not len(cleared):
+        return None
+    c = int(cleared[-1])
+    k = int(set_before[c])
+    level = float(prior[c])
+    return RecordHigh(
+        level=level,
+        set_date=day_to_date(d.day[k]),
+        cleared_date=day_to_date(d.day[c]),
+        weeks=(int(d.day[c]) - int(d.day[k])) / 7.0,
+        pct_above=(float(close[n]) / level - 1.0) * 100.0,
     )
 
 

@@ -16,6 +16,14 @@ class BaseParams:
     # how far back a base may start: ~3 years weekly, ~1 year daily
     lookback_weeks: int = 156
     lookback_days: int = 260
+    # the major base (weekly only): the highest qualifying ceiling of the last ~10 years that
+    # the last close is within ``major_reach_pct`` of (a trader's multi-year line, often the
+    # all-time high); it must be at least half a year old (a record-high breakout of a "long
+    # base"), and depth is only a tag for it (clearing a record after a deep fall still counts)
+    major_lookback_weeks: int = 520
+    major_reach_pct: float = 25.0
+    major_min_weeks: float = 26.0
+    major_max_depth_pct: float = 100.0
     atr_n: int = 14
     vol_window_weekly: int = 52
     vol_window_daily: int = 120
@@ -34,21 +42,34 @@ class BaseParams:
     buffer_pct: float = 0.005
     # qualification
     min_tests: int = 2
-    strong_tests: int = 3
     min_weeks: float = 5.0
     max_depth_pct: float = 50.0
     flat_max_depth_pct: float = 15.0
     consolidation_max_depth_pct: float = 35.0
     # status windows, in daily bars (events run on daily closes)
     breakout_recent_days: int = 20  # "breakout" status lasts this long unless it fails
-    failure_window_days: int = 10  # a close back below the zone within this window = failed
-    failure_drop_pct: float = 8.0  # any close this far below the breakout close = failed
-    failed_recent_days: int = 20  # "failed" status lasts this long after the failing close
+    # a close back below the zone, or this far below the breakout close: within
+    # ``failure_window_days`` the breakout "failed" (the seed's false breakout); later, up to
+    # ``fade_window_days``, it "faded"
+    failure_window_days: int = 10
+    fade_window_days: int = 30
+    failure_drop_pct: float = 8.0
+    failed_recent_days: int = 20  # "failed"/"faded" status lasts this long after the failing close
+    # a re-armed base (after a failed breakout) breaks out again only this many sessions after
+    # the first breakout: no breakout -> failed -> breakout flip inside a week and a half
+    rearm_after_days: int = 7
     # below this many daily bars find_base raises NotEnoughData
     min_days_weekly: int = 100
     min_days_daily: int = 60
 
+    def history_bars(self, timeframe: str) -> int:
+        """Daily bars find_base reads before as_of: callers giving more get the same answer."""
+        if timeframe == "weekly":
+            weeks = max(self.lookback_weeks, self.major_lookback_weeks)
+            return (weeks + self.vol_window_weekly // 4 + 2) * 5 + self.scan_days
+        return self.lookback_days + self.scan_days + self.vol_window_daily // 4
+
     @property
     def scan_days(self) -> int:
         """How far back a breakout can still matter for the status."""
-        return self.breakout_recent_days + self.failure_window_days + self.failed_recent_days
+        return self.fade_window_days + self.failed_recent_days

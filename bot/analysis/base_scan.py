@@ -1,13 +1,20 @@
-"""The structural half of base detection: levels, tests, start and support of the base that
-ends at a given bar. No status here (see ``base.py``).
+"""The structural half of base detection: levels, tests, start and support of the bases that
+end at a given bar. No status here (see ``base.py``).
 
 Idea: a base's resistance is its ceiling, the highest high since the base started, and the
-base started on the bar after the last close above that ceiling (or, after a prior rise, at
-the first touch of it). Scanning backwards from the end bar, the possible ceilings are the
+base started on the bar after the last daily close above that ceiling (or, after a prior rise,
+at the first touch of it). Scanning backwards from the end bar, the possible ceilings are the
 "backward records" (highs above every later high), so only a handful of candidates exist.
 Each candidate gets its distinct tests (touch episodes separated by real pullbacks) and
-support (the cluster of lows near the lowest low since the start). The nearest (lowest)
-ceiling that qualifies wins: it is the one price has to clear next.
+support (the cluster of lows near the lowest low since the start).
+
+Two scales come out of one scan:
+
+* the **nearest** base — the lowest qualifying ceiling of the last ~3 years: the one price
+  has to clear next;
+* the **major** base — the highest qualifying ceiling of the last ~10 years that price is
+  within reach of (the all-time high when it is near): the level a trader draws on a
+  multi-year chart. It is reported only when it is a different, higher ceiling.
 """
 
 from __future__ import annotations
@@ -39,10 +46,17 @@ class Structure:
     buffer: float
     depth_pct: float
     weeks: float
+    major: bool = False
 
     @property
     def breakout_line(self) -> float:
         return self.top + self.buffer
+
+
+@dataclass(frozen=True)
+class _Rules:
+    min_weeks: float
+    max_depth_pct: float
 
 
 def _median(x: np.ndarray) -> float:
@@ -58,37 +72,44 @@ def _settings(p: BaseParams, weekly: bool):
     return p.lookback_days, p.vol_window_daily, p.tol_atr_daily, p.pullback_atr_daily, p.min_test_gap_daily
 
 
-def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | str:
-    """The base ending at bar ``end - 1``, using bars [end - lookback, end) only.
-
-    Returns the qualified Structure of the nearest ceiling, or a short reason why there is
-    none (the nearest candidate's failing rule).
-    """
-    lookback, volwin, tol_atr, pull_atr, min_gap = _settings(p, weekly)
-    w0 = max(0, end - lookback)
-    h = b.high[w0:end]
-    l = b.low[w0:end]
-    c = b.close[w0:end]
+def _records(h: np.ndarray) -> np.ndarray:
+    """Positions of highs above every later high, nearest (lowest) first."""
     n = len(h)
-    if n < 3:
-        return "too few bars"
-    vol = _median(atrv[max(w0, end - volwin) : end])
     rev = np.maximum.accumulate(h[::-1])[::-1]
     later = np.empty(n)
     later[:-1] = rev[1:]
     later[-1] = -np.inf
-    records = np.flatnonzero(h > later)[::-1]  # nearest first, rising in price
-    last_close = c[-1]
-    why = ""
-    late_all = b.lo_day[w0:end] > b.hi_day[w0:end]  # the bar's low came after its high
-    reset_gap = pull_atr * vol
-    for r in records.tolist():
-        v = h[r]
-        if (v - last_close) / v * 100.0 > p.max_depth_pct:
-            break  # every further record is higher still
-        tol = max(p.tol_pct * v, tol_atr * vol)
+    return np.flatnonzero(h > later)[::-1]
+
+
+class _Window:
+    """Bars [w0, end) and what every candidate ceiling in them shares."""
+
+    def __init__(self, b: BarArrays, atrv: np.ndarray, end: int, lookback: int, p: BaseParams, weekly: bool):
+        _, volwin, self.tol_atr, pull_atr, self.min_gap = _settings(p, weekly)
+        self.b, self.end, self.p = b, end, p
+        self.w0 = w0 = max(0, end - lookback)
+        self.h = b.high[w0:end]
+        self.l = b.low[w0:end]
+        self.c = b.close[w0:end]
+        self.cmax = b.cmax[w0:end]
+        self.n = len(self.h)
+        self.vol = _median(atrv[max(w0, end - volwin) : end]) if self.n else 0.0
+        self.late_all = b.lo_day[w0:end] > b.hi_day[w0:end]  # the bar's low came after its high
+        self.reset_gap = pull_atr * self.vol
+        self.pull_atr = pull_atr
+
+    def records(self) -> np.ndarray:
+        return _records(self.h)
+
+    def candidate(self, r: int, rules: _Rules, major: bool = False) -> Structure | str:
+        """The base under the record high at window position ``r``, or why it does not qualify."""
+        p, h, l, c, n = self.p, self.h, self.l, self.c, self.n
+        buf = 1 + p.buffer_pct
+        v = float(h[r])
+        tol = max(p.tol_pct * v, self.tol_atr * self.vol)
         # closes inside the tolerance band do not end a base (they are inside the zone)
-        above = np.flatnonzero(c[:r] > (v + tol) * (1 + p.buffer_pct))
+        above = np.flatnonzero(c[:r] > (v + tol) * buf)
         from_above = len(above) > 0
         s = int(above[-1]) + 1 if from_above else 0
         # intrabar spikes above the ceiling (closes stayed below): tests only count after them
@@ -98,36 +119,40 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
         # on their median, so one poke above the old highs (often the live test) does not
         # push the earlier tests out of the zone
         line = v - 2 * tol
+        min_gap, reset_gap = self.min_gap, self.reset_gap
         # cheap necessary condition for two tests: touches at least min_gap bars apart with
         # a pullback bar between the first and the last
         tp = np.flatnonzero(h[s2:] >= line)
         if tp[-1] - tp[0] < min_gap or not (l[s2 + tp[0] : s2 + tp[-1]] <= line - reset_gap).any():
-            why = why or f"resistance near {v:.2f} was tested only once"
-            continue
-        late_hi = late_all[s2:]
+            return f"resistance near {v:.2f} was tested only once"
+        late_hi = self.late_all[s2:]
         tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
         if len(tests) == 0:
-            continue
+            return f"resistance near {v:.2f} was tested only once"
         if len(tests) > 1:
             line = _median(h[s2 + tests]) - tol
             tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
             if len(tests) == 0:
-                continue
+                return f"resistance near {v:.2f} was tested only once"
         tests = tests + s2
-        # a test still in progress counts, but only completed tests define the zone, so a
+        # a test still in progress counts, but only completed tests define the top, so a
         # live poke above the old highs does not drag the breakout line up with it
         defining = tests[:-1] if live and len(tests) > 1 else tests
-        start = s if from_above else int(tests[0])
         th = h[defining]
         top = float(th.max())
-        if (c[int(tests[0]) : n] > top * (1 + p.buffer_pct)).any():
-            continue  # closed above this zone after its first test: not a ceiling
+        # no daily close above the zone (+ buffer) from the first test on: else it is no ceiling
+        if (self.cmax[int(tests[0]) : n] > top * buf).any():
+            return f"price closed above {top:.2f} after testing it"
+        # the box starts after the last daily close above it, so price really stayed inside
+        pre = np.flatnonzero(self.cmax[: int(tests[0])] > top * buf)
+        start = int(pre[-1]) + 1 if len(pre) else int(tests[0])
         seg_l = l[start:]
         lmin = float(seg_l.min())
-        stol = max(p.tol_pct * lmin, tol_atr * vol)
+        stol = max(p.tol_pct * lmin, self.tol_atr * self.vol)
+        b, w0, end = self.b, self.w0, self.end
         late_lo = b.hi_day[w0 + start : end] > b.lo_day[w0 + start : end]  # high after low
         bottoms, _ = touch_episodes(
-            -seg_l, -h[start:], -(lmin + stol), -(lmin + stol + pull_atr * vol), min_gap, False, late_lo
+            -seg_l, -h[start:], -(lmin + stol), -(lmin + stol + self.pull_atr * self.vol), min_gap, False, late_lo
         )
         bottoms = bottoms + start
         bl = l[bottoms]
@@ -135,26 +160,21 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
         sup_level = _median(bl)
         depth = (level - sup_level) / level * 100.0
         weeks = (b.day[w0 + n - 1] - b.day[w0 + start]) / 7.0
-        reason = ""
         recent = min_gap  # bars
         earlier_lows = seg_l[:-recent] if len(seg_l) > recent else seg_l[:0]
         if len(earlier_lows) and lmin < float(earlier_lows.min()) - stol:
-            reason = "price is breaking down to new lows"
-        elif len(tests) < p.min_tests:
-            reason = f"resistance near {top:.2f} was tested only once"
-        elif weeks < p.min_weeks:
-            reason = f"range is only {weeks:.1f} weeks old"
-        elif depth > p.max_depth_pct:
-            reason = f"range is {depth:.0f}% deep, too deep for a base"
-        if reason:
-            why = why or reason
-            continue
-        # the nearest ceiling above price that qualifies is the live base
+            return "price is breaking down to new lows"
+        if len(tests) < p.min_tests:
+            return f"resistance near {top:.2f} was tested only once"
+        if weeks < rules.min_weeks:
+            return f"range is only {weeks:.1f} weeks old"
+        if depth > rules.max_depth_pct:
+            return f"range is {depth:.0f}% deep, too deep for a base"
         return Structure(
             start=w0 + start,
             end=end,
             top=top,
-            zone_low=float(th.min()),
+            zone_low=float(min(th.min(), h[tests].min())),
             level=level,
             tests=tests + w0,
             sup_low=lmin,
@@ -165,5 +185,46 @@ def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, week
             buffer=p.buffer_pct * top,
             depth_pct=depth,
             weeks=float(weeks),
+            major=major,
         )
+
+
+def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | str:
+    """The nearest base ending at bar ``end - 1``, using bars [end - lookback, end) only.
+
+    Returns the qualified Structure of the nearest ceiling, or a short reason why there is
+    none (the nearest candidate's failing rule).
+    """
+    lookback = p.lookback_weeks if weekly else p.lookback_days
+    win = _Window(b, atrv, end, lookback, p, weekly)
+    if win.n < 3:
+        return "too few bars"
+    rules = _Rules(p.min_weeks, p.max_depth_pct)
+    last_close = win.c[-1]
+    why = ""
+    for r in win.records().tolist():
+        v = win.h[r]
+        if (v - last_close) / v * 100.0 > p.max_depth_pct:
+            break  # every further record is higher still
+        s = win.candidate(r, rules)
+        if isinstance(s, Structure):
+            return s  # the nearest ceiling above price that qualifies is the live base
+        why = why or s
     return why or "no resistance level found"
+
+
+def scan_major(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> Structure | None:
+    """The major (weekly) base ending at bar ``end - 1``: the highest qualifying ceiling of the
+    last ``major_lookback_weeks`` within ``major_reach_pct`` of the last close, or None."""
+    win = _Window(b, atrv, end, p.major_lookback_weeks, p, True)
+    if win.n < 3:
+        return None
+    rules = _Rules(p.major_min_weeks, p.major_max_depth_pct)
+    reach = float(win.c[-1]) / (1 - p.major_reach_pct / 100.0)
+    for r in win.records()[::-1].tolist():  # highest first
+        if win.h[r] > reach:
+            continue
+        s = win.candidate(r, rules, major=True)
+        if isinstance(s, Structure):
+            return s
+    return None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.analysis.base_params import BaseParams
+
 
 @dataclass(frozen=True)
 class EngineParams:
@@ -29,11 +31,20 @@ class EngineParams:
     # The newest test moves to a later week when a higher high comes within the finder's test
     # gap (4 weeks): an n-th test of an overlapping zone the finder reported within this many
     # days is the same one. Also how long the memory of reported tests lasts.
-    same_test_days: int = 35
+    same_test_days: int = 182
+
+    @property
+    def warm_up_bars(self) -> int:
+        """Bars a replay steps through silently before its first day: the test memory's span."""
+        return self.same_test_days * 5 // 7 + 5
     # --- base finder use -------------------------------------------------------------------
     timeframe: Literal["weekly", "daily"] = "weekly"
-    finder_window_bars: int = 1000  # bars handed to the base finder (≈ 4 years; it looks back ≈ 3)
     min_history_bars: int = 60  # no base is looked for with less history than this
+
+    def finder_window_bars(self) -> int:
+        """Bars handed to the base finder: all it reads (≈ 11 years weekly), so the engine sees
+        exactly what ``find_base`` on the whole file sees."""
+        return BaseParams().history_bars(self.timeframe)
 
     def buffer(self, level: float, atr: float) -> float:
         atr_part = self.buffer_atr * atr if atr == atr else 0.0  # NaN-safe

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-EventKind = Literal["testing", "breakout", "failed", "busted"]
+EventKind = Literal["testing", "breakout", "failed", "faded", "busted"]
 
 # When several things happen to one ticker on one day only the highest ranks is announced.
-KIND_PRIORITY: dict[str, int] = {"busted": 3, "failed": 2, "breakout": 1, "testing": 0}
+KIND_PRIORITY: dict[str, int] = {"busted": 3, "failed": 2, "faded": 2, "breakout": 1, "testing": 0}
 
 
 def _r(x: float | None, nd: int = 2) -> float | None:
@@ -44,6 +44,8 @@ class Event:
     breakout_date: date | None = None
     breakout_close: float | None = None
     attempt: int = 1
+    major: bool = False  # an event of the major base (the higher, older ceiling)
+    next_resistance: float | None = None  # breakout of the nearest base: the major level above
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -68,6 +70,8 @@ class Event:
             "on_volume": self.on_volume,
             "pct_beyond": _r(self.pct_beyond),
             "attempt": self.attempt,
+            "major": self.major,
+            "next_resistance": _r(self.next_resistance),
             "breakout_date": self.breakout_date.isoformat() if self.breakout_date else None,
             "breakout_close": _r(self.breakout_close),
             "reason": self.reason,

@@ -34,7 +34,7 @@ from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, SeenTest, Tic
 from bot.analysis.event_types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
-from bot.reports.text import article, ordinal
+from bot.reports.text import article, ordinal, zone_words
 
 __all__ = ["Event", "EventEngine", "EngineParams", "TickerState", "KIND_PRIORITY", "base_id_of"]
 
@@ -73,11 +73,13 @@ class EventEngine:
         self.finder_calls = 0  # for benchmarks
 
     # ------------------------------------------------------------------ public API
-    def step(self, state: TickerState | None, ticker: str, daily: pd.DataFrame) -> tuple[TickerState, list[Event]]:
+    def step(self, state: TickerState | None, ticker: str, daily: pd.DataFrame, *,
+             every_bar: bool = False) -> tuple[TickerState, list[Event]]:
         """Process every bar of ``daily`` after ``state.last_date``, oldest first.
 
         ``daily`` holds all bars up to and including the newest completed one. With no state
-        (or a fresh one) only the newest bar is evaluated and its event, if any, returned.
+        (or a fresh one) only the newest bar is evaluated and its event, if any, returned —
+        unless ``every_bar``, which processes the whole frame from its first bar (a replay).
         ``state`` is not modified.
         """
         st = state.copy() if state is not None else TickerState(ticker=ticker)
@@ -85,7 +87,10 @@ class EventEngine:
         if n == 0:
             return st, []
         bars = DailyBars(daily, self.params.atr_period)
-        first = bars.after(st.last_date) if st.last_date is not None else n - 1
+        if st.last_date is not None:
+            first = bars.after(st.last_date)
+        else:
+            first = 0 if every_bar else n - 1
         events: list[Event] = []
         for i in range(first, n):
             event = self._bar(st, ticker, bars, i)
@@ -94,16 +99,23 @@ class EventEngine:
                 events.append(event)
         return st, events
 
-    def warm_up(self, ticker: str, daily: pd.DataFrame) -> TickerState:
+    def warm_up(self, ticker: str, daily: pd.DataFrame, bars: int = 1) -> TickerState:
         """State after the last bar of ``daily``, announcing nothing (for a newly watched ticker):
-        a test count that bar would announce is remembered as announced."""
-        state, _ = self.step(None, ticker, daily)
+        the last ``bars`` bars are stepped through silently, so the tests they report are
+        remembered as announced. With ``bars`` covering the test memory
+        (``EngineParams.warm_up_bars``) the state equals that of an engine that saw every bar."""
+        if len(daily) == 0:
+            return TickerState(ticker=ticker)
+        k = max(1, min(bars, len(daily)))
+        state, _ = self.step(None, ticker, daily.iloc[: len(daily) - k + 1])
+        if k > 1:
+            state, _ = self.step(state, ticker, daily)
         return state
 
     # ------------------------------------------------------------------ one bar
     def _find(self, bars: DailyBars, i: int) -> BaseResult | None:
         p = self.params
-        window = bars.frame.iloc[max(0, i + 1 - p.finder_window_bars) : i + 1]
+        window = bars.frame.iloc[max(0, i + 1 - p.finder_window_bars()) : i + 1]
         self.finder_calls += 1
         try:
             return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe)
@@ -117,15 +129,25 @@ class EventEngine:
         self._remember(st, ticker, r)
         if r is None or not r.has_base:
             return None
+        # the major base first: on a tie of kinds its event is the one announced
+        found = [e for b in (r.major, r) if b is not None for e in [self._event_of(st, ticker, b, r, bars, i)] if e]
+        if not found:
+            return None
+        return max(found, key=lambda e: KIND_PRIORITY[e.kind])  # max keeps the first of equals
+
+    def _event_of(self, st: TickerState, ticker: str, b: BaseResult, r: BaseResult, bars: DailyBars,
+                  i: int) -> Event | None:
+        """The event of one base (``b``: the nearest ``r`` or its major base) on bar i."""
         today = bars.date(i)
-        if r.status == "failed" and r.failed_date == today and r.breakout_date is not None:
-            return self._failed(ticker, r, bars, i)
-        if r.status == "breakout" and r.breakout_date == today:
-            return self._breakout(ticker, r, bars, i)
-        if r.status == "failed" and r.failed_date is not None and r.failed_date < today:
-            return self._busted(ticker, r, bars, i)
-        if r.status == "testing":
-            return self._testing(st, ticker, r, bars, i)
+        if b.status in ("failed", "faded") and b.failed_date == today and b.breakout_date is not None:
+            return self._failed(ticker, b, bars, i)
+        if b.status == "breakout" and b.breakout_date == today:
+            above = r.major if b is r else None
+            return self._breakout(ticker, b, bars, i, above)
+        if b.status in ("failed", "faded") and b.failed_date is not None and b.failed_date < today:
+            return self._busted(ticker, b, bars, i)
+        if b.status == "testing":
+            return self._testing(st, ticker, b, bars, i)
         return None
 
     def _remember(self, st: TickerState, ticker: str, r: BaseResult | None) -> None:
@@ -149,7 +171,7 @@ class EventEngine:
         )
 
     # ------------------------------------------------------------------ the four events
-    def _breakout(self, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event:
+    def _breakout(self, ticker: str, r: BaseResult, bars: DailyBars, i: int, above: BaseResult | None) -> Event:
         p, res = self.params, r.resistance
         close = float(bars.close[i])
         vr = bars.volume_ratio(i, p.volume_window)
@@ -163,12 +185,14 @@ class EventEngine:
         attempt = r.attempt or 1
         attempt_text = f" ({ordinal(attempt)} attempt)" if attempt > 1 else ""
         pct = (close / res.level - 1) * 100
+        nxt = above.resistance.level if above is not None and above.resistance.level > close else None
+        overhead = f" Next resistance {nxt:.2f}, {(nxt / close - 1) * 100:.1f}% above." if nxt is not None else ""
         reason = (
             f"{ticker} closed at {close:.2f}, {pct:.1f}% above the {res.level:.2f} resistance "
-            f"(zone {res.zone_low:.2f}-{res.zone_high:.2f}) of {self._a_weeks_base(r, bars, i)} "
-            f"tested {_times(len(r.tests))}{vol_text}{attempt_text}."
+            f"({zone_words(res.zone_low, res.zone_high)}) of {self._a_weeks_base(r)} "
+            f"tested {_times(len(r.tests))}{vol_text}{attempt_text}.{overhead}"
         )
-        return self._event(ticker, "breakout", r, bars, i, res.level, reason, vr, on_volume)
+        return self._event(ticker, "breakout", r, bars, i, res.level, reason, vr, on_volume, next_resistance=nxt)
 
     def _failed(self, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event:
         res = r.resistance
@@ -177,6 +201,7 @@ class EventEngine:
         bc = float(bars.close[j])
         k = i - j
         later = f"{k} bar{'s' if k != 1 else ''}"
+        kind = "faded" if r.status == "faded" else "failed"
         if close < res.zone_low:
             level = res.zone_low
             reason = (
@@ -189,7 +214,7 @@ class EventEngine:
                 f"{ticker} closed at {close:.2f}, {(1 - close / bc) * 100:.1f}% below the "
                 f"{r.breakout_date} breakout close of {bc:.2f}, {later} later."
             )
-        return self._event(ticker, "failed", r, bars, i, level, reason, breakout=(r.breakout_date, bc))
+        return self._event(ticker, kind, r, bars, i, level, reason, breakout=(r.breakout_date, bc))
 
     def _busted(self, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event | None:
         """The first close below the support (minus a buffer) after the failing close."""
@@ -228,11 +253,14 @@ class EventEngine:
         if any(self._same_test(a, newest, n, res.zone_low, res.zone_high) for a in earlier):
             return None  # reported on an earlier bar already (the finder may have moved or recounted it)
         close = float(bars.close[i])
-        test_high = max(t.high for t in r.tests[-1:])
+        test_high = r.tests[-1].high
+        if test_high > res.zone_high:
+            reached = f"pushed above the resistance {zone_words(res.zone_low, res.zone_high)} to {test_high:.2f}"
+        else:
+            reached = f"reached the resistance {zone_words(res.zone_low, res.zone_high)} (high {test_high:.2f})"
         reason = (
-            f"{ticker} reached the {res.zone_low:.2f}-{res.zone_high:.2f} resistance zone (high {test_high:.2f}) "
-            f"and closed at {close:.2f}, below the breakout line: the {ordinal(n)} test of "
-            f"{res.level:.2f} in {self._a_weeks_base(r, bars, i)}."
+            f"{ticker} {reached} and closed back at {close:.2f}: the {ordinal(n)} test of "
+            f"{res.level:.2f} in {self._a_weeks_base(r)}."
         )
         return self._event(ticker, "testing", r, bars, i, res.level, reason)
 
@@ -244,16 +272,10 @@ class EventEngine:
         return a.n >= n and a.overlaps(zone_low, zone_high)
 
     # ------------------------------------------------------------------ helpers
-    @classmethod
-    def _a_weeks_base(cls, r: BaseResult, bars: DailyBars, i: int) -> str:
-        weeks = round(cls._weeks(r, bars, i))
-        return f"{article(weeks)} {weeks}-week base"
-
     @staticmethod
-    def _weeks(r: BaseResult, bars: DailyBars, i: int) -> float:
-        if r.start is None:
-            return float(r.weeks or 0.0)
-        return (bars.date(i) - r.start).days / 7.0
+    def _a_weeks_base(r: BaseResult) -> str:
+        weeks = round(r.weeks or 0.0)
+        return f"{article(weeks)} {weeks}-week base"
 
     def _event(
         self,
@@ -267,6 +289,7 @@ class EventEngine:
         volume_ratio: float | None = None,
         on_volume: bool = False,
         breakout: tuple[date, float] | None = None,
+        next_resistance: float | None = None,
     ) -> Event:
         res = r.resistance
         close = float(bars.close[i])
@@ -281,7 +304,7 @@ class EventEngine:
             support=float(r.support.level),
             base_id=base_id_of(ticker, r),
             base_start=r.start if r.start is not None else bars.date(i),
-            base_weeks=self._weeks(r, bars, i),
+            base_weeks=float(r.weeks or 0.0),
             test_count=len(r.tests),
             volume_ratio=volume_ratio,
             on_volume=on_volume,
@@ -290,4 +313,6 @@ class EventEngine:
             breakout_date=breakout[0] if breakout else None,
             breakout_close=breakout[1] if breakout else None,
             attempt=r.attempt or 1,
+            major=r.scale == "major",
+            next_resistance=next_resistance,
         )

@@ -8,7 +8,8 @@ from typing import Literal
 
 import pandas as pd
 
-BaseStatus = Literal["no_base", "in_base", "testing", "breakout", "failed"]
+BaseStatus = Literal["no_base", "in_base", "testing", "breakout", "failed", "faded"]
+Scale = Literal["nearest", "major"]
 Timeframe = Literal["weekly", "daily"]
 
 
@@ -33,14 +34,41 @@ class Level:
 
 
 @dataclass(frozen=True)
+class RecordHigh:
+    """Price at (or within 3 % of) its all-time high with no ceiling above: the base it cleared.
+
+    ``level`` is the old record that was cleared on ``cleared_date`` after standing ``weeks``
+    (from the day it was set); ``pct_above`` is the last close against it.
+    """
+
+    level: float
+    set_date: date
+    cleared_date: date
+    weeks: float
+    pct_above: float
+
+    def to_dict(self) -> dict:
+        return {
+            "level": round(self.level, 2),
+            "set_date": self.set_date.isoformat(),
+            "cleared_date": self.cleared_date.isoformat(),
+            "weeks": round(self.weeks, 1),
+            "pct_above": round(self.pct_above, 2),
+        }
+
+
+@dataclass(frozen=True)
 class BaseResult:
     """What ``find_base`` concludes about one ticker as of one date.
 
     When ``status == "no_base"`` the level fields are None and ``tests`` is empty.
     ``distance_pct`` is (last_close / resistance.level - 1) * 100 (negative below resistance).
     ``depth_pct`` is (resistance.level - support.level) / resistance.level * 100.
-    ``breakout_date`` (and ``attempt``) are set when status is "breakout" or "failed";
-    ``failed_date`` when it is "failed".
+    ``breakout_date`` (and ``attempt``) are set when status is "breakout", "failed" or
+    "faded"; ``failed_date`` when it is "failed" (back inside within 10 bars) or "faded"
+    (within 30). ``weeks`` is (last_date - start) in weeks: the one length every title, embed
+    and chart shows. ``major`` is the major base (a higher, older ceiling) when it differs from
+    this one; ``record`` is set when price is at a record high with no ceiling above.
     """
 
     as_of: date
@@ -62,6 +90,9 @@ class BaseResult:
     # this base it is (1 = first; 2 = after one failed breakout, the base re-armed; ...).
     failed_date: date | None = None
     attempt: int | None = None
+    scale: Scale = "nearest"
+    major: "BaseResult | None" = None
+    record: RecordHigh | None = None
 
     @property
     def has_base(self) -> bool:
@@ -90,6 +121,11 @@ class BaseResult:
             ),
             "support": self.support.to_dict() if self.support is not None else None,
             "reason": self.reason,
+            "scale": self.scale,
+            "failed_date": d(self.failed_date),
+            "attempt": self.attempt,
+            "major": self.major.to_dict() if self.major is not None else None,
+            "record": self.record.to_dict() if self.record is not None else None,
         }
 
 

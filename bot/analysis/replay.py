@@ -6,7 +6,6 @@ from datetime import date
 
 import pandas as pd
 
-from bot.analysis.engine_state import TickerState
 from bot.analysis.events import Event, EventEngine
 from bot.dates import parse_date
 from bot.errors import BadArgument, NotEnoughData
@@ -28,9 +27,10 @@ def replay(
 ) -> list[Event]:
     """Events the engine would have announced on each close from ``start`` to ``end``.
 
-    The engine warms up silently on the last bar before ``start`` (breakout, failed and
-    busted depend on the data alone; the warm-up only remembers a test it would announce),
-    then steps through ``start..end`` one bar at a time, never seeing a later bar.
+    The engine warms up silently on the bars before ``start`` that its test memory spans
+    (breakout, failed, faded and busted depend on the data alone; the warm-up only remembers
+    the tests it would have announced), then steps through ``start..end`` one bar at a time,
+    never seeing a later bar. So any start gives the events a replay from the first bar gives.
     ``start=None`` replays from the first bar, ``end=None`` up to the last.
     """
     engine = engine or EventEngine()
@@ -41,9 +41,10 @@ def replay(
     if lo > hi:
         raise BadArgument(f"The start {lo.date()} is after the end {hi.date()}.")
     before = daily[daily.index < lo]
-    state = engine.warm_up(ticker, before) if len(before) else None
     upto = daily[daily.index <= hi]
-    if state is None:
-        state = TickerState(ticker=ticker)  # nothing before start: process every bar from the first
-    _, events = engine.step(state, ticker, upto)
+    if len(before):
+        state = engine.warm_up(ticker, before, engine.params.warm_up_bars)
+        _, events = engine.step(state, ticker, upto)
+    else:  # nothing before start: every bar from the first
+        _, events = engine.step(None, ticker, upto, every_bar=True)
     return [e for e in events if lo.date() <= e.date <= hi.date()]

@@ -6,14 +6,16 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
+from bot.analysis.base_params import BaseParams
+from bot.analysis.engine_params import EngineParams
 from bot.cli.common import add_data_options, open_market, print_json
 from bot.dates import parse_date
 from bot.errors import BadArgument
 from bot.tickers import normalize_ticker
 
-# The engine warms up on a year of bars before the first replayed day and the base finder
-# looks back about three years from there, so fetch that much history before --from.
-LOOKBACK = timedelta(days=5 * 366)
+# The engine warms up on half a year of bars before the first replayed day and the base
+# finder reads ≈ 11 years from there (the major base), so fetch that much before --from.
+LOOKBACK = timedelta(days=(BaseParams().history_bars("weekly") + EngineParams().warm_up_bars) * 7 // 5 + 60)
 
 
 def register(sub) -> None:

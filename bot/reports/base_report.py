@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from bot.analysis.base import chart_window, find_base
+from bot.analysis.base_params import BaseParams
 from bot.analysis.models import BaseResult, Marker
 from bot.charts.base_chart import render_base_chart
 from bot.charts.render import render_async
@@ -18,8 +19,8 @@ from bot.reports import text
 from bot.reports.common import is_stale, lookback_start, off_loop, safe_filename, source_of
 from bot.tickers import normalize_ticker
 
-# Weekly bases can last two years or more; a year of extra history warms up ATR and pivots.
-LOOKBACK_DAYS = {"weekly": 5 * 366, "daily": 2 * 366}
+# All the history find_base reads: the major base looks back ten years of weeks.
+LOOKBACK_DAYS = {tf: BaseParams().history_bars(tf) * 7 // 5 + 60 for tf in ("weekly", "daily")}
 
 
 @dataclass(frozen=True)

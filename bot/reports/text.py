@@ -17,6 +17,13 @@ def pct(x: float | None, *, signed: bool = True) -> str:
     return f"{x:+.1f}%" if signed else f"{x:.1f}%"
 
 
+def zone_words(low: float, high: float) -> str:
+    """'zone 198.75–201.99', or one level when the zone has no width at cent precision."""
+    if f"{low:.2f}" == f"{high:.2f}":
+        return f"level {high:.2f}"
+    return f"zone {low:.2f}–{high:.2f}"
+
+
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from bot.analysis.base_params import BaseParams
 from bot.analysis.engine_state import TickerState
 from bot.analysis.event_types import KIND_PRIORITY, Event
 from bot.errors import DataSourceError
@@ -32,8 +33,9 @@ from bot.store.watchlist import WatchlistRepo
 
 log = logging.getLogger(__name__)
 
-# The engine hands ≈ 1000 daily bars to the base finder: fetch ≈ 4.2 years.
-DEFAULT_LOOKBACK_DAYS = 1550
+# The engine hands the base finder all it reads (≈ 2,700 daily bars, the major base's ten
+# years of weeks): fetch that many sessions in calendar days, with room for holidays.
+DEFAULT_LOOKBACK_DAYS = BaseParams().history_bars("weekly") * 7 // 5 + 60
 # Events older than this (calendar days before the scanned session) are not announced: after
 # a long outage, a two-week-old breakout is history, not news.
 DEFAULT_MAX_EVENT_AGE_DAYS = 7
@@ -62,11 +64,14 @@ def announceable(events: Sequence[Event], *, cold_start: bool, last_bar: date, m
     """The events worth posting.
 
     A ticker seen for the first time replays its warm-up history: only events on its newest
-    bar are news. Otherwise events older than ``max_age_days`` are dropped. Of several events
-    of one ticker on one day only the highest-ranked is kept (busted > failed > breakout > test).
+    bar are news, and not an "n-th test" (without the memory of the tests already reported the
+    bot could repeat one that a bot running all along announced earlier; breakouts and failures
+    depend on the data alone). Otherwise events older than ``max_age_days`` are dropped. Of
+    several events of one ticker on one day only the highest-ranked is kept
+    (busted > failed/faded > breakout > test).
     """
     if cold_start:
-        kept = [e for e in events if e.date == last_bar]
+        kept = [e for e in events if e.date == last_bar and e.kind != "testing"]
     else:
         oldest = last_bar - timedelta(days=max_age_days)
         kept = [e for e in events if e.date >= oldest]

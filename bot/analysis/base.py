@@ -18,15 +18,15 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
 from bot.analysis.base_params import BaseParams
-from bot.analysis.base_scan import Structure, scan_major, scan_structure
+from bot.analysis.base_scan import Structure, scan_bases, scan_structure
 from bot.analysis.models import BaseResult, Level, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
 __all__ = ["BaseParams", "find_base", "chart_window"]
 
-# A breakout close is above every daily close of the base (the box rule), and a base is at
-# least 5 weeks old: only closes above the prior 20 closes are candidates.
-_PRIOR_CLOSE_DAYS = 20
+# A breakout close is above every daily close since the base's first test (the box rule),
+# which is at least 4 weeks before its last: only closes above the prior 15 are candidates.
+_PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
 
@@ -52,6 +52,14 @@ class _Analyzer:
             self.bars, self.week_of_day = d, None
         self.atrv = atr_values(self.bars.high, self.bars.low, self.bars.close, p.atr_n)
         self._memo: dict[int, tuple] = {}
+
+    def line_day(self, j: int) -> int:
+        """The day whose base a close on day j is judged against: weekly, the last day of the
+        previous week (the lines a trader draws on the weekly chart and watches all week);
+        daily, the day before."""
+        if not self.weekly:
+            return j - 1
+        return int(np.searchsorted(self.week_of_day, self.week_of_day[j])) - 1
 
     def high_between(self, pos: int, lo: float, hi: float) -> bool:
         """Whether a bar high through daily position ``pos`` lies in [lo, hi)."""
@@ -79,8 +87,8 @@ class _Analyzer:
         if not self.weekly:
             return scan_structure(self.bars, self.atrv, pos + 1, p, False), None, self.bars
         bars, atrv, end = self._weeks_through(pos)
-        near = scan_structure(bars, atrv, end, p, True)
-        return near, scan_major(bars, atrv, end, p), bars
+        near, major = scan_bases(bars, atrv, end, p)
+        return near, major, bars
 
     def _weeks_through(self, pos: int) -> tuple[BarArrays, np.ndarray, int]:
         k = int(self.week_of_day[pos])
@@ -159,13 +167,14 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
     # zone top is a weekly high: without a high in that band there is nothing to break.
     buf = 1 + p.buffer_pct
     for j in np.flatnonzero(fresh).tolist():
-        if not an.high_between(j - 1, prior[j - lo] / buf, close[j] / buf):
+        if not an.high_between(an.line_day(j), prior[j - lo] / buf, close[j] / buf):
             fresh[j] = False
     event = None
     rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
     attempt = 0
     skip_until = -1
     last_j = -(10**9)
+    broken: set[tuple[int, float]] = set()  # bases whose breakout is already counted
     for j in range(lo, n + 1):
         if j <= skip_until:
             continue
@@ -173,13 +182,14 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
             s, bars = rearmed
             attempt += 1
         elif fresh[j]:
-            got = an.through(j - 1)
+            got = an.through(an.line_day(j))
             s, bars = got[scale], got[2]
-            if not isinstance(s, Structure) or close[j] <= s.breakout_line:
+            if not isinstance(s, Structure) or close[j] <= s.breakout_line or (s.start, s.top) in broken:
                 continue
             attempt = 1
         else:
             continue
+        broken.add((s.start, s.top))
         last_j = j
         fate = _outcome(s, close, j, n, p)
         if fate is None:
@@ -191,7 +201,8 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
         f, kind = fate
         event = (kind, j, s, bars, f, attempt) if n - f < p.failed_recent_days else None
         skip_until = f
-        rearmed = (s, bars)
+        # a false breakout re-arms its base for one more attempt; a faded one has run its course
+        rearmed = (s, bars) if kind == "failed" and attempt < p.max_attempts else None
     return event
 
 
@@ -267,8 +278,13 @@ def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: Ba
             reason=f"No base: {s}.",
         )
     # a test: the bar's high reached the zone and the close stayed inside it (not above)
-    testing = bars.high[s.end - 1] >= s.zone_low and close[n] <= s.top
-    return replace(_result(as_of_date, timeframe, "testing" if testing else "in_base", d, n, s, bars, p), scale=name)
+    if close[n] > s.top:
+        status = "pressing"
+    elif bars.high[s.end - 1] >= s.zone_low:
+        status = "testing"
+    else:
+        status = "in_base"
+    return replace(_result(as_of_date, timeframe, status, d, n, s, bars, p), scale=name)
 
 
 def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, bars: BarArrays, p: BaseParams, breakout_date=None):
@@ -277,6 +293,7 @@ def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, b
     n_tests = len(p_tests)
     what = {
         "testing": f"testing resistance {s.level:.2f} (test #{n_tests})",
+        "pressing": f"closed above the {s.top:.2f} zone top, inside the breakout buffer",
         "in_base": f"inside a base {s.sup_level:.2f}–{s.level:.2f}",
         "breakout": f"broke out above {s.top:.2f}",
         "failed": f"breakout above {s.top:.2f} failed",

@@ -22,7 +22,7 @@ class BaseParams:
     # base"), and depth is only a tag for it (clearing a record after a deep fall still counts)
     major_lookback_weeks: int = 520
     major_reach_pct: float = 25.0
-    major_min_weeks: float = 26.0
+    major_min_weeks: float = 20.0
     major_max_depth_pct: float = 100.0
     atr_n: int = 14
     vol_window_weekly: int = 52
@@ -41,7 +41,8 @@ class BaseParams:
     # breakout = close above zone top * (1 + buffer_pct)
     buffer_pct: float = 0.005
     # qualification
-    min_tests: int = 2
+    min_tests: int = 3
+    major_min_tests: int = 2
     min_weeks: float = 5.0
     max_depth_pct: float = 50.0
     flat_max_depth_pct: float = 15.0
@@ -58,6 +59,9 @@ class BaseParams:
     # a re-armed base (after a failed breakout) breaks out again only this many sessions after
     # the first breakout: no breakout -> failed -> breakout flip inside a week and a half
     rearm_after_days: int = 7
+    # after a failed breakout the base is re-armed for this many attempts in all (Brandt's
+    # premature breakout followed by the real one); a faded breakout does not re-arm it
+    max_attempts: int = 2
     # below this many daily bars find_base raises NotEnoughData
     min_days_weekly: int = 100
     min_days_daily: int = 60

@@ -19,7 +19,7 @@ Two scales come out of one scan:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -57,6 +57,7 @@ class Structure:
 class _Rules:
     min_weeks: float
     max_depth_pct: float
+    min_tests: int
 
 
 def _median(x: np.ndarray) -> float:
@@ -98,12 +99,34 @@ class _Window:
         self.late_all = b.lo_day[w0:end] > b.hi_day[w0:end]  # the bar's low came after its high
         self.reset_gap = pull_atr * self.vol
         self.pull_atr = pull_atr
+        self._records: np.ndarray | None = None
 
     def records(self) -> np.ndarray:
-        return _records(self.h)
+        if self._records is None:
+            self._records = _records(self.h)
+        return self._records
 
-    def candidate(self, r: int, rules: _Rules, major: bool = False) -> Structure | str:
-        """The base under the record high at window position ``r``, or why it does not qualify."""
+    def cached(self, r: int, rules: _Rules, memo: dict) -> Structure | str:
+        """``candidate`` once per ceiling: the structure does not depend on the rules, only
+        whether it qualifies does."""
+        got = memo.get(r)
+        if got is None:
+            got = memo[r] = self.candidate(r, None)
+        if isinstance(got, tuple):
+            s, weeks, depth = got
+            if len(s.tests) < rules.min_tests:
+                return f"resistance near {s.top:.2f} was tested only {len(s.tests)} times"
+            if weeks < rules.min_weeks:
+                return f"range is only {weeks:.1f} weeks old"
+            if depth > rules.max_depth_pct:
+                return f"range is {depth:.0f}% deep, too deep for a base"
+            return s
+        return got
+
+    def candidate(self, r: int, rules: _Rules | None) -> Structure | str | tuple:
+        """The base under the record high at window position ``r``, or why it does not qualify.
+        With ``rules`` None the length and depth rules are left to the caller: a qualifying
+        structure comes back as (structure, weeks, depth)."""
         p, h, l, c, n = self.p, self.h, self.l, self.c, self.n
         buf = 1 + p.buffer_pct
         v = float(h[r])
@@ -140,15 +163,22 @@ class _Window:
         defining = tests[:-1] if live and len(tests) > 1 else tests
         th = h[defining]
         top = float(th.max())
+        if live and len(tests) > 1 and h[tests[-1]] < th.min():
+            tests = defining  # a test's high lies in the zone: this one has not reached it (yet)
         # no daily close above the zone (+ buffer) from the first test on: else it is no ceiling
         if (self.cmax[int(tests[0]) : n] > top * buf).any():
             return f"price closed above {top:.2f} after testing it"
+        if len(tests) < 2:
+            return f"resistance near {top:.2f} was tested only once"
         # the box starts after the last daily close above it, so price really stayed inside
         pre = np.flatnonzero(self.cmax[: int(tests[0])] > top * buf)
         start = int(pre[-1]) + 1 if len(pre) else int(tests[0])
         seg_l = l[start:]
         lmin = float(seg_l.min())
         stol = max(p.tol_pct * lmin, self.tol_atr * self.vol)
+        recent = min_gap  # bars
+        if len(seg_l) > recent and lmin < float(seg_l[:-recent].min()) - stol:
+            return "price is breaking down to new lows"
         b, w0, end = self.b, self.w0, self.end
         late_lo = b.hi_day[w0 + start : end] > b.lo_day[w0 + start : end]  # high after low
         bottoms, _ = touch_episodes(
@@ -160,21 +190,17 @@ class _Window:
         sup_level = _median(bl)
         depth = (level - sup_level) / level * 100.0
         weeks = (b.day[w0 + n - 1] - b.day[w0 + start]) / 7.0
-        recent = min_gap  # bars
-        earlier_lows = seg_l[:-recent] if len(seg_l) > recent else seg_l[:0]
-        if len(earlier_lows) and lmin < float(earlier_lows.min()) - stol:
-            return "price is breaking down to new lows"
-        if len(tests) < p.min_tests:
-            return f"resistance near {top:.2f} was tested only once"
-        if weeks < rules.min_weeks:
+        if rules is not None and len(tests) < rules.min_tests:
+            return f"resistance near {top:.2f} was tested only {len(tests)} times"
+        if rules is not None and weeks < rules.min_weeks:
             return f"range is only {weeks:.1f} weeks old"
-        if depth > rules.max_depth_pct:
+        if rules is not None and depth > rules.max_depth_pct:
             return f"range is {depth:.0f}% deep, too deep for a base"
-        return Structure(
+        s = Structure(
             start=w0 + start,
             end=end,
             top=top,
-            zone_low=float(min(th.min(), h[tests].min())),
+            zone_low=float(th.min()),
             level=level,
             tests=tests + w0,
             sup_low=lmin,
@@ -185,46 +211,60 @@ class _Window:
             buffer=p.buffer_pct * top,
             depth_pct=depth,
             weeks=float(weeks),
-            major=major,
         )
+        return s if rules is not None else (s, float(weeks), depth)
 
 
 def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | str:
-    """The nearest base ending at bar ``end - 1``, using bars [end - lookback, end) only.
+    """The nearest base ending at bar ``end - 1`` (the daily timeframe's only one).
 
     Returns the qualified Structure of the nearest ceiling, or a short reason why there is
     none (the nearest candidate's failing rule).
     """
     lookback = p.lookback_weeks if weekly else p.lookback_days
-    win = _Window(b, atrv, end, lookback, p, weekly)
+    return _nearest(_Window(b, atrv, end, lookback, p, weekly), lookback, p, {})
+
+
+def scan_bases(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> tuple[Structure | str, Structure | None]:
+    """(nearest base or why there is none, major base or None) of weekly bars ending at bar
+    ``end - 1``, from one window of ``major_lookback_weeks``; a ceiling examined for both
+    scales is examined once."""
+    win = _Window(b, atrv, end, max(p.major_lookback_weeks, p.lookback_weeks), p, True)
+    memo: dict = {}
+    return _nearest(win, p.lookback_weeks, p, memo), _major(win, p, memo)
+
+
+def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structure | str:
+    """The lowest qualifying ceiling among the records of the last ``lookback`` bars."""
     if win.n < 3:
         return "too few bars"
-    rules = _Rules(p.min_weeks, p.max_depth_pct)
+    rules = _Rules(p.min_weeks, p.max_depth_pct, p.min_tests)
     last_close = win.c[-1]
+    first = win.n - lookback
     why = ""
     for r in win.records().tolist():
+        if r < first:
+            break  # older records are higher still, and outside the nearest base's look-back
         v = win.h[r]
         if (v - last_close) / v * 100.0 > p.max_depth_pct:
             break  # every further record is higher still
-        s = win.candidate(r, rules)
+        s = win.cached(r, rules, memo)
         if isinstance(s, Structure):
             return s  # the nearest ceiling above price that qualifies is the live base
         why = why or s
     return why or "no resistance level found"
 
 
-def scan_major(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> Structure | None:
-    """The major (weekly) base ending at bar ``end - 1``: the highest qualifying ceiling of the
-    last ``major_lookback_weeks`` within ``major_reach_pct`` of the last close, or None."""
-    win = _Window(b, atrv, end, p.major_lookback_weeks, p, True)
+def _major(win: _Window, p: BaseParams, memo: dict) -> Structure | None:
+    """The highest qualifying ceiling within ``major_reach_pct`` of the last close, or None."""
     if win.n < 3:
         return None
-    rules = _Rules(p.major_min_weeks, p.major_max_depth_pct)
+    rules = _Rules(p.major_min_weeks, p.major_max_depth_pct, p.major_min_tests)
     reach = float(win.c[-1]) / (1 - p.major_reach_pct / 100.0)
     for r in win.records()[::-1].tolist():  # highest first
         if win.h[r] > reach:
             continue
-        s = win.candidate(r, rules, major=True)
+        s = win.cached(r, rules, memo)
         if isinstance(s, Structure):
-            return s
+            return replace(s, major=True)
     return None

@@ -29,9 +29,10 @@ class EngineParams:
     announce_tests_from: int = 3  # "n-th test" is announced for n >= this, once per test
     recent_test_bars: int = 5  # the newest test must be this recent for "testing" to be news
     # The newest test moves to a later week when a higher high comes within the finder's test
-    # gap (4 weeks): an n-th test of an overlapping zone the finder reported within this many
-    # days is the same one. Also how long the memory of reported tests lasts.
-    same_test_days: int = 182
+    # gap (4 weeks), and the finder may recount a base's tests as its zone re-centres: an n-th
+    # test of an overlapping zone the finder reported within this many days is not announced
+    # again (test numbers per base only go up). Also how long the memory of reported tests lasts.
+    same_test_days: int = 91
 
     @property
     def warm_up_bars(self) -> int:

@@ -24,8 +24,10 @@ PHASE_OF_STATUS: dict[str, Phase] = {
     "no_base": "idle",
     "in_base": "armed",
     "testing": "armed",
+    "pressing": "armed",
     "breakout": "breakout",
     "failed": "failed",
+    "faded": "failed",
 }
 
 

@@ -34,7 +34,7 @@ from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, SeenTest, Tic
 from bot.analysis.event_types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
-from bot.reports.text import article, ordinal, zone_words
+from bot.reports.text import a_span, ordinal, zone_words
 
 __all__ = ["Event", "EventEngine", "EngineParams", "TickerState", "KIND_PRIORITY", "base_id_of"]
 
@@ -274,8 +274,7 @@ class EventEngine:
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _a_weeks_base(r: BaseResult) -> str:
-        weeks = round(r.weeks or 0.0)
-        return f"{article(weeks)} {weeks}-week base"
+        return f"{a_span(r.weeks or 0.0)} base"
 
     def _event(
         self,

@@ -8,7 +8,8 @@ from typing import Literal
 
 import pandas as pd
 
-BaseStatus = Literal["no_base", "in_base", "testing", "breakout", "failed", "faded"]
+# "pressing": the last close is above the zone but not beyond the breakout buffer (not a test)
+BaseStatus = Literal["no_base", "in_base", "testing", "pressing", "breakout", "failed", "faded"]
 Scale = Literal["nearest", "major"]
 Timeframe = Literal["weekly", "daily"]
 

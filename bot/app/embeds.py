@@ -20,6 +20,8 @@ STATUS_COLOURS = {
     "testing": discord.Colour.gold(),
     "breakout": discord.Colour.green(),
     "failed": discord.Colour.red(),
+    "faded": discord.Colour.dark_red(),
+    "pressing": discord.Colour.gold(),
 }
 NEUTRAL = discord.Colour.blurple()
 STALE_NOTE = "⚠️ The data source is unavailable right now: this uses cached data up to {date}."

@@ -34,11 +34,13 @@ STATUS_TEXT = {
     "no_base": "no base",
     "in_base": "in base",
     "testing": "testing resistance",
+    "pressing": "pressing the breakout line",
     "breakout": "breakout",
     "failed": "failed breakout",
+    "faded": "breakout faded",
 }
 
-_MARKER_COLOR = {"breakout": S.BREAKOUT, "failed": S.FAILED, "busted": S.FAILED, "testing": S.RESISTANCE,
+_MARKER_COLOR = {"breakout": S.BREAKOUT, "failed": S.FAILED, "faded": S.FAILED, "busted": S.FAILED, "testing": S.RESISTANCE,
                  "note": S.NOTE}
 _MARKER_BELOW = {"breakout"}  # arrow from below pointing up; the others point down from above
 
@@ -80,9 +82,16 @@ def base_chart_figure(
     wanted_below = any(m.kind in _MARKER_BELOW for m in markers)
     set_price_range(ax, lo, hi, pad_low=0.12 if wanted_below else 0.05, pad_high=0.12)
 
+    major = base.major if has_levels else None
+    major_on_chart = major is not None and major.resistance.level <= hi * 1.08
+    if major_on_chart:
+        set_price_range(ax, lo, max(hi, major.resistance.zone_high), pad_low=0.12 if wanted_below else 0.05,
+                        pad_high=0.12)
     tags = [last_close_tag(data)]
     if has_levels:
         tags += _draw_base(ax, data, base)
+    if major_on_chart:
+        tags.append(_draw_major(ax, data, major))
     _draw_markers(ax, data, markers)
     date_ticks([ax, axv], data.index)
     add_tags(ax, tags)
@@ -133,6 +142,16 @@ def _draw_base(ax, data: pd.DataFrame, base: BaseResult) -> list[Tag]:
     ]
 
 
+def _draw_major(ax, data: pd.DataFrame, major: BaseResult) -> Tag:
+    """The major base's resistance: a dashed line from its start (or the left edge)."""
+    n = len(data)
+    start = bar_position(data.index, major.start) if major.start is not None else None
+    x0 = (start if start is not None else 0) - 0.5
+    r = major.resistance
+    ax.hlines(r.level, x0, n, colors=S.MAJOR, linewidths=1.6, linestyles=(0, (6, 3)), zorder=3)
+    return Tag(r.level, f"Major {fmt_price(r.level)}", S.MAJOR)
+
+
 def _draw_markers(ax, data: pd.DataFrame, markers: Sequence[Marker]) -> None:
     n = len(data)
     lows = data["Low"].to_numpy()
@@ -163,6 +182,9 @@ def _subtitle(base: BaseResult, has_levels: bool) -> str:
     parts = [f"{k} test{'s' if k != 1 else ''} of {fmt_price(base.resistance.level)}" if k else None]
     if base.weeks is not None:
         parts.append(f"{base.weeks:.0f} weeks")
+    if base.major is not None:
+        m = base.major
+        parts.append(f"major {fmt_price(m.resistance.level)} ({m.distance_pct:+.1f}%, {m.weeks:.0f} weeks)")
     if base.depth_pct is not None:
         parts.append(f"{base.depth_pct:.0f}% deep" + (f" ({base.base_type})" if base.base_type else ""))
     if base.distance_pct is not None:

@@ -29,6 +29,7 @@ DOWN = "#ef5350"
 
 RESISTANCE = "#f0b232"
 SUPPORT = "#4aa3ff"
+MAJOR = "#e86ad6"  # the major base's resistance (a higher, older ceiling): dashed
 BASE_FILL = "#5865f2"
 BREAKOUT = "#3ba55d"
 FAILED = "#ff5c5c"

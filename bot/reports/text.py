@@ -45,16 +45,53 @@ def base_length(result: BaseResult) -> str:
     return f"{weeks:.0f} weeks"
 
 
+def record_words(r: BaseResult) -> str:
+    """'at a record high, 6.1% above the 2-year base it cleared on 2024-01-19 (479.98)'."""
+    rec = r.record
+    return (f"at a record high, {pct(rec.pct_above, signed=False)} above the {span(rec.weeks)} base it cleared on "
+            f"{rec.cleared_date.isoformat()} ({price(rec.level)})")
+
+
+def span(weeks: float) -> str:
+    """'43-week' or, from 78 weeks on, '2-year' (rounded to half years above 3 years)."""
+    if weeks >= 78:
+        years = weeks / 52.0
+        return f"{years:.1f}-year".replace(".0-", "-") if years < 3 else f"{round(years * 2) / 2:g}-year"
+    return f"{weeks:.0f}-week"
+
+
+def a_span(weeks: float) -> str:
+    """'a 43-week', 'an 18-week', 'a 1.7-year', 'an 8-year': the article as the number is spoken."""
+    text = span(weeks)
+    return f"{article(int(float(text.split('-')[0])))} {text}"
+
+
+def major_words(r: BaseResult) -> str:
+    """The major base in one line: level, zone, tests, length, where price is."""
+    m = r.major
+    res = m.resistance
+    return (f"{price(res.level)} ({zone_words(res.zone_low, res.zone_high)}), {len(m.tests)} tests since "
+            f"{m.tests[0].date.isoformat()}, {span(m.weeks or 0.0)} base; close {pct(m.distance_pct)}")
+
+
 def base_headline(ticker: str, r: BaseResult) -> str:
     weeks = f"{r.weeks:.0f}-week " if r.weeks else ""
+    if r.record is not None:
+        return f"{ticker} is {record_words(r)}"
     if r.status == "no_base" or r.resistance is None:
         return f"{ticker}: no base right now"
     if r.status == "testing":
-        return f"{ticker} is testing resistance at {price(r.resistance.level)} ({ordinal(len(r.tests))} test)"
+        which = "major " if r.scale == "major" else ""
+        return (f"{ticker} is testing {which}resistance at {price(r.resistance.level)} ({ordinal(len(r.tests))} test "
+                f"of {a_span(r.weeks or 0.0)} base)")
     if r.status == "breakout":
         return f"{ticker} has broken out of its {weeks}base"
     if r.status == "failed":
         return f"{ticker}'s breakout failed — back inside its {weeks}base"
+    if r.status == "faded":
+        return f"{ticker}'s breakout faded — back below its {weeks}base's breakout"
+    if r.status == "pressing":
+        return f"{ticker} is pressing the breakout line of its {weeks}base ({price(r.resistance.zone_high)})"
     where = f"{pct(abs(r.distance_pct or 0), signed=False)} below resistance"
     if r.weeks:
         return f"{ticker} is in {article(round(r.weeks))} {weeks}base, {where}"
@@ -67,25 +104,30 @@ def base_fields(r: BaseResult) -> list[tuple[str, str]]:
         "no_base": "No base",
         "in_base": "In base",
         "testing": "Testing resistance",
+        "pressing": "Pressing the breakout line",
         "breakout": "Breakout",
         "failed": "Failed breakout",
+        "faded": "Breakout faded",
     }
     status = status_words.get(r.status, r.status)
-    if r.breakout_date is not None and r.status in ("breakout", "failed"):
+    if r.breakout_date is not None and r.status in ("breakout", "failed", "faded"):
         status += f" (broke out {r.breakout_date.isoformat()})"
     fields = [("Status", status)]
     if r.resistance is None or r.support is None:
         fields.append(("Last close", f"{price(r.last_close)} on {r.last_date.isoformat()}"))
-        if r.reason:
+        if r.record is not None:
+            fields.append(("Record high", record_words(r)))
+        elif r.reason:
             fields.append(("Why", r.reason))
         return fields
     res, sup = r.resistance, r.support
-    fields.append(("Resistance", f"{price(res.level)} (zone {price(res.zone_low)}–{price(res.zone_high)})"))
+    name = "Major resistance" if r.scale == "major" else "Resistance"
+    fields.append((name, f"{price(res.level)} ({zone_words(res.zone_low, res.zone_high)})"))
     if r.tests:
         tests = ", ".join(f"{t.date.isoformat()} ({price(t.high)})" for t in r.tests)
         fields.append((f"Tests ({len(r.tests)})", tests))
-    fields.append(("Support", f"{price(sup.level)} (zone {price(sup.zone_low)}–{price(sup.zone_high)})"))
-    base = base_length(r)
+    fields.append(("Support", f"{price(sup.level)} ({zone_words(sup.zone_low, sup.zone_high)})"))
+    base = base_length(r) if r.scale == "nearest" else f"{base_length(r)}, the major base"
     if r.start is not None:
         base += f" since {r.start.isoformat()}"
     if r.depth_pct is not None:
@@ -96,6 +138,8 @@ def base_fields(r: BaseResult) -> list[tuple[str, str]]:
     fields.append(("Last close", f"{price(r.last_close)} on {r.last_date.isoformat()}"))
     if r.distance_pct is not None:
         fields.append(("To resistance", f"{pct(r.distance_pct)} from {price(res.level)}"))
+    if r.major is not None:
+        fields.append(("Major resistance", major_words(r)))
     return fields
 
 

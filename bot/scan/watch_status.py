@@ -15,8 +15,10 @@ STATUS_WORDS = {
     "no_base": "no base",
     "in_base": "in its base",
     "testing": "testing resistance",
+    "pressing": "pressing the breakout line",
     "breakout": "broke out",
     "failed": "failed breakout",
+    "faded": "breakout faded",
 }
 
 

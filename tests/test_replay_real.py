@@ -33,8 +33,10 @@ def test_iwm_breakout_fails_in_january_2024(iwm_events):
 
 
 def test_iwm_replay_is_quiet(iwm_events):
-    assert len(iwm_events) <= 12
+    per_year = {y: sum(e.date.year == y for e in iwm_events) for y in (2023, 2024)}
+    assert max(per_year.values()) <= 12, per_year  # no year above 12 events
     assert len({e.key for e in iwm_events}) == len(iwm_events)
+    assert len({e.date for e in iwm_events}) == len(iwm_events)  # one event a day at most
 
 
 def test_mdy_breaks_out_in_december_2023(load_daily):
@@ -59,7 +61,7 @@ def test_live_daily_steps_match_replay(load_daily):
     daily = load_daily("IWM")
     daily = daily[daily.index <= "2024-02-15"]
     engine = EventEngine()
-    state = engine.warm_up("IWM", daily[daily.index < "2023-11-01"])
+    state = engine.warm_up("IWM", daily[daily.index < "2023-11-01"], engine.params.warm_up_bars)
     live = []
     for k in range(int(daily.index.searchsorted("2023-11-01")), len(daily)):
         state, events = engine.step(TickerState.from_json(state.to_json()), "IWM", daily.iloc[: k + 1])

@@ -22,7 +22,7 @@ def base(status="testing", **kw):
 
 
 def test_headlines_say_what_the_status_means():
-    assert text.base_headline("IWM", base()) == "IWM is testing resistance at 199.26 (4th test)"
+    assert text.base_headline("IWM", base()) == "IWM is testing resistance at 199.26 (4th test of a 1.7-year base)"
     assert text.base_headline("IWM", base("in_base")) == "IWM is in an 88-week base, 1.1% below resistance"
     assert text.base_headline("IWM", base("in_base", weeks=101.0)) == "IWM is in a 101-week base, 1.1% below resistance"
     assert text.base_headline("IWM", base("breakout", breakout_date=date(2023, 12, 26))).endswith("broken out of its 88-week base")

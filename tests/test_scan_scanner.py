@@ -87,10 +87,20 @@ async def test_outbox_ignores_an_event_the_engine_emits_again(db):
 async def test_cold_start_announces_only_the_newest_bar(db):
     await two_servers_tracking_iwm(db)
     market = CountingMarket({"IWM": synthetic_daily()})
-    script = {("IWM", date(2023, 6, 1)): "breakout", ("IWM", BREAKOUT_DAY): "testing"}
+    script = {("IWM", date(2023, 6, 1)): "testing", ("IWM", BREAKOUT_DAY): "breakout"}
     report = await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
     assert report.events == 1
-    assert {r.kind for r in await OutboxRepo(db).rows()} == {"testing"}
+    assert {r.kind for r in await OutboxRepo(db).rows()} == {"breakout"}
+
+
+async def test_cold_start_does_not_announce_a_test(db):
+    """Without the memory of tests already reported, a fresh bot could repeat a test that a bot
+    running all along announced earlier: its first scan announces only data-only events."""
+    await two_servers_tracking_iwm(db)
+    market = CountingMarket({"IWM": synthetic_daily()})
+    script = {("IWM", BREAKOUT_DAY): "testing"}
+    report = await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
+    assert report.events == 0 and await OutboxRepo(db).rows() == []
 
 
 async def test_catch_up_after_downtime_announces_recent_events_only(db):

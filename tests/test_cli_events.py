@@ -29,7 +29,18 @@ def test_history_json(shared_data, capsys):
     rc = main(["history", "IWM", "--from", "2023-01-01", "--to", "2024-12-31", "--data-dir", str(shared_data), "--json"])
     rows = json.loads(capsys.readouterr().out)
     assert rc == 0 and rows
-    assert all(r["event"] == "breakout" and r["outcome"] in {"held", "failed", "busted", "pending"} for r in rows)
+    assert all(r["event"] == "breakout" and r["outcome"] in {"held", "failed", "faded", "busted", "pending"} for r in rows)
+    # the December 2023 breakout failed; the March 2024 one faded (back inside after 26 bars)
+    fates = {r["date"]: r["outcome"] for r in rows}
+    assert fates["2023-12-26"] == "failed" and fates["2024-03-07"] == "faded"
+
+
+def test_history_without_from_reports_all_history(shared_data, capsys):
+    """`history TICKER` replays from the file's first bar: it finds the breakouts a span finds."""
+    rc = main(["history", "XLC", "--data-dir", str(shared_data), "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert rc == 0 and len(rows) >= 5
+    assert rows[0]["date"] < "2020-01-01"  # from the start of the file (XLC begins in 2018)
 
 
 def test_bad_date_is_one_line_on_stderr(shared_data, capsys):

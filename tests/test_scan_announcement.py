@@ -14,7 +14,7 @@ def payload(kind, **changes):
 
 def test_breakout_title_fields_and_footer():
     a = build_announcement(payload("breakout"))
-    assert a.title == "IWM breaks out of its 80-week base"
+    assert a.title == "IWM breaks out of its 1.5-year base"  # 80 weeks: from 78 weeks on, years
     fields = dict(a.fields)
     assert fields["Resistance"] == "100.00" and fields["Close"] == "203.00"
     assert fields["Beyond level"] == "+103.0%"

@@ -20,7 +20,7 @@ class BaseParams:
     # the last close is within ``major_reach_pct`` of (a trader's multi-year line, often the
     # all-time high); it must be at least half a year old (a record-high breakout of a "long
     # base"), and depth is only a tag for it (clearing a record after a deep fall still counts)
-    major_lookback_weeks: int = 520
+    major_lookback_weeks: int = 1560
     major_reach_pct: float = 25.0
     major_min_weeks: float = 20.0
     major_max_depth_pct: float = 100.0

@@ -163,8 +163,12 @@ class _Window:
         defining = tests[:-1] if live and len(tests) > 1 else tests
         th = h[defining]
         top = float(th.max())
-        if live and len(tests) > 1 and h[tests[-1]] < th.min():
-            tests = defining  # a test's high lies in the zone: this one has not reached it (yet)
+        # a test's high lies in the zone: [lowest, highest] completed test high; with a single
+        # completed test (an old high and the approach to it) the zone reaches down to the
+        # approach. A test in progress under a zone of several tests has not reached it yet.
+        if live and len(defining) > 1 and h[tests[-1]] < th.min():
+            tests = defining
+        zone_low = float(th.min()) if len(defining) > 1 else float(h[tests].min())
         # no daily close above the zone (+ buffer) from the first test on: else it is no ceiling
         if (self.cmax[int(tests[0]) : n] > top * buf).any():
             return f"price closed above {top:.2f} after testing it"
@@ -200,7 +204,7 @@ class _Window:
             start=w0 + start,
             end=end,
             top=top,
-            zone_low=float(th.min()),
+            zone_low=zone_low,
             level=level,
             tests=tests + w0,
             sup_low=lmin,

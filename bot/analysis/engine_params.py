@@ -34,10 +34,10 @@ class EngineParams:
     # again (test numbers per base only go up). Also how long the memory of reported tests lasts.
     same_test_days: int = 91
 
-    @property
-    def warm_up_bars(self) -> int:
-        """Bars a replay steps through silently before its first day: the test memory's span."""
-        return self.same_test_days * 5 // 7 + 5
+    # Bars a replay steps through silently before its first day: a year, so the memory of
+    # reported tests (bases reported within ``same_test_days``, and their test counts) is the
+    # one a replay from the first bar holds for all but bases older than that.
+    warm_up_bars: int = 260
     # --- base finder use -------------------------------------------------------------------
     timeframe: Literal["weekly", "daily"] = "weekly"
     min_history_bars: int = 60  # no base is looked for with less history than this

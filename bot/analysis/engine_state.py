@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 Phase = Literal["idle", "armed", "breakout", "failed"]
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 # find_base status -> engine phase (what `watch list` shows)
 PHASE_OF_STATUS: dict[str, Phase] = {
@@ -80,6 +80,9 @@ class TickerState:
     phase: Phase = "idle"
     base: ActiveBase | None = None
     seen_tests: list[SeenTest] = field(default_factory=list)  # oldest first
+    # base id -> [most tests find_base reported for it, ISO date it was last reported]: test
+    # numbers per base only go up (a recount to a number already reached is not news)
+    base_tests: dict[str, list] = field(default_factory=dict)
     version: int = STATE_VERSION
 
     def copy(self) -> "TickerState":
@@ -87,6 +90,7 @@ class TickerState:
             self,
             base=replace(self.base) if self.base is not None else None,
             seen_tests=[replace(a) for a in self.seen_tests],
+            base_tests={k: list(v) for k, v in self.base_tests.items()},
         )
 
     def to_dict(self) -> dict:
@@ -107,6 +111,7 @@ class TickerState:
             phase=d.get("phase", "idle"),
             base=ActiveBase.from_dict(base) if base is not None else None,
             seen_tests=[SeenTest.from_dict(a) for a in d.get("seen_tests") or []],
+            base_tests={k: list(v) for k, v in (d.get("base_tests") or {}).items()},
         )
 
     @classmethod

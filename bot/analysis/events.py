@@ -131,9 +131,21 @@ class EventEngine:
             return None
         # the major base first: on a tie of kinds its event is the one announced
         found = [e for b in (r.major, r) if b is not None for e in [self._event_of(st, ticker, b, r, bars, i)] if e]
+        self._remember_tests(st, ticker, r, bars.date(i))
         if not found:
             return None
         return max(found, key=lambda e: KIND_PRIORITY[e.kind])  # max keeps the first of equals
+
+    def _remember_tests(self, st: TickerState, ticker: str, r: BaseResult, today: date) -> None:
+        """The most tests the finder reported per base, kept while the base was reported within
+        the last ``same_test_days``."""
+        horizon = (today - timedelta(days=self.params.same_test_days)).isoformat()
+        memo = {k: v for k, v in st.base_tests.items() if v[1] > horizon}
+        for b in (r, r.major):
+            if b is not None and b.has_base:
+                key = base_id_of(ticker, b)
+                memo[key] = [max(len(b.tests), memo.get(key, [0])[0]), today.isoformat()]
+        st.base_tests = memo
 
     def _event_of(self, st: TickerState, ticker: str, b: BaseResult, r: BaseResult, bars: DailyBars,
                   i: int) -> Event | None:
@@ -252,6 +264,8 @@ class EventEngine:
         ]
         if any(self._same_test(a, newest, n, res.zone_low, res.zone_high) for a in earlier):
             return None  # reported on an earlier bar already (the finder may have moved or recounted it)
+        if n <= st.base_tests.get(base_id_of(ticker, r), [0])[0]:
+            return None  # this base had n tests already: numbers per base only go up
         close = float(bars.close[i])
         test_high = r.tests[-1].high
         if test_high > res.zone_high:

@@ -165,4 +165,4 @@ class Marker:
     date: date
     price: float
     label: str
-    kind: Literal["breakout", "failed", "busted", "testing", "note"] = "note"
+    kind: Literal["breakout", "failed", "faded", "busted", "testing", "note"] = "note"

@@ -1,4 +1,4 @@
-"""How past breakouts ended: held, failed or busted, and what price did next."""
+"""How past breakouts ended: held, failed, faded or busted, and what price did next."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from bot.analysis.base_params import BaseParams
 from bot.analysis.events import Event, EventEngine
 from bot.analysis.replay import parse_day, replay
 
-Outcome = Literal["held", "failed", "busted", "pending"]
+# failed: back below the zone (or 8 % down) within 10 bars; faded: the same within 30 bars;
+# busted: then below the base's support; held: none of these within 30 bars
+Outcome = Literal["held", "failed", "faded", "busted", "pending"]
 MOVE_BARS = (10, 30)
 
 
@@ -31,8 +34,8 @@ class BreakoutOutcome:
     attempt: int
     on_volume: bool
     volume_ratio: float | None
-    outcome: Outcome  # "pending": the failure window has not passed yet
-    failed_date: date | None
+    outcome: Outcome  # "pending": the fade window (30 bars) has not passed yet
+    failed_date: date | None  # the failing close, for "failed" and "faded" (and "busted")
     busted_date: date | None
     move_10_pct: float | None  # close 10 bars later vs the breakout close (None: not there yet)
     move_30_pct: float | None
@@ -85,19 +88,19 @@ def breakout_history(
     closes = daily["Close"].to_numpy(dtype=float)
     lows = daily["Low"].to_numpy(dtype=float)
     index = pd.DatetimeIndex(daily.index)
-    window = engine.params.failure_window
+    window = BaseParams().fade_window_days
     out: list[BreakoutOutcome] = []
     for e in events:
         if e.kind != "breakout" or (hi is not None and e.date > hi):
             continue
-        failed = _follow_up(events, e, "failed")
+        failed = _follow_up(events, e, "failed") or _follow_up(events, e, "faded")
         busted = _follow_up(events, e, "busted")
         i = int(index.searchsorted(pd.Timestamp(e.date)))
         after = len(closes) - 1 - i
         if busted is not None:
             outcome: Outcome = "busted"
         elif failed is not None:
-            outcome = "failed"
+            outcome = failed.kind
         elif after >= window:
             outcome = "held"
         else:

@@ -16,7 +16,7 @@ from bot.app.embeds import DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FIE
 from bot.reports.common import safe_filename
 from bot.scan.announcement import Announcement, build_announcement
 
-MARKER_LABELS = {"breakout": "Breakout", "failed": "Failed", "busted": "Busted", "testing": "Test"}
+MARKER_LABELS = {"breakout": "Breakout", "failed": "Failed", "faded": "Faded", "busted": "Busted", "testing": "Test"}
 INLINE = ("Resistance", "Support", "Level", "Close", "Beyond level", "Volume", "Tests of resistance")
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.reports.text import ordinal
+from bot.reports.text import ordinal, span, zone_words
 
 # Embed colours by event (RGB ints, no discord import here).
-COLOURS = {"breakout": 0x2E7D32, "failed": 0xC62828, "busted": 0x6A1B9A, "testing": 0xF9A825}
+COLOURS = {"breakout": 0x2E7D32, "failed": 0xC62828, "faded": 0xEF6C00, "busted": 0x6A1B9A, "testing": 0xF9A825}
 
 
 @dataclass(frozen=True)
@@ -37,19 +37,28 @@ def _weeks(w) -> int:
     return max(1, round(float(w or 0)))
 
 
+def _base(e: dict) -> str:
+    """'its 88-week base', 'its major 2-year base': the same length the chart and embed show."""
+    major = "major " if e.get("major") else ""
+    return f"its {major}{span(float(e.get('base_weeks') or 0.0))} base"
+
+
 def title_for(e: dict) -> str:
     t, kind = e["ticker"], e["event"]
     if kind == "breakout":
         second = " (2nd attempt)" if int(e.get("attempt") or 1) == 2 else ""
         if int(e.get("attempt") or 1) > 2:
             second = f" ({ordinal(int(e['attempt']))} attempt)"
-        return f"{t} breaks out of its {_weeks(e.get('base_weeks'))}-week base{second}"
+        return f"{t} breaks out of {_base(e)}{second}"
     if kind == "failed":
         return f"{t} breakout fails — back inside the base"
+    if kind == "faded":
+        return f"{t} breakout fades — back below the breakout within 30 sessions"
     if kind == "busted":
         return f"{t} breakout busted — below the base's support"
     if kind == "testing":
-        return f"{t} tests resistance for the {ordinal(int(e.get('test_count') or 1))} time"
+        which = "major resistance" if e.get("major") else "resistance"
+        return f"{t} tests {which} for the {ordinal(int(e.get('test_count') or 1))} time"
     return f"{t}: {kind}"
 
 
@@ -57,14 +66,19 @@ def _description(e: dict) -> str:
     kind = e["event"]
     if kind == "breakout":
         vol = " on volume" if e.get("on_volume") else ""
-        return f"Closed at {_price(e['close'])}, above resistance at {_price(e['level'])}{vol}."
-    if kind == "failed":
+        nxt = e.get("next_resistance")
+        overhead = ""
+        if nxt is not None:
+            overhead = f" Next resistance {_price(nxt)}, {(float(nxt) / float(e['close']) - 1) * 100:.1f}% above."
+        return f"Closed at {_price(e['close'])}, above resistance at {_price(e['level'])}{vol}.{overhead}"
+    if kind in ("failed", "faded"):
         since = f" on {e['breakout_date']}" if e.get("breakout_date") else ""
         return f"Broke out{since} at {_price(e.get('breakout_close'))}; closed back at {_price(e['close'])}."
     if kind == "busted":
         return f"Closed at {_price(e['close'])}, below support at {_price(e.get('support'))}."
     if kind == "testing":
-        return f"High reached the resistance zone {_price(e.get('zone_low'))}–{_price(e.get('zone_high'))}; closed at {_price(e['close'])}."
+        zone = zone_words(float(e["zone_low"]), float(e["zone_high"])) if e.get("zone_low") is not None else "zone"
+        return f"High reached the resistance {zone}; closed back at {_price(e['close'])}."
     return str(e.get("reason") or "")
 
 
@@ -80,12 +94,14 @@ def _fields(e: dict) -> list[tuple[str, str]]:
     if ratio is not None:
         out.append(("Volume", f"{float(ratio):.2f}× 50-day avg" + (" — on volume" if e.get("on_volume") else "")))
     out.append(("Tests of resistance", str(int(e.get("test_count") or 0))))
-    if kind in ("failed", "busted") and e.get("breakout_close") is not None:
+    if e.get("next_resistance") is not None:
+        out.append(("Next resistance", _price(e["next_resistance"])))
+    if kind in ("failed", "faded", "busted") and e.get("breakout_close") is not None:
         change = (float(e["close"]) / float(e["breakout_close"]) - 1.0) * 100.0
         out.append(("Since breakout", f"{_pct(change)} (from {_price(e['breakout_close'])} on {e.get('breakout_date')})"))
     if e.get("base_start"):
-        out.append(("Base", f"since {e['base_start']} ({_weeks(e.get('base_weeks'))} weeks), zone "
-                            f"{_price(e.get('zone_low'))}–{_price(e.get('zone_high'))}"))
+        zone = zone_words(float(e["zone_low"]), float(e["zone_high"])) if e.get("zone_low") is not None else ""
+        out.append(("Base", f"since {e['base_start']} ({_weeks(e.get('base_weeks'))} weeks), {zone}"))
     return out
 
 

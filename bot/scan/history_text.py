@@ -11,7 +11,8 @@ from bot.errors import BadArgument
 from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
 from bot.tickers import normalize_ticker
 
-FATE_WORDS = {"held": "✅ held", "failed": "❌ failed", "busted": "💥 busted", "pending": "⏳ too early to tell"}
+FATE_WORDS = {"held": "✅ held", "failed": "❌ failed", "faded": "↘️ faded", "busted": "💥 busted",
+              "pending": "⏳ too early to tell"}
 MAX_YEARS = 10
 
 
@@ -53,6 +54,7 @@ async def make_history_report(market, ticker: str, *, years: int = 3, as_of: dat
     if outcomes:
         held = sum(o.outcome == "held" for o in outcomes)
         failed = sum(o.outcome in ("failed", "busted") for o in outcomes)
-        title += f" — {held} held, {failed} failed"
+        faded = sum(o.outcome == "faded" for o in outcomes)
+        title += f" — {held} held, {failed} failed" + (f", {faded} faded" if faded else "")
     lines = tuple(outcome_line(o) for o in outcomes) or ("No breakout from a base in that time.",)
     return HistoryReport(ticker, title, lines, f"Daily closes to {last.isoformat()} · moves vs the breakout close")

@@ -67,7 +67,7 @@ async def test_breakout_is_posted_with_chart_and_no_mentions(make_harness, marke
     assert report.scan.session == BREAKOUT_DAY and report.flush.sent == 1
     (msg,) = announcements(h)
     embed = msg["embeds"][0]
-    assert embed["title"] == "IWM breaks out of its 80-week base"
+    assert embed["title"] == "IWM breaks out of its 1.5-year base"
     assert "2026-11-18" in embed["footer"]["text"] and "IWM|IWM-B1|breakout|2026-11-18" in embed["footer"]["text"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert {"Resistance", "Close", "Beyond level", "Volume", "Tests of resistance"} <= set(fields)

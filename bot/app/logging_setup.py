@@ -42,7 +42,8 @@ def install(token: str | None, *, level: int = logging.INFO) -> logging.Handler:
     """
     root = logging.getLogger()
     for old in list(root.handlers):
-        if type(old) is logging.StreamHandler and old.stream in (sys.stderr, sys.stdout):
+        if getattr(old, "breakout_cli", False) or (
+                type(old) is logging.StreamHandler and old.stream in (sys.stderr, sys.stdout)):
             root.removeHandler(old)
     handler = logging.StreamHandler()
     handler.addFilter(RedactSecret(token))

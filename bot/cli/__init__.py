@@ -83,7 +83,10 @@ def entry(argv: list[str] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (one line already printed), --help, --version
+        return exc.code if isinstance(exc.code, int) else 2
     logs.configure(args.verbose)
     try:
         result = args.func(args)

@@ -17,7 +17,7 @@ import sys
 CHATTY = ("yfinance", "py.warnings", "peewee", "curl_cffi", "matplotlib")
 
 
-class _Quiet(logging.Filter):
+class QuietLibraries(logging.Filter):
     """Drops records from the chatty libraries (used on our stderr handler without -v)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -62,7 +62,7 @@ def configure(verbosity: int) -> logging.Handler:
     handler = StderrHandler()
     if verbosity <= 0:
         handler.setFormatter(_Lower())
-        handler.addFilter(_Quiet())
+        handler.addFilter(QuietLibraries())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -107,3 +107,71 @@ def test_bounds_rules():
     assert bound_range(a, date(1990, 1, 1), date(2000, 1, 3)) == (a.first, a.first)
     with pytest.raises(NotEnoughData, match="No A prices from 2020-01-04 on"):
         bound_range(a, date(2020, 1, 4), None)
+
+
+# ---- the remaining reproductions of issue 11 that go through the CLI ----
+
+def test_one_inf_row_in_2000_changes_nothing_in_2023(shared_data, tmp_path, capsys):
+    clean = (shared_data / "IWM.csv").read_text().splitlines()
+    row = next(i for i, line in enumerate(clean) if line.startswith("2000-08-07"))
+    fields = clean[row].split(",")
+    fields[2] = "inf"  # the High of one bar in 2000
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "IWM.csv").write_text("\n".join(clean[:row] + [",".join(fields)] + clean[row + 1:]) + "\n")
+    answers, said = [], []
+    for folder in (shared_data, damaged):
+        code, out, err = run(capsys, "history", "IWM", "--json", "--data-dir", str(folder))
+        assert code == 0, err
+        answers.append(out)
+        said.append(err)
+    assert answers[0] == answers[1]
+    assert said[0] == "" and said[1] == (f"warning: {damaged / 'IWM.csv'}: rebuilt Open/High/Low of 1 row "
+                                         "from the bar's other prices (first: 2000-08-07)\n")
+    for argv in (["base", "IWM", "--as-of", "2023-12-15"], ["perf", "IWM", "--as-of", "2023-12-14"]):
+        outs = [run(capsys, *argv, "--json", "--data-dir", str(folder))[1] for folder in (shared_data, damaged)]
+        assert outs[0] == outs[1] and outs[0]
+
+
+@pytest.mark.parametrize("name, data, needle", [
+    ("IWM.csv", b"a,b,c\n1,2,3\n", "lacks the columns"),
+    ("IWM.csv", b"", "is empty"),
+    ("IWM.csv.gz", b"Date,Open\n", "is not a gzip file"),
+    ("IWM.csv", b"\xff\xfe\x00garbage\x00", "is binary data"),
+    ("IWM.csv", b"Date,Open,High,Low,Close,Volume\nnotadate,1,2,1,1,5\n", "has no readable dates"),
+])
+def test_a_malformed_file_is_one_cli_line_naming_it(tmp_path, capsys, name, data, needle):
+    (tmp_path / name).write_bytes(data)
+    for argv in (["base", "IWM"], ["compare", "IWM", "IWM2"], ["history", "IWM"]):
+        code, out, err = run(capsys, *argv, "--data-dir", str(tmp_path))
+        assert code == 1 and out == ""
+        assert err.splitlines() == [err.strip()] and err.startswith(f"error: {tmp_path / name}: ")
+        assert needle in err
+
+
+def test_data_dir_naming_a_file_is_one_line(tmp_path, capsys):
+    (tmp_path / "IWM.csv").write_text("Date,Open,High,Low,Close,Volume\n")
+    code, _, err = run(capsys, "base", "IWM", "--data-dir", str(tmp_path / "IWM.csv"))
+    assert code == 1 and err.strip().endswith("is a file, not a folder of <TICKER>.csv files.")
+
+
+def test_a_yahoo_failure_is_one_line_without_its_log_noise(monkeypatch, tmp_path, capsys):
+    """yfinance reports failures only in its log; the user sees our one line, and no claim
+    of cached bars when nothing is cached."""
+    import logging
+
+    import pandas as pd
+
+    def download(**kwargs):
+        log = logging.getLogger("yfinance")
+        for symbol in kwargs["tickers"]:
+            log.error("%s: Failed to get ticker '%s' reason: Could not resolve host", symbol, symbol)
+        log.error("1 Failed download:")
+        return pd.DataFrame()
+
+    monkeypatch.setattr("bot.market.yahoo._default_download", download)
+    monkeypatch.setenv("BREAKOUT_DB_PATH", str(tmp_path / "cache.sqlite3"))
+    monkeypatch.setenv("BREAKOUT_DATA_DIR", "")
+    code, out, err = run(capsys, "base", "IWM")
+    assert code == 1 and out == ""
+    assert err.splitlines() == ["error: Yahoo Finance is not answering right now."]

@@ -56,10 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _silence_stdout() -> None:
     """stdout's reader went away (``| head``): point it at /dev/null so the exit flush is quiet."""
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        fd = sys.stdout.fileno()
     except (OSError, ValueError, AttributeError):  # no real file descriptor (captured in tests)
-        pass
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def entry(argv: list[str] | None = None) -> None:

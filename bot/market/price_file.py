@@ -150,10 +150,12 @@ def _numeric(col: pd.Series) -> pd.Series:
 
 
 def _numbers(table: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    out = table.apply(_numeric).astype(float)
-    for col in PRICES + OPTIONAL:
-        if col in out.columns:
-            out[col] = out[col].where(np.isfinite(out[col]) & (out[col] > 0) & (out[col] <= MAX_PRICE))
+    out = pd.DataFrame({c: _numeric(table[c]) for c in table.columns}, index=table.index).astype(float)
+    prices = [c for c in PRICES + OPTIONAL if c in out.columns]
+    values = out[prices].to_numpy()
+    with np.errstate(invalid="ignore"):
+        usable = np.isfinite(values) & (values > 0) & (values <= MAX_PRICE)
+    out[prices] = np.where(usable, values, np.nan)
     bad_close = out["Close"].isna()
     if bad_close.any():
         notes.append(f"skipped {_rows(int(bad_close.sum()))} whose Close is not a price "

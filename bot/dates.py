@@ -1,9 +1,10 @@
-"""Parsing user-supplied dates and timeframes."""
+"""Parsing user-supplied dates, timeframes and periods."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.analysis.performance import PERIODS, parse_period
 from bot.errors import BadArgument
 
 TIMEFRAMES = ("weekly", "daily")
@@ -31,3 +32,11 @@ def parse_timeframe(value: str | None) -> str:
     if raw not in TIMEFRAMES:
         raise BadArgument(f"`{(value or '')[:20]}` is not a timeframe. Use weekly or daily.")
     return raw
+
+
+def parse_period_text(value: str | None) -> str:
+    """Like ``parse_period`` (None means the default, YTD), but text that is blank is a
+    mistake to point out, not a silent YTD."""
+    if value is not None and not str(value).strip():
+        raise BadArgument(f"The period is empty. Use one of: {', '.join(PERIODS)}.")
+    return parse_period(value)

@@ -35,3 +35,7 @@ class DataTimeout(DataSourceError):
 
 class RateLimited(DataSourceError):
     """The price source refused us for asking too often."""
+
+
+class DatabaseUnavailable(BreakoutError):
+    """The SQLite file cannot be opened or used (corrupt, not a database, locked)."""

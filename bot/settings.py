@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 
 def _ids(text: str | None) -> frozenset[int]:
@@ -32,7 +32,9 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> "Settings":
         if env is None:
             if dotenv:
-                load_dotenv(override=False)
+                # the .env of the folder the command runs in (or a parent), not of the folder
+                # the package was installed to: dotenv's default looks beside the caller's file
+                load_dotenv(find_dotenv(usecwd=True), override=False)
             env = dict(os.environ)
         dev = (env.get("BOT_DEV_GUILD_ID") or "").strip()
         data_dir = (env.get("BREAKOUT_DATA_DIR") or "").strip()

@@ -13,8 +13,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.error_handler import permission_names
-from bot.app.replies import send_reply
+from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument
+from bot.scan import watchlist_text
 from bot.scan.alerts_status import status_lines
 from bot.scan.schedule import next_run_time
 from bot.store.guilds import GuildSettingsRepo
@@ -67,9 +68,10 @@ class Alerts(commands.Cog):
             raise BadArgument(f"I can't post announcements in {channel.mention}: I need the "
                               f"{permission_names(missing)} permission there. Nothing was changed.")
         result = await self.guilds.set_channel(ctx.guild.id, channel.id)
-        text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close."
-        if result.defaults_added:
-            text += f" I started a watchlist with {', '.join(result.defaults_added)}; change it with `watch add` / `watch remove`."
+        text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close. "
+        text += watchlist_text.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
+                                           tracked=await WatchlistRepo(self.bot.db).list(ctx.guild.id),
+                                           prefix=command_prefix(ctx))
         await send_reply(ctx, content=text)
 
     @alerts.command(name="off", description="Stop posting announcements in this server (Manage Server)",
@@ -109,9 +111,9 @@ class Alerts(commands.Cog):
         role = ctx.guild.get_role(settings.ping_role_id) if settings.ping_role_id else None
         lines = status_lines(
             settings,
-            tracked=len(await WatchlistRepo(self.bot.db).list(gid)),
+            tracked=await WatchlistRepo(self.bot.db).list(gid),
             pending=await pending_count(self.bot.db, gid),
-            last_scan=await ScanRunRepo(self.bot.db).last_session(),
+            last_scan=await ScanRunRepo(self.bot.db).last_with_tickers(settings.alerts_since),
             next_run=next_run_time(discord.utils.utcnow()) if settings.alerts_enabled else None,
             channel_text=channel.mention if channel else (f"<#{settings.alerts_channel_id}>" if settings.alerts_channel_id else None),
             role_text=role.mention if role else (f"role {settings.ping_role_id} (deleted?)" if settings.ping_role_id else None),

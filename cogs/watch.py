@@ -8,9 +8,11 @@ from __future__ import annotations
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.replies import send_reply, working
+from bot.app.replies import command_prefix, send_reply, working
+from bot.scan import watchlist_text
 from bot.scan.history_text import make_history_report
 from bot.scan.watching import add_tickers, remove_tickers, watch_lines
+from bot.store.guilds import GuildSettingsRepo
 from bot.store.watchlist import MAX_WATCHLIST
 
 _TICKERS_HELP = "Tickers separated by spaces, e.g. IWM SPY QQQ"
@@ -55,7 +57,7 @@ class Watch(commands.Cog):
         async with working(ctx):
             result = await add_tickers(self.bot.db, self.bot.market, ctx.guild.id, tickers)
         reply = _change_reply("✅ Now tracking", result.added, "Already tracked", result.already, result.total)
-        await send_reply(ctx, content=reply)
+        await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
 
     @watch.command(name="remove", description="Stop tracking tickers (Manage Server)",
                    extras={"examples": ["watch remove SPY"]})
@@ -64,7 +66,7 @@ class Watch(commands.Cog):
     async def watch_remove(self, ctx: commands.Context, *, tickers: str) -> None:
         result = await remove_tickers(self.bot.db, ctx.guild.id, tickers)
         reply = _change_reply("🗑️ Stopped tracking", result.removed, "Not tracked", result.missing, result.total)
-        await send_reply(ctx, content=reply)
+        await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
 
     @commands.hybrid_command(name="history", description="A ticker's past breakouts and how each one ended",
                              extras={"examples": ["history IWM", "history SPY 5"]})
@@ -76,12 +78,18 @@ class Watch(commands.Cog):
         text = "\n".join([f"**{report.title}**", *report.lines[-15:], f"-# {report.footer}"])
         await send_reply(ctx, content=text[:1990])
 
+    async def _what_it_means(self, ctx: commands.Context) -> str:
+        settings = await GuildSettingsRepo(self.bot.db).get(ctx.guild.id)
+        return watchlist_text.after_change(alerts_on=settings.alerts_enabled,
+                                           defaults_offered=settings.defaults_added, prefix=command_prefix(ctx))
+
     async def _send_list(self, ctx: commands.Context) -> None:
         async with working(ctx):
             lines = await watch_lines(self.bot.db, self.bot.market, ctx.guild.id)
         if not lines:
-            prefix = "/" if ctx.interaction else getattr(self.bot.settings, "prefix", "!")
-            await send_reply(ctx, content=f"This server tracks no tickers yet. Add some with `{prefix}watch add IWM SPY`.")
+            settings = await GuildSettingsRepo(self.bot.db).get(ctx.guild.id)
+            await send_reply(ctx, content=watchlist_text.empty_watchlist(
+                defaults_offered=settings.defaults_added, prefix=command_prefix(ctx)))
             return
         header = f"**Tracked tickers ({len(lines)}/{MAX_WATCHLIST})**"
         text = "\n".join([header, *lines])

@@ -57,7 +57,7 @@ def test_compare_json(shared_data, capsys):
         (["compare", "IWM", "SPY", "--period", "10y"], "not a period"),
         (["compare", "IWM"], "at least 2"),
         (["compare", "A", "B", "C", "D", "E", "F", "G"], "At most 6"),
-        (["base", "IWM", "--as-of", "1990-01-05"], "No price data"),
+        (["base", "IWM", "--as-of", "1990-01-05"], "IWM's prices run from 2000-05-26 to 2025-09-26"),
     ],
 )
 def test_bad_input_is_one_line_and_non_zero(shared_data, capsys, argv, needle):

@@ -48,7 +48,7 @@ async def test_channel_on_status_role_off_round_trip(make_harness, market, tmp_p
     h = await make_harness(market, extensions=EXTENSIONS, db=Database(path))
     (status,) = texts(await h.slash("alerts status", {}, author=h.admin))
     assert "**on**" in status and f"<#{CHANNEL_ID}>" in status and f"<@&{MANAGER_ROLE_ID}>" in status
-    assert "Tracked tickers: 4." in status and "Next scan:" in status
+    assert "Tracked tickers: 4 (" in status and "Next scan:" in status
     (reply,) = texts(await h.prefix("!alerts role none", author=h.admin))
     assert "ping nobody" in reply
     (reply,) = texts(await h.prefix("!alerts role nosuchrole", author=h.admin))
@@ -84,3 +84,47 @@ async def test_unknown_channel_is_a_friendly_error(make_harness, market):
     h = await make_harness(market, extensions=EXTENSIONS)
     (reply,) = texts(await h.prefix("!alerts channel #nowhere", author=h.admin))
     assert reply.startswith("⚠️") and "nowhere" in reply
+
+
+async def test_watch_before_alerts_says_the_defaults_are_not_added(make_harness, market):
+    h = await make_harness(market, extensions=EXTENSIONS)
+    (reply,) = texts(await h.prefix("!watch list", author=h.admin))
+    assert "tracks no tickers yet" in reply and "to start with IWM, MDY, SPY, QQQ" in reply
+    (reply,) = texts(await h.prefix("!watch add SPY", author=h.admin))
+    assert "Now tracking SPY" in reply and "Alerts are off, so nothing is announced yet" in reply
+    assert "The default list (IWM, MDY, SPY, QQQ) is only added to an empty watchlist" in reply
+    (reply,) = texts(await h.prefix(f"!alerts channel <#{CHANNEL_ID}>", author=h.admin))
+    assert "cover this server's 1 tracked tickers: SPY." in reply
+    assert "was not added because you had chosen tickers already" in reply
+    assert await WatchlistRepo(h.bot.db).list(GUILD_ID) == ["SPY"]
+    (reply,) = texts(await h.prefix("!watch add IWM", author=h.admin))
+    assert reply.endswith("Announcements cover exactly these tickers.")
+    (reply,) = texts(await h.slash("watch remove", {"tickers": "SPY IWM"}, author=h.admin))
+    assert "0/50 tickers tracked" in reply
+    (reply,) = texts(await h.prefix("!watch list", author=h.admin))
+    assert reply.endswith("`!watch add IWM SPY`.")  # the defaults were offered once already
+
+
+async def test_status_shows_only_scans_of_tickers_made_since_alerts_were_on(make_harness, market):
+    from datetime import date
+
+    from bot.store.scan_runs import ScanRunRepo
+
+    h = await make_harness(market, extensions=EXTENSIONS)
+    runs = ScanRunRepo(h.bot.db)
+    await runs.record(date(2026, 11, 20), started_at="x", tickers=0, events=0, queued=0, failed_tickers=0)
+    await h.bot.db.conn.execute(  # a scan for other servers, long before this one turned alerts on
+        "INSERT INTO scan_runs (session_date, started_at, finished_at, tickers, events, queued, failed_tickers) "
+        "VALUES ('2020-01-02', 'x', '2020-01-02T21:30:00+00:00', 7, 0, 0, 0)")
+    await h.bot.db.conn.commit()
+    (status,) = texts(await h.prefix("!alerts status", author=h.admin))
+    assert "**off**" in status and "Last scan" not in status
+
+    await h.prefix(f"!alerts channel <#{CHANNEL_ID}>", author=h.admin)
+    (status,) = texts(await h.prefix("!alerts status", author=h.admin))
+    assert "Last scan: none yet since alerts were turned on." in status
+
+    await runs.record(date(2026, 11, 27), started_at="x", tickers=4, events=1, queued=1, failed_tickers=1)
+    await runs.record(date(2026, 11, 28), started_at="x", tickers=0, events=0, queued=0, failed_tickers=0)
+    (status,) = texts(await h.prefix("!alerts status", author=h.admin))
+    assert "Last scan: session 2026-11-27 (4 tickers, 1 failed)." in status

@@ -21,6 +21,11 @@ from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
+# The bot never joins voice: without this, every start warns that PyNaCl and davey (voice
+# libraries) are missing, which reads like a broken install.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 
 def build_intents() -> discord.Intents:
     """Default intents plus message content (privileged: enable it in the Developer Portal)."""

@@ -11,6 +11,8 @@ import sys
 
 import discord
 
+from bot.cli.logs import QuietLibraries
+
 REDACTED = "[token redacted]"
 
 
@@ -34,20 +36,34 @@ class RedactSecret(logging.Filter):
         return True
 
 
-def install(token: str | None, *, level: int = logging.INFO) -> logging.Handler:
-    """Log to stderr through discord.py's setup (colours on a TTY), token filtered out.
+PLAIN = logging.Formatter("[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{")
 
-    Replaces a plain stderr handler set up earlier (the CLI's basicConfig) so lines are not
-    printed twice. Returns the handler so the caller can remove it again.
+
+def formatter_for(stream) -> logging.Formatter:
+    """discord.py's colours on a terminal only: its own test also says yes inside any Docker
+    container, which puts escape codes into piped logs and log files."""
+    is_tty = bool(getattr(stream, "isatty", None)) and stream.isatty()
+    return discord.utils._ColourFormatter() if is_tty else PLAIN
+
+
+def install(token: str | None, *, level: int = logging.INFO, quiet_libraries: bool = False) -> logging.Handler:
+    """Log to stderr through discord.py's setup (colours only on a TTY), token filtered out.
+
+    Replaces a plain stderr handler set up earlier (the CLI's) so lines are not printed
+    twice. ``quiet_libraries`` keeps yfinance's and Python's warnings out (the CLI without
+    -v). Returns the handler so the caller can remove it again.
     """
     root = logging.getLogger()
     for old in list(root.handlers):
-        if type(old) is logging.StreamHandler and old.stream in (sys.stderr, sys.stdout):
+        if getattr(old, "breakout_cli", False) or (
+                type(old) is logging.StreamHandler and old.stream in (sys.stderr, sys.stdout)):
             root.removeHandler(old)
     handler = logging.StreamHandler()
     handler.addFilter(RedactSecret(token))
+    if quiet_libraries:
+        handler.addFilter(QuietLibraries())
     handler.previous_root_level = root.level  # type: ignore[attr-defined]
-    discord.utils.setup_logging(handler=handler, level=level, root=True)
+    discord.utils.setup_logging(handler=handler, formatter=formatter_for(handler.stream), level=level, root=True)
     return handler
 
 

@@ -18,6 +18,13 @@ async def send_reply(ctx: commands.Context, **kwargs) -> discord.Message:
     return await ctx.send(**kwargs)
 
 
+def command_prefix(ctx: commands.Context) -> str:
+    """How the person typed commands: ``/`` for slash, else the bot's prefix (``!``)."""
+    if ctx.interaction is not None:
+        return "/"
+    return getattr(getattr(ctx.bot, "settings", None), "prefix", "!")
+
+
 @contextlib.asynccontextmanager
 async def working(ctx: commands.Context):
     """Acknowledge slow work: defer a slash command, show "typing…" on the prefix path."""

@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module exposing ``register(subparsers)``; the module
 sets ``func`` (sync or async, taking the parsed args, returning an exit code) on its parser.
-Domain errors become one line on stderr and a non-zero exit, never a traceback.
+Domain errors become one line on stderr and a non-zero exit, never a traceback; ``-v``
+adds the traceback of an unexpected error, ``-vv`` debug logs.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ import asyncio
 import importlib
 import inspect
 import logging
+import os
+import sqlite3
 import sys
+import threading
 
 from bot import __version__
+from bot.cli import logs
 from bot.errors import BreakoutError
 
 COMMAND_MODULES = (
@@ -22,6 +27,7 @@ COMMAND_MODULES = (
     "bot.cli.event_commands",  # replay, history
     "bot.cli.run_command",  # run (the Discord bot)
 )
+log = logging.getLogger("bot.cli")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +39,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bot", description="breakout-bot: bases, breakouts, comparisons.")
     parser.add_argument("--version", action="version", version=f"breakout-bot {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="-v: details and the traceback of an unexpected error; -vv: debug logs")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
@@ -46,25 +53,67 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    """stdout's reader went away (``| head``): point it at /dev/null so the exit flush is quiet."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (captured in tests)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def entry(argv: list[str] | None = None) -> None:
+    """The process entry point (``python -m bot``, ``breakout-bot``): run :func:`main`, then
+    exit now. Work abandoned after a timeout (a yfinance download on a stalled network, whose
+    worker threads Python would otherwise wait for at exit) must not hold the process open
+    for minutes after its error line."""
+    code = main(argv)
+    stuck = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if not stuck:
+        raise SystemExit(code)
+    log.debug("abandoning %d blocked threads: %s", len(stuck), ", ".join(t.name for t in stuck))
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said anyway
+            continue
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (one line already printed), --help, --version
+        return exc.code if isinstance(exc.code, int) else 2
+    logs.configure(args.verbose)
     try:
         result = args.func(args)
         if inspect.isawaitable(result):
             result = asyncio.run(result)
+        sys.stdout.flush()
         return int(result or 0)
     except BreakoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug, not bad input: one line, details with -v
-        logging.getLogger("bot.cli").debug("unexpected error", exc_info=True)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141  # what a shell reports for a writer killed by SIGPIPE
+    except sqlite3.Error as exc:  # the database file, not the program: say which and why
+        log.info("database error", exc_info=True)
+        from bot.settings import Settings
+        from bot.store.db import unusable
+
+        print(f"error: {unusable(Settings.from_env().db_path, exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, not bad input: one line, the traceback with -v
+        if args.verbose:
+            log.error("unexpected error", exc_info=True)
         hint = "" if args.verbose else " (run with -v for details)"
         print(f"error: unexpected {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
         return 1

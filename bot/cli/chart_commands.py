@@ -7,8 +7,23 @@ from pathlib import Path
 
 from bot.analysis.performance import PERIODS
 from bot.cli.common import add_data_options, open_market, print_json
-from bot.dates import TIMEFRAMES
+from bot.dates import TIMEFRAMES, parse_period_text
 from bot.errors import BadArgument
+
+
+def period_option(text: str) -> str:
+    """--period checked while parsing, before any data is read."""
+    try:
+        return parse_period_text(text)
+    except BadArgument as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def png_option(text: str) -> str:
+    """--out: charts are PNG images, so the file name must say so."""
+    if not text.strip() or Path(text).suffix.lower() != ".png":
+        raise argparse.ArgumentTypeError(f"charts are PNG images: give a file name ending in .png (got '{text[:40]}').")
+    return text
 
 
 def register(sub) -> None:
@@ -16,21 +31,21 @@ def register(sub) -> None:
     p.add_argument("ticker")
     p.add_argument("--as-of", metavar="DATE", help="analyse as of this date (YYYY-MM-DD); default: latest bar")
     p.add_argument("--timeframe", choices=TIMEFRAMES, default="weekly")
-    p.add_argument("--out", metavar="FILE.png", help="write the chart here")
+    p.add_argument("--out", metavar="FILE.png", type=png_option, help="write the chart here")
     add_data_options(p)
     p.set_defaults(func=base_command)
 
     p = sub.add_parser("compare", help="relative performance of 2-6 tickers")
     p.add_argument("tickers", nargs="+", metavar="TICKER")
-    p.add_argument("--period", default="ytd", help=f"one of {', '.join(PERIODS)} (default ytd)")
+    p.add_argument("--period", default="ytd", type=period_option, help=f"one of {', '.join(PERIODS)} (default ytd)")
     p.add_argument("--as-of", metavar="DATE")
-    p.add_argument("--out", metavar="FILE.png", help="write the chart here")
+    p.add_argument("--out", metavar="FILE.png", type=png_option, help="write the chart here")
     add_data_options(p)
     p.set_defaults(func=compare_command)
 
     p = sub.add_parser("perf", help="period returns table (default SPY QQQ IWM MDY, YTD)")
     p.add_argument("tickers", nargs="*", metavar="TICKER")
-    p.add_argument("--period", default="ytd", help=f"one of {', '.join(PERIODS)} (default ytd)")
+    p.add_argument("--period", default="ytd", type=period_option, help=f"one of {', '.join(PERIODS)} (default ytd)")
     p.add_argument("--as-of", metavar="DATE")
     add_data_options(p)
     p.set_defaults(func=perf_command)

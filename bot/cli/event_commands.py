@@ -10,7 +10,8 @@ from bot.analysis.base_params import BaseParams
 from bot.analysis.engine_params import EngineParams
 from bot.cli.common import add_data_options, open_market, print_json
 from bot.dates import parse_date
-from bot.errors import BadArgument
+from bot.errors import BadArgument, UnknownTicker
+from bot.market.bounds import bound_range, not_in_future
 from bot.tickers import normalize_ticker
 
 # The engine warms up on half a year of bars before the first replayed day and the base
@@ -34,7 +35,7 @@ def register(sub) -> None:
     p.set_defaults(func=history_command)
 
 
-def _span(args: argparse.Namespace):
+def _dates(args: argparse.Namespace):
     ticker = normalize_ticker(args.ticker)
     start, end = parse_date(args.start), parse_date(args.end)
     if start is not None and end is not None and start > end:
@@ -42,11 +43,23 @@ def _span(args: argparse.Namespace):
     return ticker, start, end
 
 
+async def _bounded(market, ticker: str, start, end):
+    """--from/--to cut to the ticker's data; outside it, a message naming the data's range."""
+    today = market.today()
+    not_in_future(start, today)
+    not_in_future(end, today)
+    span = await market.span(ticker)
+    if span is None:
+        raise UnknownTicker(f"No price data found for `{ticker}`. Is the symbol right?")
+    return bound_range(span, start, end)
+
+
 async def replay_command(args: argparse.Namespace) -> int:
     from bot.analysis.replay import replay
 
-    ticker, start, end = _span(args)
+    ticker, start, end = _dates(args)
     async with open_market(args) as market:
+        start, end = await _bounded(market, ticker, start, end)
         daily = await market.history(ticker, start=start - LOOKBACK, end=end)
     events = replay(ticker, daily, start, end)
     if args.json:
@@ -63,8 +76,11 @@ async def replay_command(args: argparse.Namespace) -> int:
 async def history_command(args: argparse.Namespace) -> int:
     from bot.analysis.outcomes import breakout_history
 
-    ticker, start, end = _span(args)
+    ticker, given_start, given_end = _dates(args)
     async with open_market(args) as market:
+        start, end = await _bounded(market, ticker, given_start, given_end)
+        start = start if given_start else None  # all history: no lookback needed
+        end = end if given_end else None
         # the fate of a breakout is judged on the bars after it, so fetch past --to
         daily = await market.history(ticker, start=start - LOOKBACK if start else None)
     outcomes = breakout_history(ticker, daily, start, end)

@@ -31,12 +31,15 @@ def run_command(args: argparse.Namespace) -> int:
     if not settings.token:
         print(f"error: {NO_TOKEN}", file=sys.stderr)
         return 2
-    return run_bot(settings, data_dir=getattr(args, "data_dir", None),
-                   verbose=bool(getattr(args, "verbose", False)))
+    return run_bot(settings, data_dir=getattr(args, "data_dir", None), verbose=int(getattr(args, "verbose", 0)))
 
 
-def run_bot(settings, *, data_dir=None, verbose: bool = False) -> int:
-    """Build and run the bot until it stops; returns an exit code."""
+def run_bot(settings, *, data_dir=None, verbose: int = 0) -> int:
+    """Build and run the bot until it stops; returns an exit code.
+
+    Logs at INFO; ``verbose`` 1 adds the libraries' own lines (yfinance, Python warnings),
+    2 and more DEBUG. Errors with a traceback (a crash in a command or a gateway event) are
+    logged at ERROR, so they show at every level."""
     import discord
 
     from bot.app import logging_setup
@@ -44,7 +47,8 @@ def run_bot(settings, *, data_dir=None, verbose: bool = False) -> int:
     from bot.cli.common import build_market
     from bot.store.db import Database
 
-    handler = logging_setup.install(settings.token, level=logging.DEBUG if verbose else logging.INFO)
+    handler = logging_setup.install(settings.token, level=logging.DEBUG if verbose >= 2 else logging.INFO,
+                                    quiet_libraries=verbose == 0)
     try:
         db = Database(settings.db_path)
         market = build_market(settings, db, data_dir)

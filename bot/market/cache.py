@@ -22,7 +22,7 @@ import pandas as pd
 from bot.errors import DataSourceError
 from bot.market import calendar
 from bot.market.frames import beyond_rounding, clip
-from bot.market.provider import PriceProvider
+from bot.market.provider import PriceBatch, PriceProvider
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -40,14 +40,6 @@ def revised(old: pd.Series, new: pd.Series) -> bool:
         return False
     a, b = both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy()
     return bool(np.any(beyond_rounding(a, b)))
-
-
-class PriceBatch(dict):
-    """{ticker: frame}, plus the source's error for each ticker it failed that had nothing cached."""
-
-    def __init__(self, *args, unavailable: dict[str, DataSourceError] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.unavailable: dict[str, DataSourceError] = unavailable or {}
 
 
 class PriceCache:
@@ -157,7 +149,12 @@ class PriceCache:
             try:
                 got = await provider.fetch(group, fetch_start, None)
             except DataSourceError as exc:
-                log.warning("price source failed for %s: %s; serving cached bars", ",".join(group), exc)
+                cached = [t for t in group if t in metas]
+                if cached:
+                    log.warning("price source failed for %s (%s); serving cached bars of %s",
+                                ",".join(group), exc, ",".join(cached))
+                else:  # the caller reports the failure itself
+                    log.info("price source failed for %s (%s); nothing cached", ",".join(group), exc)
                 stale.update(t for t in group if t in metas)
                 unavailable.update({t: exc for t in group if t not in metas})
                 continue

@@ -1,12 +1,15 @@
 """Prices from a directory of CSV files: ``<TICKER>.csv`` or ``<TICKER>.csv.gz``.
 
-Files look like ``Date,Open,High,Low,Close,Volume[,Adj Close]`` (Yahoo's layout).
+Files look like ``Date,Open,High,Low,Close,Volume[,Adj Close]`` (Yahoo's layout) and are
+read through the validating loader in :mod:`bot.market.price_file`: a malformed file is one
+line naming it and the problem, repaired rows are logged once per file version.
 This is the offline twin of the Yahoo provider and a feature for people with their own data.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -15,17 +18,23 @@ from pathlib import Path
 import pandas as pd
 
 from bot.errors import DataSourceError
-from bot.market.frames import clip, to_price_frame
+from bot.market.frames import clip
+from bot.market.price_file import BadPriceFile, read_price_file
+from bot.market.provider import PriceBatch
+
+log = logging.getLogger(__name__)
 
 
 def read_price_csv(path: str | Path) -> pd.DataFrame:
-    """Read one OHLCV CSV file into a price frame."""
-    df = pd.read_csv(path, parse_dates=["Date"])
-    return to_price_frame(df)
+    """Read one OHLCV file into a price frame; raises BadPriceFile. Repairs are logged."""
+    frame, notes = read_price_file(path)
+    for note in notes:
+        log.warning("%s: %s", path, note)
+    return frame
 
 
 @lru_cache(maxsize=64)
-def _read_cached(path: str, mtime: float) -> pd.DataFrame:
+def _read_cached(path: str, mtime: float, size: int) -> pd.DataFrame:
     return read_price_csv(path)
 
 
@@ -36,6 +45,9 @@ class CsvDirectoryProvider:
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
+        if self.directory.exists() and not self.directory.is_dir():
+            raise DataSourceError(f"Data directory {self.directory} is a file, not a folder of "
+                                  "<TICKER>.csv files.")
         if not self.directory.is_dir():
             raise DataSourceError(f"Data directory {self.directory} does not exist.")
 
@@ -58,28 +70,56 @@ class CsvDirectoryProvider:
         return sorted(names)
 
     def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame | None:
+        """The ticker's bars (None: no file); raises BadPriceFile for a file it cannot read."""
         path = self.path_for(ticker)
         if path is None:
             return None
-        df = _read_cached(str(path), path.stat().st_mtime)
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise BadPriceFile(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}).") from None
+        df = _read_cached(str(path), stat.st_mtime, stat.st_size)
         return clip(df, start, end).copy()
 
+    def _load_or_skip(self, ticker: str) -> pd.DataFrame | None:
+        try:
+            return self.load(ticker)
+        except BadPriceFile as exc:
+            log.info("skipping %s: %s", ticker, exc)
+            return None
+
+    async def span(self, ticker: str) -> tuple[date, date] | None:
+        """First and last bar dates of the ticker's file (None: no file); BadPriceFile if unreadable."""
+
+        def work():
+            df = self.load(ticker)
+            return None if df is None or df.empty else (df.index[0].date(), df.index[-1].date())
+
+        return await asyncio.to_thread(work)
+
     async def latest_date(self, tickers: Sequence[str]) -> date | None:
-        """The newest bar date among ``tickers``' files (None if none exist)."""
+        """The newest bar date among ``tickers``' readable files (None if none exist)."""
 
         def work() -> date | None:
-            last = [df.index[-1].date() for t in tickers if (df := self.load(t)) is not None and not df.empty]
+            last = [df.index[-1].date() for t in tickers
+                    if (df := self._load_or_skip(t)) is not None and not df.empty]
             return max(last) if last else None
 
         return await asyncio.to_thread(work)
 
     async def fetch(
         self, tickers: Sequence[str], start: date | None = None, end: date | None = None
-    ) -> dict[str, pd.DataFrame]:
-        def work() -> dict[str, pd.DataFrame]:
-            out = {}
+    ) -> PriceBatch:
+        """{ticker: frame}; a ticker whose file is unreadable is listed in ``unavailable``."""
+
+        def work() -> PriceBatch:
+            out = PriceBatch()
             for t in tickers:
-                df = self.load(t, start, end)
+                try:
+                    df = self.load(t, start, end)
+                except BadPriceFile as exc:
+                    out.unavailable[t] = exc
+                    continue
                 if df is not None and not df.empty:
                     out[t] = df
             return out

@@ -13,7 +13,8 @@ OHLCV = ["Open", "High", "Low", "Close", "Volume"]
 def to_price_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` as a clean price frame: tz-naive sorted unique daily index, float OHLCV.
 
-    Rows missing a Close are dropped; ``Adj Close`` is kept when present.
+    Prices that are not finite and positive count as missing; rows missing a Close are
+    dropped; ``Adj Close`` is kept when present.
     """
     if df is None or df.empty:
         return pd.DataFrame(columns=OHLCV, index=pd.DatetimeIndex([], name="Date"), dtype=float)
@@ -30,6 +31,10 @@ def to_price_frame(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"price table lacks columns {missing}")
     out = out[cols].apply(pd.to_numeric, errors="coerce").astype(float)
+    # inf, zero and negative prices are no prices; an impossible volume is an unknown one
+    prices = [c for c in ("Open", "High", "Low", "Close", "Adj Close") if c in out.columns]
+    out[prices] = out[prices].where(np.isfinite(out[prices]) & (out[prices] > 0))
+    out["Volume"] = out["Volume"].where(np.isfinite(out["Volume"]) & (out["Volume"] >= 0))
     out = out.dropna(subset=["Close"])
     # Vendors now and then send a row with a Close but no Open/High/Low. One NaN high or
     # low poisons running maxima and weekly aggregates downstream (a crash, or every

@@ -8,6 +8,8 @@ from typing import Protocol
 
 import pandas as pd
 
+from bot.errors import DataSourceError
+
 
 class PriceProvider(Protocol):
     """A source of daily OHLCV bars.
@@ -23,3 +25,12 @@ class PriceProvider(Protocol):
     async def fetch(
         self, tickers: Sequence[str], start: date | None = None, end: date | None = None
     ) -> dict[str, pd.DataFrame]: ...
+
+
+class PriceBatch(dict):
+    """{ticker: frame}, plus the error for each ticker the source failed on (down, or its
+    file unreadable) that had nothing to serve instead."""
+
+    def __init__(self, *args, unavailable: dict[str, DataSourceError] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unavailable: dict[str, DataSourceError] = unavailable or {}

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from bot.errors import UnknownTicker
+from bot.errors import NotEnoughData, UnknownTicker
+from bot.market.bounds import EARLIEST_PRICES, Span, bound_as_of, not_in_future, window
 from bot.market.frames import clip
 from bot.market.provider import PriceProvider
 
@@ -33,20 +34,53 @@ class MarketData:
     def source_name(self) -> str:
         return getattr(self.provider, "name", type(self.provider).__name__)
 
+    def today(self) -> date:
+        return datetime.now(NEW_YORK).date()
+
+    async def span(self, ticker: str) -> Span | None:
+        """The ticker's first and last bar (None: the source has nothing for it). Cheap for a
+        folder of files; otherwise it asks for the whole history (cached when there is a cache)."""
+        cheap = getattr(self.provider, "span", None)
+        if cheap is not None:
+            found = await cheap(ticker)
+        else:
+            df = (await self.histories([ticker])).get(ticker)
+            found = None if df is None or df.empty else (df.index[0].date(), df.index[-1].date())
+        return None if found is None else Span(ticker, *found)
+
+    async def known_spans(self, tickers: Sequence[str]) -> list[Span] | None:
+        """Every ticker's span when the source can tell without a download, else None.
+        A ticker the source has nothing for is UnknownTicker."""
+        if getattr(self.provider, "span", None) is None:
+            return None
+        return [await self._known_span(t) for t in tickers]
+
+    async def _known_span(self, ticker: str) -> Span:
+        span = await self.span(ticker)
+        if span is None:
+            raise UnknownTicker(f"No price data found for `{ticker}`. Is the symbol right?")
+        return span
+
     async def resolve_as_of(self, tickers: Sequence[str], as_of: date | None) -> date:
-        """``as_of`` itself, or the newest date the source can have data for.
+        """``as_of`` checked against the data, or the newest date the source can have data for.
 
         A live source answers today (New York); a folder of files answers its newest bar,
-        so "latest" means the same thing for both.
+        so "latest" means the same thing for both. A future date is BadArgument; a date
+        before a ticker's first bar is NotEnoughData naming the data's range; a date after
+        the data's last bar becomes that bar (the answer says which day it is from).
         """
         if as_of is not None:
-            return as_of
+            not_in_future(as_of, self.today())
+            spans = await self.known_spans(tickers)
+            if spans is None and as_of < EARLIEST_PRICES:  # check before any date arithmetic
+                spans = [await self._known_span(t) for t in tickers]
+            return as_of if spans is None else bound_as_of(spans, as_of)
         latest = getattr(self.provider, "latest_date", None)
         if latest is not None:
             found = await latest(list(tickers))
             if found is not None:
                 return found
-        return datetime.now(NEW_YORK).date()
+        return self.today()
 
     async def history(self, ticker: str, *, start: date | None = None, end: date | None = None) -> pd.DataFrame:
         """Daily bars of one ticker; raises UnknownTicker or DataSourceError."""
@@ -63,7 +97,8 @@ class MarketData:
     ) -> dict[str, pd.DataFrame]:
         """Daily bars for many tickers in one batched request.
 
-        With ``strict`` a ticker without data raises UnknownTicker; otherwise it is
+        With ``strict`` a ticker without data raises UnknownTicker (the source has nothing
+        for it) or NotEnoughData naming the dates it has (nothing in this window); otherwise it is
         left out of the result (and logged).
         """
         tickers = list(dict.fromkeys(tickers))
@@ -79,7 +114,9 @@ class MarketData:
                 if failure is not None and (strict or not frames):
                     raise failure  # the source is down and nothing is cached: say so
                 if strict:
-                    raise UnknownTicker(f"No price data found for `{t}`. Is the symbol right?")
+                    # known, but not in this window? Then say which dates the data has.
+                    span = await self._known_span(t)
+                    raise NotEnoughData(f"No {t} prices {window(start, end)}: {span}.")
                 log.info("no data for %s from %s", t, self.source_name)
                 continue
             df = clip(df, start, end)

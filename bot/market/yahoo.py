@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
@@ -19,6 +18,7 @@ import pandas as pd
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.errors import DataSourceError, DataTimeout, RateLimited
+from bot.market.daemon import in_daemon_thread
 from bot.market.frames import OHLCV, to_price_frame
 from bot.tickers import yahoo_symbol
 
@@ -30,9 +30,9 @@ _MISSING_MARKERS = ("delisted", "no data found", "no price data", "tzmissing", "
 # yfinance reports problems only through its logger: one download at a time, so the
 # messages collected belong to the call that made them.
 _DOWNLOAD_LOCK = threading.Lock()
-# A stalled download can hold a thread for two minutes after we gave up on it; its own
-# small pool keeps that from starving the default executor that renders charts.
-_EXECUTOR = ThreadPoolExecutor(max_workers=2, thread_name_prefix="yahoo")
+# A stalled download can hold a thread for two minutes after we gave up on it: it runs in
+# a daemon thread of its own (bot.market.daemon), so it neither starves the executor that
+# renders charts nor keeps a finished process alive.
 
 
 class _Collect(logging.Handler):
@@ -139,8 +139,7 @@ class YahooProvider:
         )
         async for attempt in retrying:
             with attempt:
-                loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(_EXECUTOR, self._download_batch, symbols, start, end)
+                return await in_daemon_thread(self._download_batch, symbols, start, end, name="yahoo")
         raise AssertionError("unreachable")
 
     async def fetch(

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.analysis.models import Comparison
-from bot.analysis.performance import compare, parse_period
+from bot.analysis.performance import compare
 from bot.charts.compare_chart import render_compare_chart
 from bot.charts.render import render_async
-from bot.dates import parse_date
+from bot.dates import parse_date, parse_period_text
 from bot.market.service import MarketData
 from bot.reports import text
 from bot.reports.closes import MAX_TICKERS, fetch_closes
@@ -48,7 +48,7 @@ async def make_compare_report(
     render: bool = True,
 ) -> CompareReport:
     tickers = normalize_tickers(tickers, minimum=2, maximum=MAX_TICKERS)
-    period = parse_period(period)
+    period = parse_period_text(period)
     as_of = parse_date(as_of)
     frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)
     comparison = compare(closes, period, as_of)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.analysis.models import Comparison
-from bot.analysis.performance import compare, parse_period
-from bot.dates import parse_date
+from bot.analysis.performance import compare
+from bot.dates import parse_date, parse_period_text
 from bot.market.service import MarketData
 from bot.reports import text
 from bot.reports.common import is_stale
@@ -40,7 +40,7 @@ async def make_perf_report(
     as_of: date | str | None = None,
 ) -> PerfReport:
     tickers = normalize_tickers(tickers or DEFAULT_TICKERS, minimum=1, maximum=MAX_TICKERS * 2)
-    period = parse_period(period)
+    period = parse_period_text(period)
     as_of = parse_date(as_of)
     frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)
     comparison = compare(closes, period, as_of)

@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 
 from bot.analysis.bars import to_weekly
-from bot.analysis.performance import parse_period, period_anchor, period_return
+from bot.analysis.performance import period_anchor, period_return
 from bot.charts.price_chart import render_price_chart
 from bot.charts.render import render_async
-from bot.dates import parse_date, parse_timeframe
+from bot.dates import parse_date, parse_timeframe, parse_period_text
 from bot.errors import NotEnoughData
 from bot.market.service import MarketData
 from bot.reports import text
@@ -59,7 +59,7 @@ async def make_price_report(
 ) -> PriceReport:
     ticker = normalize_ticker(ticker)
     timeframe = parse_timeframe(timeframe)
-    period = parse_period(period)
+    period = parse_period_text(period)
     as_of = await market.resolve_as_of([ticker], parse_date(as_of))
     warmup_days = MA_WARMUP_BARS * (7 if timeframe == "weekly" else 1.5)
     anchor = period_anchor(period, as_of).date()

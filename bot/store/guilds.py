@@ -16,12 +16,15 @@ class GuildSettings:
     alerts_enabled: bool = False
     ping_role_id: int | None = None
     disabled_reason: str | None = None  # why alerts are off when the bot turned them off
+    defaults_added: bool = False  # the default watchlist was offered once (added, or skipped)
+    alerts_since: str | None = None  # UTC ISO time alerts were last turned on
 
 
 @dataclass(frozen=True)
 class ChannelSet:
     settings: GuildSettings
     defaults_added: tuple[str, ...]  # the default watchlist, when this call added it
+    defaults_skipped: bool = False  # first time on, but the server had chosen tickers already
 
 
 _UPSERT = """
@@ -45,6 +48,8 @@ class GuildSettingsRepo:
             alerts_enabled=bool(row["alerts_enabled"]),
             ping_role_id=row["ping_role_id"],
             disabled_reason=row["disabled_reason"],
+            defaults_added=bool(row["defaults_added"]),
+            alerts_since=row["alerts_since"],
         )
 
     async def set_channel(self, guild_id: int, channel_id: int) -> ChannelSet:
@@ -63,12 +68,14 @@ class GuildSettingsRepo:
             if not row["defaults_added"] and row["n"] == 0:
                 await insert_tickers(conn, guild_id, DEFAULT_WATCHLIST)
                 added = DEFAULT_WATCHLIST
+            skipped = not row["defaults_added"] and row["n"] > 0
             await conn.execute(
-                "UPDATE guild_settings SET alerts_channel_id = ?, alerts_enabled = 1, disabled_reason = NULL, "
-                "defaults_added = 1, updated_at = ? WHERE guild_id = ?",
-                (channel_id, now, guild_id),
+                "UPDATE guild_settings SET alerts_channel_id = ?, disabled_reason = NULL, defaults_added = 1, "
+                "alerts_since = CASE WHEN alerts_enabled = 1 AND alerts_since IS NOT NULL THEN alerts_since "
+                "ELSE ? END, alerts_enabled = 1, updated_at = ? WHERE guild_id = ?",
+                (channel_id, now, now, guild_id),
             )
-        return ChannelSet(await self.get(guild_id), added)
+        return ChannelSet(await self.get(guild_id), added, skipped)
 
     async def disable(self, guild_id: int, reason: str | None = None) -> bool:
         """Turn alerts off (``reason`` is None when a moderator did it) and give up the

@@ -77,3 +77,10 @@ MIGRATIONS.append(
     );
     """
 )
+
+MIGRATIONS.append(
+    # 3: when alerts were last turned on, so `alerts status` shows only scans made for them
+    """
+    ALTER TABLE guild_settings ADD COLUMN alerts_since TEXT;    -- UTC ISO; NULL before migration 3
+    """
+)

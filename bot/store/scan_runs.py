@@ -39,13 +39,24 @@ class ScanRunRepo:
             row = await cur.fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
 
+    async def last_with_tickers(self, since: str | None = None) -> ScanRun | None:
+        """The newest completed scan that covered at least one ticker and finished at or after
+        ``since`` (a UTC ISO time; None: any). A scan of nobody's tickers says nothing to a server."""
+        async with self.db.conn.execute(
+            "SELECT * FROM scan_runs WHERE tickers > 0 AND finished_at >= ? ORDER BY id DESC LIMIT 1",
+            (since or "",),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _run(row)
+
     async def recent(self, limit: int = 10) -> list[ScanRun]:
         async with self.db.conn.execute(
             "SELECT * FROM scan_runs ORDER BY id DESC LIMIT ?", (limit,)
         ) as cur:
             rows = await cur.fetchall()
-        return [
-            ScanRun(date.fromisoformat(r["session_date"]), r["started_at"], r["finished_at"], r["tickers"],
-                    r["events"], r["queued"], r["failed_tickers"])
-            for r in rows
-        ]
+        return [_run(r) for r in rows]
+
+
+def _run(r) -> ScanRun:
+    return ScanRun(date.fromisoformat(r["session_date"]), r["started_at"], r["finished_at"], r["tickers"],
+                   r["events"], r["queued"], r["failed_tickers"])

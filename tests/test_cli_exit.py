@@ -1,0 +1,135 @@
+"""Every exit path closes the database and the process ends within 2 s of its error line:
+a corrupt database file, /dev/null, a lock held by another process, a price source that
+accepts the connection and never answers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from bot.errors import DatabaseUnavailable
+from bot.store.db import Database
+
+GRACE = 2.0  # seconds allowed between the error line and the process's exit
+
+
+def timed_run(argv, env, *, timeout=90):
+    """Run ``python -m bot argv``; return (exit code, stderr lines, seconds from the first
+    ``error:`` line to the exit)."""
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **env})
+    lines, error_at = [], None
+    deadline = threading.Timer(timeout, proc.kill)
+    deadline.start()
+    try:
+        for line in proc.stderr:
+            if error_at is None and line.startswith("error:"):
+                error_at = time.monotonic()
+            lines.append(line.rstrip("\n"))
+        proc.wait()
+    finally:
+        deadline.cancel()
+    assert error_at is not None, lines
+    return proc.returncode, lines, time.monotonic() - error_at, error_at - start
+
+
+def offline_env(tmp_path, db):
+    return {"BREAKOUT_DB_PATH": str(db), "BREAKOUT_DATA_DIR": "", "MPLBACKEND": "Agg",
+            "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+
+@pytest.mark.parametrize("content", [os.urandom(4096), None, "truncated"], ids=["random", "devnull", "truncated"])
+def test_a_corrupt_database_is_one_line_and_a_prompt_exit(tmp_path, content):
+    if content is None:
+        db = "/dev/null"
+    elif content == "truncated":
+        db = tmp_path / "cut.sqlite3"
+        import sqlite3
+
+        con = sqlite3.connect(db)
+        con.execute("CREATE TABLE t (x)")
+        con.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+        con.commit()
+        con.close()
+        db.write_bytes(db.read_bytes()[:5000])
+    else:
+        db = tmp_path / "random.sqlite3"
+        db.write_bytes(content)
+    code, lines, exit_after, _ = timed_run(["base", "IWM"], offline_env(tmp_path, db))
+    assert code == 1 and lines == [lines[0]] and lines[0].startswith(f"error: The database {db} cannot be used")
+    assert exit_after < GRACE
+
+
+def test_a_database_locked_by_another_process(tmp_path):
+    db = tmp_path / "locked.sqlite3"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        code, lines, exit_after, _ = timed_run(["base", "IWM"], offline_env(tmp_path, db))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 1 and len(lines) == 1 and "is locked by another process" in lines[0]
+    assert exit_after < GRACE
+
+
+@pytest.fixture
+def black_hole():
+    """A proxy that accepts every connection and never answers (a stalled network)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(50)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.parametrize("verbose", [[], ["-v"]], ids=["quiet", "verbose"])
+def test_a_stalled_price_source_exits_right_after_its_error(tmp_path, black_hole, verbose):
+    env = {**offline_env(tmp_path, tmp_path / "db.sqlite3"), "BREAKOUT_DATA_TIMEOUT": "2",
+           "HTTPS_PROXY": black_hole, "HTTP_PROXY": black_hole, "https_proxy": black_hole,
+           "http_proxy": black_hole, "NO_PROXY": "", "no_proxy": ""}
+    code, lines, exit_after, error_at = timed_run([*verbose, "base", "IWM"], env)
+    assert code == 1 and exit_after < GRACE and error_at < 10
+    errors = [line for line in lines if line.startswith("error:")]
+    assert errors == ["error: Yahoo Finance did not answer within 2 s."]
+    if not verbose:
+        assert lines == errors  # no yfinance lines, no warnings, no 'serving cached bars'
+
+
+async def test_a_failed_open_leaves_no_database_thread(tmp_path):
+    before = {t.ident for t in threading.enumerate()}
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"not a database at all" * 300)
+    with pytest.raises(DatabaseUnavailable, match="cannot be used"):
+        await Database(path).open()
+    time.sleep(0.05)
+    left = [t for t in threading.enumerate() if t.ident not in before]
+    assert left == []

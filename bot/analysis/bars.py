@@ -155,14 +155,12 @@ def atr_values(h: np.ndarray, l: np.ndarray, c: np.ndarray, n: int = 14) -> np.n
     k = min(n, m)
     out[:k] = np.cumsum(tr[:k]) / np.arange(1, k + 1)
     if m > n:
-        a = out[n - 1]
-        alpha = 1.0 / n
-        rest = tr[n:].tolist()
-        vals = []
-        for x in rest:
-            a += (x - a) * alpha
-            vals.append(a)
-        out[n:] = vals
+        # a_t = a_{t-1} + (tr_t - a_{t-1}) / n from the seed: an exponential mean with
+        # alpha = 1/n whose first value is the seed (pandas runs the recursion in C)
+        seeded = np.empty(m - n + 1)
+        seeded[0] = out[n - 1]
+        seeded[1:] = tr[n:]
+        out[n:] = pd.Series(seeded).ewm(alpha=1.0 / n, adjust=False).mean().to_numpy()[1:]
     return out
 
 

@@ -42,7 +42,7 @@ def _cut(daily: pd.DataFrame, as_of: date | None, keep: int) -> pd.DataFrame:
 class _Analyzer:
     """Holds the arrays of one call and evaluates the bases as of any day position."""
 
-    def __init__(self, d: BarArrays, weekly: bool, p: BaseParams):
+    def __init__(self, d: BarArrays, weekly: bool, p: BaseParams, memo: dict | None = None):
         self.d = d
         self.weekly = weekly
         self.p = p
@@ -51,7 +51,10 @@ class _Analyzer:
         else:
             self.bars, self.week_of_day = d, None
         self.atrv = atr_values(self.bars.high, self.bars.low, self.bars.close, p.atr_n)
-        self._memo: dict[int, tuple] = {}
+        # structures by the day they are built through: shared by the calls of one replay
+        # (same first bar, so the same positions), else private to this call
+        self._memo: dict = memo if memo is not None else {}
+        self._key = (p, weekly, int(d.day[0]))
 
     def line_day(self, j: int) -> int:
         """The day whose base a close on day j is judged against: weekly, the last day of the
@@ -77,9 +80,10 @@ class _Analyzer:
     def through(self, pos: int) -> tuple[Structure | str, Structure | None, BarArrays]:
         """(nearest base or why there is none, major base or None, the arrays their positions
         index), built from daily bars [0, pos] inclusive."""
-        hit = self._memo.get(pos)
+        key = (*self._key, int(self.d.day[pos]))
+        hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[pos] = self._through(pos)
+            hit = self._memo[key] = self._through(pos)
         return hit
 
     def _through(self, pos: int):
@@ -212,8 +216,13 @@ def find_base(
     *,
     timeframe: str = "weekly",
     params: BaseParams | None = None,
+    memo: dict | None = None,
 ) -> BaseResult:
     """Find the base of a daily OHLCV frame as of ``as_of`` (None = its last bar).
+
+    ``memo`` (optional, a dict the caller keeps between calls on growing prefixes of one
+    frame, as a replay does) lets a call reuse the bases an earlier call built through the same
+    day; the answer is the same with or without it.
 
     ``timeframe="weekly"`` builds the nearest base from W-FRI weeks over ~3 years and the major
     one over ~10; ``"daily"`` the nearest from daily bars over ~1 year. Raises NotEnoughData on
@@ -231,7 +240,7 @@ def find_base(
             + (f" up to {as_of}." if as_of is not None else ".")
         )
     d = daily_arrays(df)
-    an = _Analyzer(d, weekly, p)
+    an = _Analyzer(d, weekly, p, memo)
     n = len(d) - 1
     as_of_date = day_to_date(d.day[n]) if as_of is None else as_of
     near = _evaluate(an, 0, as_of_date, timeframe, p)

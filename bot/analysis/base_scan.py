@@ -235,7 +235,10 @@ def scan_bases(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> tuple
     scales is examined once."""
     win = _Window(b, atrv, end, max(p.major_lookback_weeks, p.lookback_weeks), p, True)
     memo: dict = {}
-    return _nearest(win, p.lookback_weeks, p, memo), _major(win, p, memo)
+    near = _nearest(win, p.lookback_weeks, p, memo)
+    # a major base is a higher ceiling than the nearest one, or the same one tested longer
+    floor = near.top - near.tol if isinstance(near, Structure) else -np.inf
+    return near, _major(win, p, memo, floor)
 
 
 def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structure | str:
@@ -259,8 +262,9 @@ def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structur
     return why or "no resistance level found"
 
 
-def _major(win: _Window, p: BaseParams, memo: dict) -> Structure | None:
-    """The highest qualifying ceiling within ``major_reach_pct`` of the last close, or None."""
+def _major(win: _Window, p: BaseParams, memo: dict, floor: float = -np.inf) -> Structure | None:
+    """The highest qualifying ceiling within ``major_reach_pct`` of the last close and above
+    ``floor``, or None."""
     if win.n < 3:
         return None
     rules = _Rules(p.major_min_weeks, p.major_max_depth_pct, p.major_min_tests)
@@ -268,6 +272,8 @@ def _major(win: _Window, p: BaseParams, memo: dict) -> Structure | None:
     for r in win.records()[::-1].tolist():  # highest first
         if win.h[r] > reach:
             continue
+        if win.h[r] < floor:
+            return None  # lower ceilings are the nearest base's business
         s = win.cached(r, rules, memo)
         if isinstance(s, Structure):
             return replace(s, major=True)

@@ -70,6 +70,7 @@ class EventEngine:
     def __init__(self, params: EngineParams | None = None, base_finder: BaseFinder | None = None):
         self.params = params or EngineParams()
         self.base_finder = base_finder or _default_finder()
+        self._shares_memo = base_finder is None  # find_base reuses the bases of earlier days
         self.finder_calls = 0  # for benchmarks
 
     # ------------------------------------------------------------------ public API
@@ -92,8 +93,9 @@ class EventEngine:
         else:
             first = 0 if every_bar else n - 1
         events: list[Event] = []
+        memo: dict | None = {} if self._shares_memo else None
         for i in range(first, n):
-            event = self._bar(st, ticker, bars, i)
+            event = self._bar(st, ticker, bars, i, memo)
             st.last_date = bars.iso(i)
             if event is not None:
                 events.append(event)
@@ -113,19 +115,26 @@ class EventEngine:
         return state
 
     # ------------------------------------------------------------------ one bar
-    def _find(self, bars: DailyBars, i: int) -> BaseResult | None:
+    def _find(self, bars: DailyBars, i: int, memo: dict | None = None) -> BaseResult | None:
         p = self.params
         window = bars.frame.iloc[max(0, i + 1 - p.finder_window_bars()) : i + 1]
         self.finder_calls += 1
+        kw = {}
+        if memo is not None:
+            kw["memo"] = memo
+            if len(memo) > 400:  # only the last ~50 sessions' bases are asked for again
+                oldest = int(window.index[max(0, len(window) - 80)].value // 86_400_000_000_000)
+                for key in [k for k in memo if k[-1] < oldest]:
+                    del memo[key]
         try:
-            return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe)
+            return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe, **kw)
         except NotEnoughData:
             return None
 
-    def _bar(self, st: TickerState, ticker: str, bars: DailyBars, i: int) -> Event | None:
+    def _bar(self, st: TickerState, ticker: str, bars: DailyBars, i: int, memo: dict | None = None) -> Event | None:
         if i + 1 < max(1, self.params.min_history_bars):
             return None
-        r = self._find(bars, i)
+        r = self._find(bars, i, memo)
         self._remember(st, ticker, r)
         if r is None or not r.has_base:
             return None

@@ -182,11 +182,12 @@ def _subtitle(base: BaseResult, has_levels: bool) -> str:
     parts = [f"{k} test{'s' if k != 1 else ''} of {fmt_price(base.resistance.level)}" if k else None]
     if base.weeks is not None:
         parts.append(f"{base.weeks:.0f} weeks")
-    if base.major is not None:
-        m = base.major
-        parts.append(f"major {fmt_price(m.resistance.level)} ({m.distance_pct:+.1f}%, {m.weeks:.0f} weeks)")
-    if base.depth_pct is not None:
-        parts.append(f"{base.depth_pct:.0f}% deep" + (f" ({base.base_type})" if base.base_type else ""))
+    m = base.major
+    if base.depth_pct is not None:  # the type in words only when there is room (no major base)
+        parts.append(f"{base.depth_pct:.0f}% deep" + (f" ({base.base_type})" if base.base_type and m is None else ""))
     if base.distance_pct is not None:
-        parts.append(f"close {base.distance_pct:+.1f}% vs resistance")
+        parts.append(f"close {base.distance_pct:+.1f}%" + (" vs resistance" if m is None else ""))
+    if m is not None:  # drawn as a dashed line when it fits the chart, named here always
+        away = (m.resistance.level / m.last_close - 1) * 100
+        parts.append(f"major {fmt_price(m.resistance.level)} {abs(away):.1f}% {'above' if away >= 0 else 'below'}")
     return " · ".join(p for p in parts if p)

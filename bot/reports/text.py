@@ -70,8 +70,10 @@ def major_words(r: BaseResult) -> str:
     """The major base in one line: level, zone, tests, length, where price is."""
     m = r.major
     res = m.resistance
-    return (f"{price(res.level)} ({zone_words(res.zone_low, res.zone_high)}), {len(m.tests)} tests since "
-            f"{m.tests[0].date.isoformat()}, {span(m.weeks or 0.0)} base; close {pct(m.distance_pct)}")
+    away = (res.level / m.last_close - 1) * 100
+    where = f"{pct(abs(away), signed=False)} {'above' if away >= 0 else 'below'} the close"
+    return (f"{price(res.level)} ({zone_words(res.zone_low, res.zone_high)}), {where}; {len(m.tests)} tests since "
+            f"{m.tests[0].date.isoformat()}, {a_span(m.weeks or 0.0)} base")
 
 
 def base_headline(ticker: str, r: BaseResult) -> str:

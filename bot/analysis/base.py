@@ -179,6 +179,7 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
     skip_until = -1
     last_j = -(10**9)
     broken: set[tuple[int, float]] = set()  # bases whose breakout is already counted
+    quiet: dict[int, bool] = {}  # line day -> its candidates can change nothing reported today
     for j in range(lo, n + 1):
         if j <= skip_until:
             continue
@@ -186,7 +187,13 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
             s, bars = rearmed
             attempt += 1
         elif fresh[j]:
-            got = an.through(an.line_day(j))
+            day = an.line_day(j)
+            if rearmed is None and n - j >= p.breakout_recent_days:
+                if day not in quiet:
+                    quiet[day] = _quiet_week(an, fresh, day, n, p)
+                if quiet[day]:
+                    continue
+            got = an.through(day)
             s, bars = got[scale], got[2]
             if not isinstance(s, Structure) or close[j] <= s.breakout_line or (s.start, s.top) in broken:
                 continue
@@ -208,6 +215,24 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
         # a false breakout re-arms its base for one more attempt; a faded one has run its course
         rearmed = (s, bars) if kind == "failed" and attempt < p.max_attempts else None
     return event
+
+
+def _quiet_week(an: _Analyzer, fresh: np.ndarray, day: int, n: int, p: BaseParams) -> bool:
+    """Whether the candidates judged against the base of ``day`` are too old to be reported as
+    breakouts and none can have failed or faded since (every later close in the fade window
+    stayed above the candidate's close / buffer, so above any zone it could have cleared). A
+    breakout among them would only be skipped over: leaving them out changes nothing."""
+    close = an.d.close
+    buf = 1 + p.buffer_pct
+    for k in np.flatnonzero(fresh).tolist():
+        if an.line_day(k) != day:
+            continue
+        if n - k < p.breakout_recent_days:
+            return False
+        later = close[k + 1 : min(n, k + p.fade_window_days) + 1]
+        if len(later) and later.min() < close[k] / buf:
+            return False
+    return True
 
 
 def find_base(

@@ -71,3 +71,25 @@ def test_iwm_seed_day_shows_the_major_ceiling_above(load_daily):
     assert r.status == "testing" and len(r.tests) == 4 and 196 <= r.resistance.level <= 204  # the seed's story
     assert r.major is not None and r.major.resistance.zone_high == pytest.approx(244.46)
     assert r.major.status == "in_base" and r.major.distance_pct < -10
+
+
+@pytest.mark.parametrize("ticker,day,level,cleared", [
+    ("XLU", "2024-10-15", 78.22, "2024-09-16"),  # its 2022 record, cleared by 0.5 % on 09-16
+    ("SPY", "2025-09-26", 613.23, "2025-06-30"),  # the February 2025 record
+])
+def test_record_note_names_the_old_record_that_was_cleared(load_daily, ticker, day, level, cleared):
+    daily = load_daily(ticker)
+    r = find_base(daily, date.fromisoformat(day))
+    assert r.record is not None and r.record.level == pytest.approx(level)
+    assert r.record.cleared_date == date.fromisoformat(cleared)
+    first = daily.loc[daily.index > str(r.record.set_date), "Close"]
+    assert first[first > level * 1.005].index[0].date() == r.record.cleared_date
+
+
+def test_a_live_test_of_the_nearest_base_is_not_hidden_by_the_major_one(load_daily):
+    """IWM, September 2021: the nearest base is being tested; the major base (the same ceiling
+    seen over longer, its zone a little higher) must not replace it with 'in_base'."""
+    daily = load_daily("IWM")
+    for day in (date(2021, 9, 10), date(2021, 10, 15)):
+        r = find_base(daily, day)
+        assert r.status == "testing" and r.scale == "nearest" and len(r.tests) >= 4, (day, r.status, r.scale)

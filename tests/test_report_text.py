@@ -23,9 +23,14 @@ def base(status="testing", **kw):
 
 def test_headlines_say_what_the_status_means():
     assert text.base_headline("IWM", base()) == "IWM is testing resistance at 199.26 (4th test of a 1.7-year base)"
-    assert text.base_headline("IWM", base("in_base")) == "IWM is in an 88-week base, 1.1% below resistance"
-    assert text.base_headline("IWM", base("in_base", weeks=101.0)) == "IWM is in a 101-week base, 1.1% below resistance"
-    assert text.base_headline("IWM", base("breakout", breakout_date=date(2023, 12, 26))).endswith("broken out of its 88-week base")
+    # lengths as the announcement titles and the chart say them: weeks, from 78 weeks on years
+    assert text.base_headline("IWM", base("in_base")) == "IWM is in a 1.7-year base, 1.1% below resistance"
+    assert text.base_headline("IWM", base("in_base", weeks=18.0)) == "IWM is in an 18-week base, 1.1% below resistance"
+    assert text.base_headline("IWM", base("in_base", weeks=43.0)) == "IWM is in a 43-week base, 1.1% below resistance"
+    assert text.base_headline("IWM", base("in_base", weeks=8 * 52.0)) == "IWM is in an 8-year base, 1.1% below resistance"
+    assert text.base_headline("IWM", base("breakout", breakout_date=date(2023, 12, 26))).endswith("broken out of its 1.7-year base")
+    pressing = text.base_headline("IWM", base("pressing"))
+    assert "above the 201.99 top" in pressing and "line 203.00" in pressing  # 201.99 x 1.005
     assert "failed" in text.base_headline("IWM", base("failed", breakout_date=date(2023, 12, 26)))
     none = BaseResult(as_of=date(2024, 1, 5), timeframe="weekly", status="no_base", last_close=1.0,
                       last_date=date(2024, 1, 5), reason="No base: trending.")

@@ -65,16 +65,8 @@ class _Analyzer:
         return int(np.searchsorted(self.week_of_day, self.week_of_day[j])) - 1
 
     def high_between(self, pos: int, lo: float, hi: float) -> bool:
-        """Whether a bar high through daily position ``pos`` lies in [lo, hi)."""
-        if not self.weekly:
-            h = self.d.high[: pos + 1]
-        else:
-            k = int(self.week_of_day[pos])
-            first = int(np.searchsorted(self.week_of_day, k))
-            part = self.d.high[first : pos + 1]
-            if ((part >= lo) & (part < hi)).any():
-                return True
-            h = self.bars.high[:k]
+        """Whether a bar high through daily position ``pos`` (a week end) lies in [lo, hi)."""
+        h = self.bars.high[: int(self.week_of_day[pos]) + 1] if self.weekly else self.d.high[: pos + 1]
         return bool(((h >= lo) & (h < hi)).any())
 
     def through(self, pos: int) -> tuple[Structure | str, Structure | None, BarArrays]:
@@ -95,42 +87,11 @@ class _Analyzer:
         return near, major, bars
 
     def _weeks_through(self, pos: int) -> tuple[BarArrays, np.ndarray, int]:
+        """The weekly arrays a base through daily position ``pos`` is built from: ``pos`` is the
+        last day of its week (a week end, or the last bar, whose week is the partial last bar)."""
         k = int(self.week_of_day[pos])
-        if pos == len(self.d) - 1 or self.week_of_day[pos + 1] != k:
-            return self.bars, self.atrv, k + 1
-        # the week of ``pos`` is partial as of ``pos``: rebuild its bar from its first days
-        first = int(np.searchsorted(self.week_of_day, k))
-        d = self.d
-        sl = slice(first, pos + 1)
-        hh, ll = d.high[sl], d.low[sl]
-        ih, il = int(np.argmax(hh)), int(np.argmin(ll))
-        b = self.bars
-
-        def cat(arr, val):
-            out = np.empty(k + 1, dtype=arr.dtype)
-            out[:k] = arr[:k]
-            out[k] = val
-            return out
-
-        part = BarArrays(
-            day=cat(b.day, d.day[pos]),
-            open=cat(b.open, d.open[first]),
-            high=cat(b.high, hh[ih]),
-            low=cat(b.low, ll[il]),
-            close=cat(b.close, d.close[pos]),
-            volume=cat(b.volume, d.volume[sl].sum()),
-            hi_day=cat(b.hi_day, d.day[first + ih]),
-            lo_day=cat(b.lo_day, d.day[first + il]),
-            cmax=cat(b.cmax, d.close[sl].max()),
-        )
-        n_atr = self.p.atr_n
-        if k >= n_atr:  # one Wilder step from the previous (complete) week
-            prev_c = b.close[k - 1]
-            tr = max(part.high[k], prev_c) - min(part.low[k], prev_c)
-            atrv = cat(self.atrv, self.atrv[k - 1] + (tr - self.atrv[k - 1]) / n_atr)
-        else:
-            atrv = atr_values(part.high, part.low, part.close, n_atr)
-        return part, atrv, k + 1
+        assert pos == len(self.d) - 1 or self.week_of_day[pos + 1] != k, "bases are built through week ends"
+        return self.bars, self.atrv, k + 1
 
 
 def _outcome(s: Structure, close: np.ndarray, j: int, n: int, p: BaseParams) -> tuple[int, str] | None:
@@ -250,7 +211,7 @@ def find_base(
     day; the answer is the same with or without it.
 
     ``timeframe="weekly"`` builds the nearest base from W-FRI weeks over ~3 years and the major
-    one over ~10; ``"daily"`` the nearest from daily bars over ~1 year. Raises NotEnoughData on
+    one over up to 30; ``"daily"`` the nearest from daily bars over ~1 year. Raises NotEnoughData on
     short histories and BadArgument on an unknown timeframe.
     """
     p = params or BaseParams()
@@ -273,7 +234,8 @@ def find_base(
     if major is not None and near.has_base:
         if major.resistance.zone_high > near.resistance.zone_high * (1 + p.buffer_pct):
             return replace(near, major=major)  # a higher ceiling above the nearest base
-        if major.start < near.start and major.resistance.zone_low <= near.resistance.zone_high:
+        same = major.start < near.start and major.resistance.zone_low <= near.resistance.zone_high
+        if same and near.status in ("in_base", major.status):
             return major  # the same ceiling, tested for longer: the major base says more
         return near
     if major is not None:
@@ -355,29 +317,32 @@ def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, b
 
 
 def _record_high(d: BarArrays, n: int, p: BaseParams) -> RecordHigh | None:
-    """When the last close is near the all-time high of the data: the last old record it
-    cleared (a close more than the buffer above a record at least ``min_weeks`` old)."""
+    """When the last close is near the all-time high of the data: the newest old record (a
+    high that stood at least ``min_weeks``) that price cleared, and the first close more than
+    the buffer above it."""
     high, close = d.high[: n + 1], d.close[: n + 1]
     if close[n] < _RECORD_NEAR * high.max():
         return None
-    prior = np.maximum.accumulate(np.r_[-np.inf, high[:-1]])  # record before each day
+    running = np.maximum.accumulate(high)
+    prior = np.r_[-np.inf, running[:-1]]  # the record before each day
     pos = np.arange(n + 1)
-    set_at = np.maximum.accumulate(np.where(high >= np.maximum.accumulate(high), pos, 0))  # day the record was set
+    set_at = np.maximum.accumulate(np.where(high >= running, pos, 0))  # the day each record was set
     set_before = np.r_[0, set_at[:-1]]
     min_days = int(p.min_weeks * 5)
-    cleared = np.flatnonzero((close > prior * (1 + p.buffer_pct)) & (pos - set_before >= min_days))
-    if not len(cleared):
-        return None
-    c = int(cleared[-1])
-    k = int(set_before[c])
-    level = float(prior[c])
-    return RecordHigh(
-        level=level,
-        set_date=day_to_date(d.day[k]),
-        cleared_date=day_to_date(d.day[c]),
-        weeks=(int(d.day[c]) - int(d.day[k])) / 7.0,
-        pct_above=(float(close[n]) / level - 1.0) * 100.0,
-    )
+    exceeded = np.flatnonzero((high > prior) & (pos - set_before >= min_days))  # an old record topped
+    for i in exceeded[::-1].tolist():
+        level = float(prior[i])
+        above = np.flatnonzero(close[i:] > level * (1 + p.buffer_pct))
+        if len(above):
+            c, k = i + int(above[0]), int(set_before[i])
+            return RecordHigh(
+                level=level,
+                set_date=day_to_date(d.day[k]),
+                cleared_date=day_to_date(d.day[c]),
+                weeks=(int(d.day[c]) - int(d.day[k])) / 7.0,
+                pct_above=(float(close[n]) / level - 1.0) * 100.0,
+            )
+    return None
 
 
 def _week_first_day(d: BarArrays, bars: BarArrays, k: int) -> int:

@@ -16,7 +16,7 @@ class BaseParams:
     # how far back a base may start: ~3 years weekly, ~1 year daily
     lookback_weeks: int = 156
     lookback_days: int = 260
-    # the major base (weekly only): the highest qualifying ceiling of the last ~10 years that
+    # the major base (weekly only): the highest qualifying ceiling of the last 30 years that
     # the last close is within ``major_reach_pct`` of (a trader's multi-year line, often the
     # all-time high); it must be at least half a year old (a record-high breakout of a "long
     # base"), and depth is only a tag for it (clearing a record after a deep fall still counts)

@@ -12,14 +12,14 @@ Two scales come out of one scan:
 
 * the **nearest** base — the lowest qualifying ceiling of the last ~3 years: the one price
   has to clear next;
-* the **major** base — the highest qualifying ceiling of the last ~10 years that price is
+* the **major** base — the highest qualifying ceiling of the last 30 years that price is
   within reach of (the all-time high when it is near): the level a trader draws on a
   multi-year chart. It is reported only when it is a different, higher ceiling.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,11 +42,8 @@ class Structure:
     sup_high: float
     sup_level: float
     tol: float
-    touch_line: float
     buffer: float
     depth_pct: float
-    weeks: float
-    major: bool = False
 
     @property
     def breakout_line(self) -> float:
@@ -111,7 +108,7 @@ class _Window:
         whether it qualifies does."""
         got = memo.get(r)
         if got is None:
-            got = memo[r] = self.candidate(r, None)
+            got = memo[r] = self.candidate(r)
         if isinstance(got, tuple):
             s, weeks, depth = got
             if len(s.tests) < rules.min_tests:
@@ -123,10 +120,9 @@ class _Window:
             return s
         return got
 
-    def candidate(self, r: int, rules: _Rules | None) -> Structure | str | tuple:
-        """The base under the record high at window position ``r``, or why it does not qualify.
-        With ``rules`` None the length and depth rules are left to the caller: a qualifying
-        structure comes back as (structure, weeks, depth)."""
+    def candidate(self, r: int) -> tuple[Structure, float, float] | str:
+        """The base under the record high at window position ``r`` as (structure, weeks, depth),
+        or why there is none; the rules of each scale (tests, length, depth) are the caller's."""
         p, h, l, c, n = self.p, self.h, self.l, self.c, self.n
         buf = 1 + p.buffer_pct
         v = float(h[r])
@@ -194,12 +190,6 @@ class _Window:
         sup_level = _median(bl)
         depth = (level - sup_level) / level * 100.0
         weeks = (b.day[w0 + n - 1] - b.day[w0 + start]) / 7.0
-        if rules is not None and len(tests) < rules.min_tests:
-            return f"resistance near {top:.2f} was tested only {len(tests)} times"
-        if rules is not None and weeks < rules.min_weeks:
-            return f"range is only {weeks:.1f} weeks old"
-        if rules is not None and depth > rules.max_depth_pct:
-            return f"range is {depth:.0f}% deep, too deep for a base"
         s = Structure(
             start=w0 + start,
             end=end,
@@ -211,12 +201,10 @@ class _Window:
             sup_high=float(bl.max()),
             sup_level=sup_level,
             tol=tol,
-            touch_line=line,
             buffer=p.buffer_pct * top,
             depth_pct=depth,
-            weeks=float(weeks),
         )
-        return s if rules is not None else (s, float(weeks), depth)
+        return s, float(weeks), depth
 
 
 def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | str:
@@ -276,5 +264,5 @@ def _major(win: _Window, p: BaseParams, memo: dict, floor: float = -np.inf) -> S
             return None  # lower ceilings are the nearest base's business
         s = win.cached(r, rules, memo)
         if isinstance(s, Structure):
-            return replace(s, major=True)
+            return s
     return None

@@ -23,7 +23,6 @@ class EngineParams:
     volume_window: int = 50  # average of the previous 50 sessions (today excluded)
     volume_ratio_on: float = 1.4  # "on volume" when volume >= 1.4 x that average
     # --- failure wording (the rule is find_base's: BaseParams.failure_window_days/failure_drop_pct)
-    failure_window: int = 10  # bars after a breakout during which it can fail (breakout_history's "held")
     stop_pct: float = 8.0
     # --- tests -----------------------------------------------------------------------------
     announce_tests_from: int = 3  # "n-th test" is announced for n >= this, once per test
@@ -43,7 +42,7 @@ class EngineParams:
     min_history_bars: int = 60  # no base is looked for with less history than this
 
     def finder_window_bars(self) -> int:
-        """Bars handed to the base finder: all it reads (≈ 11 years weekly), so the engine sees
+        """Bars handed to the base finder: all it reads (≈ 31 years weekly), so the engine sees
         exactly what ``find_base`` on the whole file sees."""
         return BaseParams().history_bars(self.timeframe)
 

@@ -1,24 +1,27 @@
 """The breakout event engine: a transition detector over :func:`bot.analysis.base.find_base`.
 
 For each new completed daily bar D the engine asks the base finder about the data up to D
-(``r = find_base(daily <= D, as_of=D)``) and announces:
+(``r = find_base(daily <= D, as_of=D)``, all the history the finder reads) and, for the major
+base ``r.major`` and the nearest one ``r``, announces:
 
-* ``breakout`` when ``r.status == "breakout"`` and ``r.breakout_date == D`` (tagged "on volume"
-  when D's volume is >= 1.4 x the average of the 50 sessions before it);
-* ``failed`` when ``r.status == "failed"`` and ``r.failed_date == D``;
-* ``busted`` when ``r.status == "failed"``, D is after the failing close and D's close is the
-  first since then below the support zone's low minus a buffer;
-* ``testing`` when ``r.status == "testing"`` with n >= 3 tests, the newest test within the last
-  few bars, and no bar of the last ~5 weeks reported that test already (same week, or an
-  n' >= n of an overlapping zone: the finder moves its newest test to a higher high nearby).
+* ``breakout`` when the status is "breakout" and ``breakout_date == D`` (tagged "on volume" when
+  D's volume is >= 1.4 x the average of the 50 sessions before it; a nearest breakout under a
+  major ceiling names that "next resistance");
+* ``failed`` / ``faded`` when the status is that and ``failed_date == D`` (back below the zone,
+  or 8 % down, within 10 bars / within 11 to 30 bars);
+* ``busted`` when the status is failed or faded, D is after the failing close and D's close is
+  the first since then below the support zone's low minus a buffer;
+* ``testing`` when the status is "testing" with n >= 3 tests, the newest test within the last
+  few bars, no bar of the last ``same_test_days`` reported that test already (same week, or an
+  n' >= n of an overlapping zone: the finder moves its newest test to a higher high nearby),
+  and the base never had n tests before (test numbers per base only go up).
 
-So breakout, failed and busted depend on the price data alone: a bot started on any date
-announces the same ones. The only memory is the tests find_base reported on the last ~5
-weeks of bars (TickerState.seen_tests) — what the finder saw, not what was announced — so
-once a bot has run that long it announces exactly what a bot started earlier announces; a
-bot started more recently may repeat a test, never miss one.
-At most one event per bar (failed > breakout > busted > testing: one find_base status per day
-makes them exclusive). With no state only the newest bar is evaluated (one finder call).
+So breakout, failed, faded and busted depend on the price data alone: a bot started on any date
+announces the same ones. The only memory (TickerState.seen_tests and base_tests) is what the
+finder *reported* lately — not what was announced — so a replay that warms up on the year before
+its first day announces what a replay from the first bar announces.
+At most one event per bar: busted > failed = faded > breakout > testing, the major base first
+on a tie. With no state only the newest bar is evaluated (one finder call).
 """
 
 from __future__ import annotations
@@ -58,9 +61,11 @@ def _week_id(d: date) -> int:
 
 def base_id_of(ticker: str, r: BaseResult) -> str:
     """Identity of a base: the ticker and the date of its first test (stable while the base
-    lasts, unlike its start, which moves as the zone widens)."""
+    lasts, unlike its start, which moves as the zone widens); a major base's says so, so it
+    never shares an id with a nearest base tested first in the same week."""
+    scale = ":major" if r.scale == "major" else ""
     if r.tests:
-        return f"{ticker}:{r.tests[0].date.isoformat()}"
+        return f"{ticker}{scale}:{r.tests[0].date.isoformat()}"
     return f"{ticker}:{round(r.resistance.level, 2)}"
 
 

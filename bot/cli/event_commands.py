@@ -15,7 +15,7 @@ from bot.market.bounds import bound_range, not_in_future
 from bot.tickers import normalize_ticker
 
 # The engine warms up on half a year of bars before the first replayed day and the base
-# finder reads ≈ 11 years from there (the major base), so fetch that much before --from.
+# finder reads ≈ 31 years from there (the major base), so fetch that much before --from.
 LOOKBACK = timedelta(days=(BaseParams().history_bars("weekly") + EngineParams().warm_up_bars) * 7 // 5 + 60)
 
 

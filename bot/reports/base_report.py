@@ -19,7 +19,7 @@ from bot.reports import text
 from bot.reports.common import is_stale, lookback_start, off_loop, safe_filename, source_of
 from bot.tickers import normalize_ticker
 
-# All the history find_base reads: the major base looks back ten years of weeks.
+# All the history find_base reads: the major base looks back 30 years of weeks.
 LOOKBACK_DAYS = {tf: BaseParams().history_bars(tf) * 7 // 5 + 60 for tf in ("weekly", "daily")}
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.analysis.base_params import BaseParams
 from bot.analysis.models import BaseResult, Comparison
+
+BREAKOUT_BUFFER = BaseParams().buffer_pct
 
 
 def price(x: float | None) -> str:
@@ -77,7 +80,8 @@ def major_words(r: BaseResult) -> str:
 
 
 def base_headline(ticker: str, r: BaseResult) -> str:
-    weeks = f"{r.weeks:.0f}-week " if r.weeks else ""
+    major = "major " if r.scale == "major" else ""
+    length = f"{major}{span(r.weeks)} " if r.weeks else major
     if r.record is not None:
         return f"{ticker} is {record_words(r)}"
     if r.status == "no_base" or r.resistance is None:
@@ -87,16 +91,17 @@ def base_headline(ticker: str, r: BaseResult) -> str:
         return (f"{ticker} is testing {which}resistance at {price(r.resistance.level)} ({ordinal(len(r.tests))} test "
                 f"of {a_span(r.weeks or 0.0)} base)")
     if r.status == "breakout":
-        return f"{ticker} has broken out of its {weeks}base"
+        return f"{ticker} has broken out of its {length}base"
     if r.status == "failed":
-        return f"{ticker}'s breakout failed — back inside its {weeks}base"
+        return f"{ticker}'s breakout failed — back inside its {length}base"
     if r.status == "faded":
-        return f"{ticker}'s breakout faded — back below its {weeks}base's breakout"
+        return f"{ticker}'s breakout faded — back below the top of its {length}base"
     if r.status == "pressing":
-        return f"{ticker} is pressing the breakout line of its {weeks}base ({price(r.resistance.zone_high)})"
+        return (f"{ticker} closed above the {price(r.resistance.zone_high)} top of its {length}base, inside the "
+                f"breakout buffer (line {price(r.resistance.zone_high * (1 + BREAKOUT_BUFFER))})")
     where = f"{pct(abs(r.distance_pct or 0), signed=False)} below resistance"
     if r.weeks:
-        return f"{ticker} is in {article(round(r.weeks))} {weeks}base, {where}"
+        return f"{ticker} is in {a_span(r.weeks)} {major}base, {where}"
     return f"{ticker} is in a base, {where}"
 
 

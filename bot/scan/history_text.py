@@ -53,7 +53,7 @@ async def make_history_report(market, ticker: str, *, years: int = 3, as_of: dat
     title = f"{ticker}: {n} breakout{'s' if n != 1 else ''} in the last {years} year{'s' if years != 1 else ''}"
     if outcomes:
         held = sum(o.outcome == "held" for o in outcomes)
-        failed = sum(o.outcome in ("failed", "busted") for o in outcomes)
+        failed = sum(o.outcome in ("failed", "busted") for o in outcomes)  # busted: failed, then below support
         faded = sum(o.outcome == "faded" for o in outcomes)
         title += f" — {held} held, {failed} failed" + (f", {faded} faded" if faded else "")
     lines = tuple(outcome_line(o) for o in outcomes) or ("No breakout from a base in that time.",)

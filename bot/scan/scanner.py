@@ -33,8 +33,8 @@ from bot.store.watchlist import WatchlistRepo
 
 log = logging.getLogger(__name__)
 
-# The engine hands the base finder all it reads (≈ 2,700 daily bars, the major base's ten
-# years of weeks): fetch that many sessions in calendar days, with room for holidays.
+# The engine hands the base finder all it reads (≈ 7,900 daily bars: the major base looks
+# back 30 years of weeks): fetch that many sessions in calendar days, with room for holidays.
 DEFAULT_LOOKBACK_DAYS = BaseParams().history_bars("weekly") * 7 // 5 + 60
 # Events older than this (calendar days before the scanned session) are not announced: after
 # a long outage, a two-week-old breakout is history, not news.
@@ -212,6 +212,8 @@ class Scanner:
         if prior is not None and prior.last_date and date.fromisoformat(prior.last_date) >= last_bar:
             return None
         state, events = self.engine.step(prior, ticker, daily)
-        events = announceable(events, cold_start=prior is None, last_bar=last_bar,
+        # no usable memory (first scan, or a state of an older engine that loads fresh)
+        cold = prior is None or prior.last_date is None
+        events = announceable(events, cold_start=cold, last_bar=last_bar,
                               max_age_days=self.max_event_age_days)
         return state_record(state, daily), events

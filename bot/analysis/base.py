@@ -138,62 +138,47 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
     rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
     attempt = 0
     skip_until = -1
-    last_j = -(10**9)
+    rearm_from = n + 1
     broken: set[tuple[int, float]] = set()  # bases whose breakout is already counted
-    quiet: dict[int, bool] = {}  # line day -> its candidates can change nothing reported today
+    held = None  # (day, base) of the last breakout that has not failed
+    max_attempts = p.major_max_attempts if scale else p.max_attempts
     for j in range(lo, n + 1):
         if j <= skip_until:
             continue
-        if rearmed is not None and close[j] > rearmed[0].breakout_line and j > last_j + p.rearm_after_days:
+        if rearmed is not None and close[j] > rearmed[0].breakout_line and j > rearm_from:
             s, bars = rearmed
             attempt += 1
         elif fresh[j]:
-            day = an.line_day(j)
-            if rearmed is None and n - j >= p.breakout_recent_days:
-                if day not in quiet:
-                    quiet[day] = _quiet_week(an, fresh, day, n, p)
-                if quiet[day]:
-                    continue
-            got = an.through(day)
+            got = an.through(an.line_day(j))
             s, bars = got[scale], got[2]
             if not isinstance(s, Structure) or close[j] <= s.breakout_line or (s.start, s.top) in broken:
                 continue
+            broken.add((s.start, s.top))
+            if held is not None and j - held[0] <= p.stack_days and s.zone_low <= held[1].top * (1 + p.stack_pct / 100):
+                continue  # a ceiling stacked right on the one just cleared: the same move, not news
             attempt = 1
         else:
             continue
-        broken.add((s.start, s.top))
-        last_j = j
         fate = _outcome(s, close, j, n, p)
         if fate is None:
             # held (so far): newer breakouts of other bases are looked for after it
             event = ("breakout", j, s, bars, None, attempt) if n - j < p.breakout_recent_days else None
             rearmed = None
             skip_until = j
+            held = (j, s)
             continue
+        held = None
         f, kind = fate
         event = (kind, j, s, bars, f, attempt) if n - f < p.failed_recent_days else None
         skip_until = f
-        # a false breakout re-arms its base for one more attempt; a faded one has run its course
-        rearmed = (s, bars) if kind == "failed" and attempt < p.max_attempts else None
+        # a false breakout re-arms its base for one more attempt, whose line is above the false
+        # breakout's high (the base's new top); a faded one has run its course
+        rearmed = None
+        if kind == "failed" and attempt < max_attempts:
+            top = max(s.top, float(an.d.high[j : f + 1].max()))
+            rearmed = (replace(s, top=top, buffer=p.buffer_pct * top), bars)
+        rearm_from = max(j, f) + p.rearm_after_days
     return event
-
-
-def _quiet_week(an: _Analyzer, fresh: np.ndarray, day: int, n: int, p: BaseParams) -> bool:
-    """Whether the candidates judged against the base of ``day`` are too old to be reported as
-    breakouts and none can have failed or faded since (every later close in the fade window
-    stayed above the candidate's close / buffer, so above any zone it could have cleared). A
-    breakout among them would only be skipped over: leaving them out changes nothing."""
-    close = an.d.close
-    buf = 1 + p.buffer_pct
-    for k in np.flatnonzero(fresh).tolist():
-        if an.line_day(k) != day:
-            continue
-        if n - k < p.breakout_recent_days:
-            return False
-        later = close[k + 1 : min(n, k + p.fade_window_days) + 1]
-        if len(later) and later.min() < close[k] / buf:
-            return False
-    return True
 
 
 def find_base(

@@ -57,11 +57,17 @@ class BaseParams:
     failure_drop_pct: float = 8.0
     failed_recent_days: int = 20  # "failed"/"faded" status lasts this long after the failing close
     # a re-armed base (after a failed breakout) breaks out again only this many sessions after
-    # the first breakout: no breakout -> failed -> breakout flip inside a week and a half
+    # the failing close: price spends a week and a half back inside the base first (no
+    # breakout -> failed -> breakout flip)
     rearm_after_days: int = 7
     # after a failed breakout the base is re-armed for this many attempts in all (Brandt's
     # premature breakout followed by the real one); a faded breakout does not re-arm it
     max_attempts: int = 2
+    major_max_attempts: int = 1  # a failed breakout of a major (2-test) base is not re-armed
+    # a breakout of a base whose zone starts within ``stack_pct`` above a ceiling price cleared
+    # at most ``stack_days`` sessions before (and still holds) is the same move: not announced
+    stack_days: int = 10
+    stack_pct: float = 3.0
     # below this many daily bars find_base raises NotEnoughData
     min_days_weekly: int = 100
     min_days_daily: int = 60

@@ -27,6 +27,9 @@ class EngineParams:
     # --- tests -----------------------------------------------------------------------------
     announce_tests_from: int = 3  # "n-th test" is announced for n >= this, once per test
     recent_test_bars: int = 5  # the newest test must be this recent for "testing" to be news
+    # No alert storms: an "n-th test" is announced only while the ticker had fewer than this
+    # many events in the last 365 days (breakouts and failures are always announced)
+    test_budget: int = 6
     # The newest test moves to a later week when a higher high comes within the finder's test
     # gap (4 weeks), and the finder may recount a base's tests as its zone re-centres: an n-th
     # test of an overlapping zone the finder reported within this many days is not announced

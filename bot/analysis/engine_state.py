@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 Phase = Literal["idle", "armed", "breakout", "failed"]
-STATE_VERSION = 4
+STATE_VERSION = 5
 
 # find_base status -> engine phase (what `watch list` shows)
 PHASE_OF_STATUS: dict[str, Phase] = {
@@ -83,6 +83,8 @@ class TickerState:
     # base id -> [most tests find_base reported for it, ISO date it was last reported]: test
     # numbers per base only go up (a recount to a number already reached is not news)
     base_tests: dict[str, list] = field(default_factory=dict)
+    # ISO dates of the events of the last year (the "n-th test" alert budget)
+    recent_events: list[str] = field(default_factory=list)
     version: int = STATE_VERSION
 
     def copy(self) -> "TickerState":
@@ -91,6 +93,7 @@ class TickerState:
             base=replace(self.base) if self.base is not None else None,
             seen_tests=[replace(a) for a in self.seen_tests],
             base_tests={k: list(v) for k, v in self.base_tests.items()},
+            recent_events=list(self.recent_events),
         )
 
     def to_dict(self) -> dict:
@@ -112,6 +115,7 @@ class TickerState:
             base=ActiveBase.from_dict(base) if base is not None else None,
             seen_tests=[SeenTest.from_dict(a) for a in d.get("seen_tests") or []],
             base_tests={k: list(v) for k, v in (d.get("base_tests") or {}).items()},
+            recent_events=list(d.get("recent_events") or []),
         )
 
     @classmethod

@@ -145,10 +145,17 @@ class EventEngine:
             return None
         # the major base first: on a tie of kinds its event is the one announced
         found = [e for b in (r.major, r) if b is not None for e in [self._event_of(st, ticker, b, r, bars, i)] if e]
-        self._remember_tests(st, ticker, r, bars.date(i))
+        today = bars.date(i)
+        self._remember_tests(st, ticker, r, today)
+        year_ago = (today - timedelta(days=365)).isoformat()
+        st.recent_events = [d for d in st.recent_events if d > year_ago]
+        if len(st.recent_events) >= self.params.test_budget:
+            found = [e for e in found if e.kind != "testing"]  # a busy year: tests are not news
         if not found:
             return None
-        return max(found, key=lambda e: KIND_PRIORITY[e.kind])  # max keeps the first of equals
+        event = max(found, key=lambda e: KIND_PRIORITY[e.kind])  # max keeps the first of equals
+        st.recent_events.append(today.isoformat())
+        return event
 
     def _remember_tests(self, st: TickerState, ticker: str, r: BaseResult, today: date) -> None:
         """The most tests the finder reported per base, kept while the base was reported within

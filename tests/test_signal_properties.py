@@ -160,3 +160,11 @@ def test_titles_charts_and_reasons_share_one_base_length(replays, ticker):
         assert f"{b.weeks:.0f} weeks" in _subtitle(b, True)
         checked += 1
     assert checked
+
+
+def test_sharing_bases_between_days_changes_no_event(replays, load_daily):
+    """The engine's memo (bases built through a day, reused on later days of one replay) is a
+    speed-up only: the events equal those of a finder that builds everything afresh."""
+    daily, _, events = replays["MDY"]
+    shared = replay("MDY", daily, SPAN[0], SPAN[1], EventEngine())  # the default engine shares
+    assert shared == events

@@ -22,7 +22,7 @@ from bot.analysis.base_scan import Structure, scan_bases, scan_structure
 from bot.analysis.models import BaseResult, Level, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
-__all__ = ["BaseParams", "find_base", "chart_window"]
+__all__ = ["BaseParams", "find_base", "chart_window", "forget_before"]
 
 # A breakout close is above every daily close since the base's first test (the box rule),
 # which is at least 4 weeks before its last: only closes above the prior 15 are candidates.
@@ -54,7 +54,7 @@ class _Analyzer:
         # structures by the day they are built through: shared by the calls of one replay
         # (same first bar, so the same positions), else private to this call
         self._memo: dict = memo if memo is not None else {}
-        self._key = (p, weekly, int(d.day[0]))
+        self._key = (p, weekly, int(d.day[0]), float(d.close[0]))
 
     def line_day(self, j: int) -> int:
         """The day whose base a close on day j is judged against: weekly, the last day of the
@@ -72,7 +72,7 @@ class _Analyzer:
     def through(self, pos: int) -> tuple[Structure | str, Structure | None, BarArrays]:
         """(nearest base or why there is none, major base or None, the arrays their positions
         index), built from daily bars [0, pos] inclusive."""
-        key = (*self._key, int(self.d.day[pos]))
+        key = (*self._key, int(self.d.day[pos]), float(self.d.close[pos]))  # the data, not just its dates
         hit = self._memo.get(key)
         if hit is None:
             hit = self._memo[key] = self._through(pos)
@@ -92,6 +92,13 @@ class _Analyzer:
         k = int(self.week_of_day[pos])
         assert pos == len(self.d) - 1 or self.week_of_day[pos + 1] != k, "bases are built through week ends"
         return self.bars, self.atrv, k + 1
+
+
+def forget_before(memo: dict, day: date) -> None:
+    """Drop from a ``find_base`` memo the bases built through days before ``day``."""
+    oldest = day.toordinal() - 719163  # day number, as BarArrays.day
+    for key in [k for k in memo if k[-2] < oldest]:
+        del memo[key]
 
 
 def _outcome(s: Structure, close: np.ndarray, j: int, n: int, p: BaseParams) -> tuple[int, str] | None:

@@ -128,9 +128,9 @@ class EventEngine:
         if memo is not None:
             kw["memo"] = memo
             if len(memo) > 400:  # only the last ~50 sessions' bases are asked for again
-                oldest = int(window.index[max(0, len(window) - 80)].value // 86_400_000_000_000)
-                for key in [k for k in memo if k[-1] < oldest]:
-                    del memo[key]
+                from bot.analysis.base import forget_before
+
+                forget_before(memo, window.index[max(0, len(window) - 80)].date())
         try:
             return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe, **kw)
         except NotEnoughData:

@@ -14,7 +14,7 @@ CASES = {
     "IWM": ["2022-08-17", "2023-02-03", "2023-12-13", "2023-12-14", "2023-12-15", "2023-12-19", "2023-12-26",
             "2024-01-03", "2024-01-26"],
     "MDY": ["2023-07-27", "2023-12-13", "2023-12-14", "2024-03-28"],
-    "SPY": ["2020-03-23", "2021-12-31", "2022-10-12", "2024-01-19", "2025-04-08"],
+    "SPY": ["2020-03-23", "2021-12-31", "2022-10-12", "2023-12-13", "2024-01-19", "2025-04-08"],
 }
 
 
@@ -23,6 +23,7 @@ CASES = {
 def test_full_file_equals_truncated_file(load_daily, ticker, timeframe):
     full = load_daily(ticker)
     statuses = set()
+    majors = 0
     for s in CASES[ticker]:
         as_of = date.fromisoformat(s)
         cut = full[full.index <= s]
@@ -31,7 +32,10 @@ def test_full_file_equals_truncated_file(load_daily, ticker, timeframe):
         c = find_base(cut, timeframe=timeframe).to_dict()  # as_of None = last bar
         assert a == b == c, (ticker, s)
         statuses.add(a["status"])
+        majors += a["major"] is not None or a["scale"] == "major"
     assert len(statuses) >= 2  # the dates cover more than one situation
+    if timeframe == "weekly":
+        assert majors, "the dates cover a major base too"
 
 
 def test_future_bars_do_not_matter(load_daily):

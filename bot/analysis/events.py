@@ -31,6 +31,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from bot.analysis.base import forget_before
 from bot.analysis.engine_bars import DailyBars
 from bot.analysis.engine_params import EngineParams
 from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
@@ -128,8 +129,6 @@ class EventEngine:
         if memo is not None:
             kw["memo"] = memo
             if len(memo) > 400:  # only the last ~50 sessions' bases are asked for again
-                from bot.analysis.base import forget_before
-
                 forget_before(memo, window.index[max(0, len(window) - 80)].date())
         try:
             return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe, **kw)

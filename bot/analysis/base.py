@@ -249,9 +249,8 @@ def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: Ba
     event = _recent_event(an, scale, p)
     if event is not None:
         status, j, s, bars, f, attempt = event
-        res = _result(as_of_date, timeframe, status, d, n, s, bars, p, breakout_date=day_to_date(d.day[j]))
-        return replace(res, attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None,
-                       scale=name)
+        return _result(as_of_date, timeframe, status, d, n, s, bars, p, name, breakout_date=day_to_date(d.day[j]),
+                       attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None)
     got = an.through(n)
     s, bars = got[scale], got[2]
     if not isinstance(s, Structure):
@@ -272,10 +271,11 @@ def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: Ba
         status = "testing"
     else:
         status = "in_base"
-    return replace(_result(as_of_date, timeframe, status, d, n, s, bars, p), scale=name)
+    return _result(as_of_date, timeframe, status, d, n, s, bars, p, name)
 
 
-def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, bars: BarArrays, p: BaseParams, breakout_date=None):
+def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, bars: BarArrays, p: BaseParams,
+            scale: str, breakout_date=None, attempt=None, failed_date=None):
     p_tests = tuple(Test(date=day_to_date(bars.hi_day[i]), high=float(bars.high[i])) for i in s.tests.tolist())
     last_close = float(d.close[n])
     n_tests = len(p_tests)
@@ -305,6 +305,9 @@ def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, b
         base_type=_base_type(s.depth_pct, p),
         breakout_date=breakout_date,
         reason=f"{what}; {n_tests} tests since {day_to_date(bars.hi_day[s.tests[0]])}.",
+        failed_date=failed_date,
+        attempt=attempt,
+        scale=scale,
     )
 
 

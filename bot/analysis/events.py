@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from bot.analysis.base import forget_before
+from bot.analysis.base import find_base, forget_before
 from bot.analysis.engine_bars import DailyBars
 from bot.analysis.engine_params import EngineParams
 from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
@@ -43,12 +43,6 @@ from bot.reports.text import a_span, ordinal, zone_words
 __all__ = ["Event", "EventEngine", "EngineParams", "TickerState", "KIND_PRIORITY", "base_id_of"]
 
 BaseFinder = Callable[..., BaseResult]
-
-
-def _default_finder() -> BaseFinder:
-    from bot.analysis.base import find_base
-
-    return find_base
 
 
 def _times(n: int) -> str:
@@ -75,7 +69,7 @@ class EventEngine:
 
     def __init__(self, params: EngineParams | None = None, base_finder: BaseFinder | None = None):
         self.params = params or EngineParams()
-        self.base_finder = base_finder or _default_finder()
+        self.base_finder = base_finder or find_base
         self._shares_memo = base_finder is None  # find_base reuses the bases of earlier days
         self.finder_calls = 0  # for benchmarks
 

@@ -63,7 +63,7 @@ def test_breakout_is_announced_on_its_day_only():
     assert b.level == pytest.approx(99.5) and (b.zone_low, b.zone_high) == (99.0, 100.0) and b.support == 85.0
     assert b.pct_beyond == pytest.approx((103 / 99.5 - 1) * 100)
     assert b.test_count == 2 and b.attempt == 1 and "103.00" in b.reason
-    assert b.base_id == f"TEST:{d(daily, 60)}"
+    assert b.base_id == f"TEST:{d(daily, 60)}@100.00"  # first test and ceiling
     assert state.phase == "idle" and state.last_date == d(daily, N - 1).isoformat()
 
 

@@ -156,7 +156,7 @@ class _Window:
         tests = tests + s2
         # a test still in progress counts, but only completed tests define the top, so a
         # live poke above the old highs does not drag the breakout line up with it
-        defining = tests[:-1] if live and len(tests) > 1 else tests
+        defining = tests[:-1] if live and len(tests) > 1 and tests[-1] == n - 1 else tests
         th = h[defining]
         top = float(th.max())
         # a test's high lies in the zone: [lowest, highest] completed test high; with a single

@@ -55,12 +55,13 @@ def _week_id(d: date) -> int:
 
 
 def base_id_of(ticker: str, r: BaseResult) -> str:
-    """Identity of a base: the ticker and the date of its first test (stable while the base
-    lasts, unlike its start, which moves as the zone widens); a major base's says so, so it
-    never shares an id with a nearest base tested first in the same week."""
+    """Identity of a base: the ticker, the date of its first test and its ceiling (stable
+    while the base lasts, unlike its start, which moves as the zone widens; a higher ceiling
+    over the same first test is another, longer base); a major base's says so, so it never
+    shares an id with a nearest base tested first in the same week."""
     scale = ":major" if r.scale == "major" else ""
     if r.tests:
-        return f"{ticker}{scale}:{r.tests[0].date.isoformat()}"
+        return f"{ticker}{scale}:{r.tests[0].date.isoformat()}@{r.resistance.zone_high:.2f}"
     return f"{ticker}:{round(r.resistance.level, 2)}"
 
 

@@ -38,7 +38,7 @@ import pandas as pd
 from machine import machine_info
 
 from bot.analysis.base import find_base
-from bot.analysis.replay import replay
+from bot.analysis.events.replay import replay
 from bot.errors import NotEnoughData
 from bot.market.csvdir import read_price_csv
 

@@ -8,8 +8,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from bot.analysis.engine_state import ActiveBase, TickerState
-from bot.analysis.event_types import Event
+from bot.analysis.events.state import ActiveBase, TickerState
+from bot.analysis.events.types import Event
 from bot.market.frames import clip
 from bot.scan.delivery import ChannelForbidden, ChannelGone
 

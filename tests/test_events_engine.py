@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.analysis.engine_state import STATE_VERSION, TickerState
+from bot.analysis.events.state import STATE_VERSION, TickerState
 from bot.analysis.events import EventEngine
 from bot.errors import NotEnoughData
 from events_synth import ScriptedFinder, make_daily, path, scripted_result

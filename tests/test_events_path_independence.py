@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from bot.analysis.events import EventEngine
-from bot.analysis.replay import replay
+from bot.analysis.events.replay import replay
 from bot.market.csvdir import read_price_csv
 from events_synth import CachedFinder
 

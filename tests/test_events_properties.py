@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.engine_state import TickerState
+from bot.analysis.events.state import TickerState
 from bot.analysis.events import EngineParams, EventEngine
 from events_synth import CachedFinder, make_daily, path
 

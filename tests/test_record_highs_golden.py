@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.analysis.base import find_base
-from bot.analysis.replay import replay
+from bot.analysis.events.replay import replay
 
 # ticker, the first close > 1.005 x the prior all-time high, that high (from the data: for QQQ,
 # MDY and XLU it is the high of the session or two before, when price first cleared the old

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot.analysis.events import EventEngine
-from bot.analysis.outcomes import breakout_history
-from bot.analysis.replay import replay
+from bot.analysis.events.outcomes import breakout_history
+from bot.analysis.events.replay import replay
 from bot.errors import BadArgument
 
 
@@ -56,7 +56,7 @@ def test_iwm_december_breakout_found_whatever_the_start(load_daily, start):
 
 def test_live_daily_steps_match_replay(load_daily):
     """The scanner's way (one step per new close, state through JSON) gives the replay's events."""
-    from bot.analysis.engine_state import TickerState
+    from bot.analysis.events.state import TickerState
 
     daily = load_daily("IWM")
     daily = daily[daily.index <= "2024-02-15"]

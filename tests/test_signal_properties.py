@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 from bot.analysis.base import find_base
-from bot.analysis.base_params import BaseParams
+from bot.analysis.base.params import BaseParams
 from bot.analysis.events import EventEngine
-from bot.analysis.replay import replay
+from bot.analysis.events.replay import replay
 from bot.reports.text import base_fields, zone_words
 from events_synth import CachedFinder
 

@@ -17,11 +17,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.replies import NO_MENTIONS
 from bot.errors import BadArgument, BreakoutError, DataSourceError, InvalidTicker, TooManyTickers
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again later."
 
 

@@ -22,8 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
 
 from bot.charts import style as S
-
-OHLCV = ["Open", "High", "Low", "Close", "Volume"]
+from bot.market.frames import OHLCV
 
 # Panel rectangles in figure fractions: [left, bottom, width, height]. The right margin holds the
 # y tick labels and the price tags; the top band holds the title.

@@ -43,13 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="-v: details and the traceback of an unexpected error; -vv: debug logs")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a face not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from bot.analysis.base_params import BaseParams
-from bot.analysis.engine_params import EngineParams
+from bot.analysis.base.params import BaseParams
+from bot.analysis.events.params import EngineParams
 from bot.cli.common import add_data_options, open_market, print_json
 from bot.dates import parse_date
 from bot.errors import BadArgument, UnknownTicker
@@ -55,7 +55,7 @@ async def _bounded(market, ticker: str, start, end):
 
 
 async def replay_command(args: argparse.Namespace) -> int:
-    from bot.analysis.replay import replay
+    from bot.analysis.events.replay import replay
 
     ticker, start, end = _dates(args)
     async with open_market(args) as market:
@@ -74,7 +74,7 @@ async def replay_command(args: argparse.Namespace) -> int:
 
 
 async def history_command(args: argparse.Namespace) -> int:
-    from bot.analysis.outcomes import breakout_history
+    from bot.analysis.events.outcomes import breakout_history
 
     ticker, given_start, given_end = _dates(args)
     async with open_market(args) as market:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from bot.errors import NotEnoughData, UnknownTicker
+from bot.market.calendar import NEW_YORK
 from bot.market.bounds import EARLIEST_PRICES, Span, bound_as_of, not_in_future, window
 from bot.market.frames import clip
 from bot.market.provider import PriceProvider
 
 log = logging.getLogger(__name__)
-NEW_YORK = ZoneInfo("America/New_York")
 
 
 class MarketData:

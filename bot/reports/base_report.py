@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 
 from bot.analysis.base import chart_window, find_base
-from bot.analysis.base_params import BaseParams
+from bot.analysis.base.params import BaseParams
 from bot.analysis.models import BaseResult, Marker
 from bot.charts.base_chart import render_base_chart
 from bot.charts.render import render_async

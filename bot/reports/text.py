@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.analysis.base_params import BaseParams
+from bot.analysis.base.params import BaseParams
 from bot.analysis.models import BaseResult, Comparison
 
 BREAKOUT_BUFFER = BaseParams().buffer_pct

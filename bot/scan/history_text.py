@@ -29,7 +29,7 @@ def _pct(x) -> str:
 
 
 def outcome_line(o) -> str:
-    """``o`` is a :class:`bot.analysis.outcomes.BreakoutOutcome`."""
+    """``o`` is a :class:`bot.analysis.events.outcomes.BreakoutOutcome`."""
     ended = o.busted_date or o.failed_date
     fate = FATE_WORDS.get(o.outcome, o.outcome) + (f" {ended.isoformat()}" if ended else "")
     vol = " on volume" if o.on_volume else ""
@@ -39,7 +39,7 @@ def outcome_line(o) -> str:
 
 
 async def make_history_report(market, ticker: str, *, years: int = 3, as_of: date | str | None = None) -> HistoryReport:
-    from bot.analysis.outcomes import breakout_history
+    from bot.analysis.events.outcomes import breakout_history
 
     ticker = normalize_ticker(ticker)
     if not 1 <= years <= MAX_YEARS:

@@ -19,9 +19,9 @@ from typing import Protocol
 
 import pandas as pd
 
-from bot.analysis.base_params import BaseParams
-from bot.analysis.engine_state import TickerState
-from bot.analysis.event_types import KIND_PRIORITY, Event
+from bot.analysis.base.params import BaseParams
+from bot.analysis.events.state import TickerState
+from bot.analysis.events.types import KIND_PRIORITY, Event
 from bot.errors import DataSourceError
 from bot.market.frames import beyond_rounding
 from bot.store.db import Database

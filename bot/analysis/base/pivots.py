@@ -1,4 +1,4 @@
-"""Causal swing points and touch episodes.
+"""Touch episodes: the distinct times price came up to (or down to) a level.
 
 Everything here looks only backwards from the last element it is given, so callers get
 no look-ahead as long as they pass arrays truncated at their as-of bar.
@@ -7,22 +7,6 @@ no look-ahead as long as they pass arrays truncated at their as-of bar.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
-
-
-def swing_highs(values: np.ndarray, k: int) -> np.ndarray:
-    """Indices i where values[i] is the maximum of values[i-k .. i+k] (first on ties).
-
-    A swing high is only known k bars later (confirmation lag), so the last k bars can
-    never be one: the result is the same whether or not later bars exist.
-    """
-    n = len(values)
-    if n < 2 * k + 1:
-        return np.empty(0, dtype=np.int64)
-    win = sliding_window_view(values, 2 * k + 1)
-    centre = values[k : n - k]
-    is_max = (win.max(axis=1) == centre) & (win[:, :k].max(axis=1, initial=-np.inf) < centre)
-    return np.flatnonzero(is_max) + k
 
 
 def touch_episodes(

@@ -1,7 +1,7 @@
 """``find_base``: the ticker's bases (ranges it keeps failing to clear) and where price stands.
 
 Structure (levels, tests, start, support) comes from weekly or daily bars via
-:mod:`bot.analysis.base_scan`, at two scales on the weekly timeframe: the nearest base and the
+:mod:`bot.analysis.base.scan`, at two scales on the weekly timeframe: the nearest base and the
 major one (a higher, older ceiling, often the all-time high). The status of each (breakout /
 failed / faded) is judged on daily closes, like the event engine, so a breakout is seen on the
 day it happens even mid-week. Only bars dated <= ``as_of`` are ever read.
@@ -17,8 +17,8 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
-from bot.analysis.base_params import BaseParams
-from bot.analysis.base_scan import Structure, scan_bases, scan_structure
+from bot.analysis.base.params import BaseParams
+from bot.analysis.base.scan import Structure, scan_bases, scan_structure
 from bot.analysis.models import BaseResult, Level, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 

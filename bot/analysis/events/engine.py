@@ -32,10 +32,10 @@ from datetime import date, timedelta
 import pandas as pd
 
 from bot.analysis.base import find_base, forget_before
-from bot.analysis.engine_bars import DailyBars
-from bot.analysis.engine_params import EngineParams
-from bot.analysis.engine_state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
-from bot.analysis.event_types import KIND_PRIORITY, Event, EventKind
+from bot.analysis.bars.daily import DailyBars
+from bot.analysis.events.params import EngineParams
+from bot.analysis.events.state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
+from bot.analysis.events.types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
 from bot.reports.text import a_span, ordinal, zone_words

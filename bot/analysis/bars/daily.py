@@ -11,16 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-
-def wilder_atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, period: int = 14) -> np.ndarray:
-    """Wilder's average true range (recursive, alpha = 1/period); causal."""
-    if len(close) == 0:
-        return np.empty(0)
-    prev = np.empty_like(close)
-    prev[0] = np.nan
-    prev[1:] = close[:-1]
-    tr = np.fmax(high - low, np.fmax(np.abs(high - prev), np.abs(low - prev)))
-    return pd.Series(tr).ewm(alpha=1.0 / period, adjust=False, ignore_na=True).mean().to_numpy()
+from bot.analysis.bars.indicators import atr_values
 
 
 class DailyBars:
@@ -59,7 +50,7 @@ class DailyBars:
     @property
     def atr(self) -> np.ndarray:
         if self._atr is None:
-            self._atr = wilder_atr(self.high, self.low, self.close, self._atr_period)
+            self._atr = atr_values(self.high, self.low, self.close, self._atr_period)
         return self._atr
 
     def __len__(self) -> int:

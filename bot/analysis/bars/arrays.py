@@ -1,4 +1,4 @@
-"""Bar helpers: weekly aggregation (W-FRI), Wilder ATR and volume ratio.
+"""Bar arrays: daily and weekly (W-FRI) OHLC as numpy arrays, and day numbers.
 
 Two layers: DataFrame functions for callers (charts, reports) and array functions that
 ``find_base`` uses on its hot path (numpy only, no pandas resampling).
@@ -134,45 +134,3 @@ def to_weekly(daily: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
         },
         index=days_to_index(w.day),
     )
-
-
-def true_range(h: np.ndarray, l: np.ndarray, c: np.ndarray) -> np.ndarray:
-    prev = np.empty_like(c)
-    prev[0] = c[0]
-    prev[1:] = c[:-1]
-    return np.maximum(h, prev) - np.minimum(l, prev)
-
-
-def atr_values(h: np.ndarray, l: np.ndarray, c: np.ndarray, n: int = 14) -> np.ndarray:
-    """Wilder ATR: seed = mean of the first n true ranges, then a += (tr - a) / n.
-
-    Bars before the seed get the running mean of the true ranges so far (never NaN), which
-    keeps short histories usable; the recursion only looks backwards.
-    """
-    tr = true_range(h, l, c)
-    m = len(tr)
-    out = np.empty(m)
-    k = min(n, m)
-    out[:k] = np.cumsum(tr[:k]) / np.arange(1, k + 1)
-    if m > n:
-        # a_t = a_{t-1} + (tr_t - a_{t-1}) / n from the seed: an exponential mean with
-        # alpha = 1/n whose first value is the seed (pandas runs the recursion in C)
-        seeded = np.empty(m - n + 1)
-        seeded[0] = out[n - 1]
-        seeded[1:] = tr[n:]
-        out[n:] = pd.Series(seeded).ewm(alpha=1.0 / n, adjust=False).mean().to_numpy()[1:]
-    return out
-
-
-def atr(df: pd.DataFrame, n: int = 14) -> pd.Series:
-    """Wilder's average true range of an OHLC frame (same index)."""
-    vals = atr_values(
-        df["High"].to_numpy(dtype=float), df["Low"].to_numpy(dtype=float), df["Close"].to_numpy(dtype=float), n
-    )
-    return pd.Series(vals, index=df.index, name=f"ATR{n}")
-
-
-def volume_ratio(df: pd.DataFrame, n: int = 50) -> pd.Series:
-    """Volume over its average of the n previous bars (today excluded): V / mean(V[t-n..t-1])."""
-    v = df["Volume"].astype(float)
-    return (v / v.rolling(n).mean().shift(1)).rename("VolRatio")

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.analysis.bars import BarArrays
-from bot.analysis.base_params import BaseParams
-from bot.analysis.pivots import touch_episodes
+from bot.analysis.base.params import BaseParams
+from bot.analysis.base.pivots import touch_episodes
 
 
 @dataclass

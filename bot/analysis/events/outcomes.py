@@ -9,9 +9,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from bot.analysis.base_params import BaseParams
+from bot.analysis.base.params import BaseParams
 from bot.analysis.events import Event, EventEngine
-from bot.analysis.replay import parse_day, replay
+from bot.analysis.events.replay import parse_day, replay
 
 # failed: back below the zone (or 8 % down) within 10 bars; faded: the same within 30 bars;
 # busted: then below the base's support; held: none of these within 30 bars

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.analysis.base_params import BaseParams
+from bot.analysis.base.params import BaseParams
 
 
 @dataclass(frozen=True)

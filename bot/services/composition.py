@@ -150,6 +150,13 @@ def build_services(settings: Settings, *, data_dir: str | Path | None = None, db
     return Services(build_market(settings, db, data_dir), db, engine=engine)
 
 
+def database_problem(settings: Settings, exc: BaseException) -> str:
+    """One line saying why the database file at ``settings.db_path`` cannot be used and what to do."""
+    from bot.store.db import unusable
+
+    return unusable(settings.db_path, exc)
+
+
 @asynccontextmanager
 async def open_services(settings: Settings, data_dir: str | Path | None = None):
     """Services for one command-line run; the database is opened only when prices come from Yahoo."""

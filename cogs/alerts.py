@@ -18,7 +18,7 @@ from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument
 from bot.scan import watchlist_text
 from bot.scan.alerts_status import status_lines
-from bot.services.alerts import AlertsService
+from bot.services.composition import Services
 
 # What the bot needs in the alerts channel to post an announcement with its chart.
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
@@ -39,8 +39,8 @@ class Alerts(commands.Cog):
         self.bot = bot
 
     @property
-    def alerts_service(self) -> AlertsService:
-        return self.bot.services.alerts
+    def services(self) -> Services:
+        return self.bot.services
 
     @commands.hybrid_group(name="alerts", invoke_without_command=True,
                            description="Breakout announcements: where they go and whom they ping",
@@ -64,7 +64,7 @@ class Alerts(commands.Cog):
         if missing:
             raise BadArgument(f"I can't post announcements in {channel.mention}: I need the "
                               f"{permission_names(missing)} permission there. Nothing was changed.")
-        result = await self.alerts_service.set_channel(ctx.guild.id, channel.id)
+        result = await self.services.alerts.set_channel(ctx.guild.id, channel.id)
         text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close. "
         text += watchlist_text.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
                                            tracked=result.tracked, prefix=command_prefix(ctx))
@@ -74,7 +74,7 @@ class Alerts(commands.Cog):
                     extras={"examples": ["alerts off"]})
     @commands.has_guild_permissions(manage_guild=True)
     async def alerts_off(self, ctx: commands.Context) -> None:
-        was_on = await self.alerts_service.turn_off(ctx.guild.id)
+        was_on = await self.services.alerts.turn_off(ctx.guild.id)
         text = "🔕 Alerts are off. The watchlist is kept; `alerts channel #channel` turns them back on."
         await send_reply(ctx, content=text if was_on else "Alerts were already off.")
 
@@ -90,7 +90,7 @@ class Alerts(commands.Cog):
                                   "give its name, or say `none`.")
         if role is not None and role.is_default():
             raise BadArgument("I won't ping @everyone. Pick a role, or `none`.")
-        await self.alerts_service.set_ping_role(ctx.guild.id, role.id if role else None)
+        await self.services.alerts.set_ping_role(ctx.guild.id, role.id if role else None)
         if role is None:
             text = "Announcements will ping nobody."
         else:
@@ -101,7 +101,7 @@ class Alerts(commands.Cog):
         await send_reply(ctx, content=text)
 
     async def _status(self, ctx: commands.Context) -> None:
-        status = await self.alerts_service.status(ctx.guild.id, now=discord.utils.utcnow())
+        status = await self.services.alerts.status(ctx.guild.id, now=discord.utils.utcnow())
         settings = status.settings
         channel = ctx.guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
         role = ctx.guild.get_role(settings.ping_role_id) if settings.ping_role_id else None

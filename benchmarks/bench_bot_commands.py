@@ -40,14 +40,14 @@ CASES = [
 
 async def run(data: Path, n: int, stub: bool) -> None:
     if stub:
-        import bot.reports.base_report as b
-        import bot.reports.compare_report as c
-        import bot.reports.price_report as p
+        import bot.services.base as b
+        import bot.services.chart as p
+        import bot.services.compare as c
 
-        async def fake(fn, *a, **k):
+        def fake(*a, **k):
             return b"\x89PNG\r\n\x1a\n" + b"\0" * 64 + b"IEND"
 
-        b.render_async = c.render_async = p.render_async = fake
+        b.render_base_chart = c.render_compare_chart = p.render_price_chart = fake
     bot = create_bot(Settings(token="bench"), market=MarketData(CsvDirectoryProvider(data)), db=Database(":memory:"))
     h = await DiscordHarness.start(bot)
     try:

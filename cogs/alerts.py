@@ -12,16 +12,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
 from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument
 from bot.scan import watchlist_text
 from bot.scan.alerts_status import status_lines
-from bot.scan.schedule import next_run_time
-from bot.store.guilds import GuildSettingsRepo
-from bot.store.outbox import pending_count
-from bot.store.scan_runs import ScanRunRepo
-from bot.store.watchlist import WatchlistRepo
+from bot.services.composition import Services
 
 # What the bot needs in the alerts channel to post an announcement with its chart.
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
@@ -38,12 +35,12 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | 
 class Alerts(commands.Cog):
     """Announcement settings of this server."""
 
-    def __init__(self, bot: commands.Bot):
+    def __init__(self, bot: BreakoutBot):
         self.bot = bot
 
     @property
-    def guilds(self) -> GuildSettingsRepo:
-        return GuildSettingsRepo(self.bot.db)
+    def services(self) -> Services:
+        return self.bot.services
 
     @commands.hybrid_group(name="alerts", invoke_without_command=True,
                            description="Breakout announcements: where they go and whom they ping",
@@ -67,18 +64,17 @@ class Alerts(commands.Cog):
         if missing:
             raise BadArgument(f"I can't post announcements in {channel.mention}: I need the "
                               f"{permission_names(missing)} permission there. Nothing was changed.")
-        result = await self.guilds.set_channel(ctx.guild.id, channel.id)
+        result = await self.services.alerts.set_channel(ctx.guild.id, channel.id)
         text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close. "
         text += watchlist_text.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
-                                           tracked=await WatchlistRepo(self.bot.db).list(ctx.guild.id),
-                                           prefix=command_prefix(ctx))
+                                           tracked=result.tracked, prefix=command_prefix(ctx))
         await send_reply(ctx, content=text)
 
     @alerts.command(name="off", description="Stop posting announcements in this server (Manage Server)",
                     extras={"examples": ["alerts off"]})
     @commands.has_guild_permissions(manage_guild=True)
     async def alerts_off(self, ctx: commands.Context) -> None:
-        was_on = await self.guilds.disable(ctx.guild.id)
+        was_on = await self.services.alerts.turn_off(ctx.guild.id)
         text = "🔕 Alerts are off. The watchlist is kept; `alerts channel #channel` turns them back on."
         await send_reply(ctx, content=text if was_on else "Alerts were already off.")
 
@@ -94,7 +90,7 @@ class Alerts(commands.Cog):
                                   "give its name, or say `none`.")
         if role is not None and role.is_default():
             raise BadArgument("I won't ping @everyone. Pick a role, or `none`.")
-        await self.guilds.set_ping_role(ctx.guild.id, role.id if role else None)
+        await self.services.alerts.set_ping_role(ctx.guild.id, role.id if role else None)
         if role is None:
             text = "Announcements will ping nobody."
         else:
@@ -105,21 +101,21 @@ class Alerts(commands.Cog):
         await send_reply(ctx, content=text)
 
     async def _status(self, ctx: commands.Context) -> None:
-        gid = ctx.guild.id
-        settings = await self.guilds.get(gid)
+        status = await self.services.alerts.status(ctx.guild.id, now=discord.utils.utcnow())
+        settings = status.settings
         channel = ctx.guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
         role = ctx.guild.get_role(settings.ping_role_id) if settings.ping_role_id else None
         lines = status_lines(
             settings,
-            tracked=await WatchlistRepo(self.bot.db).list(gid),
-            pending=await pending_count(self.bot.db, gid),
-            last_scan=await ScanRunRepo(self.bot.db).last_with_tickers(settings.alerts_since),
-            next_run=next_run_time(discord.utils.utcnow()) if settings.alerts_enabled else None,
+            tracked=status.tracked,
+            pending=status.pending,
+            last_scan=status.last_scan,
+            next_run=status.next_run,
             channel_text=channel.mention if channel else (f"<#{settings.alerts_channel_id}>" if settings.alerts_channel_id else None),
             role_text=role.mention if role else (f"role {settings.ping_role_id} (deleted?)" if settings.ping_role_id else None),
         )
         await send_reply(ctx, content="\n".join(lines))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BreakoutBot) -> None:
     await bot.add_cog(Alerts(bot))

@@ -6,41 +6,35 @@ only when a session's scan is due and not done, then sends unsent announcements.
 (once the gateway is ready) the same wake-up runs as a catch-up: a missed scan is run and
 rows left unsent by a crash or an outage are posted.
 
-:class:`DiscordPoster` implements :class:`bot.scan.delivery.Poster` with discord.py.
+:class:`DiscordPoster` implements :class:`bot.scan.delivery.Poster` with discord.py. The scan,
+the outbox and the charts come from the services (``bot.services.scan``, ``bot.services.base``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 
 import discord
 from discord.ext import commands, tasks
 
-from bot.analysis.events import EventEngine
 from bot.app.announce_embeds import announcement_message, carries_key, event_marker
+from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
-from bot.reports.base_report import make_base_report
-from bot.scan.cycle import CycleReport, scan_cycle
-from bot.scan.delivery import ChannelForbidden, ChannelGone, Sender
-from bot.scan.scanner import Scanner
-from bot.scan.schedule import WAKE_TIMES
+from bot.services.scan import WAKE_TIMES, ChannelForbidden, ChannelGone, CycleReport
 
 log = logging.getLogger(__name__)
 
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
 HISTORY_LOOKBACK = 50  # recent messages searched for an announcement before re-posting it
-CHART_CACHE = 16  # rendered charts kept: two servers tracking IWM get one render
 
 
 class DiscordPoster:
     """Posts announcements into Discord channels; maps Discord failures to delivery errors."""
 
-    def __init__(self, bot: commands.Bot, *, history_limit: int = HISTORY_LOOKBACK):
+    def __init__(self, bot: BreakoutBot, *, history_limit: int = HISTORY_LOOKBACK):
         self.bot = bot
         self.history_limit = history_limit
-        self._charts: OrderedDict[str, bytes | None] = OrderedDict()
 
     async def _channel(self, channel_id: int) -> discord.abc.Messageable:
         channel = self.bot.get_channel(channel_id)
@@ -61,20 +55,14 @@ class DiscordPoster:
         return channel
 
     async def _chart(self, payload: dict) -> bytes | None:
+        """The event's base chart, or None; rendered once per event (the base service keeps recent ones)."""
         key = str(payload.get("key"))
-        if key in self._charts:
-            return self._charts[key]
         try:
-            report = await make_base_report(self.bot.market, payload["ticker"], as_of=payload["date"],
-                                            markers=[event_marker(payload)])
-            png = report.png or None
+            ticker, as_of, markers = payload["ticker"], payload["date"], [event_marker(payload)]
         except Exception:  # a missing chart must not hold the announcement back
             log.warning("chart for announcement %s failed; posting without it", key, exc_info=True)
-            png = None
-        self._charts[key] = png
-        while len(self._charts) > CHART_CACHE:
-            self._charts.popitem(last=False)
-        return png
+            return None
+        return await self.bot.services.base.event_chart(key, ticker, as_of, markers=markers)
 
     async def post(self, channel_id: int, payload: dict) -> int:
         channel = await self._channel(channel_id)
@@ -103,11 +91,11 @@ class DiscordPoster:
 class Announcer(commands.Cog):
     """Runs the daily scan and posts announcements."""
 
-    def __init__(self, bot: commands.Bot, *, engine: EventEngine | None = None, poster=None):
+    def __init__(self, bot: BreakoutBot, *, poster=None):
         self.bot = bot
         self.poster = poster or DiscordPoster(bot)
-        self.scanner = Scanner(bot.db, bot.market, engine or EventEngine())
-        self.sender = Sender(bot.db, self.poster)
+        self.scanner = bot.services.scan.scanner
+        self.sender = bot.services.scan.sender(self.poster)
         self._startup: asyncio.Task | None = None
         self.last_cycle: CycleReport | None = None
 
@@ -123,7 +111,8 @@ class Announcer(commands.Cog):
     async def wake(self, now=None) -> CycleReport | None:
         """One wake-up: scan if due, then post. Never raises (a loop that raises stops)."""
         try:
-            self.last_cycle = await scan_cycle(self.scanner, self.sender, now=now or discord.utils.utcnow())
+            scan = self.bot.services.scan
+            self.last_cycle = await scan.cycle(self.sender, now=now or discord.utils.utcnow(), scanner=self.scanner)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -140,5 +129,5 @@ class Announcer(commands.Cog):
         await self.wake()
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BreakoutBot) -> None:
     await bot.add_cog(Announcer(bot))

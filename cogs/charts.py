@@ -1,7 +1,7 @@
 """Chart commands: ``base``, ``compare``, ``perf``, ``chart`` (prefix and slash, one body each).
 
 Thin adapter: sort the words, check them before deferring (so bad input gets a private
-answer on slash), call the report, lay it out. Errors go to the bot's one error handler.
+answer on slash), call the service, lay it out. Errors go to the bot's one error handler.
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ from typing import Optional
 from discord import app_commands
 from discord.ext import commands
 
-from bot.analysis.performance import PERIODS
 from bot.app import embeds
 from bot.app.arguments import split_tickers_and_period, split_timeframe_and_period
 from bot.app.autocomplete import ticker_autocomplete
+from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
 from bot.app.replies import send_reply, working
 from bot.app.views import TimeframeView
-from bot.dates import parse_timeframe
-from bot.reports.base_report import make_base_report
-from bot.reports.compare_report import make_compare_report
-from bot.reports.perf_report import DEFAULT_TICKERS, make_perf_report
-from bot.reports.price_report import make_price_report
+from bot.dates import PERIODS, parse_timeframe
+from bot.services.composition import Services
+from bot.services.perf import DEFAULT_TICKERS
 from bot.tickers import normalize_ticker
 
 CHART_RATE = 3  # charts per user …
@@ -39,12 +37,12 @@ _TICKER_HELP = "Ticker symbol, e.g. IWM, SPY, BRK.B"
 class Charts(commands.Cog):
     """Bases, relative performance and plain charts."""
 
-    def __init__(self, bot: commands.Bot):
+    def __init__(self, bot: BreakoutBot):
         self.bot = bot
 
     @property
-    def market(self):
-        return self.bot.market
+    def services(self) -> Services:
+        return self.bot.services
 
     async def _bounded(self, work):
         """The report, or DataTimeout when the source hangs past the command's deadline."""
@@ -64,10 +62,10 @@ class Charts(commands.Cog):
         ticker = normalize_ticker(ticker)
         timeframe = parse_timeframe(timeframe)
         async with working(ctx):
-            report = await self._bounded(make_base_report(self.market, ticker, timeframe=timeframe))
+            report = await self._bounded(self.services.base.report(ticker, timeframe=timeframe))
 
         async def remake(new_timeframe: str):
-            return await self._bounded(make_base_report(self.market, ticker, timeframe=new_timeframe))
+            return await self._bounded(self.services.base.report(ticker, timeframe=new_timeframe))
 
         view = TimeframeView(remake, timeframe=timeframe, owner_id=ctx.author.id, ticker=ticker)
         view.message = await send_reply(
@@ -96,7 +94,7 @@ class Charts(commands.Cog):
         tickers, period = split_tickers_and_period(
             [t1, t2, t3, t4, t5, t6, period], minimum=2, maximum=MAX_COMPARE)
         async with working(ctx):
-            report = await self._bounded(make_compare_report(self.market, tickers, period=period))
+            report = await self._bounded(self.services.compare.report(tickers, period=period))
         await send_reply(ctx, embed=embeds.compare_embed(report), file=embeds.chart_file(report))
 
     # ---- perf -------------------------------------------------------------------------
@@ -115,7 +113,7 @@ class Charts(commands.Cog):
         tickers, period = split_tickers_and_period(
             [period, tickers], minimum=1, maximum=MAX_PERF, default_tickers=DEFAULT_TICKERS)
         async with working(ctx):
-            report = await self._bounded(make_perf_report(self.market, tickers, period=period))
+            report = await self._bounded(self.services.perf.report(tickers, period=period))
         await send_reply(ctx, embed=embeds.perf_embed(report))
 
     # ---- chart ------------------------------------------------------------------------
@@ -135,9 +133,9 @@ class Charts(commands.Cog):
         timeframe, period = split_timeframe_and_period([timeframe, period])
         async with working(ctx):
             report = await self._bounded(
-                make_price_report(self.market, ticker, timeframe=timeframe, period=period))
+                self.services.chart.report(ticker, timeframe=timeframe, period=period))
         await send_reply(ctx, embed=embeds.price_embed(report), file=embeds.chart_file(report))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BreakoutBot) -> None:
     await bot.add_cog(Charts(bot))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Literal
 
 import discord
@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.app.client import BreakoutBot
 from bot.app.replies import send_reply
 from bot.app.deadline import deadline_for, within
 from bot.errors import BreakoutError, DataSourceError
@@ -39,7 +40,7 @@ def command_lines(bot: commands.Bot, prefix: str) -> list[tuple[str, str]]:
 class Meta(commands.Cog):
     """About the bot itself."""
 
-    def __init__(self, bot: commands.Bot):
+    def __init__(self, bot: BreakoutBot):
         self.bot = bot
         self.started = time.monotonic()
         self.freshness_days = FRESHNESS_DAYS
@@ -59,16 +60,15 @@ class Meta(commands.Cog):
         await send_reply(ctx, embed=embed)
 
     async def _freshness(self) -> str:
-        market, days = self.bot.market, self.freshness_days
+        source, days = self.bot.services.source, self.freshness_days
         try:
-            frame = await within(market.history(FRESHNESS_TICKER, start=date.today() - timedelta(days=days)),
-                                 deadline_for(self.bot.settings))
+            latest = await within(source.latest_bar(FRESHNESS_TICKER, days=days), deadline_for(self.bot.settings))
         except DataSourceError as exc:
             return f"the data source is unavailable: {exc}"
         except BreakoutError:
             return f"no {FRESHNESS_TICKER} bars in the last {days} days"
-        last = frame.index[-1].date().isoformat()
-        return f"latest {FRESHNESS_TICKER} bar {last}" + (" (cached: the source is down)" if frame.attrs.get("stale") else "")
+        last = latest.date.isoformat()
+        return f"latest {FRESHNESS_TICKER} bar {last}" + (" (cached: the source is down)" if latest.stale else "")
 
     @commands.hybrid_command(name="about", description="Version, data source and how fresh the data is",
                              extras={"examples": ["about"]})
@@ -78,7 +78,7 @@ class Meta(commands.Cog):
         embed = discord.Embed(title="breakout-bot", colour=discord.Colour.blurple(),
                               description="Bases, breakouts and failed breakouts for trading groups.")
         embed.add_field(name="Version", value=__version__)
-        embed.add_field(name="Data source", value=self.bot.market.source_name)
+        embed.add_field(name="Data source", value=self.bot.services.source.name)
         embed.add_field(name="Data freshness", value=(await self._freshness())[:1024], inline=False)
         embed.add_field(name="Servers", value=str(len(self.bot.guilds)))
         embed.add_field(name="Uptime", value=str(uptime))
@@ -109,5 +109,5 @@ class Meta(commands.Cog):
         await send_reply(ctx, content=f"Synced {len(synced)} slash commands to {where}.")
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BreakoutBot) -> None:
     await bot.add_cog(Meta(bot))

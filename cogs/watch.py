@@ -8,12 +8,11 @@ from __future__ import annotations
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.client import BreakoutBot
 from bot.app.replies import command_prefix, send_reply, working
 from bot.scan import watchlist_text
-from bot.scan.history_text import make_history_report
-from bot.scan.watching import add_tickers, remove_tickers, watch_lines
-from bot.store.guilds import GuildSettingsRepo
-from bot.store.watchlist import MAX_WATCHLIST
+from bot.services.composition import Services
+from bot.services.watchlist import MAX_WATCHLIST
 
 _TICKERS_HELP = "Tickers separated by spaces, e.g. IWM SPY QQQ"
 
@@ -34,8 +33,12 @@ def _change_reply(done: str, done_tickers, skipped: str, skipped_tickers, total:
 class Watch(commands.Cog):
     """The server's watchlist."""
 
-    def __init__(self, bot: commands.Bot):
+    def __init__(self, bot: BreakoutBot):
         self.bot = bot
+
+    @property
+    def services(self) -> Services:
+        return self.bot.services
 
     @commands.hybrid_group(name="watch", invoke_without_command=True,
                            description="The tickers this server tracks for breakout announcements",
@@ -55,7 +58,7 @@ class Watch(commands.Cog):
     @commands.has_guild_permissions(manage_guild=True)
     async def watch_add(self, ctx: commands.Context, *, tickers: str) -> None:
         async with working(ctx):
-            result = await add_tickers(self.bot.db, self.bot.market, ctx.guild.id, tickers)
+            result = await self.services.watchlist.track(ctx.guild.id, tickers)
         reply = _change_reply("✅ Now tracking", result.added, "Already tracked", result.already, result.total)
         await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
 
@@ -64,7 +67,7 @@ class Watch(commands.Cog):
     @app_commands.describe(tickers=_TICKERS_HELP)
     @commands.has_guild_permissions(manage_guild=True)
     async def watch_remove(self, ctx: commands.Context, *, tickers: str) -> None:
-        result = await remove_tickers(self.bot.db, ctx.guild.id, tickers)
+        result = await self.services.watchlist.untrack(ctx.guild.id, tickers)
         reply = _change_reply("🗑️ Stopped tracking", result.removed, "Not tracked", result.missing, result.total)
         await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
 
@@ -74,20 +77,20 @@ class Watch(commands.Cog):
     @commands.cooldown(2, 30.0, commands.BucketType.user)
     async def history(self, ctx: commands.Context, ticker: str, years: int = 3) -> None:
         async with working(ctx):
-            report = await make_history_report(self.bot.market, ticker, years=years)
+            report = await self.services.history.recent(ticker, years=years)
         text = "\n".join([f"**{report.title}**", *report.lines[-15:], f"-# {report.footer}"])
         await send_reply(ctx, content=text[:1990])
 
     async def _what_it_means(self, ctx: commands.Context) -> str:
-        settings = await GuildSettingsRepo(self.bot.db).get(ctx.guild.id)
+        settings = await self.services.watchlist.settings(ctx.guild.id)
         return watchlist_text.after_change(alerts_on=settings.alerts_enabled,
                                            defaults_offered=settings.defaults_added, prefix=command_prefix(ctx))
 
     async def _send_list(self, ctx: commands.Context) -> None:
         async with working(ctx):
-            lines = await watch_lines(self.bot.db, self.bot.market, ctx.guild.id)
+            lines = await self.services.watchlist.lines(ctx.guild.id)
         if not lines:
-            settings = await GuildSettingsRepo(self.bot.db).get(ctx.guild.id)
+            settings = await self.services.watchlist.settings(ctx.guild.id)
             await send_reply(ctx, content=watchlist_text.empty_watchlist(
                 defaults_offered=settings.defaults_added, prefix=command_prefix(ctx)))
             return
@@ -105,5 +108,5 @@ class Watch(commands.Cog):
         await send_reply(ctx, content=text)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: BreakoutBot) -> None:
     await bot.add_cog(Watch(bot))

@@ -91,7 +91,7 @@ async def test_ping_role_mentions_that_role_only(make_harness, market):
 
 async def test_gone_channel_disables_that_server_and_the_other_still_gets_its_post(make_harness, market):
     h, cog = await started(make_harness, market)
-    await GuildSettingsRepo(h.bot.db).set_channel(OTHER_GUILD, GONE_CHANNEL)  # tracks the default list
+    await GuildSettingsRepo(h.bot.services.db).set_channel(OTHER_GUILD, GONE_CHANNEL)  # tracks the default list
 
     async def get_channel(channel_id):
         raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), {"code": 10003, "message": "Unknown Channel"})
@@ -100,9 +100,9 @@ async def test_gone_channel_disables_that_server_and_the_other_still_gets_its_po
     report = await cog.wake(now=utc(2026, 11, 18, 21, 30))
     assert report.flush.sent == 1 and report.flush.disabled_guilds == [OTHER_GUILD]
     assert len(announcements(h)) == 1
-    other = await GuildSettingsRepo(h.bot.db).get(OTHER_GUILD)
+    other = await GuildSettingsRepo(h.bot.services.db).get(OTHER_GUILD)
     assert not other.alerts_enabled and other.disabled_reason.startswith("channel gone")
-    assert (await GuildSettingsRepo(h.bot.db).get(GUILD_ID)).alerts_enabled
+    assert (await GuildSettingsRepo(h.bot.services.db).get(GUILD_ID)).alerts_enabled
 
 
 async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness, market):
@@ -116,7 +116,7 @@ async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness
         async def find_posted(self, channel_id, key):
             return await cog.poster.find_posted(channel_id, key)
 
-    cog.sender = Sender(h.bot.db, DiesAfterPosting())
+    cog.sender = Sender(h.bot.services.db, DiesAfterPosting())
     with pytest.raises(Crash):
         await cog.wake(now=utc(2026, 11, 18, 21, 30))
     assert len(announcements(h)) == 1
@@ -128,10 +128,10 @@ async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness
         return [m for m in reversed(list(h.stored.values())) if m["embeds"]][:limit]
 
     h.bot.http.logs_from = logs_from
-    cog.sender = Sender(h.bot.db, cog.poster)  # "restart": a fresh sender on the same database
+    cog.sender = Sender(h.bot.services.db, cog.poster)  # "restart": a fresh sender on the same database
     report = await cog.wake(now=utc(2026, 11, 18, 23))
     assert report.flush.recovered == 1 and report.flush.sent == 0
     assert history_calls == [CHANNEL_ID]
     assert len(announcements(h)) == 1  # still one post
-    (row,) = await OutboxRepo(h.bot.db).rows()
+    (row,) = await OutboxRepo(h.bot.services.db).rows()
     assert row.sent_at is not None and row.message_id == int(announcements(h)[0]["id"])

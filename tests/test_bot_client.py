@@ -26,7 +26,7 @@ def test_create_bot_wires_dependencies_without_connecting(market):
     db = Database(":memory:")
     bot = create_bot(settings, market=market, db=db)
     assert isinstance(bot, BreakoutBot)
-    assert bot.settings is settings and bot.market is market and bot.db is db
+    assert bot.settings is settings and bot.services.market is market and bot.services.db is db
     assert bot.extension_names == EXTENSIONS
     assert bot.intents.message_content and bot.intents.guilds and not bot.intents.members
     assert bot.allowed_mentions.to_dict() == {"parse": []}

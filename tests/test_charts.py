@@ -17,7 +17,7 @@ from PIL import Image
 
 from bot.analysis.models import BaseResult, Comparison, Level, Marker
 from bot.analysis.models import Test as LevelTest
-from bot.charts import render_async, render_base_chart, render_compare_chart, render_price_chart
+from bot.charts import render_base_chart, render_compare_chart, render_price_chart
 from bot.charts import style as S
 from bot.charts.base_chart import base_chart_figure
 from bot.charts.compare_chart import compare_chart_figure
@@ -383,10 +383,12 @@ def test_global_rcparams_do_not_leak_into_charts(iwm_weekly, iwm_base):
     assert dirty == clean
 
 
-async def test_render_async_runs_off_the_loop(iwm_weekly, iwm_base):
+async def test_renders_run_off_the_loop(iwm_weekly, iwm_base):
+    from bot.services.threads import off_loop
+
     direct = render_base_chart(iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly")
     a, b = await asyncio.gather(
-        render_async(render_base_chart, iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly"),
-        render_async(render_base_chart, iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly"),
+        off_loop(render_base_chart, iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly"),
+        off_loop(render_base_chart, iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly"),
     )
     assert a == direct and b == direct

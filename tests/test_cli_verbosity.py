@@ -21,7 +21,7 @@ def broken_base(monkeypatch):
         logging.getLogger("yfinance").error("IWM: possibly delisted; no price data found")
         return 1 / 0
 
-    monkeypatch.setattr("bot.reports.base_report.make_base_report", make_base_report)
+    monkeypatch.setattr("bot.services.base.make_base_report", make_base_report)
 
 
 def test_an_unexpected_error_is_one_line_without_v(broken_base, capsys, tmp_path):

@@ -27,7 +27,7 @@ async def test_channel_needs_manage_server(make_harness, market):
     h = await make_harness(market, extensions=EXTENSIONS)
     (reply,) = texts(await h.prefix(f"!alerts channel <#{CHANNEL_ID}>"))
     assert "Manage Server" in reply
-    assert not (await GuildSettingsRepo(h.bot.db).get(GUILD_ID)).alerts_enabled
+    assert not (await GuildSettingsRepo(h.bot.services.db).get(GUILD_ID)).alerts_enabled
     for cmd in ("!alerts off", "!alerts role none"):
         (reply,) = texts(await h.prefix(cmd))
         assert "Manage Server" in reply
@@ -40,7 +40,7 @@ async def test_channel_on_status_role_off_round_trip(make_harness, market, tmp_p
     h = await make_harness(market, extensions=EXTENSIONS, db=Database(path))
     (reply,) = texts(await h.prefix(f"!alerts channel <#{CHANNEL_ID}>", author=h.admin))
     assert f"<#{CHANNEL_ID}>" in reply and "IWM, MDY, SPY, QQQ" in reply
-    assert set(await WatchlistRepo(h.bot.db).list(GUILD_ID)) == set(DEFAULT_WATCHLIST)
+    assert set(await WatchlistRepo(h.bot.services.db).list(GUILD_ID)) == set(DEFAULT_WATCHLIST)
     (reply,) = texts(await h.prefix(f"!alerts role <@&{MANAGER_ROLE_ID}>", author=h.admin))
     assert f"<@&{MANAGER_ROLE_ID}>" in reply
     await h.close()
@@ -53,7 +53,7 @@ async def test_channel_on_status_role_off_round_trip(make_harness, market, tmp_p
     assert "ping nobody" in reply
     (reply,) = texts(await h.prefix("!alerts role nosuchrole", author=h.admin))
     assert "not a role" in reply
-    assert (await GuildSettingsRepo(h.bot.db).get(GUILD_ID)).ping_role_id is None
+    assert (await GuildSettingsRepo(h.bot.services.db).get(GUILD_ID)).ping_role_id is None
     (reply,) = texts(await h.prefix("!alerts off", author=h.admin))
     assert "Alerts are off" in reply
     (reply,) = texts(await h.prefix("!alerts off", author=h.admin))
@@ -64,7 +64,7 @@ async def test_channel_on_status_role_off_round_trip(make_harness, market, tmp_p
     await h.prefix("!watch remove IWM MDY SPY QQQ", author=h.admin)
     (reply,) = texts(await h.prefix(f"!alerts channel <#{CHANNEL_ID}>", author=h.admin))
     assert "started a watchlist" not in reply
-    assert await WatchlistRepo(h.bot.db).list(GUILD_ID) == []
+    assert await WatchlistRepo(h.bot.services.db).list(GUILD_ID) == []
 
 
 async def test_refuses_everyone_role_and_channel_without_permissions(make_harness, market):
@@ -77,7 +77,7 @@ async def test_refuses_everyone_role_and_channel_without_permissions(make_harnes
                                                       "deny": str(discord.Permissions(embed_links=True).value)})]
     (reply,) = texts(await h.prefix(f"!alerts channel <#{CHANNEL_ID}>", author=h.admin))
     assert "Embed Links" in reply and "Nothing was changed" in reply
-    assert not (await GuildSettingsRepo(h.bot.db).get(GUILD_ID)).alerts_enabled
+    assert not (await GuildSettingsRepo(h.bot.services.db).get(GUILD_ID)).alerts_enabled
 
 
 async def test_unknown_channel_is_a_friendly_error(make_harness, market):
@@ -96,7 +96,7 @@ async def test_watch_before_alerts_says_the_defaults_are_not_added(make_harness,
     (reply,) = texts(await h.prefix(f"!alerts channel <#{CHANNEL_ID}>", author=h.admin))
     assert "cover this server's 1 tracked tickers: SPY." in reply
     assert "was not added because you had chosen tickers already" in reply
-    assert await WatchlistRepo(h.bot.db).list(GUILD_ID) == ["SPY"]
+    assert await WatchlistRepo(h.bot.services.db).list(GUILD_ID) == ["SPY"]
     (reply,) = texts(await h.prefix("!watch add IWM", author=h.admin))
     assert reply.endswith("Announcements cover exactly these tickers.")
     (reply,) = texts(await h.slash("watch remove", {"tickers": "SPY IWM"}, author=h.admin))
@@ -111,12 +111,12 @@ async def test_status_shows_only_scans_of_tickers_made_since_alerts_were_on(make
     from bot.store.scan_runs import ScanRunRepo
 
     h = await make_harness(market, extensions=EXTENSIONS)
-    runs = ScanRunRepo(h.bot.db)
+    runs = ScanRunRepo(h.bot.services.db)
     await runs.record(date(2026, 11, 20), started_at="x", tickers=0, events=0, queued=0, failed_tickers=0)
-    await h.bot.db.conn.execute(  # a scan for other servers, long before this one turned alerts on
+    await h.bot.services.db.conn.execute(  # a scan for other servers, long before this one turned alerts on
         "INSERT INTO scan_runs (session_date, started_at, finished_at, tickers, events, queued, failed_tickers) "
         "VALUES ('2020-01-02', 'x', '2020-01-02T21:30:00+00:00', 7, 0, 0, 0)")
-    await h.bot.db.conn.commit()
+    await h.bot.services.db.conn.commit()
     (status,) = texts(await h.prefix("!alerts status", author=h.admin))
     assert "**off**" in status and "Last scan" not in status
 

@@ -9,10 +9,10 @@ from discord_harness import is_png
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
-from bot.reports.base_report import make_base_report
-from bot.reports.compare_report import make_compare_report
-from bot.reports.perf_report import make_perf_report
-from bot.reports.price_report import make_price_report
+from bot.services.base import make_base_report
+from bot.services.chart import make_price_report
+from bot.services.compare import make_compare_report
+from bot.services.perf import make_perf_report
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ async def test_autocomplete_puts_the_servers_watchlist_first(h):
 
     from bot.store.watchlist import WatchlistRepo
 
-    await WatchlistRepo(h.bot.db).add(GUILD_ID, ["KRE", "ZZZA"])
+    await WatchlistRepo(h.bot.services.db).add(GUILD_ID, ["KRE", "ZZZA"])
     values = [c["value"] for c in await h.autocomplete("base", {"ticker": ""}, focused="ticker")]
     assert values[:2] == ["KRE", "ZZZA"] and len(values) == 25
     assert [c["value"] for c in await h.autocomplete("base", {"ticker": "zz"}, focused="ticker")] == ["ZZZA"]

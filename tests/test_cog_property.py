@@ -59,16 +59,16 @@ class ErrorRecords(logging.Handler):
 
 @pytest.fixture
 async def fast(make_harness, tmp_path, monkeypatch):
-    import bot.reports.base_report as base_report
-    import bot.reports.compare_report as compare_report
+    import bot.services.base as base_service
+    import bot.services.compare as compare_service
 
     png = tiny_png()
 
-    async def stub_render(fn, *args, **kwargs):
+    def stub_render(*args, **kwargs):
         return png
 
-    monkeypatch.setattr(base_report, "render_async", stub_render)
-    monkeypatch.setattr(compare_report, "render_async", stub_render)
+    monkeypatch.setattr(base_service, "render_base_chart", stub_render)
+    monkeypatch.setattr(compare_service, "render_compare_chart", stub_render)
     write_synthetic_prices(tmp_path)
     harness = await make_harness(MarketData(CsvDirectoryProvider(tmp_path)))
     errors = ErrorRecords()

@@ -33,7 +33,7 @@ async def test_member_without_manage_server_is_refused_once(make_harness, market
         replies = texts(sent)
         assert len(replies) == 1 and "Manage Server" in replies[0]
     assert [m["ephemeral"] for m in h.sent if m["kind"] == "response"] == [True]
-    assert await WatchlistRepo(h.bot.db).list(GUILD_ID) == []
+    assert await WatchlistRepo(h.bot.services.db).list(GUILD_ID) == []
     listing = texts(await h.prefix("!watch list"))  # anyone may list
     assert len(listing) == 1 and "tracks no tickers" in listing[0]
 
@@ -61,7 +61,7 @@ async def test_limit_of_fifty_with_a_clear_message(make_harness, market):
     await h.prefix("!watch add " + " ".join(f"TK{i}" for i in range(48)), author=h.admin)
     (reply,) = texts(await h.prefix("!watch add IWM MDY TLT", author=h.admin))
     assert "at most 50" in reply and "2 more fit" in reply
-    assert len(await WatchlistRepo(h.bot.db).list(GUILD_ID)) == 48  # nothing half-added
+    assert len(await WatchlistRepo(h.bot.services.db).list(GUILD_ID)) == 48  # nothing half-added
     (reply,) = texts(await h.prefix("!watch add IWM MDY", author=h.admin))
     assert "50/50" in reply
 
@@ -74,4 +74,4 @@ async def test_bad_and_unknown_tickers_add_nothing(make_harness, market):
     assert "No price data for `ZZZZ`" in reply and "nothing was added" in reply
     (reply,) = texts(await h.prefix("!watch add", author=h.admin))
     assert "Missing `tickers`" in reply
-    assert await WatchlistRepo(h.bot.db).list(GUILD_ID) == []
+    assert await WatchlistRepo(h.bot.services.db).list(GUILD_ID) == []

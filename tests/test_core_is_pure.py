@@ -7,7 +7,9 @@ CORE = [
     "bot.market.service", "bot.market.cache", "bot.market.yahoo", "bot.market.csvdir",
     "bot.analysis.base", "bot.analysis.performance", "bot.analysis.events",
     "bot.charts.base_chart", "bot.charts.compare_chart", "bot.charts.price_chart",
-    "bot.reports.base_report", "bot.reports.compare_report", "bot.reports.perf_report",
+    "bot.services.base", "bot.services.compare", "bot.services.perf", "bot.services.chart",
+    "bot.services.history", "bot.services.watchlist", "bot.services.alerts", "bot.services.scan",
+    "bot.services.source", "bot.services.composition",
     "bot.store.db", "bot.cli.chart_commands",
 ]
 

@@ -6,9 +6,9 @@ from bot.errors import DataSourceError
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.scan_runs import ScanRunRepo
-from bot.scan.cycle import scan_cycle
 from bot.scan.delivery import Sender
 from bot.scan.scanner import Scanner
+from bot.services.scan import scan_cycle
 from scan_fakes import CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
 
 

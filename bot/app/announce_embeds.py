@@ -13,7 +13,7 @@ import discord
 
 from bot.analysis.models import Marker
 from bot.app.embeds import DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FIELDS_MAX, FOOTER_MAX, TITLE_MAX, clip
-from bot.reports.common import safe_filename
+from bot.services.common import safe_filename
 from bot.scan.announcement import Announcement, build_announcement
 
 MARKER_LABELS = {"breakout": "Breakout", "failed": "Failed", "faded": "Faded", "busted": "Busted", "testing": "Test"}

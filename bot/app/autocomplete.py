@@ -25,15 +25,12 @@ COMMON_TICKERS: tuple[str, ...] = (
 
 
 async def watchlist_tickers(bot, guild_id: int | None) -> list[str]:
-    """The server's tracked tickers, or [] when there is no watchlist store (yet)."""
-    if guild_id is None or getattr(bot, "db", None) is None:
+    """The server's tracked tickers, or [] when there is no watchlist store."""
+    services = getattr(bot, "services", None)
+    if guild_id is None or services is None or services.db is None:
         return []
     try:
-        from bot.store.watchlist import WatchlistRepo
-    except ImportError:
-        return []
-    try:
-        return [str(t) for t in await WatchlistRepo(bot.db).list(guild_id)]
+        return [str(t) for t in await services.watchlist.tickers(guild_id)]
     except Exception:  # suggestions are a convenience: never fail the keystroke
         log.warning("watchlist lookup for autocomplete failed (guild %s)", guild_id, exc_info=True)
         return []
@@ -41,15 +38,8 @@ async def watchlist_tickers(bot, guild_id: int | None) -> list[str]:
 
 def source_tickers(bot) -> list[str]:
     """Tickers the data source says it has (a CSV directory can list them)."""
-    provider = getattr(getattr(bot, "market", None), "provider", None)
-    lister = getattr(provider, "tickers", None)
-    if not callable(lister):
-        return []
-    try:
-        return [str(t).upper() for t in lister()]
-    except Exception:
-        log.debug("listing the data source's tickers failed", exc_info=True)
-        return []
+    services = getattr(bot, "services", None)
+    return services.source.tickers() if services is not None else []
 
 
 def rank(current: str, *sources: list[str], limit: int = MAX_CHOICES) -> list[str]:

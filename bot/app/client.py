@@ -1,8 +1,9 @@
 """The Discord client: ``BreakoutBot`` and the one factory that builds it.
 
 ``create_bot`` is used by ``python -m bot run`` and by the tests, so both run the same
-wiring. Dependencies hang off the bot as attributes (``bot.settings``, ``bot.market``,
-``bot.db``); cogs read them from there, never from globals.
+wiring. The bot is given its dependencies (``bot.settings`` and ``bot.services``, the use
+cases of :mod:`bot.services`); cogs read them from there, never from globals. The services
+open with the bot (``setup_hook``) and close with it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from discord.ext import commands
 
 from bot.app import error_handler
 from bot.app.extensions import EXTENSIONS
-from bot.market.service import MarketData
+from bot.services.composition import Services
 from bot.settings import Settings
-from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,8 @@ class BreakoutBot(commands.Bot):
     def __init__(
         self,
         settings: Settings,
+        services: Services,
         *,
-        market: MarketData,
-        db: Database,
         extensions: Sequence[str] = EXTENSIONS,
     ):
         super().__init__(
@@ -55,15 +54,14 @@ class BreakoutBot(commands.Bot):
             strip_after_prefix=True,
         )
         self.settings = settings
-        self.market = market
-        self.db = db
+        self.services = services
         self.extension_names: tuple[str, ...] = tuple(extensions)
         self.loaded_extensions: list[str] = []
         self.failed_extensions: dict[str, str] = {}
         self.tree.on_error = self._on_app_command_error
 
     async def setup_hook(self) -> None:
-        await self.db.open()
+        await self.services.open()
         await self.load_all_extensions()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
@@ -93,7 +91,7 @@ class BreakoutBot(commands.Bot):
         try:
             await super().close()
         finally:
-            await self.db.close()
+            await self.services.close()
 
     async def on_command_error(self, ctx: commands.Context, error: commands.CommandError, /) -> None:
         await error_handler.handle_command_error(ctx, error)
@@ -106,10 +104,14 @@ class BreakoutBot(commands.Bot):
 
 def create_bot(
     settings: Settings,
+    services: Services | None = None,
     *,
-    market: MarketData,
-    db: Database,
+    market=None,
+    db=None,
     extensions: Sequence[str] = EXTENSIONS,
 ) -> BreakoutBot:
-    """Build the bot. Nothing connects until ``bot.start``/``bot.run``."""
-    return BreakoutBot(settings, market=market, db=db, extensions=extensions)
+    """Build the bot around ``services`` (or, for tests and benchmarks, around a market data
+    and a database). Nothing connects until ``bot.start``/``bot.run``."""
+    if services is None:
+        services = Services(market, db)
+    return BreakoutBot(settings, services, extensions=extensions)

@@ -100,10 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         return 141  # what a shell reports for a writer killed by SIGPIPE
     except sqlite3.Error as exc:  # the database file, not the program: say which and why
         log.info("database error", exc_info=True)
+        from bot.services.composition import database_problem
         from bot.settings import Settings
-        from bot.store.db import unusable
 
-        print(f"error: {unusable(Settings.from_env().db_path, exc)}", file=sys.stderr)
+        print(f"error: {database_problem(Settings.from_env(), exc)}", file=sys.stderr)
         return 1
     except Exception as exc:  # a bug, not bad input: one line, the traceback with -v
         if args.verbose:

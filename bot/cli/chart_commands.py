@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.analysis.performance import PERIODS
-from bot.cli.common import add_data_options, open_market, print_json
-from bot.dates import TIMEFRAMES, parse_period_text
+from bot.cli.common import add_data_options, print_json, services_for
+from bot.dates import PERIODS, TIMEFRAMES, parse_period_text
 from bot.errors import BadArgument
 
 
@@ -70,29 +69,21 @@ def emit(args: argparse.Namespace, doc: dict, summary: str, png: bytes = b"") ->
 
 
 async def base_command(args: argparse.Namespace) -> int:
-    from bot.reports.base_report import make_base_report
-
-    async with open_market(args) as market:
-        report = await make_base_report(
-            market, args.ticker, timeframe=args.timeframe, as_of=args.as_of, render=bool(args.out)
-        )
+    async with services_for(args) as services:
+        report = await services.base.report(args.ticker, timeframe=args.timeframe, as_of=args.as_of,
+                                            render=bool(args.out))
     return emit(args, report.to_dict(), report.summary, report.png)
 
 
 async def compare_command(args: argparse.Namespace) -> int:
-    from bot.reports.compare_report import make_compare_report
-
-    async with open_market(args) as market:
-        report = await make_compare_report(
-            market, args.tickers, period=args.period, as_of=args.as_of, render=bool(args.out)
-        )
+    async with services_for(args) as services:
+        report = await services.compare.report(args.tickers, period=args.period, as_of=args.as_of,
+                                               render=bool(args.out))
     doc = {**report.comparison.to_dict(), "data_date": report.data_date.isoformat(), "stale": report.stale}
     return emit(args, doc, report.summary, report.png)
 
 
 async def perf_command(args: argparse.Namespace) -> int:
-    from bot.reports.perf_report import make_perf_report
-
-    async with open_market(args) as market:
-        report = await make_perf_report(market, args.tickers or None, period=args.period, as_of=args.as_of)
+    async with services_for(args) as services:
+        report = await services.perf.report(args.tickers or None, period=args.period, as_of=args.as_of)
     return emit(args, {**report.comparison.to_dict(), "stale": report.stale}, report.summary)

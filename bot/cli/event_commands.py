@@ -4,19 +4,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
 
-from bot.analysis.base.params import BaseParams
-from bot.analysis.events.params import EngineParams
-from bot.cli.common import add_data_options, open_market, print_json
+from bot.cli.common import add_data_options, print_json, services_for
 from bot.dates import parse_date
-from bot.errors import BadArgument, UnknownTicker
-from bot.market.bounds import bound_range, not_in_future
+from bot.errors import BadArgument
 from bot.tickers import normalize_ticker
-
-# The engine warms up on half a year of bars before the first replayed day and the base
-# finder reads ≈ 31 years from there (the major base), so fetch that much before --from.
-LOOKBACK = timedelta(days=(BaseParams().history_bars("weekly") + EngineParams().warm_up_bars) * 7 // 5 + 60)
 
 
 def register(sub) -> None:
@@ -43,47 +35,24 @@ def _dates(args: argparse.Namespace):
     return ticker, start, end
 
 
-async def _bounded(market, ticker: str, start, end):
-    """--from/--to cut to the ticker's data; outside it, a message naming the data's range."""
-    today = market.today()
-    not_in_future(start, today)
-    not_in_future(end, today)
-    span = await market.span(ticker)
-    if span is None:
-        raise UnknownTicker(f"No price data found for `{ticker}`. Is the symbol right?")
-    return bound_range(span, start, end)
-
-
 async def replay_command(args: argparse.Namespace) -> int:
-    from bot.analysis.events.replay import replay
-
     ticker, start, end = _dates(args)
-    async with open_market(args) as market:
-        start, end = await _bounded(market, ticker, start, end)
-        daily = await market.history(ticker, start=start - LOOKBACK, end=end)
-    events = replay(ticker, daily, start, end)
+    async with services_for(args) as services:
+        replayed = await services.history.replay(ticker, start, end)
+    events = replayed.events
     if args.json:
         print_json([e.to_dict() for e in events])
         return 0
-    last = daily.index[-1].date()
-    shown_end = min(end, last) if end else last
-    print(f"{ticker}: {len(events)} event{'s' if len(events) != 1 else ''} from {start} to {shown_end}")
+    print(f"{ticker}: {len(events)} event{'s' if len(events) != 1 else ''} from {replayed.start} to {replayed.end}")
     for e in events:
         print(f"{e.date}  {e.kind:<8}  close {e.close:>9.2f}  level {e.level:>9.2f}  {e.reason}")
     return 0
 
 
 async def history_command(args: argparse.Namespace) -> int:
-    from bot.analysis.events.outcomes import breakout_history
-
-    ticker, given_start, given_end = _dates(args)
-    async with open_market(args) as market:
-        start, end = await _bounded(market, ticker, given_start, given_end)
-        start = start if given_start else None  # all history: no lookback needed
-        end = end if given_end else None
-        # the fate of a breakout is judged on the bars after it, so fetch past --to
-        daily = await market.history(ticker, start=start - LOOKBACK if start else None)
-    outcomes = breakout_history(ticker, daily, start, end)
+    ticker, start, end = _dates(args)
+    async with services_for(args) as services:
+        outcomes = await services.history.breakouts(ticker, start, end)
     if args.json:
         print_json([o.to_dict() for o in outcomes])
         return 0

@@ -44,17 +44,15 @@ def run_bot(settings, *, data_dir=None, verbose: int = 0) -> int:
 
     from bot.app import logging_setup
     from bot.app.client import create_bot
-    from bot.cli.common import build_market
-    from bot.store.db import Database
+    from bot.services.composition import build_services
 
     handler = logging_setup.install(settings.token, level=logging.DEBUG if verbose >= 2 else logging.INFO,
                                     quiet_libraries=verbose == 0)
     try:
-        db = Database(settings.db_path)
-        market = build_market(settings, db, data_dir)
-        bot = create_bot(settings, market=market, db=db)
+        services = build_services(settings, data_dir=data_dir)
+        bot = create_bot(settings, services)
         log.info("starting breakout-bot (prefix %r, data source %s, database %s)",
-                 settings.prefix, market.source_name, settings.db_path)
+                 settings.prefix, services.market.source_name, settings.db_path)
         try:
             bot.run(settings.token, log_handler=None)  # logging is already set up above
         except discord.LoginFailure:

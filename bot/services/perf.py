@@ -11,8 +11,8 @@ from bot.analysis.performance import compare
 from bot.dates import parse_date, parse_period_text
 from bot.market.service import MarketData
 from bot.reports import text
-from bot.reports.common import is_stale
-from bot.reports.closes import MAX_TICKERS, fetch_closes
+from bot.services.closes import MAX_TICKERS, fetch_closes
+from bot.services.common import is_stale
 from bot.tickers import normalize_tickers
 
 DEFAULT_TICKERS = ("SPY", "QQQ", "IWM", "MDY")
@@ -53,3 +53,14 @@ async def make_perf_report(
         data_date=comparison.end,
         stale=stale,
     )
+
+
+class PerfService:
+    """``perf`` for the faces, bound to the market data."""
+
+    def __init__(self, market: MarketData):
+        self.market = market
+
+    async def report(self, tickers: Sequence[str] | None = None, *, period: str = "ytd",
+                     as_of: date | str | None = None) -> PerfReport:
+        return await make_perf_report(self.market, tickers, period=period, as_of=as_of)

@@ -1,4 +1,4 @@
-"""What the `watch` commands do, minus Discord: parse, validate, store, describe."""
+"""A server's watchlist (the `watch` commands, minus Discord): parse, validate, store, describe."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
 from bot.scan.watch_status import line_from_base, line_from_state, line_unknown
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo
+from bot.store.guilds import GuildSettings, GuildSettingsRepo
 from bot.store.watchlist import MAX_WATCHLIST, AddResult, RemoveResult, WatchlistRepo
 from bot.tickers import normalize_tickers
 
@@ -65,10 +66,36 @@ async def watch_lines(db: Database, market, guild_id: int) -> list[str]:
 
 
 async def _quick(market, ticker: str):
-    from bot.reports.base_report import make_base_report
+    from bot.services.base import make_base_report
 
     try:
         return (await make_base_report(market, ticker, render=False)).result
     except BreakoutError as exc:
         log.debug("quick base check of %s failed: %s", ticker, exc)
         return None
+
+
+class WatchlistService:
+    """Track, untrack and list a server's tickers."""
+
+    max_tickers = MAX_WATCHLIST
+
+    def __init__(self, db: Database, market):
+        self.db = db
+        self.market = market
+
+    async def track(self, guild_id: int, text: str | None) -> AddResult:
+        return await add_tickers(self.db, self.market, guild_id, text)
+
+    async def untrack(self, guild_id: int, text: str | None) -> RemoveResult:
+        return await remove_tickers(self.db, guild_id, text)
+
+    async def tickers(self, guild_id: int) -> list[str]:
+        return await WatchlistRepo(self.db).list(guild_id)
+
+    async def lines(self, guild_id: int) -> list[str]:
+        return await watch_lines(self.db, self.market, guild_id)
+
+    async def settings(self, guild_id: int) -> GuildSettings:
+        """The server's alert settings: what its watchlist means for announcements."""
+        return await GuildSettingsRepo(self.db).get(guild_id)

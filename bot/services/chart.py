@@ -10,12 +10,12 @@ import pandas as pd
 from bot.analysis.bars import to_weekly
 from bot.analysis.performance import period_anchor, period_return
 from bot.charts.price_chart import render_price_chart
-from bot.charts.render import render_async
 from bot.dates import parse_date, parse_timeframe, parse_period_text
 from bot.errors import NotEnoughData
 from bot.market.service import MarketData
 from bot.reports import text
-from bot.reports.common import is_stale, lookback_start, safe_filename, source_of
+from bot.services.common import is_stale, lookback_start, safe_filename, source_of
+from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
 
 MA_WARMUP_BARS = 200
@@ -67,7 +67,7 @@ async def make_price_report(
     bars, shown = chart_bars(daily, timeframe, period)
     if shown < 2:
         raise NotEnoughData(f"Not enough {timeframe} bars of {ticker} for {period}.")
-    png = await render_async(render_price_chart, bars, ticker=ticker, timeframe=timeframe, show_last=shown)
+    png = await off_loop(render_price_chart, bars, ticker=ticker, timeframe=timeframe, show_last=shown)
     change = period_return(daily["Close"], period)
     stale = is_stale(daily)
     data_date = daily.index[-1].date()
@@ -82,3 +82,14 @@ async def make_price_report(
         data_date=data_date,
         stale=stale,
     )
+
+
+class ChartService:
+    """``chart`` (plain candles) for the faces, bound to the market data."""
+
+    def __init__(self, market: MarketData):
+        self.market = market
+
+    async def report(self, ticker: str, *, timeframe: str = "daily", period: str = "1y",
+                     as_of: date | str | None = None) -> PriceReport:
+        return await make_price_report(self.market, ticker, timeframe=timeframe, period=period, as_of=as_of)

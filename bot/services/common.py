@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date, timedelta
 
@@ -27,7 +26,3 @@ def safe_filename(*parts: str) -> str:
     stem = "-".join(re.sub(r"[^A-Za-z0-9]+", "-", p).strip("-") for p in parts if p)
     return f"{stem}.png"
 
-
-async def off_loop(fn, *args, **kwargs):
-    """Run CPU-bound analysis in a worker thread so the event loop stays responsive."""
-    return await asyncio.to_thread(fn, *args, **kwargs)

@@ -8,7 +8,7 @@ from datetime import date
 from bot.analysis.performance import period_anchor
 from bot.market.bounds import check_period_start
 from bot.market.service import MarketData
-from bot.reports.common import lookback_start
+from bot.services.common import lookback_start
 
 MAX_TICKERS = 6
 

@@ -9,12 +9,12 @@ from datetime import date
 from bot.analysis.models import Comparison
 from bot.analysis.performance import compare
 from bot.charts.compare_chart import render_compare_chart
-from bot.charts.render import render_async
 from bot.dates import parse_date, parse_period_text
 from bot.market.service import MarketData
 from bot.reports import text
-from bot.reports.closes import MAX_TICKERS, fetch_closes
-from bot.reports.common import is_stale, safe_filename
+from bot.services.closes import MAX_TICKERS, fetch_closes
+from bot.services.common import is_stale, safe_filename
+from bot.services.threads import off_loop
 from bot.tickers import normalize_tickers
 
 
@@ -52,7 +52,7 @@ async def make_compare_report(
     as_of = parse_date(as_of)
     frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)
     comparison = compare(closes, period, as_of)
-    png = await render_async(render_compare_chart, comparison) if render else b""
+    png = await off_loop(render_compare_chart, comparison) if render else b""
     stale = is_stale(*frames.values())
     return CompareReport(
         comparison=comparison,
@@ -63,3 +63,14 @@ async def make_compare_report(
         data_date=comparison.end,
         stale=stale,
     )
+
+
+class CompareService:
+    """``compare`` for the faces, bound to the market data."""
+
+    def __init__(self, market: MarketData):
+        self.market = market
+
+    async def report(self, tickers: Sequence[str], *, period: str = "ytd", as_of: date | str | None = None,
+                     render: bool = True) -> CompareReport:
+        return await make_compare_report(self.market, tickers, period=period, as_of=as_of, render=render)

@@ -1,0 +1,65 @@
+"""A server's announcement settings (the `alerts` commands, minus Discord): where they go,
+whom they ping, and what `alerts status` reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.scan.schedule import next_run_time
+from bot.store.db import Database
+from bot.store.guilds import GuildSettings, GuildSettingsRepo
+from bot.store.outbox import pending_count
+from bot.store.scan_runs import ScanRun, ScanRunRepo
+from bot.store.watchlist import WatchlistRepo
+
+
+@dataclass(frozen=True)
+class ChannelChange:
+    """After `alerts channel`: the new settings and which tickers the announcements cover."""
+
+    settings: GuildSettings
+    defaults_added: tuple[str, ...]  # the default watchlist, when this change added it
+    defaults_skipped: bool  # first time on, but the server had chosen tickers already
+    tracked: list[str]
+
+
+@dataclass(frozen=True)
+class AlertsStatus:
+    """What `alerts status` reports, before any words."""
+
+    settings: GuildSettings
+    tracked: list[str]
+    pending: int  # announcements waiting to be posted
+    last_scan: ScanRun | None  # the newest scan of at least one ticker since alerts were turned on
+    next_run: datetime | None  # the next scheduled scan, while alerts are on
+
+
+class AlertsService:
+    def __init__(self, db: Database):
+        self.db = db
+        self.guilds = GuildSettingsRepo(db)
+
+    async def set_channel(self, guild_id: int, channel_id: int) -> ChannelChange:
+        """Announce in ``channel_id`` and turn alerts on (an empty, never-offered watchlist
+        gets the default tickers once)."""
+        result = await self.guilds.set_channel(guild_id, channel_id)
+        tracked = await WatchlistRepo(self.db).list(guild_id)
+        return ChannelChange(result.settings, result.defaults_added, result.defaults_skipped, tracked)
+
+    async def turn_off(self, guild_id: int) -> bool:
+        """Alerts off (the watchlist is kept, unsent announcements are dropped). Returns whether they were on."""
+        return await self.guilds.disable(guild_id)
+
+    async def set_ping_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
+        return await self.guilds.set_ping_role(guild_id, role_id)
+
+    async def status(self, guild_id: int, *, now: datetime) -> AlertsStatus:
+        settings = await self.guilds.get(guild_id)
+        return AlertsStatus(
+            settings=settings,
+            tracked=await WatchlistRepo(self.db).list(guild_id),
+            pending=await pending_count(self.db, guild_id),
+            last_scan=await ScanRunRepo(self.db).last_with_tickers(settings.alerts_since),
+            next_run=next_run_time(now) if settings.alerts_enabled else None,
+        )

@@ -1,0 +1,170 @@
+"""The composition root: ONE place that builds the market data (provider + cache), opens the
+store and makes the engine, and hands out the use cases.
+
+``Services`` is what the faces hold: the CLI opens one per run (:func:`open_services`), the
+Discord bot is given one (:func:`build_services`) and opens and closes it with itself.
+Each use case is built on first use, so a command-line run imports only what it needs.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.market.csvdir import CsvDirectoryProvider
+from bot.market.service import MarketData
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.scan.scanner import Engine
+    from bot.services.alerts import AlertsService
+    from bot.services.base import BaseService
+    from bot.services.chart import ChartService
+    from bot.services.compare import CompareService
+    from bot.services.history import HistoryService
+    from bot.services.perf import PerfService
+    from bot.services.scan import ScanService
+    from bot.services.source import SourceService
+    from bot.services.watchlist import WatchlistService
+    from bot.store.db import Database
+
+
+def build_provider(data_dir: str | Path | None, settings: Settings):
+    """The CSV-directory provider when a directory is given, else Yahoo."""
+    if data_dir:
+        return CsvDirectoryProvider(data_dir)
+    from bot.market.yahoo import YahooProvider
+
+    return YahooProvider(timeout=settings.data_timeout)
+
+
+def build_market(settings: Settings, db, data_dir: str | Path | None = None) -> MarketData:
+    """MarketData for the CLI and the bot: CSV files as they are, Yahoo behind the SQLite cache."""
+    provider = build_provider(data_dir or settings.data_dir, settings)
+    if isinstance(provider, CsvDirectoryProvider):
+        return MarketData(provider)
+    from bot.market.cache import PriceCache
+
+    return MarketData(provider, PriceCache(db))
+
+
+class Services:
+    """The use cases over one market data, one database (None: price commands only) and one
+    breakout engine (default: :class:`bot.analysis.events.EventEngine`)."""
+
+    def __init__(self, market: MarketData, db: Database | None = None, *, engine: Engine | None = None):
+        self.market = market
+        self.db = db
+        self._engine = engine
+
+    # ---- lifecycle (the bot's setup_hook / close) -----------------------------------------
+    async def open(self) -> None:
+        if self.db is not None:
+            await self.db.open()
+
+    async def close(self) -> None:
+        if self.db is not None:
+            await self.db.close()
+
+    # ---- price use cases --------------------------------------------------------------
+    @cached_property
+    def base(self) -> BaseService:
+        from bot.services.base import BaseService
+
+        return BaseService(self.market)
+
+    @cached_property
+    def compare(self) -> CompareService:
+        from bot.services.compare import CompareService
+
+        return CompareService(self.market)
+
+    @cached_property
+    def perf(self) -> PerfService:
+        from bot.services.perf import PerfService
+
+        return PerfService(self.market)
+
+    @cached_property
+    def chart(self) -> ChartService:
+        from bot.services.chart import ChartService
+
+        return ChartService(self.market)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        from bot.services.history import HistoryService
+
+        return HistoryService(self.market)
+
+    @cached_property
+    def source(self) -> SourceService:
+        from bot.services.source import SourceService
+
+        return SourceService(self.market)
+
+    # ---- server use cases (need the database) ------------------------------------------
+    @cached_property
+    def watchlist(self) -> WatchlistService:
+        from bot.services.watchlist import WatchlistService
+
+        return WatchlistService(self._store(), self.market)
+
+    @cached_property
+    def alerts(self) -> AlertsService:
+        from bot.services.alerts import AlertsService
+
+        return AlertsService(self._store())
+
+    @cached_property
+    def scan(self) -> ScanService:
+        from bot.services.scan import ScanService
+
+        return ScanService(self._store(), self.market, self.engine)
+
+    @cached_property
+    def engine(self) -> Engine:
+        if self._engine is not None:
+            return self._engine
+        from bot.analysis.events import EventEngine
+
+        return EventEngine()
+
+    def _store(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("this use case needs the database; these services were built without one")
+        return self.db
+
+
+def build_services(settings: Settings, *, data_dir: str | Path | None = None, db: Database | None = None,
+                   engine: Engine | None = None) -> Services:
+    """Services for the long-running bot: the database at ``settings.db_path`` (opened by
+    ``Services.open``), prices from ``data_dir`` (or ``BREAKOUT_DATA_DIR``) else Yahoo behind
+    the cache."""
+    if db is None:
+        from bot.store.db import Database
+
+        db = Database(settings.db_path)
+    return Services(build_market(settings, db, data_dir), db, engine=engine)
+
+
+def database_problem(settings: Settings, exc: BaseException) -> str:
+    """One line saying why the database file at ``settings.db_path`` cannot be used and what to do."""
+    from bot.store.db import unusable
+
+    return unusable(settings.db_path, exc)
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, data_dir: str | Path | None = None):
+    """Services for one command-line run; the database is opened only when prices come from Yahoo."""
+    data_dir = data_dir or settings.data_dir
+    if data_dir:
+        yield Services(build_market(settings, None, data_dir))
+        return
+    from bot.store.db import Database
+
+    async with Database(settings.db_path) as db:
+        yield Services(build_market(settings, db), db)

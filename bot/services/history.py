@@ -1,0 +1,68 @@
+"""A ticker's past: the events a replay would have announced, and its breakouts with how each
+one ended (the CLI's ``replay``/``history`` and the bot's ``history`` command)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.analysis.base.params import BaseParams
+from bot.analysis.events.params import EngineParams
+from bot.errors import UnknownTicker
+from bot.market.bounds import bound_range, not_in_future
+from bot.market.service import MarketData
+from bot.scan.history_text import HistoryReport, make_history_report
+
+# The engine warms up on half a year of bars before the first replayed day and the base
+# finder reads ≈ 31 years from there (the major base), so fetch that much before --from.
+LOOKBACK = timedelta(days=(BaseParams().history_bars("weekly") + EngineParams().warm_up_bars) * 7 // 5 + 60)
+
+
+@dataclass(frozen=True)
+class Replay:
+    ticker: str
+    start: date
+    end: date  # the last day replayed: --to, or the last bar when the data ends sooner
+    events: list  # bot.analysis.events.types.Event
+
+
+async def bounded_range(market: MarketData, ticker: str, start: date | None, end: date | None):
+    """``start``/``end`` cut to the ticker's data; outside it, a message naming the data's range."""
+    today = market.today()
+    not_in_future(start, today)
+    not_in_future(end, today)
+    span = await market.span(ticker)
+    if span is None:
+        raise UnknownTicker(f"No price data found for `{ticker}`. Is the symbol right?")
+    return bound_range(span, start, end)
+
+
+class HistoryService:
+    def __init__(self, market: MarketData):
+        self.market = market
+
+    async def replay(self, ticker: str, start: date | None, end: date | None) -> Replay:
+        """The events the bot would have announced for ``ticker`` from ``start`` to ``end``."""
+        from bot.analysis.events.replay import replay
+
+        start, end = await bounded_range(self.market, ticker, start, end)
+        daily = await self.market.history(ticker, start=start - LOOKBACK, end=end)
+        events = replay(ticker, daily, start, end)
+        last = daily.index[-1].date()
+        return Replay(ticker, start, min(end, last) if end else last, events)
+
+    async def breakouts(self, ticker: str, start: date | None = None, end: date | None = None) -> list:
+        """Every breakout between ``start`` and ``end`` (None: all history) and how it ended
+        (:class:`bot.analysis.events.outcomes.BreakoutOutcome`)."""
+        from bot.analysis.events.outcomes import breakout_history
+
+        bounded_start, bounded_end = await bounded_range(self.market, ticker, start, end)
+        start = bounded_start if start else None  # all history: no lookback needed
+        end = bounded_end if end else None
+        # the fate of a breakout is judged on the bars after it, so fetch past the end
+        daily = await self.market.history(ticker, start=start - LOOKBACK if start else None)
+        return breakout_history(ticker, daily, start, end)
+
+    async def recent(self, ticker: str, *, years: int = 3, as_of: date | str | None = None) -> HistoryReport:
+        """The last ``years`` of breakouts, in the words of the bot's ``history`` command."""
+        return await make_history_report(self.market, ticker, years=years, as_of=as_of)

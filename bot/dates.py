@@ -1,12 +1,14 @@
-"""Parsing user-supplied dates, timeframes and periods."""
+"""Parsing user-supplied dates, timeframes and periods (the words for them; the maths of a
+period is in :mod:`bot.analysis.performance`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.analysis.performance import PERIODS, parse_period
 from bot.errors import BadArgument
 
+PERIODS: tuple[str, ...] = ("ytd", "1m", "3m", "6m", "1y", "2y", "5y")
+_ALIASES = {"1mo": "1m", "3mo": "3m", "6mo": "6m", "12m": "1y", "12mo": "1y", "24m": "2y", "60m": "5y"}
 TIMEFRAMES = ("weekly", "daily")
 _TIMEFRAME_ALIASES = {"w": "weekly", "week": "weekly", "1w": "weekly", "wk": "weekly",
                       "d": "daily", "day": "daily", "1d": "daily"}
@@ -40,3 +42,15 @@ def parse_period_text(value: str | None) -> str:
     if value is not None and not str(value).strip():
         raise BadArgument(f"The period is empty. Use one of: {', '.join(PERIODS)}.")
     return parse_period(value)
+
+
+def parse_period(text: str | None) -> str:
+    """``"YTD"``, ``"period=3m"``, ``"3mo"`` -> canonical period; anything else raises BadArgument."""
+    raw = (text or "ytd").strip().lower()
+    if raw.startswith("period="):
+        raw = raw[len("period="):]
+    raw = _ALIASES.get(raw, raw)
+    if raw not in PERIODS:
+        shown = (text or "").strip()[:20]
+        raise BadArgument(f"`{shown}` is not a period. Use one of: {', '.join(PERIODS)}.")
+    return raw

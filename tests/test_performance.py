@@ -3,7 +3,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from bot.analysis.performance import compare, parse_period, period_return
+from bot.analysis.performance import compare, period_return
+from bot.dates import parse_period
 from bot.errors import BadArgument, NotEnoughData
 
 

@@ -7,10 +7,9 @@ from datetime import date
 import pandas as pd
 
 from bot.analysis.models import Comparison
+from bot.dates import PERIODS, parse_period
 from bot.errors import BadArgument, NotEnoughData
 
-PERIODS: tuple[str, ...] = ("ytd", "1m", "3m", "6m", "1y", "2y", "5y")
-_ALIASES = {"1mo": "1m", "3mo": "3m", "6mo": "6m", "12m": "1y", "12mo": "1y", "24m": "2y", "60m": "5y"}
 _OFFSETS = {
     "1m": pd.DateOffset(months=1),
     "3m": pd.DateOffset(months=3),
@@ -19,18 +18,6 @@ _OFFSETS = {
     "2y": pd.DateOffset(years=2),
     "5y": pd.DateOffset(years=5),
 }
-
-
-def parse_period(text: str | None) -> str:
-    """``"YTD"``, ``"period=3m"``, ``"3mo"`` -> canonical period; anything else raises BadArgument."""
-    raw = (text or "ytd").strip().lower()
-    if raw.startswith("period="):
-        raw = raw[len("period="):]
-    raw = _ALIASES.get(raw, raw)
-    if raw not in PERIODS:
-        shown = (text or "").strip()[:20]
-        raise BadArgument(f"`{shown}` is not a period. Use one of: {', '.join(PERIODS)}.")
-    return raw
 
 
 def period_anchor(period: str, as_of: date | pd.Timestamp) -> pd.Timestamp:

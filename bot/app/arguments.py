@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.analysis.performance import PERIODS, parse_period
-from bot.dates import parse_timeframe
+from bot.dates import PERIODS, parse_period, parse_timeframe
 from bot.errors import BadArgument
 from bot.tickers import normalize_tickers
 

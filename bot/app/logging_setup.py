@@ -11,7 +11,7 @@ import sys
 
 import discord
 
-from bot.cli.logs import QuietLibraries
+from bot.logs import QuietLibraries
 
 REDACTED = "[token redacted]"
 

@@ -13,16 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 
-# Loggers that speak for libraries, not for us: silenced unless -v.
-CHATTY = ("yfinance", "py.warnings", "peewee", "curl_cffi", "matplotlib")
-
-
-class QuietLibraries(logging.Filter):
-    """Drops records from the chatty libraries (used on our stderr handler without -v)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not any(record.name == n or record.name.startswith(n + ".") for n in CHATTY)
-
+from bot.logs import QuietLibraries
 
 class _Lower(logging.Formatter):
     """``warning: message`` — the same shape as the CLI's ``error: message`` line."""

@@ -1,0 +1,15 @@
+"""What both faces' log handlers share: which loggers speak for libraries, not for us."""
+
+from __future__ import annotations
+
+import logging
+
+# Loggers that speak for libraries, not for us: silenced unless -v.
+CHATTY = ("yfinance", "py.warnings", "peewee", "curl_cffi", "matplotlib")
+
+
+class QuietLibraries(logging.Filter):
+    """Drops records from the chatty libraries (used on our stderr handler without -v)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(record.name == n or record.name.startswith(n + ".") for n in CHATTY)

@@ -37,3 +37,7 @@ class FakeProvider:
         if self.error is not None:
             raise self.error
         return {t: clip(self.frames[t], start, end).copy() for t in tickers if t in self.frames}
+
+
+# a well-formed but invalid Discord token: it must never reach a log line
+FAKE_TOKEN = "MTEx.fake-token-for-tests.QUJDREVGR0hJSktMTU5PUA"

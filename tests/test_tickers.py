@@ -46,7 +46,7 @@ async def test_non_us_ticker_reaches_yahoo_with_its_dot():
     import pandas as pd
 
     from bot.market.yahoo import YahooProvider
-    from tests.fakes import synthetic_daily
+    from fakes import synthetic_daily
 
     seen = {}
 

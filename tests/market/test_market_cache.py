@@ -7,7 +7,7 @@ from bot.errors import DataSourceError, UnknownTicker
 from bot.market.cache import PriceCache
 from bot.market.service import MarketData
 from bot.store.db import Database
-from tests.fakes import FakeProvider, synthetic_daily
+from fakes import FakeProvider, synthetic_daily
 
 
 class Clock:

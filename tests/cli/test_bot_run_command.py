@@ -15,8 +15,7 @@ from bot.app.logging_setup import REDACTED, RedactSecret
 from bot.cli.run_command import run_bot
 from bot.settings import Settings
 
-REPO = Path(__file__).resolve().parents[1]
-FAKE_TOKEN = "MTEx.fake-token-for-tests.QUJDREVGR0hJSktMTU5PUA"
+from fakes import FAKE_TOKEN
 
 
 def test_run_without_a_token_exits_2_with_one_line(tmp_path):
@@ -28,30 +27,6 @@ def test_run_without_a_token_exits_2_with_one_line(tmp_path):
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: DISCORD_TOKEN is not set:"), proc.stderr
-
-
-@pytest.fixture
-def fake_discord(monkeypatch):
-    """Log in without a network: static_login and application_info answer, connect returns."""
-    calls = {}
-
-    async def static_login(self, token):
-        calls["token"] = token
-        return {"id": "1", "username": "breakout-bot", "discriminator": "0", "avatar": None, "bot": True}
-
-    async def application_info(self):
-        return {"id": "2", "name": "breakout-bot", "icon": None, "description": "", "bot_public": True,
-                "bot_require_code_grant": False, "verify_key": "0" * 64, "flags": 0, "summary": "",
-                "owner": {"id": "3", "username": "owner", "discriminator": "0", "avatar": None}}
-
-    async def connect(self, *, reconnect=True):
-        calls["extensions"] = list(self.extensions)
-        logging.getLogger("discord.gateway").info("pretending to connect")
-
-    monkeypatch.setattr(discord.http.HTTPClient, "static_login", static_login)
-    monkeypatch.setattr(discord.http.HTTPClient, "application_info", application_info)
-    monkeypatch.setattr(discord.Client, "connect", connect)
-    return calls
 
 
 def test_the_token_never_appears_in_logs(fake_discord, shared_data, tmp_path, caplog, capsys):

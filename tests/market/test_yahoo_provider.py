@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import DataSourceError, DataTimeout, RateLimited
 from bot.market.yahoo import YahooProvider
-from tests.fakes import synthetic_daily
+from fakes import synthetic_daily
 
 
 def yahoo_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

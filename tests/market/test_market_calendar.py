@@ -13,7 +13,7 @@ from bot.market.cache import PriceCache
 from bot.market.service import MarketData
 from bot.scan import schedule
 from bot.store.db import Database
-from tests.fakes import FakeProvider, synthetic_daily
+from fakes import FakeProvider, synthetic_daily
 
 
 def utc(*args) -> datetime:

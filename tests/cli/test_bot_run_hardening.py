@@ -18,7 +18,7 @@ from bot.app.logging_setup import PLAIN, formatter_for
 from bot.cli import main
 from bot.cli.run_command import run_bot
 from bot.settings import Settings
-from test_bot_run_command import FAKE_TOKEN, fake_discord  # noqa: F401  (the fixture)
+from fakes import FAKE_TOKEN
 
 
 def test_dotenv_is_read_from_the_working_folder(tmp_path, monkeypatch):

@@ -1,0 +1,31 @@
+"""Fixtures of the command-line tests: a Discord login that never touches the network."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import pytest
+
+@pytest.fixture
+def fake_discord(monkeypatch):
+    """Log in without a network: static_login and application_info answer, connect returns."""
+    calls = {}
+
+    async def static_login(self, token):
+        calls["token"] = token
+        return {"id": "1", "username": "breakout-bot", "discriminator": "0", "avatar": None, "bot": True}
+
+    async def application_info(self):
+        return {"id": "2", "name": "breakout-bot", "icon": None, "description": "", "bot_public": True,
+                "bot_require_code_grant": False, "verify_key": "0" * 64, "flags": 0, "summary": "",
+                "owner": {"id": "3", "username": "owner", "discriminator": "0", "avatar": None}}
+
+    async def connect(self, *, reconnect=True):
+        calls["extensions"] = list(self.extensions)
+        logging.getLogger("discord.gateway").info("pretending to connect")
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", static_login)
+    monkeypatch.setattr(discord.http.HTTPClient, "application_info", application_info)
+    monkeypatch.setattr(discord.Client, "connect", connect)
+    return calls

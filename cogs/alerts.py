@@ -15,13 +15,13 @@ from discord.ext import commands
 from bot.app.error_handler import permission_names
 from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument
-from bot.scan import watchlist_text
-from bot.scan.alerts_status import status_lines
-from bot.scan.schedule import next_run_time
+from bot.scan.schedule import NEW_YORK, next_run_time
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import pending_count
 from bot.store.scan_runs import ScanRunRepo
-from bot.store.watchlist import WatchlistRepo
+from bot.store.watchlist import DEFAULT_WATCHLIST, WatchlistRepo
+from bot.words import watchlist as watchlist_words
+from bot.words.alerts import status_lines
 
 # What the bot needs in the alerts channel to post an announcement with its chart.
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
@@ -69,9 +69,9 @@ class Alerts(commands.Cog):
                               f"{permission_names(missing)} permission there. Nothing was changed.")
         result = await self.guilds.set_channel(ctx.guild.id, channel.id)
         text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close. "
-        text += watchlist_text.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
-                                           tracked=await WatchlistRepo(self.bot.db).list(ctx.guild.id),
-                                           prefix=command_prefix(ctx))
+        text += watchlist_words.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
+                                            tracked=await WatchlistRepo(self.bot.db).list(ctx.guild.id),
+                                            prefix=command_prefix(ctx), defaults=DEFAULT_WATCHLIST)
         await send_reply(ctx, content=text)
 
     @alerts.command(name="off", description="Stop posting announcements in this server (Manage Server)",
@@ -114,7 +114,7 @@ class Alerts(commands.Cog):
             tracked=await WatchlistRepo(self.bot.db).list(gid),
             pending=await pending_count(self.bot.db, gid),
             last_scan=await ScanRunRepo(self.bot.db).last_with_tickers(settings.alerts_since),
-            next_run=next_run_time(discord.utils.utcnow()) if settings.alerts_enabled else None,
+            next_run=next_run_time(discord.utils.utcnow()).astimezone(NEW_YORK) if settings.alerts_enabled else None,
             channel_text=channel.mention if channel else (f"<#{settings.alerts_channel_id}>" if settings.alerts_channel_id else None),
             role_text=role.mention if role else (f"role {settings.ping_role_id} (deleted?)" if settings.ping_role_id else None),
         )

@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
-CORE = ["bot.scan.scanner", "bot.scan.schedule", "bot.scan.delivery", "bot.scan.announcement", "bot.scan.cycle",
-        "bot.scan.watching", "bot.scan.watch_status", "bot.store.guilds", "bot.store.watchlist",
+CORE = ["bot.scan.scanner", "bot.scan.schedule", "bot.scan.delivery", "bot.words.announcements", "bot.scan.cycle",
+        "bot.scan.watching", "bot.words.watchlist", "bot.store.guilds", "bot.store.watchlist",
         "bot.store.outbox", "bot.store.engine_states", "bot.store.scan_runs"]
 
 

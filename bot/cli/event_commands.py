@@ -13,6 +13,8 @@ from bot.dates import parse_date
 from bot.errors import BadArgument, UnknownTicker
 from bot.market.bounds import bound_range, not_in_future
 from bot.tickers import normalize_ticker
+from bot.words.events import event_dict, replay_headline, replay_line
+from bot.words.history import cli_history_headline, cli_outcome_line
 
 # The engine warms up on half a year of bars before the first replayed day and the base
 # finder reads ≈ 31 years from there (the major base), so fetch that much before --from.
@@ -63,13 +65,13 @@ async def replay_command(args: argparse.Namespace) -> int:
         daily = await market.history(ticker, start=start - LOOKBACK, end=end)
     events = replay(ticker, daily, start, end)
     if args.json:
-        print_json([e.to_dict() for e in events])
+        print_json([event_dict(e) for e in events])
         return 0
     last = daily.index[-1].date()
     shown_end = min(end, last) if end else last
-    print(f"{ticker}: {len(events)} event{'s' if len(events) != 1 else ''} from {start} to {shown_end}")
+    print(replay_headline(ticker, events, start, shown_end))
     for e in events:
-        print(f"{e.date}  {e.kind:<8}  close {e.close:>9.2f}  level {e.level:>9.2f}  {e.reason}")
+        print(replay_line(e))
     return 0
 
 
@@ -87,18 +89,7 @@ async def history_command(args: argparse.Namespace) -> int:
     if args.json:
         print_json([o.to_dict() for o in outcomes])
         return 0
-    print(f"{ticker}: {len(outcomes)} breakout{'s' if len(outcomes) != 1 else ''}")
-
-    def pct(x):
-        return f"{x:+6.1f}%" if x is not None else "     - "
-
+    print(cli_history_headline(ticker, outcomes))
     for o in outcomes:
-        end_date = o.busted_date or o.failed_date
-        fate = f"{o.outcome}{f' {end_date}' if end_date else ''}"
-        vol = " on volume" if o.on_volume else ""
-        attempt = f" (attempt {o.attempt})" if o.attempt > 1 else ""
-        print(
-            f"{o.date}  close {o.close:>9.2f} over {o.level:>9.2f}{vol}{attempt}: {fate:<18} "
-            f"10 bars {pct(o.move_10_pct)}  30 bars {pct(o.move_30_pct)}  max drawdown {pct(o.max_drawdown_pct)}"
-        )
+        print(cli_outcome_line(o))
     return 0

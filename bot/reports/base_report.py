@@ -15,9 +15,10 @@ from bot.charts.base_chart import render_base_chart
 from bot.charts.render import render_async
 from bot.dates import parse_date, parse_timeframe
 from bot.market.service import MarketData
-from bot.reports import text
 from bot.reports.common import is_stale, lookback_start, off_loop, safe_filename, source_of
 from bot.tickers import normalize_ticker
+from bot.words.base import base_dict, base_fields, base_headline
+from bot.words.reports import data_footer, lines
 
 # All the history find_base reads: the major base looks back 30 years of weeks.
 LOOKBACK_DAYS = {tf: BaseParams().history_bars(tf) * 7 // 5 + 60 for tf in ("weekly", "daily")}
@@ -42,10 +43,10 @@ class BaseReport:
 
     @property
     def summary(self) -> str:
-        return text.lines(self.headline, self.fields, self.footer)
+        return lines(self.headline, self.fields, self.footer)
 
     def to_dict(self) -> dict:
-        return {"ticker": self.ticker, **self.result.to_dict(), "data_date": self.data_date.isoformat(),
+        return {"ticker": self.ticker, **base_dict(self.result), "data_date": self.data_date.isoformat(),
                 "stale": self.stale, "source": self.source}
 
 
@@ -79,9 +80,9 @@ async def make_base_report(
         timeframe=timeframe,
         result=result,
         png=png,
-        headline=text.base_headline(ticker, result),
-        fields=text.base_fields(result),
-        footer=text.data_footer(data_date, source, stale),
+        headline=base_headline(ticker, result),
+        fields=base_fields(result),
+        footer=data_footer(data_date, source, stale),
         data_date=data_date,
         stale=stale,
         source=source,

@@ -1,6 +1,7 @@
 from datetime import date
 
-from bot.scan.announcement import build_announcement, ordinal
+from bot.words.announcements import build_announcement
+from bot.words.vocabulary import ordinal
 from bot.scan.scanner import event_payload
 from scan_fakes import make_event
 

@@ -6,6 +6,7 @@ import io
 
 import discord
 
+from bot.words.base import INLINE_FIELDS as BASE_INLINE_FIELDS
 from bot.words.reports import stale_note
 from bot.words.vocabulary import EM_DASH
 
@@ -71,7 +72,7 @@ def base_embed(report) -> discord.Embed:
     """``base``: headline, the level fields, the chart inside the embed."""
     colour = STATUS_COLOURS.get(report.result.status, NEUTRAL)
     embed = _embed(report.headline, colour, report)
-    _add_fields(embed, report.fields, inline_names=("Status", "Resistance", "Support", "Last close"))
+    _add_fields(embed, report.fields, inline_names=BASE_INLINE_FIELDS)
     _attach_image(embed, report)
     return embed
 

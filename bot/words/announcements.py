@@ -11,8 +11,8 @@ from datetime import date
 
 from bot.words.vocabulary import EN_DASH, ordinal, pct, price, span, zone
 
-# Embed colours by event (RGB ints, no discord import here).
-COLOURS = {"breakout": 0x2E7D32, "failed": 0xC62828, "faded": 0xEF6C00, "busted": 0x6A1B9A, "testing": 0xF9A825}
+# The fields short enough to sit side by side in the embed.
+INLINE_FIELDS = ("Resistance", "Support", "Level", "Close", "Beyond level", "Volume", "Tests of resistance")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,6 @@ class Announcement:
     description: str
     fields: tuple[tuple[str, str], ...]
     footer: str
-    colour: int
     data_date: date
     key: str
 
@@ -122,7 +121,6 @@ def build_announcement(e: dict) -> Announcement:
         description=_description(e),
         fields=tuple(_fields(e)),
         footer=footer,
-        colour=COLOURS.get(e["event"], 0x546E7A),
         data_date=data_date,
         key=key,
     )

@@ -8,6 +8,8 @@ from bot.analysis.models import BaseResult, NoBase
 from bot.words.vocabulary import EM_DASH, EN_DASH, STATUS_WORDS, a_span, capitalised, day, ordinal, pct, price, span, zone
 
 BREAKOUT_BUFFER = BaseParams().buffer_pct
+# The fields short enough to sit side by side in the embed.
+INLINE_FIELDS = ("Status", "Resistance", "Support", "Last close")
 
 
 def base_length(result: BaseResult) -> str:

@@ -166,7 +166,7 @@ def main() -> int:
     for tf in ("weekly", "daily"):
         statuses = collections.Counter()
         times = []
-        for t, df in frames.items():
+        for df in frames.values():
             t0 = time.perf_counter()
             try:
                 r = find_base(df, timeframe=tf)

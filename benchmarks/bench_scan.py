@@ -22,8 +22,8 @@ sys.path.insert(0, str(REPO))
 
 from machine import machine_info, peak_rss_mb  # noqa: E402
 
-from bot.analysis.events.state import TickerState  # noqa: E402
 from bot.analysis.events import EventEngine  # noqa: E402
+from bot.analysis.events.state import TickerState  # noqa: E402
 from bot.market.csvdir import read_price_csv  # noqa: E402
 
 

@@ -16,9 +16,10 @@ from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
 from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument
-from bot.scan import watchlist_text
-from bot.scan.alerts_status import status_lines
 from bot.services.composition import Services
+from bot.services.watchlist import DEFAULT_WATCHLIST
+from bot.words import watchlist as watchlist_words
+from bot.words.alerts import status_lines
 
 # What the bot needs in the alerts channel to post an announcement with its chart.
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
@@ -66,8 +67,9 @@ class Alerts(commands.Cog):
                               f"{permission_names(missing)} permission there. Nothing was changed.")
         result = await self.services.alerts.set_channel(ctx.guild.id, channel.id)
         text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close. "
-        text += watchlist_text.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
-                                           tracked=result.tracked, prefix=command_prefix(ctx))
+        text += watchlist_words.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
+                                            tracked=result.tracked, prefix=command_prefix(ctx),
+                                            defaults=DEFAULT_WATCHLIST)
         await send_reply(ctx, content=text)
 
     @alerts.command(name="off", description="Stop posting announcements in this server (Manage Server)",

@@ -13,8 +13,8 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.app.client import BreakoutBot
-from bot.app.replies import send_reply
 from bot.app.deadline import deadline_for, within
+from bot.app.replies import send_reply
 from bot.errors import BreakoutError, DataSourceError
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from discord.ext import commands
 
 from bot.app.client import BreakoutBot
 from bot.app.replies import command_prefix, send_reply, working
-from bot.scan import watchlist_text
 from bot.services.composition import Services
-from bot.services.watchlist import MAX_WATCHLIST
+from bot.services.watchlist import DEFAULT_WATCHLIST, MAX_WATCHLIST
+from bot.words import watchlist as watchlist_words
 
 _TICKERS_HELP = "Tickers separated by spaces, e.g. IWM SPY QQQ"
 
@@ -83,16 +83,17 @@ class Watch(commands.Cog):
 
     async def _what_it_means(self, ctx: commands.Context) -> str:
         settings = await self.services.watchlist.settings(ctx.guild.id)
-        return watchlist_text.after_change(alerts_on=settings.alerts_enabled,
-                                           defaults_offered=settings.defaults_added, prefix=command_prefix(ctx))
+        return watchlist_words.after_change(alerts_on=settings.alerts_enabled,
+                                            defaults_offered=settings.defaults_added, prefix=command_prefix(ctx),
+                                            defaults=DEFAULT_WATCHLIST)
 
     async def _send_list(self, ctx: commands.Context) -> None:
         async with working(ctx):
             lines = await self.services.watchlist.lines(ctx.guild.id)
         if not lines:
             settings = await self.services.watchlist.settings(ctx.guild.id)
-            await send_reply(ctx, content=watchlist_text.empty_watchlist(
-                defaults_offered=settings.defaults_added, prefix=command_prefix(ctx)))
+            await send_reply(ctx, content=watchlist_words.empty_watchlist(
+                defaults_offered=settings.defaults_added, prefix=command_prefix(ctx), defaults=DEFAULT_WATCHLIST))
             return
         header = f"**Tracked tickers ({len(lines)}/{MAX_WATCHLIST})**"
         text = "\n".join([header, *lines])

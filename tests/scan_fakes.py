@@ -3,7 +3,7 @@ event engine (the real engine's step() contract), and a poster that records post
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -42,11 +42,17 @@ class CountingMarket:
 
 
 def make_event(ticker: str, kind: str, d: date, close: float) -> Event:
+    """An event of ``kind`` with every field its sentence needs (a failure: a breakout at 102
+    a week before; a test: a high of 100.5)."""
+    after_breakout = kind in ("failed", "faded", "busted")
     return Event(
         ticker=ticker, kind=kind, date=d, close=close, level=100.0, zone_low=99.0, zone_high=101.0,
         support=90.0, base_id=f"{ticker}-B1", base_start=date(2022, 8, 1), base_weeks=80.0, test_count=4,
-        volume_ratio=1.6, on_volume=True, pct_beyond=(close / 100.0 - 1) * 100, reason="scripted",
-        breakout_date=d if kind == "breakout" else None, breakout_close=close if kind == "breakout" else None,
+        volume_ratio=1.6, on_volume=True, pct_beyond=(close / 100.0 - 1) * 100,
+        breakout_date=d if kind == "breakout" else d - timedelta(days=7) if after_breakout else None,
+        breakout_close=close if kind == "breakout" else 102.0 if after_breakout else None,
+        bars_since_breakout=5 if after_breakout else None, back_inside=after_breakout and close < 99.0,
+        test_high=100.5 if kind == "testing" else None,
     )
 
 

@@ -44,9 +44,9 @@ async def test_non_us_ticker_reaches_yahoo_with_its_dot():
     from datetime import date
 
     import pandas as pd
+    from fakes import synthetic_daily
 
     from bot.market.yahoo import YahooProvider
-    from fakes import synthetic_daily
 
     seen = {}
 

@@ -12,6 +12,9 @@ import pandas as pd
 BaseStatus = Literal["no_base", "in_base", "testing", "pressing", "breakout", "failed", "faded"]
 Scale = Literal["nearest", "major"]
 Timeframe = Literal["weekly", "daily"]
+# The rule the nearest candidate base failed (see NoBase).
+NoBaseRule = Literal["too_few_bars", "no_resistance", "tested_once", "too_few_tests", "too_young", "too_deep",
+                     "closed_above", "breaking_down"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,22 @@ class RecordHigh:
 
 
 @dataclass(frozen=True)
+class NoBase:
+    """Why there is no base: the rule the nearest candidate failed and the numbers it failed on.
+
+    ``price`` is the candidate's ceiling (tested_once, too_few_tests, closed_above); ``tests``
+    its number of tests (too_few_tests); ``weeks`` its length (too_young); ``depth_pct`` its
+    depth (too_deep). :func:`bot.words.base.no_base_words` says it.
+    """
+
+    rule: NoBaseRule
+    price: float | None = None
+    tests: int | None = None
+    weeks: float | None = None
+    depth_pct: float | None = None
+
+
+@dataclass(frozen=True)
 class BaseResult:
     """What ``find_base`` concludes about one ticker as of one date.
 
@@ -69,7 +88,8 @@ class BaseResult:
     "faded"; ``failed_date`` when it is "failed" (back inside within 10 bars) or "faded"
     (within 30). ``weeks`` is (last_date - start) in weeks: the one length every title, embed
     and chart shows. ``major`` is the major base (a higher, older ceiling) when it differs from
-    this one; ``record`` is set when price is at a record high with no ceiling above.
+    this one; ``record`` is set when price is at a record high with no ceiling above. ``why``
+    says why there is no base (status "no_base"). Data only: :mod:`bot.words.base` says it.
     """
 
     as_of: date
@@ -86,7 +106,6 @@ class BaseResult:
     distance_pct: float | None = None
     base_type: str | None = None  # "flat" (<=15% deep), "consolidation" (<=35%), "loose"
     breakout_date: date | None = None
-    reason: str = ""  # one short sentence on why (esp. for no_base)
     # status "failed": the day of the failing close. Status breakout/failed: which breakout of
     # this base it is (1 = first; 2 = after one failed breakout, the base re-armed; ...).
     failed_date: date | None = None
@@ -94,6 +113,7 @@ class BaseResult:
     scale: Scale = "nearest"
     major: "BaseResult | None" = None
     record: RecordHigh | None = None
+    why: NoBase | None = None  # status "no_base": the rule the nearest candidate failed
 
     @property
     def has_base(self) -> bool:
@@ -121,7 +141,6 @@ class BaseResult:
                 else None
             ),
             "support": self.support.to_dict() if self.support is not None else None,
-            "reason": self.reason,
             "scale": self.scale,
             "failed_date": d(self.failed_date),
             "attempt": self.attempt,

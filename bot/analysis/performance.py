@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from bot.analysis.models import Comparison
-from bot.dates import PERIODS, parse_period
+from bot.dates import parse_period
 from bot.errors import BadArgument, NotEnoughData
 
 _OFFSETS = {

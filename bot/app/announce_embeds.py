@@ -11,13 +11,17 @@ from datetime import date
 
 import discord
 
+from bot.analysis.events.types import KIND_PRIORITY
 from bot.analysis.models import Marker
 from bot.app.embeds import DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FIELDS_MAX, FOOTER_MAX, TITLE_MAX, clip
 from bot.services.common import safe_filename
-from bot.scan.announcement import Announcement, build_announcement
+from bot.words.announcements import INLINE_FIELDS, Announcement, build_announcement
+from bot.words.charts import marker_label
+from bot.words.vocabulary import EM_DASH
 
-MARKER_LABELS = {"breakout": "Breakout", "failed": "Failed", "faded": "Faded", "busted": "Busted", "testing": "Test"}
-INLINE = ("Resistance", "Support", "Level", "Close", "Beyond level", "Volume", "Tests of resistance")
+# Embed colours by event.
+COLOURS = {"breakout": 0x2E7D32, "failed": 0xC62828, "faded": 0xEF6C00, "busted": 0x6A1B9A, "testing": 0xF9A825}
+NEUTRAL = 0x546E7A
 
 
 def event_marker(payload: dict) -> Marker:
@@ -26,8 +30,8 @@ def event_marker(payload: dict) -> Marker:
     return Marker(
         date=date.fromisoformat(str(payload["date"])),
         price=float(payload["close"]),
-        label=MARKER_LABELS.get(kind, kind.title()),
-        kind=kind if kind in MARKER_LABELS else "note",
+        label=marker_label(kind),
+        kind=kind if kind in KIND_PRIORITY else "note",
     )
 
 
@@ -37,10 +41,10 @@ def chart_filename(payload: dict) -> str:
 
 def announcement_embed(a: Announcement, *, image: str | None = None) -> discord.Embed:
     embed = discord.Embed(title=clip(a.title, TITLE_MAX), description=clip(a.description, DESCRIPTION_MAX),
-                          colour=discord.Colour(a.colour))
+                          colour=discord.Colour(COLOURS.get(a.kind, NEUTRAL)))
     for name, value in a.fields[:FIELDS_MAX]:
-        embed.add_field(name=clip(name, FIELD_NAME_MAX), value=clip(value or "—", FIELD_VALUE_MAX),
-                        inline=name in INLINE)
+        embed.add_field(name=clip(name, FIELD_NAME_MAX), value=clip(value or EM_DASH, FIELD_VALUE_MAX),
+                        inline=name in INLINE_FIELDS)
     embed.set_footer(text=clip(a.footer, FOOTER_MAX))
     if image:
         embed.set_image(url=f"attachment://{image}")

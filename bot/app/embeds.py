@@ -1,10 +1,14 @@
-"""Reports -> Discord embeds and attachments. The words come from the reports; this only lays them out."""
+"""Reports -> Discord embeds and attachments. The words come from :mod:`bot.words` (through the reports); this only lays them out."""
 
 from __future__ import annotations
 
 import io
 
 import discord
+
+from bot.words.base import INLINE_FIELDS as BASE_INLINE_FIELDS
+from bot.words.reports import stale_note
+from bot.words.vocabulary import EM_DASH
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_MAX = 256
@@ -24,7 +28,6 @@ STATUS_COLOURS = {
     "pressing": discord.Colour.gold(),
 }
 NEUTRAL = discord.Colour.blurple()
-STALE_NOTE = "⚠️ The data source is unavailable right now: this uses cached data up to {date}."
 
 
 def clip(text: str, limit: int) -> str:
@@ -40,7 +43,7 @@ def chart_file(report) -> discord.File:
 def _embed(title: str, colour: discord.Colour, report, *, description: str | None = None) -> discord.Embed:
     parts = []
     if getattr(report, "stale", False):
-        parts.append(STALE_NOTE.format(date=report.data_date.isoformat()))
+        parts.append(stale_note(report.data_date))
     if description:
         parts.append(description)
     embed = discord.Embed(
@@ -56,7 +59,7 @@ def _add_fields(embed: discord.Embed, fields, *, inline_names=()) -> None:
     for name, value in list(fields)[:FIELDS_MAX]:
         embed.add_field(
             name=clip(name, FIELD_NAME_MAX),
-            value=clip(value or "—", FIELD_VALUE_MAX),
+            value=clip(value or EM_DASH, FIELD_VALUE_MAX),
             inline=name in inline_names,
         )
 
@@ -69,7 +72,7 @@ def base_embed(report) -> discord.Embed:
     """``base``: headline, the level fields, the chart inside the embed."""
     colour = STATUS_COLOURS.get(report.result.status, NEUTRAL)
     embed = _embed(report.headline, colour, report)
-    _add_fields(embed, report.fields, inline_names=("Status", "Resistance", "Support", "Last close"))
+    _add_fields(embed, report.fields, inline_names=BASE_INLINE_FIELDS)
     _attach_image(embed, report)
     return embed
 

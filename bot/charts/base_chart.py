@@ -20,8 +20,6 @@ from bot.charts.figure import (
     bar_position,
     date_ticks,
     draw_candles,
-    fmt_day,
-    fmt_price,
     last_close_tag,
     new_figure,
     ohlcv,
@@ -29,16 +27,7 @@ from bot.charts.figure import (
     set_x_range,
     to_png,
 )
-
-STATUS_TEXT = {
-    "no_base": "no base",
-    "in_base": "in base",
-    "testing": "testing resistance",
-    "pressing": "pressing the breakout line",
-    "breakout": "breakout",
-    "failed": "failed breakout",
-    "faded": "breakout faded",
-}
+from bot.words.charts import as_of, base_subtitle, base_title, major_tag, resistance_tag, support_tag
 
 _MARKER_COLOR = {"breakout": S.BREAKOUT, "failed": S.FAILED, "faded": S.FAILED, "busted": S.FAILED, "testing": S.RESISTANCE,
                  "note": S.NOTE}
@@ -96,12 +85,11 @@ def base_chart_figure(
     date_ticks([ax, axv], data.index)
     add_tags(ax, tags)
 
-    status = STATUS_TEXT.get(base.status, base.status.replace("_", " "))
     add_title(
         fig,
-        f"{ticker} · {timeframe} · {status}",
-        _subtitle(base, has_levels),
-        f"as of {fmt_day(base.last_date or data.index[-1])}",
+        base_title(ticker, timeframe, base.status),
+        base_subtitle(base, has_levels),
+        as_of(base.last_date or data.index[-1]),
     )
     return fig
 
@@ -137,8 +125,8 @@ def _draw_base(ax, data: pd.DataFrame, base: BaseResult) -> list[Tag]:
             bbox=dict(boxstyle="circle,pad=0.25", facecolor=S.RESISTANCE, edgecolor="#111214", linewidth=0.8),
         )
     return [
-        Tag(r.level, f"R {fmt_price(r.level)}", S.RESISTANCE),
-        Tag(s.level, f"S {fmt_price(s.level)}", S.SUPPORT),
+        Tag(r.level, resistance_tag(r.level), S.RESISTANCE),
+        Tag(s.level, support_tag(s.level), S.SUPPORT),
     ]
 
 
@@ -149,7 +137,7 @@ def _draw_major(ax, data: pd.DataFrame, major: BaseResult) -> Tag:
     x0 = (start if start is not None else 0) - 0.5
     r = major.resistance
     ax.hlines(r.level, x0, n, colors=S.MAJOR, linewidths=1.6, linestyles=(0, (6, 3)), zorder=3)
-    return Tag(r.level, f"Major {fmt_price(r.level)}", S.MAJOR)
+    return Tag(r.level, major_tag(r.level), S.MAJOR)
 
 
 def _draw_markers(ax, data: pd.DataFrame, markers: Sequence[Marker]) -> None:
@@ -173,21 +161,3 @@ def _draw_markers(ax, data: pd.DataFrame, markers: Sequence[Marker]) -> None:
                             relpos=({"right": 0.92, "left": 0.08}.get(ha, 0.5), 1.0 if below else 0.0)),
             bbox=dict(boxstyle="round,pad=0.25", facecolor=S.PANEL_BG, edgecolor=color, linewidth=1.0, alpha=0.9),
         )
-
-
-def _subtitle(base: BaseResult, has_levels: bool) -> str:
-    if not has_levels:
-        return base.reason or "no base found in this window"
-    k = len(base.tests)
-    parts = [f"{k} test{'s' if k != 1 else ''} of {fmt_price(base.resistance.level)}" if k else None]
-    if base.weeks is not None:
-        parts.append(f"{base.weeks:.0f} weeks")
-    m = base.major
-    if base.depth_pct is not None:  # the type in words only when there is room (no major base)
-        parts.append(f"{base.depth_pct:.0f}% deep" + (f" ({base.base_type})" if base.base_type and m is None else ""))
-    if base.distance_pct is not None:
-        parts.append(f"close {base.distance_pct:+.1f}%" + (" vs resistance" if m is None else ""))
-    if m is not None:  # drawn as a dashed line when it fits the chart, named here always
-        away = (m.resistance.level / m.last_close - 1) * 100
-        parts.append(f"major {fmt_price(m.resistance.level)} {abs(away):.1f}% {'above' if away >= 0 else 'below'}")
-    return " · ".join(p for p in parts if p)

@@ -10,7 +10,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.analysis.models import Comparison
 from bot.charts import style as S
-from bot.charts.figure import Tag, add_panels, add_tags, add_title, date_ticks, fmt_day, new_figure, to_png
+from bot.charts.figure import Tag, add_panels, add_tags, add_title, date_ticks, new_figure, to_png
+from bot.words.charts import COMPARE_CORNER, compare_subtitle, compare_title, ratio_label, return_label, return_tag
 
 
 def render_compare_chart(comparison: Comparison) -> bytes:
@@ -52,13 +53,13 @@ def compare_chart_figure(comparison: Comparison) -> Figure:
     ranked = sorted(tickers, key=lambda t: -final[t])
     leg = ax.legend(
         [lines[t] for t in ranked],
-        [f"{t} {final[t]:+.1f}%" for t in ranked],
+        [return_label(t, final[t]) for t in ranked],
         loc="best", frameon=True, facecolor=S.BG, edgecolor=S.SPINE,
         framealpha=0.92, labelcolor=S.TEXT, ncol=1 if len(tickers) <= 4 else 2, handlelength=1.6,
         borderpad=0.5, prop={"family": S.FONT, "size": S.LEGEND_PT, "weight": "bold"},
     )
     leg.set_zorder(30)
-    add_tags(ax, [Tag(float(pct[t].dropna().iloc[-1]), f"{final[t]:+.1f}%", colors[t]) for t in tickers])
+    add_tags(ax, [Tag(float(pct[t].dropna().iloc[-1]), return_tag(final[t]), colors[t]) for t in tickers])
 
     axes = [ax]
     if axr is not None:
@@ -67,13 +68,8 @@ def compare_chart_figure(comparison: Comparison) -> Figure:
         ax.tick_params(axis="x", labelbottom=False)
     date_ticks(axes, index)
 
-    title = " vs ".join(tickers) if len(tickers) <= 4 else f"{len(tickers)} tickers"
-    add_title(
-        fig,
-        f"{title} · {comparison.period}",
-        f"% change from {fmt_day(comparison.start)} to {fmt_day(comparison.end)}",
-        "relative performance",
-    )
+    add_title(fig, compare_title(tickers, comparison.period), compare_subtitle(comparison.start, comparison.end),
+              COMPARE_CORNER)
     return fig
 
 
@@ -97,8 +93,7 @@ def _draw_ratio(ax, ratio: pd.Series, index: pd.DatetimeIndex, tickers: list[str
     ax.set_ylim(lo - span * 0.12, hi + span * 0.45)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10], prune="upper"))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.2f}"))
-    label = f"{tickers[0]} / {tickers[1]}" if len(tickers) >= 2 else "ratio"
     last = r[np.isfinite(r)][-1] if np.isfinite(r).any() else float("nan")
-    ax.text(0.006, 0.93, f"{label}  {last:.3f}", transform=ax.transAxes, ha="left", va="top",
+    ax.text(0.006, 0.93, ratio_label(tickers, last), transform=ax.transAxes, ha="left", va="top",
             fontsize=S.TICK_PT, fontweight="bold", color=S.MUTED, fontfamily=S.FONT, zorder=10,
             bbox=dict(boxstyle="round,pad=0.2", facecolor=S.PANEL_BG, edgecolor="none", alpha=0.85))

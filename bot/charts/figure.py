@@ -23,6 +23,7 @@ from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNL
 
 from bot.charts import style as S
 from bot.market.frames import OHLCV
+from bot.words.charts import price_tag
 
 # Panel rectangles in figure fractions: [left, bottom, width, height]. The right margin holds the
 # y tick labels and the price tags; the top band holds the title.
@@ -283,11 +284,7 @@ def last_close_tag(bars: pd.DataFrame) -> Tag:
     closes = bars["Close"].to_numpy()
     last = float(closes[-1])
     up = len(closes) < 2 or last >= float(closes[-2])
-    return Tag(last, fmt_price(last), S.UP if up else S.DOWN, "#ffffff")
-
-
-def fmt_price(p: float) -> str:
-    return f"{p:,.2f}"
+    return Tag(last, price_tag(last), S.UP if up else S.DOWN, "#ffffff")
 
 
 def fmt_axis_price(p: float) -> str:
@@ -306,8 +303,3 @@ def fmt_volume(v: float) -> str:
             x = v / div
             return f"{x:.0f}{suffix}" if x >= 10 else f"{x:.1f}{suffix}"
     return f"{v:.0f}"
-
-
-def fmt_day(d: date | pd.Timestamp) -> str:
-    d = pd.Timestamp(d)
-    return f"{d.strftime('%b')} {d.day}, {d.year}"

@@ -15,8 +15,6 @@ from bot.charts.figure import (
     add_title,
     date_ticks,
     draw_candles,
-    fmt_day,
-    fmt_price,
     last_close_tag,
     new_figure,
     ohlcv,
@@ -24,6 +22,7 @@ from bot.charts.figure import (
     set_x_range,
     to_png,
 )
+from bot.words.charts import as_of, moving_average_label, price_subtitle, price_title
 
 
 def moving_averages(closes: pd.Series, windows: Sequence[int]) -> dict[int, pd.Series]:
@@ -77,7 +76,7 @@ def price_chart_figure(
         (line,) = ax.plot(x, y, color=S.MAV_COLORS[k % len(S.MAV_COLORS)], linewidth=1.8, zorder=4)
         lo, hi = min(lo, float(np.nanmin(y))), max(hi, float(np.nanmax(y)))
         handles.append(line)
-        labels.append(f"MA{w} {fmt_price(float(y[-1]))}" if np.isfinite(y[-1]) else f"MA{w}")
+        labels.append(moving_average_label(w, float(y[-1]) if np.isfinite(y[-1]) else None))
     set_price_range(ax, lo, hi, pad_low=0.05, pad_high=0.08)
     if handles:
         ax.legend(
@@ -88,12 +87,7 @@ def price_chart_figure(
     add_tags(ax, [last_close_tag(data)])
 
     closes = data["Close"].to_numpy()
-    last = float(closes[-1])
-    sub = f"last {fmt_price(last)}"
-    if n >= 2 and closes[-2]:
-        sub += f" · {(last / float(closes[-2]) - 1) * 100:+.2f}% on the {'week' if timeframe == 'weekly' else 'day'}"
-    first = float(closes[0])
-    if first:
-        sub += f" · {(last / first - 1) * 100:+.1f}% since {fmt_day(data.index[0])}"
-    add_title(fig, f"{ticker} · {timeframe}", sub, f"as of {fmt_day(data.index[-1])}")
+    previous = float(closes[-2]) if n >= 2 else None
+    sub = price_subtitle(float(closes[-1]), previous, float(closes[0]), data.index[0], timeframe)
+    add_title(fig, price_title(ticker, timeframe), sub, as_of(data.index[-1]))
     return fig

@@ -9,6 +9,8 @@ from bot.cli.common import add_data_options, print_json, services_for
 from bot.dates import parse_date
 from bot.errors import BadArgument
 from bot.tickers import normalize_ticker
+from bot.words.events import event_dict, replay_headline, replay_line
+from bot.words.history import cli_history_headline, cli_outcome_line
 
 
 def register(sub) -> None:
@@ -41,11 +43,11 @@ async def replay_command(args: argparse.Namespace) -> int:
         replayed = await services.history.replay(ticker, start, end)
     events = replayed.events
     if args.json:
-        print_json([e.to_dict() for e in events])
+        print_json([event_dict(e) for e in events])
         return 0
-    print(f"{ticker}: {len(events)} event{'s' if len(events) != 1 else ''} from {replayed.start} to {replayed.end}")
+    print(replay_headline(ticker, events, replayed.start, replayed.end))
     for e in events:
-        print(f"{e.date}  {e.kind:<8}  close {e.close:>9.2f}  level {e.level:>9.2f}  {e.reason}")
+        print(replay_line(e))
     return 0
 
 
@@ -56,18 +58,7 @@ async def history_command(args: argparse.Namespace) -> int:
     if args.json:
         print_json([o.to_dict() for o in outcomes])
         return 0
-    print(f"{ticker}: {len(outcomes)} breakout{'s' if len(outcomes) != 1 else ''}")
-
-    def pct(x):
-        return f"{x:+6.1f}%" if x is not None else "     - "
-
+    print(cli_history_headline(ticker, outcomes))
     for o in outcomes:
-        end_date = o.busted_date or o.failed_date
-        fate = f"{o.outcome}{f' {end_date}' if end_date else ''}"
-        vol = " on volume" if o.on_volume else ""
-        attempt = f" (attempt {o.attempt})" if o.attempt > 1 else ""
-        print(
-            f"{o.date}  close {o.close:>9.2f} over {o.level:>9.2f}{vol}{attempt}: {fate:<18} "
-            f"10 bars {pct(o.move_10_pct)}  30 bars {pct(o.move_30_pct)}  max drawdown {pct(o.max_drawdown_pct)}"
-        )
+        print(cli_outcome_line(o))
     return 0

@@ -15,6 +15,7 @@ import sys
 
 from bot.logs import QuietLibraries
 
+
 class _Lower(logging.Formatter):
     """``warning: message`` — the same shape as the CLI's ``error: message`` line."""
 

@@ -9,8 +9,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from bot.errors import NotEnoughData, UnknownTicker
-from bot.market.calendar import NEW_YORK
 from bot.market.bounds import EARLIEST_PRICES, Span, bound_as_of, not_in_future, window
+from bot.market.calendar import NEW_YORK
 from bot.market.frames import clip
 from bot.market.provider import PriceProvider
 

@@ -30,6 +30,7 @@ from bot.store.outbox import NewMessage, OutboxRepo, event_key
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.transaction import utc_now
 from bot.store.watchlist import WatchlistRepo
+from bot.words.events import event_dict
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ def announceable(events: Sequence[Event], *, cold_start: bool, last_bar: date, m
 
 
 def event_payload(event: Event) -> dict:
-    return {**event.to_dict(), "key": event_key(*event.key)}
+    """The outbox row's payload: the event's data, its sentence ("reason") and its key: the keys
+    and values rows queued by older versions have, so those still deliver."""
+    return {**event_dict(event), "key": event_key(*event.key)}
 
 
 def history_revised(daily: pd.DataFrame, stored: StateRecord) -> bool:

@@ -1,8 +1,8 @@
 """When to scan: after the US close on NYSE trading days (exchange_calendars XNYS).
 
 Every datetime here is timezone-aware. A scan for a session is due ``SCAN_DELAY`` after that
-session's real close (the price cache's settle time, so the bar it reads is final) — 16:00 New York time, or 13:00 on half days (e.g. the day
-after Thanksgiving). The announcer wakes ``RUN_DELAY`` (20 min) after the close — 20:20Z in
+session's real close (the price cache's settle time, so the bar it reads is final) — 16:00 New York
+time, or 13:00 on half days (e.g. the day after Thanksgiving). The announcer wakes ``RUN_DELAY`` (20 min) after the close — 20:20Z in
 summer, 21:20Z in winter — leaving a margin over the due time.
 """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.scan.schedule import next_run_time
+from bot.scan.schedule import NEW_YORK, next_run_time
 from bot.store.db import Database
 from bot.store.guilds import GuildSettings, GuildSettingsRepo
 from bot.store.outbox import pending_count
@@ -61,5 +61,5 @@ class AlertsService:
             tracked=await WatchlistRepo(self.db).list(guild_id),
             pending=await pending_count(self.db, guild_id),
             last_scan=await ScanRunRepo(self.db).last_with_tickers(settings.alerts_since),
-            next_run=next_run_time(now) if settings.alerts_enabled else None,
+            next_run=next_run_time(now).astimezone(NEW_YORK) if settings.alerts_enabled else None,
         )

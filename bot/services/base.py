@@ -20,10 +20,11 @@ from bot.analysis.models import BaseResult, Marker
 from bot.charts.base_chart import render_base_chart
 from bot.dates import parse_date, parse_timeframe
 from bot.market.service import MarketData
-from bot.reports import text
 from bot.services.common import is_stale, lookback_start, safe_filename, source_of
 from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
+from bot.words.base import base_dict, base_fields, base_headline
+from bot.words.reports import data_footer, lines
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,10 @@ class BaseReport:
 
     @property
     def summary(self) -> str:
-        return text.lines(self.headline, self.fields, self.footer)
+        return lines(self.headline, self.fields, self.footer)
 
     def to_dict(self) -> dict:
-        return {"ticker": self.ticker, **self.result.to_dict(), "data_date": self.data_date.isoformat(),
+        return {"ticker": self.ticker, **base_dict(self.result), "data_date": self.data_date.isoformat(),
                 "stale": self.stale, "source": self.source}
 
 
@@ -87,9 +88,9 @@ async def make_base_report(
         timeframe=timeframe,
         result=result,
         png=png,
-        headline=text.base_headline(ticker, result),
-        fields=text.base_fields(result),
-        footer=text.data_footer(data_date, source, stale),
+        headline=base_headline(ticker, result),
+        fields=base_fields(result),
+        footer=data_footer(data_date, source, stale),
         data_date=data_date,
         stale=stale,
         source=source,

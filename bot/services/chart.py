@@ -10,13 +10,13 @@ import pandas as pd
 from bot.analysis.bars import to_weekly
 from bot.analysis.performance import period_anchor, period_return
 from bot.charts.price_chart import render_price_chart
-from bot.dates import parse_date, parse_timeframe, parse_period_text
+from bot.dates import parse_date, parse_period_text, parse_timeframe
 from bot.errors import NotEnoughData
 from bot.market.service import MarketData
-from bot.reports import text
 from bot.services.common import is_stale, lookback_start, safe_filename, source_of
 from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
+from bot.words.reports import data_footer, price_headline
 
 MA_WARMUP_BARS = 200
 
@@ -77,8 +77,8 @@ async def make_price_report(
         timeframe=timeframe,
         period=period,
         png=png,
-        headline=f"{ticker} · {timeframe} · {period.upper()}: {text.price(last)} ({text.pct(change)})",
-        footer=text.data_footer(data_date, source_of(daily, market.source_name), stale),
+        headline=price_headline(ticker, timeframe, period, last, change),
+        footer=data_footer(data_date, source_of(daily, market.source_name), stale),
         data_date=data_date,
         stale=stale,
     )

@@ -11,11 +11,12 @@ from bot.analysis.performance import compare
 from bot.charts.compare_chart import render_compare_chart
 from bot.dates import parse_date, parse_period_text
 from bot.market.service import MarketData
-from bot.reports import text
 from bot.services.closes import MAX_TICKERS, fetch_closes
 from bot.services.common import is_stale, safe_filename
 from bot.services.threads import off_loop
 from bot.tickers import normalize_tickers
+from bot.words.compare import comparison_fields, comparison_headline, returns_table
+from bot.words.reports import data_footer
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class CompareReport:
 
     @property
     def summary(self) -> str:
-        return f"{self.headline}\n{text.returns_table(self.comparison)}\n" + "\n".join(
+        return f"{self.headline}\n{returns_table(self.comparison)}\n" + "\n".join(
             f"{n}: {v}" for n, v in self.fields[1:]
         ) + f"\n{self.footer}"
 
@@ -57,9 +58,9 @@ async def make_compare_report(
     return CompareReport(
         comparison=comparison,
         png=png,
-        headline=text.comparison_headline(comparison),
-        fields=text.comparison_fields(comparison),
-        footer=text.data_footer(comparison.end, market.source_name, stale),
+        headline=comparison_headline(comparison),
+        fields=comparison_fields(comparison),
+        footer=data_footer(comparison.end, market.source_name, stale),
         data_date=comparison.end,
         stale=stale,
     )

@@ -1,5 +1,6 @@
 """A ticker's past: the events a replay would have announced, and its breakouts with how each
-one ended (the CLI's ``replay``/``history`` and the bot's ``history`` command)."""
+one ended (the CLI's ``replay``/``history`` and the bot's ``history`` command: ``history TICKER``
+lists the engine's past breakouts and how each ended, in the words of :mod:`bot.words.history`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from datetime import date, timedelta
 
 from bot.analysis.base.params import BaseParams
 from bot.analysis.events.params import EngineParams
-from bot.errors import UnknownTicker
+from bot.dates import parse_date
+from bot.errors import BadArgument, UnknownTicker
 from bot.market.bounds import bound_range, not_in_future
 from bot.market.service import MarketData
-from bot.scan.history_text import HistoryReport, make_history_report
+from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
+from bot.services.threads import off_loop
+from bot.tickers import normalize_ticker
+from bot.words.history import history_footer, history_lines, history_title
 
 # The engine warms up on half a year of bars before the first replayed day and the base
 # finder reads ≈ 31 years from there (the major base), so fetch that much before --from.
@@ -35,6 +40,31 @@ async def bounded_range(market: MarketData, ticker: str, start: date | None, end
     if span is None:
         raise UnknownTicker(f"No price data found for `{ticker}`. Is the symbol right?")
     return bound_range(span, start, end)
+
+
+MAX_YEARS = 10
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    ticker: str
+    title: str
+    lines: tuple[str, ...]
+    footer: str
+
+
+async def make_history_report(market, ticker: str, *, years: int = 3, as_of: date | str | None = None) -> HistoryReport:
+    from bot.analysis.events.outcomes import breakout_history
+
+    ticker = normalize_ticker(ticker)
+    if not 1 <= years <= MAX_YEARS:
+        raise BadArgument(f"Give 1 to {MAX_YEARS} years of history.")
+    end = parse_date(as_of) or date.today()
+    start = end - timedelta(days=365 * years)
+    daily = await market.history(ticker, start=start - timedelta(days=DEFAULT_LOOKBACK_DAYS), end=end)
+    outcomes = await off_loop(breakout_history, ticker, daily, start, end)
+    last = daily.index[-1].date()
+    return HistoryReport(ticker, history_title(ticker, outcomes, years), history_lines(outcomes), history_footer(last))
 
 
 class HistoryService:

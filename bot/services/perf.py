@@ -10,10 +10,11 @@ from bot.analysis.models import Comparison
 from bot.analysis.performance import compare
 from bot.dates import parse_date, parse_period_text
 from bot.market.service import MarketData
-from bot.reports import text
 from bot.services.closes import MAX_TICKERS, fetch_closes
 from bot.services.common import is_stale
 from bot.tickers import normalize_tickers
+from bot.words.compare import perf_headline, returns_table
+from bot.words.reports import data_footer
 
 DEFAULT_TICKERS = ("SPY", "QQQ", "IWM", "MDY")
 
@@ -47,9 +48,9 @@ async def make_perf_report(
     stale = is_stale(*frames.values())
     return PerfReport(
         comparison=comparison,
-        text=text.returns_table(comparison),
-        headline=f"Performance {period.upper()} · {comparison.start.isoformat()} → {comparison.end.isoformat()}",
-        footer=text.data_footer(comparison.end, market.source_name, stale),
+        text=returns_table(comparison),
+        headline=perf_headline(period, comparison.start, comparison.end),
+        footer=data_footer(comparison.end, market.source_name, stale),
         data_date=comparison.end,
         stale=stale,
     )

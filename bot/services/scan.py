@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.errors import DataSourceError
 from bot.scan.delivery import ChannelForbidden, ChannelGone, FlushReport, Poster, Sender
-from bot.scan.scanner import Engine, PriceSource, ScanReport, Scanner
+from bot.scan.scanner import Engine, PriceSource, Scanner, ScanReport
 from bot.scan.schedule import WAKE_TIMES, last_completed_session, missed_scan
 from bot.store.db import Database
 

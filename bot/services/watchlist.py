@@ -9,12 +9,13 @@ from datetime import date, timedelta
 
 from bot.errors import BadArgument, BreakoutError, UnknownTicker
 from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
-from bot.scan.watch_status import line_from_base, line_from_state, line_unknown
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo
 from bot.store.guilds import GuildSettings, GuildSettingsRepo
+from bot.store.watchlist import DEFAULT_WATCHLIST as DEFAULT_WATCHLIST  # for the faces
 from bot.store.watchlist import MAX_WATCHLIST, AddResult, RemoveResult, WatchlistRepo
 from bot.tickers import normalize_tickers
+from bot.words.watchlist import line_from_base, line_from_state, line_unknown
 
 log = logging.getLogger(__name__)
 

@@ -18,13 +18,15 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from events_synth import CachedFinder
 
 from bot.analysis.base import find_base
 from bot.analysis.base.params import BaseParams
 from bot.analysis.events import EventEngine
 from bot.analysis.events.replay import replay
-from bot.reports.text import base_fields, zone_words
-from events_synth import CachedFinder
+from bot.words.base import base_fields
+from bot.words.events import event_reason
+from bot.words.vocabulary import zone as zone_words
 
 TICKERS = ["IWM", "MDY", "XLK", "XLU"]
 SPAN = ("2021-01-04", "2024-12-31")
@@ -119,11 +121,13 @@ def test_tests_are_announced_once_with_numbers_that_only_go_up(replays, ticker):
         last_n[e.base_id] = e.test_count
         assert e.close <= e.zone_high  # a close above the zone is not a test
         # the words say the numbers: the test's high is in (or, a poke, above) the zone
-        high = float(e.reason.split("(high ")[1].split(")")[0]) if "(high " in e.reason else None
+        reason = event_reason(e)
+        high = float(reason.split("(high ")[1].split(")")[0]) if "(high " in reason else None
         if high is not None:
-            assert e.zone_low <= high <= e.zone_high, e.reason
+            assert e.zone_low <= high <= e.zone_high, reason
+            assert not e.pushed_above and high == round(e.test_high, 2)
         else:
-            assert "pushed above the resistance" in e.reason, e.reason
+            assert "pushed above the resistance" in reason and e.pushed_above, reason
 
 
 @pytest.mark.parametrize("ticker", TICKERS)
@@ -143,9 +147,10 @@ def test_no_alert_storms(replays, ticker):
 def test_titles_charts_and_reasons_share_one_base_length(replays, ticker):
     """The breakout title, its reason and the chart of the same base say the same length."""
     from bot.analysis.events import base_id_of
-    from bot.charts.base_chart import _subtitle
-    from bot.reports.text import span
-    from bot.scan.announcement import build_announcement
+    from bot.scan.scanner import event_payload
+    from bot.words.announcements import build_announcement
+    from bot.words.charts import base_subtitle
+    from bot.words.vocabulary import span
 
     daily, engine, events = replays[ticker]
     checked = 0
@@ -155,9 +160,10 @@ def test_titles_charts_and_reasons_share_one_base_length(replays, ticker):
         r = find_base(daily, e.date)
         b = next(b for b in _bases(r) if base_id_of(ticker, b) == e.base_id)
         assert e.base_weeks == b.weeks
-        title = build_announcement({**e.to_dict(), "key": "k"}).title
-        assert span(b.weeks) in title and span(b.weeks) in e.reason, (title, e.reason)
-        assert f"{b.weeks:.0f} weeks" in _subtitle(b, True)
+        title = build_announcement(event_payload(e)).title
+        reason = event_reason(e)
+        assert span(b.weeks) in title and span(b.weeks) in reason, (title, reason)
+        assert f"{b.weeks:.0f} weeks" in base_subtitle(b, True)
         checked += 1
     assert checked
 

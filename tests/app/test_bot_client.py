@@ -79,7 +79,7 @@ async def test_setup_opens_and_close_closes_the_database(make_harness, market, t
     assert await db.version() >= 1  # migrations ran
     await h.close()
     with pytest.raises(RuntimeError):
-        db.conn
+        _ = db.conn
 
 
 async def test_every_slash_command_fits_discords_limits(make_harness, market):

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from bot.analysis.models import BaseResult, Comparison, Level, Marker
+from bot.analysis.models import BaseResult, Comparison, Level, Marker, NoBase
 from bot.analysis.models import Test as LevelTest
 from bot.charts import render_base_chart, render_compare_chart, render_price_chart
 from bot.charts import style as S
@@ -201,7 +201,7 @@ def test_breakout_and_failed_markers_are_drawn(iwm_weekly, iwm_base):
 def test_no_base_draws_candles_volume_and_last_close_only(iwm_weekly):
     last = float(iwm_weekly["Close"].iloc[-1])
     nb = BaseResult(as_of=date(2023, 12, 15), timeframe="weekly", status="no_base", last_close=last,
-                    last_date=date(2023, 12, 15), reason="no resistance tested twice")
+                    last_date=date(2023, 12, 15), why=NoBase("tested_once", price=201.99))
     fig = base_chart_figure(iwm_weekly, nb, ticker="IWM", timeframe="weekly")
     strings = text_strings(fig)
     assert "IWM · weekly · no base" in strings

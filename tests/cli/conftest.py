@@ -7,6 +7,7 @@ import logging
 import discord
 import pytest
 
+
 @pytest.fixture
 def fake_discord(monkeypatch):
     """Log in without a network: static_login and application_info answer, connect returns."""

@@ -6,16 +6,13 @@ import logging
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import discord
-import pytest
+from fakes import FAKE_TOKEN
 
 from bot.app.logging_setup import REDACTED, RedactSecret
 from bot.cli.run_command import run_bot
 from bot.settings import Settings
-
-from fakes import FAKE_TOKEN
 
 
 def test_run_without_a_token_exits_2_with_one_line(tmp_path):

@@ -12,13 +12,12 @@ import sys
 import threading
 
 import discord
-import pytest
+from fakes import FAKE_TOKEN
 
 from bot.app.logging_setup import PLAIN, formatter_for
 from bot.cli import main
 from bot.cli.run_command import run_bot
 from bot.settings import Settings
-from fakes import FAKE_TOKEN
 
 
 def test_dotenv_is_read_from_the_working_folder(tmp_path, monkeypatch):

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from fakes import FakeProvider, synthetic_daily
 
 from bot.cli import main
 from bot.errors import BadArgument, NotEnoughData, UnknownTicker
 from bot.market.bounds import Span, bound_as_of, bound_range
 from bot.market.service import MarketData
-from fakes import FakeProvider, synthetic_daily
 
 IWM_RANGE = "IWM's prices run from 2000-05-26 to 2025-09-26"
 FUTURE = (date.today() + timedelta(days=400)).isoformat()

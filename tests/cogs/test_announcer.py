@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import discord
 import pytest
+from discord_harness import CHANNEL_ID, GUILD_ID, MANAGER_ROLE_ID
+from scan_fakes import Crash, ScriptedEngine, write_csv_dir
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
@@ -14,8 +16,6 @@ from bot.scan.delivery import Sender
 from bot.scan.schedule import NEW_YORK
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
-from discord_harness import CHANNEL_ID, GUILD_ID, MANAGER_ROLE_ID
-from scan_fakes import Crash, ScriptedEngine, write_csv_dir
 
 EXTENSIONS = ("cogs.watch", "cogs.alerts", "cogs.announcer")
 BREAKOUT_DAY = date(2026, 11, 18)

@@ -2,14 +2,14 @@
 
 import discord
 import pytest
+from discord_harness import CHANNEL_ID, GUILD_ID, MANAGER_ROLE_ID
+from scan_fakes import write_csv_dir
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.watchlist import DEFAULT_WATCHLIST, WatchlistRepo
-from discord_harness import CHANNEL_ID, GUILD_ID, MANAGER_ROLE_ID
-from scan_fakes import write_csv_dir
 
 EXTENSIONS = ("cogs.watch", "cogs.alerts")
 

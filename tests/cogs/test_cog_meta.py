@@ -57,7 +57,8 @@ async def test_sync_is_owner_only(make_harness, market):
     (synced,) = [m for m in sent if m["kind"] == "sync"]
     names = {c["name"] for c in synced["payload"]["commands"]}
     assert {"base", "compare", "perf", "chart", "help", "about"} <= names
-    assert visible(sent)[0]["content"] == f"Synced {len(synced['payload']['commands'])} slash commands to all servers (Discord may take a few minutes to show them)."
+    n = len(synced["payload"]["commands"])
+    assert visible(sent)[0]["content"] == f"Synced {n} slash commands to all servers (Discord may take a few minutes to show them)."
 
 
 async def test_sync_here_copies_global_commands_to_the_server(make_harness, market):

@@ -1,13 +1,13 @@
 """`watch` commands through discord.py's real dispatch (tests/discord_harness.py)."""
 
 import pytest
+from discord_harness import GUILD_ID
+from scan_fakes import write_csv_dir
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.store.db import Database
 from bot.store.watchlist import WatchlistRepo
-from discord_harness import GUILD_ID
-from scan_fakes import write_csv_dir
 
 EXTENSIONS = ("cogs.watch", "cogs.alerts")
 KNOWN = ["IWM", "MDY", "SPY", "QQQ", "TLT", "XLK"] + [f"TK{i}" for i in range(50)]

@@ -2,8 +2,7 @@
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
-from bot.scan.history_text import make_history_report
-
+from bot.services.history import make_history_report
 
 
 async def test_iwm_december_2023_breakout_is_listed_as_failed(shared_data):

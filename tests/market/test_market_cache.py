@@ -2,12 +2,12 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 import pytest
+from fakes import FakeProvider, synthetic_daily
 
 from bot.errors import DataSourceError, UnknownTicker
 from bot.market.cache import PriceCache
 from bot.market.service import MarketData
 from bot.store.db import Database
-from fakes import FakeProvider, synthetic_daily
 
 
 class Clock:

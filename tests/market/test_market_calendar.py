@@ -7,13 +7,13 @@ crash (DateOutOfBounds from the price cache) or treat holidays as sessions (sche
 from datetime import date, datetime, timezone
 
 import pandas as pd
+from fakes import FakeProvider, synthetic_daily
 
 from bot.market import calendar
 from bot.market.cache import PriceCache
 from bot.market.service import MarketData
 from bot.scan import schedule
 from bot.store.db import Database
-from fakes import FakeProvider, synthetic_daily
 
 
 def utc(*args) -> datetime:

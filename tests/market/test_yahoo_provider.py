@@ -6,10 +6,10 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from fakes import synthetic_daily
 
 from bot.errors import DataSourceError, DataTimeout, RateLimited
 from bot.market.yahoo import YahooProvider
-from fakes import synthetic_daily
 
 
 def yahoo_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

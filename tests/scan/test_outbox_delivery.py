@@ -3,14 +3,14 @@
 from datetime import date
 
 import pytest
+from scan_fakes import CountingMarket, Crash, RecordingPoster, ScriptedEngine, synthetic_daily
 
+from bot.scan.delivery import Sender
+from bot.scan.scanner import Scanner
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.watchlist import WatchlistRepo
-from bot.scan.delivery import Sender
-from bot.scan.scanner import Scanner
-from scan_fakes import Crash, CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
 
 DAYS = [date(2023, 12, 12), date(2023, 12, 13), date(2023, 12, 14)]
 SCRIPT = {("IWM", DAYS[0]): "testing", ("IWM", DAYS[1]): "breakout", ("SPY", DAYS[1]): "breakout",

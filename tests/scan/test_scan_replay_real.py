@@ -3,6 +3,7 @@ the outbox and the sender (shared_data fixture; skips without ../shared/data).""
 
 from datetime import date, timedelta
 
+from scan_fakes import RecordingPoster
 
 from bot.analysis.events import EventEngine
 from bot.market.csvdir import CsvDirectoryProvider
@@ -14,7 +15,6 @@ from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.watchlist import WatchlistRepo
-from scan_fakes import RecordingPoster
 
 
 class CountingProvider(CsvDirectoryProvider):

@@ -1,16 +1,16 @@
 from datetime import date
 
 import pytest
+from scan_fakes import CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
 
+from bot.scan.delivery import Sender
+from bot.scan.scanner import Scanner
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.watchlist import WatchlistRepo
-from bot.scan.delivery import Sender
-from bot.scan.scanner import Scanner
-from scan_fakes import CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
 
 BREAKOUT_DAY = date(2023, 12, 14)
 FAIL_DAY = date(2024, 1, 3)

@@ -1,15 +1,15 @@
 from datetime import date, datetime, timezone
 
 import pytest
+from scan_fakes import CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
 
 from bot.errors import DataSourceError
-from bot.store.db import Database
-from bot.store.guilds import GuildSettingsRepo
-from bot.store.scan_runs import ScanRunRepo
 from bot.scan.delivery import Sender
 from bot.scan.scanner import Scanner
 from bot.services.scan import scan_cycle
-from scan_fakes import CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
+from bot.store.db import Database
+from bot.store.guilds import GuildSettingsRepo
+from bot.store.scan_runs import ScanRunRepo
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+from scan_fakes import RecordingPoster, ScriptedEngine, write_csv_dir
 
 from bot.errors import BadArgument, UnknownTicker
 from bot.market.csvdir import CsvDirectoryProvider
@@ -18,7 +19,6 @@ from bot.store.engine_states import StateRecord
 from bot.store.outbox import NewMessage, OutboxRepo
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.watchlist import DEFAULT_WATCHLIST
-from scan_fakes import RecordingPoster, ScriptedEngine, write_csv_dir
 
 GUILD, CHANNEL, ROLE = 1, 100, 4242
 KNOWN = ["IWM", "MDY", "SPY", "QQQ", "TLT", "XLK"]
@@ -170,7 +170,7 @@ async def test_cli_services_without_a_database_serve_prices_only(prices):
         report = await services.perf.report(["IWM", "SPY"], period="1m", as_of="2026-11-20")
         assert list(report.comparison.tickers) == ["IWM", "SPY"] and report.data_date == date(2026, 11, 20)
         with pytest.raises(RuntimeError, match="database"):
-            services.watchlist
+            _ = services.watchlist
 
 
 def test_build_services_opens_nothing_until_asked(prices, tmp_path):

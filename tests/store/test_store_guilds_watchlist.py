@@ -4,9 +4,9 @@ import pytest
 
 from bot.errors import TooManyTickers
 from bot.store.db import Database
+from bot.store.engine_states import StateRecord
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import NewMessage, OutboxRepo
-from bot.store.engine_states import StateRecord
 from bot.store.watchlist import DEFAULT_WATCHLIST, MAX_WATCHLIST, Subscription, WatchlistRepo
 
 

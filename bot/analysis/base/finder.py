@@ -19,7 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
 from bot.analysis.base.params import BaseParams
 from bot.analysis.base.scan import Structure, scan_bases, scan_structure
-from bot.analysis.models import BaseResult, Level, RecordHigh, Test
+from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
 __all__ = ["BaseParams", "find_base", "chart_window", "forget_before"]
@@ -69,7 +69,7 @@ class _Analyzer:
         h = self.bars.high[: int(self.week_of_day[pos]) + 1] if self.weekly else self.d.high[: pos + 1]
         return bool(((h >= lo) & (h < hi)).any())
 
-    def through(self, pos: int) -> tuple[Structure | str, Structure | None, BarArrays]:
+    def through(self, pos: int) -> tuple[Structure | NoBase, Structure | None, BarArrays]:
         """(nearest base or why there is none, major base or None, the arrays their positions
         index), built from daily bars [0, pos] inclusive."""
         key = (*self._key, int(self.d.day[pos]), float(self.d.close[pos]))  # the data, not just its dates
@@ -235,7 +235,7 @@ def find_base(
     if not near.has_base:
         record = _record_high(d, n, p)
         if record is not None:
-            return replace(near, record=record, reason="At a record high, no ceiling above.")
+            return replace(near, record=record)
     return near
 
 
@@ -262,7 +262,7 @@ def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: Ba
             status="no_base",
             last_close=float(close[n]),
             last_date=day_to_date(d.day[n]),
-            reason=f"No base: {s}.",
+            why=s,
         )
     # a test: the bar's high reached the zone and the close stayed inside it (not above)
     if close[n] > s.top:
@@ -278,15 +278,6 @@ def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, b
             scale: str, breakout_date=None, attempt=None, failed_date=None):
     p_tests = tuple(Test(date=day_to_date(bars.hi_day[i]), high=float(bars.high[i])) for i in s.tests.tolist())
     last_close = float(d.close[n])
-    n_tests = len(p_tests)
-    what = {
-        "testing": f"testing resistance {s.level:.2f} (test #{n_tests})",
-        "pressing": f"closed above the {s.top:.2f} zone top, inside the breakout buffer",
-        "in_base": f"inside a base {s.sup_level:.2f}–{s.level:.2f}",
-        "breakout": f"broke out above {s.top:.2f}",
-        "failed": f"breakout above {s.top:.2f} failed",
-        "faded": f"breakout above {s.top:.2f} faded",
-    }[status]
     start = day_to_date(bars.day[s.start] if timeframe == "daily" else _week_first_day(d, bars, s.start))
     last_date = day_to_date(d.day[n])
     return BaseResult(
@@ -304,7 +295,6 @@ def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, b
         distance_pct=(last_close / s.level - 1.0) * 100.0,
         base_type=_base_type(s.depth_pct, p),
         breakout_date=breakout_date,
-        reason=f"{what}; {n_tests} tests since {day_to_date(bars.hi_day[s.tests[0]])}.",
         failed_date=failed_date,
         attempt=attempt,
         scale=scale,

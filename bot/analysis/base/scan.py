@@ -26,6 +26,7 @@ import numpy as np
 from bot.analysis.bars import BarArrays
 from bot.analysis.base.params import BaseParams
 from bot.analysis.base.pivots import touch_episodes
+from bot.analysis.models import NoBase
 
 
 @dataclass
@@ -103,7 +104,7 @@ class _Window:
             self._records = _records(self.h)
         return self._records
 
-    def cached(self, r: int, rules: _Rules, memo: dict) -> Structure | str:
+    def cached(self, r: int, rules: _Rules, memo: dict) -> Structure | NoBase:
         """``candidate`` once per ceiling: the structure does not depend on the rules, only
         whether it qualifies does."""
         got = memo.get(r)
@@ -112,15 +113,15 @@ class _Window:
         if isinstance(got, tuple):
             s, weeks, depth = got
             if len(s.tests) < rules.min_tests:
-                return f"resistance near {s.top:.2f} was tested only {len(s.tests)} times"
+                return NoBase("too_few_tests", price=s.top, tests=len(s.tests))
             if weeks < rules.min_weeks:
-                return f"range is only {weeks:.1f} weeks old"
+                return NoBase("too_young", weeks=weeks)
             if depth > rules.max_depth_pct:
-                return f"range is {depth:.0f}% deep, too deep for a base"
+                return NoBase("too_deep", depth_pct=depth)
             return s
         return got
 
-    def candidate(self, r: int) -> tuple[Structure, float, float] | str:
+    def candidate(self, r: int) -> tuple[Structure, float, float] | NoBase:
         """The base under the record high at window position ``r`` as (structure, weeks, depth),
         or why there is none; the rules of each scale (tests, length, depth) are the caller's."""
         p, h, l, c, n = self.p, self.h, self.l, self.c, self.n
@@ -143,16 +144,16 @@ class _Window:
         # a pullback bar between the first and the last
         tp = np.flatnonzero(h[s2:] >= line)
         if tp[-1] - tp[0] < min_gap or not (l[s2 + tp[0] : s2 + tp[-1]] <= line - reset_gap).any():
-            return f"resistance near {v:.2f} was tested only once"
+            return NoBase("tested_once", price=v)
         late_hi = self.late_all[s2:]
         tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
         if len(tests) == 0:
-            return f"resistance near {v:.2f} was tested only once"
+            return NoBase("tested_once", price=v)
         if len(tests) > 1:
             line = _median(h[s2 + tests]) - tol
             tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
             if len(tests) == 0:
-                return f"resistance near {v:.2f} was tested only once"
+                return NoBase("tested_once", price=v)
         tests = tests + s2
         # a test still in progress counts, but only completed tests define the top, so a
         # live poke above the old highs does not drag the breakout line up with it
@@ -167,9 +168,9 @@ class _Window:
         zone_low = float(th.min()) if len(defining) > 1 else float(h[tests].min())
         # no daily close above the zone (+ buffer) from the first test on: else it is no ceiling
         if (self.cmax[int(tests[0]) : n] > top * buf).any():
-            return f"price closed above {top:.2f} after testing it"
+            return NoBase("closed_above", price=top)
         if len(tests) < 2:
-            return f"resistance near {top:.2f} was tested only once"
+            return NoBase("tested_once", price=top)
         # the box starts after the last daily close above it, so price really stayed inside
         pre = np.flatnonzero(self.cmax[: int(tests[0])] > top * buf)
         start = int(pre[-1]) + 1 if len(pre) else int(tests[0])
@@ -178,7 +179,7 @@ class _Window:
         stol = max(p.tol_pct * lmin, self.tol_atr * self.vol)
         recent = min_gap  # bars
         if len(seg_l) > recent and lmin < float(seg_l[:-recent].min()) - stol:
-            return "price is breaking down to new lows"
+            return NoBase("breaking_down")
         b, w0, end = self.b, self.w0, self.end
         late_lo = b.hi_day[w0 + start : end] > b.lo_day[w0 + start : end]  # high after low
         bottoms, _ = touch_episodes(
@@ -207,17 +208,17 @@ class _Window:
         return s, float(weeks), depth
 
 
-def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | str:
+def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | NoBase:
     """The nearest base ending at bar ``end - 1`` (the daily timeframe's only one).
 
-    Returns the qualified Structure of the nearest ceiling, or a short reason why there is
-    none (the nearest candidate's failing rule).
+    Returns the qualified Structure of the nearest ceiling, or why there is none (the
+    nearest candidate's failing rule).
     """
     lookback = p.lookback_weeks if weekly else p.lookback_days
     return _nearest(_Window(b, atrv, end, lookback, p, weekly), lookback, p, {})
 
 
-def scan_bases(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> tuple[Structure | str, Structure | None]:
+def scan_bases(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> tuple[Structure | NoBase, Structure | None]:
     """(nearest base or why there is none, major base or None) of weekly bars ending at bar
     ``end - 1``, from one window of ``major_lookback_weeks``; a ceiling examined for both
     scales is examined once."""
@@ -229,14 +230,14 @@ def scan_bases(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> tuple
     return near, _major(win, p, memo, floor)
 
 
-def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structure | str:
+def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structure | NoBase:
     """The lowest qualifying ceiling among the records of the last ``lookback`` bars."""
     if win.n < 3:
-        return "too few bars"
+        return NoBase("too_few_bars")
     rules = _Rules(p.min_weeks, p.max_depth_pct, p.min_tests)
     last_close = win.c[-1]
     first = win.n - lookback
-    why = ""
+    why: NoBase | None = None
     for r in win.records().tolist():
         if r < first:
             break  # older records are higher still, and outside the nearest base's look-back
@@ -247,7 +248,7 @@ def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structur
         if isinstance(s, Structure):
             return s  # the nearest ceiling above price that qualifies is the live base
         why = why or s
-    return why or "no resistance level found"
+    return why or NoBase("no_resistance")
 
 
 def _major(win: _Window, p: BaseParams, memo: dict, floor: float = -np.inf) -> Structure | None:

@@ -31,22 +31,17 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from bot.analysis.base import find_base, forget_before
 from bot.analysis.bars.daily import DailyBars
+from bot.analysis.base import find_base, forget_before
 from bot.analysis.events.params import EngineParams
 from bot.analysis.events.state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event, EventKind
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
-from bot.reports.text import a_span, ordinal, zone_words
 
 __all__ = ["Event", "EventEngine", "EngineParams", "TickerState", "KIND_PRIORITY", "base_id_of"]
 
 BaseFinder = Callable[..., BaseResult]
-
-
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 def _week_id(d: date) -> int:
@@ -203,45 +198,19 @@ class EventEngine:
         close = float(bars.close[i])
         vr = bars.volume_ratio(i, p.volume_window)
         on_volume = vr is not None and vr >= p.volume_ratio_on
-        if vr is None:
-            vol_text = ""
-        elif on_volume:
-            vol_text = f", on {vr:.1f}x average volume"
-        else:
-            vol_text = f", on {'light' if vr < 1.0 else 'ordinary'} volume ({vr:.1f}x average)"
-        attempt = r.attempt or 1
-        attempt_text = f" ({ordinal(attempt)} attempt)" if attempt > 1 else ""
-        pct = (close / res.level - 1) * 100
         nxt = above.resistance.level if above is not None and above.resistance.level > close else None
-        overhead = f" Next resistance {nxt:.2f}, {(nxt / close - 1) * 100:.1f}% above." if nxt is not None else ""
-        reason = (
-            f"{ticker} closed at {close:.2f}, {pct:.1f}% above the {res.level:.2f} resistance "
-            f"({zone_words(res.zone_low, res.zone_high)}) of {self._a_weeks_base(r)} "
-            f"tested {_times(len(r.tests))}{vol_text}{attempt_text}.{overhead}"
-        )
-        return self._event(ticker, "breakout", r, bars, i, res.level, reason, vr, on_volume, next_resistance=nxt)
+        return self._event(ticker, "breakout", r, bars, i, res.level, vr, on_volume, next_resistance=nxt)
 
     def _failed(self, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event:
         res = r.resistance
         close = float(bars.close[i])
         j = bars.pos(r.breakout_date.isoformat())
         bc = float(bars.close[j])
-        k = i - j
-        later = f"{k} bar{'s' if k != 1 else ''}"
         kind = "faded" if r.status == "faded" else "failed"
-        if close < res.zone_low:
-            level = res.zone_low
-            reason = (
-                f"{ticker} closed at {close:.2f}, back inside the base below {res.zone_low:.2f}, "
-                f"{later} after the {r.breakout_date} breakout at {bc:.2f}."
-            )
-        else:
-            level = (1 - self.params.stop_pct / 100) * bc
-            reason = (
-                f"{ticker} closed at {close:.2f}, {(1 - close / bc) * 100:.1f}% below the "
-                f"{r.breakout_date} breakout close of {bc:.2f}, {later} later."
-            )
-        return self._event(ticker, kind, r, bars, i, level, reason, breakout=(r.breakout_date, bc))
+        back_inside = close < res.zone_low  # else it fell to the stop below the breakout close
+        level = res.zone_low if back_inside else (1 - self.params.stop_pct / 100) * bc
+        return self._event(ticker, kind, r, bars, i, level, breakout=(r.breakout_date, bc), bars_since_breakout=int(i - j),
+                           back_inside=back_inside)
 
     def _busted(self, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event | None:
         """The first close below the support (minus a buffer) after the failing close."""
@@ -257,11 +226,7 @@ class EventEngine:
             return None
         j = bars.pos(r.breakout_date.isoformat())
         bc = float(bars.close[j])
-        reason = (
-            f"{ticker} closed at {float(bars.close[i]):.2f}, below the {line:.2f} support after the failed "
-            f"{r.breakout_date} breakout: the base is broken."
-        )
-        return self._event(ticker, "busted", r, bars, i, line, reason, breakout=(r.breakout_date, bc))
+        return self._event(ticker, "busted", r, bars, i, line, breakout=(r.breakout_date, bc))
 
     def _testing(self, st: TickerState, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event | None:
         p, res = self.params, r.resistance
@@ -281,17 +246,9 @@ class EventEngine:
             return None  # reported on an earlier bar already (the finder may have moved or recounted it)
         if n <= st.base_tests.get(base_id_of(ticker, r), [0])[0]:
             return None  # this base had n tests already: numbers per base only go up
-        close = float(bars.close[i])
         test_high = r.tests[-1].high
-        if test_high > res.zone_high:
-            reached = f"pushed above the resistance {zone_words(res.zone_low, res.zone_high)} to {test_high:.2f}"
-        else:
-            reached = f"reached the resistance {zone_words(res.zone_low, res.zone_high)} (high {test_high:.2f})"
-        reason = (
-            f"{ticker} {reached} and closed back at {close:.2f}: the {ordinal(n)} test of "
-            f"{res.level:.2f} in {self._a_weeks_base(r)}."
-        )
-        return self._event(ticker, "testing", r, bars, i, res.level, reason)
+        return self._event(ticker, "testing", r, bars, i, res.level, test_high=test_high,
+                           pushed_above=test_high > res.zone_high)
 
     @staticmethod
     def _same_test(a: SeenTest, newest: date, n: int, zone_low: float, zone_high: float) -> bool:
@@ -301,10 +258,6 @@ class EventEngine:
         return a.n >= n and a.overlaps(zone_low, zone_high)
 
     # ------------------------------------------------------------------ helpers
-    @staticmethod
-    def _a_weeks_base(r: BaseResult) -> str:
-        return f"{a_span(r.weeks or 0.0)} base"
-
     def _event(
         self,
         ticker: str,
@@ -313,11 +266,14 @@ class EventEngine:
         bars: DailyBars,
         i: int,
         level: float,
-        reason: str,
         volume_ratio: float | None = None,
         on_volume: bool = False,
         breakout: tuple[date, float] | None = None,
         next_resistance: float | None = None,
+        bars_since_breakout: int | None = None,
+        back_inside: bool = False,
+        test_high: float | None = None,
+        pushed_above: bool = False,
     ) -> Event:
         res = r.resistance
         close = float(bars.close[i])
@@ -337,10 +293,13 @@ class EventEngine:
             volume_ratio=volume_ratio,
             on_volume=on_volume,
             pct_beyond=(close / level - 1) * 100 if level else 0.0,
-            reason=reason,
             breakout_date=breakout[0] if breakout else None,
             breakout_close=breakout[1] if breakout else None,
             attempt=r.attempt or 1,
             major=r.scale == "major",
             next_resistance=next_resistance,
+            bars_since_breakout=bars_since_breakout,
+            back_inside=bool(back_inside),
+            test_high=float(test_high) if test_high is not None else None,
+            pushed_above=bool(pushed_above),
         )

@@ -22,7 +22,7 @@ class Event:
 
     ``level`` is the resistance level for testing/breakout; for failed/busted it is the line
     that was crossed (the zone bottom, the stop, or the support). ``pct_beyond`` is
-    ``(close / level - 1) * 100``.
+    ``(close / level - 1) * 100``. Data only: :func:`bot.words.events.event_reason` says it.
     """
 
     ticker: str
@@ -40,12 +40,18 @@ class Event:
     volume_ratio: float | None
     on_volume: bool
     pct_beyond: float
-    reason: str
     breakout_date: date | None = None
     breakout_close: float | None = None
     attempt: int = 1
     major: bool = False  # an event of the major base (the higher, older ceiling)
     next_resistance: float | None = None  # breakout of the nearest base: the major level above
+    # failed / faded: bars from the breakout to the failing close, and whether the close fell
+    # back below the zone (else it fell the stop's percentage below the breakout close)
+    bars_since_breakout: int | None = None
+    back_inside: bool = False
+    # testing: the high of the newest test, and whether it pushed above the zone's top
+    test_high: float | None = None
+    pushed_above: bool = False
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -53,6 +59,8 @@ class Event:
         return (self.ticker, self.base_id, self.kind, self.date.isoformat())
 
     def to_dict(self) -> dict:
+        """The event as data (the outbox payload without its "reason" and "key": see
+        :func:`bot.words.events.event_dict`)."""
         return {
             "date": self.date.isoformat(),
             "ticker": self.ticker,
@@ -74,5 +82,4 @@ class Event:
             "next_resistance": _r(self.next_resistance),
             "breakout_date": self.breakout_date.isoformat() if self.breakout_date else None,
             "breakout_close": _r(self.breakout_close),
-            "reason": self.reason,
         }

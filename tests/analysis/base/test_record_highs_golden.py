@@ -9,6 +9,7 @@ import pytest
 
 from bot.analysis.base import find_base
 from bot.analysis.events.replay import replay
+from bot.words.events import event_reason
 
 # ticker, the first close > 1.005 x the prior all-time high, that high (from the data: for QQQ,
 # MDY and XLU it is the high of the session or two before, when price first cleared the old
@@ -47,7 +48,7 @@ def test_spy_inner_breakout_names_the_record_overhead(load_daily):
     inner = [e for e in events if e.kind == "breakout"]
     assert inner and inner[0].next_resistance is not None
     assert inner[0].next_resistance > inner[0].close
-    assert "Next resistance" in inner[0].reason
+    assert "Next resistance" in event_reason(inner[0])
 
 
 def test_iwm_today_tests_its_major_ceiling(load_daily):

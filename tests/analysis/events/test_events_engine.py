@@ -8,11 +8,12 @@ from datetime import date
 
 import numpy as np
 import pytest
-
-from bot.analysis.events.state import STATE_VERSION, TickerState
-from bot.analysis.events import EventEngine
-from bot.errors import NotEnoughData
 from events_synth import ScriptedFinder, make_daily, path, scripted_result
+
+from bot.analysis.events import EventEngine
+from bot.analysis.events.state import STATE_VERSION, TickerState
+from bot.errors import NotEnoughData
+from bot.words.events import event_dict, event_reason
 
 # 200 bars: a range under 100, a jump to 103 on bar 150, then whatever the test needs
 N = 200
@@ -62,7 +63,7 @@ def test_breakout_is_announced_on_its_day_only():
     b = events[0]
     assert b.level == pytest.approx(99.5) and (b.zone_low, b.zone_high) == (99.0, 100.0) and b.support == 85.0
     assert b.pct_beyond == pytest.approx((103 / 99.5 - 1) * 100)
-    assert b.test_count == 2 and b.attempt == 1 and "103.00" in b.reason
+    assert b.test_count == 2 and b.attempt == 1 and "103.00" in event_reason(b)
     assert b.base_id == f"TEST:{d(daily, 60)}@100.00"  # first test and ceiling
     assert state.phase == "idle" and state.last_date == d(daily, N - 1).isoformat()
 
@@ -82,7 +83,7 @@ def test_failed_on_the_failing_close_with_the_breakout_filled_in():
     assert kinds(events) == [("breakout", d(daily, BREAKOUT)), ("failed", d(daily, 155))]
     f = events[1]
     assert f.level == 99.0 and f.breakout_date == d(daily, BREAKOUT) and f.breakout_close == 103.0
-    assert f.base_id == events[0].base_id and "5 bars after" in f.reason
+    assert f.base_id == events[0].base_id and "5 bars after" in event_reason(f)
     assert f.key == ("TEST", f.base_id, "failed", d(daily, 155).isoformat())
 
 
@@ -91,6 +92,9 @@ def test_failure_by_the_stop_names_the_stop_level():
     daily.loc[daily.index[BREAKOUT], "Close"] = 110.0
     _, events = replay_all(daily, ScriptedFinder(script_story(daily, fail_at=155)))
     assert events[-1].kind == "failed" and events[-1].level == pytest.approx(0.92 * 110.0)
+    assert not events[-1].back_inside and events[-1].bars_since_breakout == 5
+    assert event_reason(events[-1]) == (f"TEST closed at 99.60, 9.5% below the {d(daily, BREAKOUT)} breakout close of "
+                                        "110.00, 5 bars later.")
 
 
 def test_busted_once_on_the_first_close_below_support_after_the_failure():
@@ -98,6 +102,8 @@ def test_busted_once_on_the_first_close_below_support_after_the_failure():
     _, events = replay_all(daily, ScriptedFinder(script_story(daily, fail_at=155)))
     assert kinds(events) == [("breakout", d(daily, BREAKOUT)), ("failed", d(daily, 155)), ("busted", d(daily, 158))]
     assert events[-1].level == 84.0 and events[-1].breakout_date == d(daily, BREAKOUT)
+    assert event_reason(events[-1]) == (f"TEST closed at 80.00, below the 84.00 support after the failed "
+                                        f"{d(daily, BREAKOUT)} breakout: the base is broken.")
 
 
 def test_second_attempt_is_tagged():
@@ -108,7 +114,7 @@ def test_second_attempt_is_tagged():
         script[day] = scripted_result(day, "breakout", float(daily["Close"].iloc[k]), breakout_date=d(daily, BREAKOUT),
                                       attempt=2, tests=(d(daily, 60),))
     _, events = replay_all(daily, ScriptedFinder(script))
-    assert events[0].attempt == 2 and "2nd attempt" in events[0].reason
+    assert events[0].attempt == 2 and "2nd attempt" in event_reason(events[0])
 
 
 def test_nth_test_announced_once_per_test():
@@ -124,7 +130,7 @@ def test_nth_test_announced_once_per_test():
     _, events = replay_all(daily, ScriptedFinder(script), first=120)
     # two tests: nothing; the 3rd on bar 130 (moved to bar 133 by a higher high: same test); the 4th on bar 170
     assert kinds(events) == [("testing", d(daily, 130)), ("testing", d(daily, 170))]
-    assert [e.test_count for e in events] == [3, 4] and "3rd test" in events[0].reason
+    assert [e.test_count for e in events] == [3, 4] and "3rd test" in event_reason(events[0])
 
 
 def test_an_old_test_is_not_news():
@@ -202,10 +208,11 @@ def test_old_or_unknown_state_version_loads_fresh():
     assert st == TickerState(ticker="IWM") and st.version == STATE_VERSION
 
 
-def test_event_to_dict_is_json_friendly():
+def test_event_dict_is_json_friendly():
     daily = frame(after=((154, 103.0), (155, 97.0), (N - 1, 97.0)))
     _, events = replay_all(daily, ScriptedFinder(script_story(daily, fail_at=155)))
     for e in events:
-        out = json.loads(json.dumps(e.to_dict()))
+        assert "reason" not in e.to_dict()  # the engine returns data; the words say it
+        out = json.loads(json.dumps(event_dict(e)))
         assert {"date", "ticker", "event", "close", "level", "reason", "attempt", "breakout_date"} <= set(out)
         assert out["event"] == e.kind and out["ticker"] == "TEST"

@@ -12,11 +12,11 @@ import os
 from datetime import date
 
 import pytest
+from events_synth import CachedFinder
 
 from bot.analysis.events import EventEngine
 from bot.analysis.events.replay import replay
 from bot.market.csvdir import read_price_csv
-from events_synth import CachedFinder
 
 STARTS = ["2019-01-02", "2021-01-04", "2022-06-01", "2023-01-03", "2023-06-01", "2023-11-01"]
 AFTER = date(2023, 11, 15)

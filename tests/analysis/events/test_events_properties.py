@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
+from events_synth import CachedFinder, make_daily, path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.events.state import TickerState
 from bot.analysis.events import EngineParams, EventEngine
-from events_synth import CachedFinder, make_daily, path
+from bot.analysis.events.state import TickerState
 
 FAST = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FIRST = 110  # find_base needs 100 daily bars for a weekly base

@@ -1,15 +1,18 @@
-"""The words of an announcement, from an event dict (``Event.to_dict()`` + ``key``). Pure text:
-:mod:`bot.app.announce_embeds` turns it into a Discord embed with the chart."""
+"""The words of an announcement, from an outbox payload (:func:`bot.words.events.event_dict` +
+``key``; rows queued by older versions have the same keys). Pure text: :mod:`bot.app.announce_embeds`
+turns it into a Discord embed with the chart.
+
+Announcements show a missing value as an en dash (``–``), where reports use an em dash."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from bot.reports.text import ordinal, span, zone_words
+from bot.words.vocabulary import EN_DASH, ordinal, pct, price, span, zone
 
-# Embed colours by event (RGB ints, no discord import here).
-COLOURS = {"breakout": 0x2E7D32, "failed": 0xC62828, "faded": 0xEF6C00, "busted": 0x6A1B9A, "testing": 0xF9A825}
+# The fields short enough to sit side by side in the embed.
+INLINE_FIELDS = ("Resistance", "Support", "Level", "Close", "Beyond level", "Volume", "Tests of resistance")
 
 
 @dataclass(frozen=True)
@@ -20,17 +23,16 @@ class Announcement:
     description: str
     fields: tuple[tuple[str, str], ...]
     footer: str
-    colour: int
     data_date: date
     key: str
 
 
 def _price(x) -> str:
-    return f"{float(x):,.2f}" if x is not None else "–"
+    return price(x, missing=EN_DASH)
 
 
 def _pct(x) -> str:
-    return f"{float(x):+.1f}%" if x is not None else "–"
+    return pct(x, missing=EN_DASH)
 
 
 def _weeks(w) -> int:
@@ -69,7 +71,7 @@ def _description(e: dict) -> str:
         nxt = e.get("next_resistance")
         overhead = ""
         if nxt is not None:
-            overhead = f" Next resistance {_price(nxt)}, {(float(nxt) / float(e['close']) - 1) * 100:.1f}% above."
+            overhead = f" Next resistance {_price(nxt)}, {pct((float(nxt) / float(e['close']) - 1) * 100, signed=False)} above."
         return f"Closed at {_price(e['close'])}, above resistance at {_price(e['level'])}{vol}.{overhead}"
     if kind in ("failed", "faded"):
         since = f" on {e['breakout_date']}" if e.get("breakout_date") else ""
@@ -77,8 +79,8 @@ def _description(e: dict) -> str:
     if kind == "busted":
         return f"Closed at {_price(e['close'])}, below support at {_price(e.get('support'))}."
     if kind == "testing":
-        zone = zone_words(float(e["zone_low"]), float(e["zone_high"])) if e.get("zone_low") is not None else "zone"
-        return f"High reached the resistance {zone}; closed back at {_price(e['close'])}."
+        where = zone(float(e["zone_low"]), float(e["zone_high"])) if e.get("zone_low") is not None else "zone"
+        return f"High reached the resistance {where}; closed back at {_price(e['close'])}."
     return str(e.get("reason") or "")
 
 
@@ -100,13 +102,13 @@ def _fields(e: dict) -> list[tuple[str, str]]:
         change = (float(e["close"]) / float(e["breakout_close"]) - 1.0) * 100.0
         out.append(("Since breakout", f"{_pct(change)} (from {_price(e['breakout_close'])} on {e.get('breakout_date')})"))
     if e.get("base_start"):
-        zone = zone_words(float(e["zone_low"]), float(e["zone_high"])) if e.get("zone_low") is not None else ""
-        out.append(("Base", f"since {e['base_start']} ({_weeks(e.get('base_weeks'))} weeks), {zone}"))
+        where = zone(float(e["zone_low"]), float(e["zone_high"])) if e.get("zone_low") is not None else ""
+        out.append(("Base", f"since {e['base_start']} ({_weeks(e.get('base_weeks'))} weeks), {where}"))
     return out
 
 
 def build_announcement(e: dict) -> Announcement:
-    """``e`` is ``Event.to_dict()`` (plus ``key``)."""
+    """``e`` is the outbox payload: ``event_dict(event)`` plus ``key``."""
     data_date = date.fromisoformat(str(e["date"]))
     key = str(e.get("key") or "")
     footer = f"Daily close of {data_date.isoformat()} · not financial advice"
@@ -119,7 +121,6 @@ def build_announcement(e: dict) -> Announcement:
         description=_description(e),
         fields=tuple(_fields(e)),
         footer=footer,
-        colour=COLOURS.get(e["event"], 0x546E7A),
         data_date=data_date,
         key=key,
     )

@@ -1,8 +1,10 @@
 from datetime import date
 
-from bot.scan.announcement import build_announcement, ordinal
-from bot.scan.scanner import event_payload
 from scan_fakes import make_event
+
+from bot.scan.scanner import event_payload
+from bot.words.announcements import build_announcement
+from bot.words.vocabulary import ordinal
 
 
 def payload(kind, **changes):

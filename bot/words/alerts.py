@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.scan.schedule import NEW_YORK
-from bot.scan.watchlist_text import tickers_text
-from bot.store.guilds import GuildSettings
-from bot.store.scan_runs import ScanRun
+from bot.words.vocabulary import day, plural
+from bot.words.watchlist import tickers_text
 
 
-def scan_text(run: ScanRun | None) -> str:
+def scan_text(run) -> str:
+    """``run``: a :class:`bot.store.scan_runs.ScanRun`, or None."""
     if run is None:
         return "none yet since alerts were turned on"
     failed = f", {run.failed_tickers} failed" if run.failed_tickers else ""
-    return f"session {run.session_date.isoformat()} ({run.tickers} ticker{'s' if run.tickers != 1 else ''}{failed})"
+    return f"session {day(run.session_date)} ({plural(run.tickers, 'ticker')}{failed})"
 
 
-def status_lines(settings: GuildSettings, *, tracked: Sequence[str], pending: int, last_scan: ScanRun | None,
-                 next_run: datetime | None, channel_text: str | None, role_text: str | None) -> list[str]:
-    """``last_scan``: the newest scan of at least one ticker since alerts were turned on
-    (ScanRunRepo.last_with_tickers); shown only while alerts are on, as scans only run then."""
+def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, next_run: datetime | None,
+                 channel_text: str | None, role_text: str | None) -> list[str]:
+    """``settings``: the server's :class:`bot.store.guilds.GuildSettings`. ``last_scan``: the
+    newest scan of at least one ticker since alerts were turned on (ScanRunRepo.last_with_tickers);
+    shown only while alerts are on, as scans only run then. ``next_run``: the next scan in
+    New York time (the caller converts it; words know no market calendar)."""
     if settings.alerts_enabled and settings.alerts_channel_id:
         lines = [f"🔔 Alerts are **on**, posted in {channel_text or settings.alerts_channel_id}."]
     elif settings.disabled_reason:
@@ -36,6 +37,5 @@ def status_lines(settings: GuildSettings, *, tracked: Sequence[str], pending: in
     if settings.alerts_enabled:
         lines.append(f"Last scan: {scan_text(last_scan)}.")
     if next_run is not None:
-        local = next_run.astimezone(NEW_YORK)
-        lines.append(f"Next scan: {local:%a %Y-%m-%d %H:%M} New York time (after the close).")
+        lines.append(f"Next scan: {next_run:%a %Y-%m-%d %H:%M} New York time (after the close).")
     return lines

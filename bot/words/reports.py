@@ -1,0 +1,31 @@
+"""What every report says the same way: the data footer, the stale-data note, the CLI summary's
+lines; and the headline of a plain price chart (``chart TICKER``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.words.vocabulary import day, pct, price
+
+
+def lines(headline: str, fields: list[tuple[str, str]], footer: str) -> str:
+    """The CLI summary: the headline, one 'name: value' line per field, the footer."""
+    body = "\n".join(f"{name}: {value}" for name, value in fields)
+    return f"{headline}\n{body}\n{footer}"
+
+
+def data_footer(data_date: date, source: str, stale: bool) -> str:
+    text = f"Data as of {day(data_date)} ({source})"
+    if stale:
+        text += " — the data source is unavailable, showing cached data"
+    return text
+
+
+def stale_note(data_date: date) -> str:
+    """The first line of an embed built on cached data."""
+    return f"⚠️ The data source is unavailable right now: this uses cached data up to {day(data_date)}."
+
+
+def price_headline(ticker: str, timeframe: str, period: str, last: float, change: float | None) -> str:
+    """'IWM · daily · 1Y: 204.10 (+12.3%)'."""
+    return f"{ticker} · {timeframe} · {period.upper()}: {price(last)} ({pct(change)})"

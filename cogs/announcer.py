@@ -21,7 +21,7 @@ from discord.ext import commands, tasks
 from bot.app.announce_embeds import announcement_message, carries_key, event_marker
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
-from bot.services.scan import WAKE_TIMES, ChannelForbidden, ChannelGone, CycleReport
+from bot.services.scan import WAKE_TIMES, ChannelForbidden, ChannelGone, CycleReport, Delivery
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +54,14 @@ class DiscordPoster:
                 raise ChannelForbidden(f"missing {permission_names(missing)} in #{getattr(channel, 'name', channel_id)}")
         return channel
 
-    async def _chart(self, payload: dict) -> bytes | None:
+    async def _chart(self, delivery: Delivery) -> bytes | None:
         """The event's base chart, or None; rendered once per event (the base service keeps recent ones)."""
-        key = str(payload.get("key"))
-        try:
-            ticker, as_of, markers = payload["ticker"], payload["date"], [event_marker(payload)]
-        except Exception:  # a missing chart must not hold the announcement back
-            log.warning("chart for announcement %s failed; posting without it", key, exc_info=True)
-            return None
-        return await self.bot.services.base.event_chart(key, ticker, as_of, markers=markers)
+        e = delivery.event
+        return await self.bot.services.base.event_chart(delivery.key, e.ticker, e.date, markers=[event_marker(e)])
 
-    async def post(self, channel_id: int, payload: dict) -> int:
+    async def post(self, channel_id: int, delivery: Delivery) -> int:
         channel = await self._channel(channel_id)
-        message = announcement_message(payload, await self._chart(payload))
+        message = announcement_message(delivery, await self._chart(delivery))
         try:
             sent = await channel.send(**message.send_kwargs())
         except discord.NotFound as exc:

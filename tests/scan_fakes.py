@@ -112,11 +112,13 @@ class RecordingPoster:
         if channel_id in self.flaky:
             raise TimeoutError("discord timed out")
 
-    async def post(self, channel_id, payload):
+    async def post(self, channel_id, delivery):
         self.post_calls += 1
         self._check(channel_id)
         self._next_id += 1
-        self.channels.setdefault(channel_id, []).append({"id": self._next_id, **payload})
+        # kept flat for the tests: the event's data, its key and the role it pings
+        self.channels.setdefault(channel_id, []).append(
+            {"id": self._next_id, **delivery.event.to_dict(), "key": delivery.key, "ping_role_id": delivery.ping_role_id})
         if self.crash_after_post:
             raise Crash("process died after the post, before marking it sent")
         return self._next_id

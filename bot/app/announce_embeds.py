@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
 
 import discord
 
-from bot.analysis.events.types import KIND_PRIORITY
+from bot.analysis.events.types import KIND_PRIORITY, Event
 from bot.analysis.models import Marker
 from bot.app.embeds import DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FIELDS_MAX, FOOTER_MAX, TITLE_MAX, clip
 from bot.services.common import safe_filename
+from bot.services.scan import Delivery
 from bot.words.announcements import INLINE_FIELDS, Announcement, build_announcement
 from bot.words.charts import marker_label
 from bot.words.vocabulary import EM_DASH
@@ -24,19 +24,19 @@ COLOURS = {"breakout": 0x2E7D32, "failed": 0xC62828, "faded": 0xEF6C00, "busted"
 NEUTRAL = 0x546E7A
 
 
-def event_marker(payload: dict) -> Marker:
+def event_marker(event: Event) -> Marker:
     """The chart marker for an event: its bar and close."""
-    kind = payload["event"]
+    kind = event.kind
     return Marker(
-        date=date.fromisoformat(str(payload["date"])),
-        price=float(payload["close"]),
+        date=event.date,
+        price=float(event.close),
         label=marker_label(kind),
         kind=kind if kind in KIND_PRIORITY else "note",
     )
 
 
-def chart_filename(payload: dict) -> str:
-    return safe_filename(payload["ticker"], payload["event"], str(payload["date"]))
+def chart_filename(event: Event) -> str:
+    return safe_filename(event.ticker, event.kind, event.date.isoformat())
 
 
 def announcement_embed(a: Announcement, *, image: str | None = None) -> discord.Embed:
@@ -72,11 +72,11 @@ class AnnouncementMessage:
         return kwargs
 
 
-def announcement_message(payload: dict, png: bytes | None = None) -> AnnouncementMessage:
-    """``payload``: the outbox event dict with ``key`` and ``ping_role_id``; ``png``: the chart."""
-    a = build_announcement(payload)
-    name = chart_filename(payload) if png else None
-    role = payload.get("ping_role_id")
+def announcement_message(delivery: Delivery, png: bytes | None = None) -> AnnouncementMessage:
+    """``delivery``: the queued event, its key and the role to ping; ``png``: the chart."""
+    a = build_announcement(delivery.event, delivery.key)
+    name = chart_filename(delivery.event) if png else None
+    role = delivery.ping_role_id
     return AnnouncementMessage(
         content=f"<@&{int(role)}>" if role else None,
         embed=announcement_embed(a, image=name),

@@ -26,6 +26,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.analysis.events.types import Event
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo, OutboxRow
@@ -47,10 +48,23 @@ class ChannelForbidden(DeliveryError):
     """The bot may not see the channel, send messages, embed links or attach files there."""
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One announcement to post: the event (as queued), its idempotency key (shown in the
+    message, so a post interrupted by a crash is found again) and the role to ping, if any."""
+
+    event: Event
+    key: str
+    ping_role_id: int | None = None
+
+    @classmethod
+    def of(cls, row: OutboxRow) -> Delivery:
+        return cls(Event.from_dict(row.payload), row.key, row.ping_role_id)
+
+
 class Poster(Protocol):
-    async def post(self, channel_id: int, payload: dict) -> int:
-        """Post one announcement; return the message id. ``payload`` is the event dict
-        (``event``, ``ticker``, ``date``…) plus ``key`` and ``ping_role_id``."""
+    async def post(self, channel_id: int, delivery: Delivery) -> int:
+        """Post one announcement; return the message id."""
 
     async def find_posted(self, channel_id: int, key: str) -> int | None:
         """The id of a recent message in the channel that carries ``key``, if any."""
@@ -63,10 +77,6 @@ class FlushReport:
     retry_later: int = 0
     dropped: int = 0
     disabled_guilds: list[int] = field(default_factory=list)
-
-
-def delivery_payload(row: OutboxRow) -> dict:
-    return {**row.payload, "key": row.key, "ping_role_id": row.ping_role_id}
 
 
 class Sender:
@@ -104,7 +114,7 @@ class Sender:
                     report.recovered += 1
                     log.info("announcement %s was already posted in channel %d; marked sent", row.key, row.channel_id)
                     return
-            message_id = await self.poster.post(row.channel_id, delivery_payload(row))
+            message_id = await self.poster.post(row.channel_id, Delivery.of(row))
         except (ChannelGone, ChannelForbidden) as exc:
             reason = f"{'channel gone' if isinstance(exc, ChannelGone) else 'no permission'}: {exc}"
             await self.guilds.disable(row.guild_id, reason)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.errors import DataSourceError
-from bot.scan.delivery import ChannelForbidden, ChannelGone, FlushReport, Poster, Sender
+from bot.scan.delivery import ChannelForbidden, ChannelGone, Delivery, FlushReport, Poster, Sender
 from bot.scan.scanner import Engine, PriceSource, Scanner, ScanReport
 from bot.scan.schedule import WAKE_TIMES, last_completed_session, missed_scan
 from bot.store.db import Database
@@ -21,7 +21,7 @@ from bot.store.db import Database
 log = logging.getLogger(__name__)
 
 # What a face needs to drive the cycle: when to wake, and the errors its Poster raises.
-__all__ = ["WAKE_TIMES", "ChannelForbidden", "ChannelGone", "CycleReport", "ScanService", "scan_cycle"]
+__all__ = ["WAKE_TIMES", "ChannelForbidden", "ChannelGone", "CycleReport", "Delivery", "ScanService", "scan_cycle"]
 
 
 @dataclass

@@ -147,7 +147,6 @@ def test_no_alert_storms(replays, ticker):
 def test_titles_charts_and_reasons_share_one_base_length(replays, ticker):
     """The breakout title, its reason and the chart of the same base say the same length."""
     from bot.analysis.events import base_id_of
-    from bot.scan.scanner import event_payload
     from bot.words.announcements import build_announcement
     from bot.words.charts import base_subtitle
     from bot.words.vocabulary import span
@@ -160,7 +159,7 @@ def test_titles_charts_and_reasons_share_one_base_length(replays, ticker):
         r = find_base(daily, e.date)
         b = next(b for b in _bases(r) if base_id_of(ticker, b) == e.base_id)
         assert e.base_weeks == b.weeks
-        title = build_announcement(event_payload(e)).title
+        title = build_announcement(e).title
         reason = event_reason(e)
         assert span(b.weeks) in title and span(b.weeks) in reason, (title, reason)
         assert f"{b.weeks:.0f} weeks" in base_subtitle(b, True)

@@ -109,8 +109,8 @@ async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness
     h, cog = await started(make_harness, market)
 
     class DiesAfterPosting:
-        async def post(self, channel_id, payload):
-            await cog.poster.post(channel_id, payload)
+        async def post(self, channel_id, delivery):
+            await cog.poster.post(channel_id, delivery)
             raise Crash("died before marking sent")
 
         async def find_posted(self, channel_id, key):

@@ -2,20 +2,27 @@ from datetime import date
 
 from scan_fakes import make_event
 
+from bot.analysis.events.types import Event
 from bot.scan.scanner import event_payload
 from bot.words.announcements import build_announcement
 from bot.words.vocabulary import ordinal
 
 
 def payload(kind, **changes):
+    """An announcement as delivered: the event through the outbox's stored form and back."""
     e = make_event("IWM", kind, date(2023, 12, 14), 203.0)
     d = event_payload(e)
     d.update(changes)
     return d
 
 
+def announce(kind, **changes):
+    d = payload(kind, **changes)
+    return build_announcement(Event.from_dict(d), d["key"])
+
+
 def test_breakout_title_fields_and_footer():
-    a = build_announcement(payload("breakout"))
+    a = announce("breakout")
     assert a.title == "IWM breaks out of its 1.5-year base"  # 80 weeks: from 78 weeks on, years
     fields = dict(a.fields)
     assert fields["Resistance"] == "100.00" and fields["Close"] == "203.00"
@@ -27,19 +34,19 @@ def test_breakout_title_fields_and_footer():
 
 
 def test_failed_testing_busted_titles():
-    assert build_announcement(payload("failed")).title == "IWM breakout fails — back inside the base"
-    assert build_announcement(payload("testing")).title == "IWM tests resistance for the 4th time"
-    assert "busted" in build_announcement(payload("busted")).title
-    assert build_announcement(payload("breakout", attempt=2)).title.endswith("(2nd attempt)")
+    assert announce("failed").title == "IWM breakout fails — back inside the base"
+    assert announce("testing").title == "IWM tests resistance for the 4th time"
+    assert "busted" in announce("busted").title
+    assert announce("breakout", attempt=2).title.endswith("(2nd attempt)")
 
 
 def test_failed_shows_change_since_breakout():
-    a = build_announcement(payload("failed", close=190.0, breakout_close=205.0, breakout_date="2023-12-14"))
+    a = announce("failed", close=190.0, breakout_close=205.0, breakout_date="2023-12-14")
     assert dict(a.fields)["Since breakout"].startswith("-7.3%")
 
 
 def test_no_volume_field_without_ratio():
-    a = build_announcement(payload("breakout", volume_ratio=None, on_volume=False))
+    a = announce("breakout", volume_ratio=None, on_volume=False)
     assert "Volume" not in dict(a.fields)
 
 

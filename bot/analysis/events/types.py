@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Literal
 
@@ -83,3 +83,15 @@ class Event:
             "breakout_date": self.breakout_date.isoformat() if self.breakout_date else None,
             "breakout_close": _r(self.breakout_close),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Event:
+        """The event back from :meth:`to_dict` (an outbox payload; extra keys such as "reason"
+        and "key" are ignored, fields that older versions did not store take their defaults)."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in d.items() if k in names}
+        values["kind"] = d["event"]
+        for k in ("date", "base_start", "breakout_date"):
+            if isinstance(values.get(k), str):
+                values[k] = date.fromisoformat(values[k])
+        return cls(**values)

@@ -19,14 +19,13 @@ from bot.app.deadline import deadline_for, within
 from bot.app.replies import send_reply, working
 from bot.app.views import TimeframeView
 from bot.dates import PERIODS, parse_timeframe
+from bot.services.compare import MAX_COMPARE
 from bot.services.composition import Services
-from bot.services.perf import DEFAULT_TICKERS
+from bot.services.perf import DEFAULT_TICKERS, MAX_PERF
 from bot.tickers import normalize_ticker
 
 CHART_RATE = 3  # charts per user …
 CHART_PER = 30.0  # … per this many seconds
-MAX_COMPARE = 6
-MAX_PERF = 12
 
 TIMEFRAME_CHOICES = [app_commands.Choice(name="Weekly", value="weekly"),
                      app_commands.Choice(name="Daily", value="daily")]

@@ -18,6 +18,7 @@ from bot.tickers import normalize_tickers
 from bot.words.compare import comparison_fields, comparison_headline, returns_table
 from bot.words.reports import data_footer
 
+MAX_COMPARE = MAX_TICKERS  # tickers on one comparison chart
 
 @dataclass(frozen=True)
 class CompareReport:
@@ -48,7 +49,7 @@ async def make_compare_report(
     as_of: date | str | None = None,
     render: bool = True,
 ) -> CompareReport:
-    tickers = normalize_tickers(tickers, minimum=2, maximum=MAX_TICKERS)
+    tickers = normalize_tickers(tickers, minimum=2, maximum=MAX_COMPARE)
     period = parse_period_text(period)
     as_of = parse_date(as_of)
     frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)

@@ -17,6 +17,7 @@ from bot.words.compare import perf_headline, returns_table
 from bot.words.reports import data_footer
 
 DEFAULT_TICKERS = ("SPY", "QQQ", "IWM", "MDY")
+MAX_PERF = MAX_TICKERS * 2  # rows of one returns table
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ async def make_perf_report(
     period: str = "ytd",
     as_of: date | str | None = None,
 ) -> PerfReport:
-    tickers = normalize_tickers(tickers or DEFAULT_TICKERS, minimum=1, maximum=MAX_TICKERS * 2)
+    tickers = normalize_tickers(tickers or DEFAULT_TICKERS, minimum=1, maximum=MAX_PERF)
     period = parse_period_text(period)
     as_of = parse_date(as_of)
     frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)

@@ -18,6 +18,7 @@ from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument
 from bot.services.composition import Services
 from bot.services.watchlist import DEFAULT_WATCHLIST
+from bot.words import alerts as alerts_words
 from bot.words import watchlist as watchlist_words
 from bot.words.alerts import status_lines
 
@@ -66,7 +67,7 @@ class Alerts(commands.Cog):
             raise BadArgument(f"I can't post announcements in {channel.mention}: I need the "
                               f"{permission_names(missing)} permission there. Nothing was changed.")
         result = await self.services.alerts.set_channel(ctx.guild.id, channel.id)
-        text = f"🔔 Breakout announcements will be posted in {channel.mention} after each US close. "
+        text = alerts_words.channel_set_headline(channel.mention)
         text += watchlist_words.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
                                             tracked=result.tracked, prefix=command_prefix(ctx),
                                             defaults=DEFAULT_WATCHLIST)
@@ -77,8 +78,7 @@ class Alerts(commands.Cog):
     @commands.has_guild_permissions(manage_guild=True)
     async def alerts_off(self, ctx: commands.Context) -> None:
         was_on = await self.services.alerts.turn_off(ctx.guild.id)
-        text = "🔕 Alerts are off. The watchlist is kept; `alerts channel #channel` turns them back on."
-        await send_reply(ctx, content=text if was_on else "Alerts were already off.")
+        await send_reply(ctx, content=alerts_words.turned_off(was_on))
 
     @alerts.command(name="role", description="Role to ping with each announcement; leave empty for none (Manage Server)",
                     extras={"examples": ["alerts role @Traders", "alerts role none"]})
@@ -93,14 +93,8 @@ class Alerts(commands.Cog):
         if role is not None and role.is_default():
             raise BadArgument("I won't ping @everyone. Pick a role, or `none`.")
         await self.services.alerts.set_ping_role(ctx.guild.id, role.id if role else None)
-        if role is None:
-            text = "Announcements will ping nobody."
-        else:
-            text = f"Announcements will ping {role.mention}."
-            if not role.mentionable and not ctx.guild.me.guild_permissions.mention_everyone:
-                text += (" Note: that role is not mentionable and I lack Mention @everyone, so Discord "
-                         "will show the mention without notifying anyone.")
-        await send_reply(ctx, content=text)
+        silent = role is not None and not role.mentionable and not ctx.guild.me.guild_permissions.mention_everyone
+        await send_reply(ctx, content=alerts_words.ping_role_set(role.mention if role else None, silent=silent))
 
     async def _status(self, ctx: commands.Context) -> None:
         status = await self.services.alerts.status(ctx.guild.id, now=discord.utils.utcnow())

@@ -16,6 +16,7 @@ from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
 from bot.app.replies import send_reply
 from bot.errors import BreakoutError, DataSourceError
+from bot.words import meta as meta_words
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +102,12 @@ class Meta(commands.Cog):
             else:
                 tree.clear_commands(guild=ctx.guild)
             synced = await tree.sync(guild=ctx.guild)
-            where = "this server"
         else:
             synced = await tree.sync()
-            where = "all servers (Discord may take a few minutes to show them)"
-        log.info("synced %d application commands to %s by %s", len(synced), where, ctx.author.id)
-        await send_reply(ctx, content=f"Synced {len(synced)} slash commands to {where}.")
+        here = scope in ("here", "clear")
+        log.info("synced %d application commands to %s by %s", len(synced), "one server" if here else "all servers",
+                 ctx.author.id)
+        await send_reply(ctx, content=meta_words.synced(len(synced), here=here))
 
 
 async def setup(bot: BreakoutBot) -> None:

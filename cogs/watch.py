@@ -17,19 +17,6 @@ from bot.words import watchlist as watchlist_words
 _TICKERS_HELP = "Tickers separated by spaces, e.g. IWM SPY QQQ"
 
 
-def _list(tickers) -> str:
-    return ", ".join(tickers)
-
-
-def _change_reply(done: str, done_tickers, skipped: str, skipped_tickers, total: int) -> str:
-    """``✅ Now tracking IWM. Already tracked: SPY. 2/50 tickers tracked.`` (empty parts left out)."""
-    parts = [f"{done} {_list(done_tickers)}."] if done_tickers else []
-    if skipped_tickers:
-        parts.append(f"{skipped}: {_list(skipped_tickers)}.")
-    parts.append(f"{total}/{MAX_WATCHLIST} tickers tracked.")
-    return " ".join(parts)
-
-
 class Watch(commands.Cog):
     """The server's watchlist."""
 
@@ -59,7 +46,8 @@ class Watch(commands.Cog):
     async def watch_add(self, ctx: commands.Context, *, tickers: str) -> None:
         async with working(ctx):
             result = await self.services.watchlist.track(ctx.guild.id, tickers)
-        reply = _change_reply("✅ Now tracking", result.added, "Already tracked", result.already, result.total)
+        reply = watchlist_words.tracked_change(added=result.added, already=result.already, total=result.total,
+                                               limit=MAX_WATCHLIST)
         await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
 
     @watch.command(name="remove", description="Stop tracking tickers (Manage Server)",
@@ -68,7 +56,8 @@ class Watch(commands.Cog):
     @commands.has_guild_permissions(manage_guild=True)
     async def watch_remove(self, ctx: commands.Context, *, tickers: str) -> None:
         result = await self.services.watchlist.untrack(ctx.guild.id, tickers)
-        reply = _change_reply("🗑️ Stopped tracking", result.removed, "Not tracked", result.missing, result.total)
+        reply = watchlist_words.untracked_change(removed=result.removed, missing=result.missing, total=result.total,
+                                                 limit=MAX_WATCHLIST)
         await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
 
     @commands.hybrid_command(name="history", description="A ticker's past breakouts and how each one ended",

@@ -39,3 +39,24 @@ def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, n
     if next_run is not None:
         lines.append(f"Next scan: {next_run:%a %Y-%m-%d %H:%M} New York time (after the close).")
     return lines
+
+
+def channel_set_headline(channel_mention: str) -> str:
+    return f"🔔 Breakout announcements will be posted in {channel_mention} after each US close. "
+
+
+def turned_off(was_on: bool) -> str:
+    if not was_on:
+        return "Alerts were already off."
+    return "🔕 Alerts are off. The watchlist is kept; `alerts channel #channel` turns them back on."
+
+
+def ping_role_set(role_mention: str | None, *, silent: bool = False) -> str:
+    """Who announcements ping; ``silent``: the role cannot be mentioned by the bot."""
+    if role_mention is None:
+        return "Announcements will ping nobody."
+    text = f"Announcements will ping {role_mention}."
+    if silent:
+        text += (" Note: that role is not mentionable and I lack Mention @everyone, so Discord "
+                 "will show the mention without notifying anyone.")
+    return text

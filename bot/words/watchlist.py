@@ -82,3 +82,25 @@ def empty_watchlist(*, defaults_offered: bool, prefix: str, defaults: Sequence[s
     if not defaults_offered:
         return text + f", or turn alerts on (`{prefix}alerts channel #channel`) to start with {', '.join(defaults)}."
     return text + "."
+
+
+def _list(tickers: Sequence[str]) -> str:
+    return ", ".join(tickers)
+
+
+def _change(done: str, done_tickers: Sequence[str], skipped: str, skipped_tickers: Sequence[str], total: int,
+            limit: int) -> str:
+    """``✅ Now tracking IWM. Already tracked: SPY. 2/50 tickers tracked.`` (empty parts left out)."""
+    parts = [f"{done} {_list(done_tickers)}."] if done_tickers else []
+    if skipped_tickers:
+        parts.append(f"{skipped}: {_list(skipped_tickers)}.")
+    parts.append(f"{total}/{limit} tickers tracked.")
+    return " ".join(parts)
+
+
+def tracked_change(*, added: Sequence[str], already: Sequence[str], total: int, limit: int) -> str:
+    return _change("✅ Now tracking", added, "Already tracked", already, total, limit)
+
+
+def untracked_change(*, removed: Sequence[str], missing: Sequence[str], total: int, limit: int) -> str:
+    return _change("🗑️ Stopped tracking", removed, "Not tracked", missing, total, limit)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from bot.errors import DataTimeout
+from bot.words.errors import too_slow
 
 T = TypeVar("T")
 # The data source bounds its own work (retries included) by its timeout; on top of that a
@@ -26,5 +27,5 @@ async def within(work: Awaitable[T], seconds: float) -> T:
         return await asyncio.wait_for(work, seconds)
     except TimeoutError:
         raise DataTimeout(
-            f"That took too long (over {seconds:.0f} s): the data source may be slow. Try again in a minute."
+            too_slow(seconds)
         ) from None

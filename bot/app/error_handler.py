@@ -19,10 +19,10 @@ from discord.ext import commands
 
 from bot.app.replies import NO_MENTIONS
 from bot.errors import BadArgument, BreakoutError, DataSourceError, InvalidTicker, TooManyTickers
+from bot.words import errors as words
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again later."
 
 
 @dataclass(frozen=True)
@@ -58,53 +58,50 @@ def usage_line(command, prefix: str = "!") -> str:
     if command is None:
         return ""
     examples = (getattr(command, "extras", None) or {}).get("examples") or ()
-    sig = getattr(command, "signature", "")
-    line = f"Usage: `{prefix}{command.qualified_name}{' ' + sig if sig else ''}`"
-    if examples:
-        line += f" — e.g. `{prefix}{examples[0]}`"
-    return line
+    return words.usage(prefix, command.qualified_name, getattr(command, "signature", ""),
+                       examples[0] if examples else None)
 
 
 def describe_error(error: BaseException, command=None, prefix: str = "!") -> ErrorReply:
     """Map any error from any command path to the reply the user sees."""
     error = unwrap(error)
     if isinstance(error, DataSourceError):
-        return ErrorReply(f"📡 {error}")
+        return ErrorReply(words.source_problem(str(error)))
     if isinstance(error, BreakoutError):
-        return ErrorReply(f"⚠️ {error}")
+        return ErrorReply(words.domain_problem(str(error)))
     if isinstance(error, commands.CommandNotFound | app_commands.CommandNotFound):
         return ErrorReply(None)
     if isinstance(error, commands.MissingRequiredArgument):
-        return ErrorReply(f"⚠️ Missing `{error.param.name}`. {usage_line(command, prefix)}")
+        return ErrorReply(words.missing_argument(error.param.name, usage_line(command, prefix)))
     if isinstance(error, commands.TooManyArguments):
-        return ErrorReply(f"⚠️ Too many arguments. {usage_line(command, prefix)}")
+        return ErrorReply(words.too_many_arguments(usage_line(command, prefix)))
     if isinstance(error, commands.ArgumentParsingError):
-        return ErrorReply(f"⚠️ I could not read that (check the quotes). {usage_line(command, prefix)}")
+        return ErrorReply(words.unreadable(usage_line(command, prefix)))
     if isinstance(error, commands.UserInputError):
-        return ErrorReply(f"⚠️ {error} {usage_line(command, prefix)}".strip())
+        return ErrorReply(words.bad_input(str(error), usage_line(command, prefix)))
     if isinstance(error, commands.CommandOnCooldown | app_commands.CommandOnCooldown):
-        return ErrorReply(f"⏳ Slow down a little: try again in {error.retry_after:.0f} s.")
+        return ErrorReply(words.cooldown(error.retry_after))
     if isinstance(error, commands.MaxConcurrencyReached):
-        return ErrorReply("⏳ I am still working on your previous request; try again in a moment.")
+        return ErrorReply(words.STILL_WORKING)
     if isinstance(error, commands.MissingPermissions | app_commands.MissingPermissions):
-        return ErrorReply(f"🔒 You need the {permission_names(error.missing_permissions)} permission for this.")
+        return ErrorReply(words.you_need(permission_names(error.missing_permissions)))
     if isinstance(error, commands.BotMissingPermissions | app_commands.BotMissingPermissions):
-        return ErrorReply(f"🔒 I need the {permission_names(error.missing_permissions)} permission in this channel.")
+        return ErrorReply(words.i_need(permission_names(error.missing_permissions)))
     if isinstance(error, commands.NotOwner):
-        return ErrorReply("🔒 Only the bot's owner can do that.")
+        return ErrorReply(words.OWNER_ONLY)
     if isinstance(error, commands.NoPrivateMessage | app_commands.NoPrivateMessage):
-        return ErrorReply("This command only works in a server, not in direct messages.")
+        return ErrorReply(words.ONLY_IN_SERVERS)
     if isinstance(error, commands.CheckFailure | app_commands.CheckFailure):
-        return ErrorReply("🔒 You can't use this command here.")
+        return ErrorReply(words.NOT_HERE)
     if isinstance(error, commands.DisabledCommand):
-        return ErrorReply("This command is switched off right now.")
+        return ErrorReply(words.SWITCHED_OFF)
     if isinstance(error, app_commands.TransformerError):
-        return ErrorReply(f"⚠️ `{str(error.value)[:20]}` is not valid there.")
+        return ErrorReply(words.not_valid_there(str(error.value)))
     if isinstance(error, app_commands.CommandSignatureMismatch):
-        return ErrorReply("This command changed since Discord last synced it; please try again in a few minutes.")
+        return ErrorReply(words.OUT_OF_SYNC)
     if isinstance(error, discord.Forbidden):
-        return ErrorReply("🔒 Discord refused that: I am missing a permission in this channel.")
-    return ErrorReply(APOLOGY, expected=False)
+        return ErrorReply(words.DISCORD_REFUSED)
+    return ErrorReply(words.APOLOGY, expected=False)
 
 
 def _context_of_ctx(ctx: commands.Context) -> str:

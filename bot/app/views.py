@@ -11,6 +11,7 @@ import discord
 from bot.app import embeds
 from bot.app.error_handler import handle_view_error
 from bot.app.replies import NO_MENTIONS
+from bot.words.errors import STILL_DRAWING, not_your_chart
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class TimeframeView(discord.ui.View):
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
-            f"Only the person who asked can switch this chart. Try `/base {self.ticker}` yourself.",
+            not_your_chart(self.ticker),
             ephemeral=True, allowed_mentions=NO_MENTIONS,
         )
         return False
@@ -58,7 +59,7 @@ class TimeframeView(discord.ui.View):
     async def _switch(self, interaction: discord.Interaction, timeframe: str) -> None:
         if self._busy.locked():
             await interaction.response.send_message(
-                "Still drawing the previous chart…", ephemeral=True, allowed_mentions=NO_MENTIONS)
+                STILL_DRAWING, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         async with self._busy:
             await interaction.response.defer()  # a component interaction: "updating message"

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.cli.common import add_data_options, print_json, services_for
 from bot.dates import PERIODS, TIMEFRAMES, parse_period_text
 from bot.errors import BadArgument
+from bot.words.reports import chart_written
 
 
 def period_option(text: str) -> str:
@@ -64,7 +65,7 @@ def emit(args: argparse.Namespace, doc: dict, summary: str, png: bytes = b"") ->
     else:
         print(summary)
         if written:
-            print(f"Chart written to {written}")
+            print(chart_written(written))
     return 0
 
 

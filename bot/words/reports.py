@@ -29,3 +29,7 @@ def stale_note(data_date: date) -> str:
 def price_headline(ticker: str, timeframe: str, period: str, last: float, change: float | None) -> str:
     """'IWM · daily · 1Y: 204.10 (+12.3%)'."""
     return f"{ticker} · {timeframe} · {period.upper()}: {price(last)} ({pct(change)})"
+
+
+def chart_written(path: str) -> str:
+    return f"Chart written to {path}"

@@ -8,8 +8,9 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.error_handler import APOLOGY, describe_error, permission_names, unwrap
+from bot.app.error_handler import describe_error, permission_names, unwrap
 from bot.errors import DataTimeout, InvalidTicker, UnknownTicker
+from bot.words.errors import APOLOGY
 
 
 class _Command:

@@ -7,10 +7,10 @@ import logging
 import pytest
 from discord_harness import FailingProvider, HangingProvider
 
-from bot.app.error_handler import APOLOGY
 from bot.errors import DataSourceError, DataTimeout, RateLimited
 from bot.market.service import MarketData
 from bot.settings import Settings
+from bot.words.errors import APOLOGY
 
 
 def visible(sent):

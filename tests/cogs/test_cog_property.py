@@ -19,9 +19,9 @@ from discord_harness import is_png
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.app.error_handler import APOLOGY
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
+from bot.words.errors import APOLOGY
 
 SYNTHETIC = ("IWM", "SPY", "QQQ", "AAA", "BRK-B")
 FRIENDLY_MARKS = ("⚠️", "📡", "⏳", "🔒")

@@ -1,0 +1,69 @@
+"""What the bot answers when a command cannot do what was asked (the Discord face picks the
+sentence by the kind of error; domain errors carry their own message)."""
+
+from __future__ import annotations
+
+APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again later."
+ONLY_IN_SERVERS = "This command only works in a server, not in direct messages."
+SWITCHED_OFF = "This command is switched off right now."
+OUT_OF_SYNC = "This command changed since Discord last synced it; please try again in a few minutes."
+STILL_WORKING = "⏳ I am still working on your previous request; try again in a moment."
+OWNER_ONLY = "🔒 Only the bot's owner can do that."
+NOT_HERE = "🔒 You can't use this command here."
+DISCORD_REFUSED = "🔒 Discord refused that: I am missing a permission in this channel."
+STILL_DRAWING = "Still drawing the previous chart…"
+
+
+def usage(prefix: str, name: str, signature: str, example: str | None) -> str:
+    line = f"Usage: `{prefix}{name}{' ' + signature if signature else ''}`"
+    if example:
+        line += f" — e.g. `{prefix}{example}`"
+    return line
+
+
+def source_problem(message: str) -> str:
+    return f"📡 {message}"
+
+
+def domain_problem(message: str) -> str:
+    return f"⚠️ {message}"
+
+
+def missing_argument(name: str, usage_line: str) -> str:
+    return f"⚠️ Missing `{name}`. {usage_line}"
+
+
+def too_many_arguments(usage_line: str) -> str:
+    return f"⚠️ Too many arguments. {usage_line}"
+
+
+def unreadable(usage_line: str) -> str:
+    return f"⚠️ I could not read that (check the quotes). {usage_line}"
+
+
+def bad_input(message: str, usage_line: str) -> str:
+    return f"⚠️ {message} {usage_line}".strip()
+
+
+def cooldown(seconds: float) -> str:
+    return f"⏳ Slow down a little: try again in {seconds:.0f} s."
+
+
+def you_need(permissions: str) -> str:
+    return f"🔒 You need the {permissions} permission for this."
+
+
+def i_need(permissions: str) -> str:
+    return f"🔒 I need the {permissions} permission in this channel."
+
+
+def not_valid_there(value: str) -> str:
+    return f"⚠️ `{value[:20]}` is not valid there."
+
+
+def too_slow(seconds: float) -> str:
+    return f"That took too long (over {seconds:.0f} s): the data source may be slow. Try again in a minute."
+
+
+def not_your_chart(ticker: str) -> str:
+    return f"Only the person who asked can switch this chart. Try `/base {ticker}` yourself."

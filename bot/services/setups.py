@@ -1,0 +1,294 @@
+"""``setups [universe] [status] [timeframe]``: screen a universe for bases and say what is setting
+up — a ranked table and one grid picture of the closest setups.
+
+One batched price request for the whole universe; tickers the source has nothing for are left
+out and named (``SetupsReport.missing``), never an error. The screen itself is pure: the
+``find_base`` of each ticker, then a filter and a sort.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from bot.analysis.base import chart_window, find_base
+from bot.analysis.models import BaseResult
+from bot.charts.setups_grid import GridTile, render_setups_grid
+from bot.dates import TIMEFRAMES, parse_date, parse_timeframe
+from bot.errors import BadArgument, BreakoutError
+from bot.market.bounds import not_in_future
+from bot.market.service import MarketData
+from bot.market.universes import SP500_AS_OF, UNIVERSES
+from bot.services.base import LOOKBACK_DAYS
+from bot.services.common import is_stale, lookback_start, safe_filename
+from bot.services.threads import off_loop
+from bot.store.watchlist import DEFAULT_WATCHLIST
+from bot.tickers import normalize_ticker
+from bot.words.setups import (
+    grid_as_of,
+    grid_title,
+    missing_note,
+    nothing_matches,
+    page_label,
+    plain_row,
+    setup_row,
+    setups_footer,
+    setups_headline,
+    tile_subtitle,
+    tile_title,
+)
+
+log = logging.getLogger(__name__)
+
+UNIVERSE_NAMES = ("watchlist", *UNIVERSES)  # watchlist: the server's (the default)
+STATUS_FILTERS = ("testing", "breakout", "failed", "near")
+SORTS = ("distance", "length", "tests")
+NEAR_PCT = 3.0  # "near": the last close within this many percent of resistance
+GRID_MAX = 12  # tiles in the picture; the table lists the rest
+PAGE_ROWS = 12  # table rows per embed page
+RESOLVE_SAMPLE = 20  # tickers asked for the newest bar date when no as-of date is given
+
+# What each status filter keeps (a BaseResult.status); "near" is a distance, not a status.
+_STATUSES = {"testing": ("testing", "pressing"), "breakout": ("breakout",), "failed": ("failed", "faded")}
+_ALIASES = {"tests": "testing", "test": "testing", "breakouts": "breakout", "fail": "failed", "failing": "failed",
+            "etf": "etfs", "spx": "sp500", "s&p500": "sp500", "watch": "watchlist"}
+
+
+@dataclass(frozen=True)
+class SetupsRequest:
+    universe: str = "watchlist"
+    status: str | None = None
+    timeframe: str = "weekly"
+    sort: str = "distance"
+    near: float = NEAR_PCT
+
+
+def parse_request(words: Sequence[str | None] = (), *, sort: str | None = None,
+                  near: float | None = None) -> SetupsRequest:
+    """The words of ``!setups etfs testing daily`` in any order (or the slash options) -> a request.
+
+    Each word is a universe, a status filter, a timeframe or a sort key; anything else is
+    BadArgument naming what is accepted.
+    """
+    found: dict[str, str] = {}
+    for raw in words:
+        if raw is None or not str(raw).strip():
+            continue
+        word = str(raw).strip().lower()
+        word = _ALIASES.get(word, word)
+        if word in UNIVERSE_NAMES:
+            kind = "universe"
+        elif word in STATUS_FILTERS:
+            kind = "status"
+        elif word in SORTS:
+            kind = "sort"
+        else:
+            try:
+                word, kind = parse_timeframe(word), "timeframe"
+            except BadArgument:
+                raise BadArgument(
+                    f"`{str(raw)[:20]}` is not a universe ({', '.join(UNIVERSE_NAMES)}), a status "
+                    f"({', '.join(STATUS_FILTERS)}), a timeframe ({', '.join(TIMEFRAMES)}) or a sort "
+                    f"({', '.join(SORTS)}).") from None
+        if kind in found and found[kind] != word:
+            raise BadArgument(f"Give one {kind}: `{found[kind]}` or `{word}`.")
+        found[kind] = word
+    if sort is not None:
+        if sort not in SORTS:
+            raise BadArgument(f"Sort by {', '.join(SORTS)}.")
+        found["sort"] = sort
+    if near is not None and not 0 < near <= 50:
+        raise BadArgument("`near` is a percent between 0 and 50.")
+    return SetupsRequest(universe=found.get("universe", "watchlist"), status=found.get("status"),
+                         timeframe=found.get("timeframe", "weekly"), sort=found.get("sort", "distance"),
+                         near=NEAR_PCT if near is None else float(near))
+
+
+@dataclass(frozen=True)
+class Setup:
+    ticker: str
+    result: BaseResult
+
+    def to_dict(self) -> dict:
+        r = self.result
+        return {"ticker": self.ticker, "status": r.status, "scale": r.scale,
+                "resistance": r.resistance.to_dict() if r.resistance else None,
+                "support": r.support.to_dict() if r.support else None,
+                "tests": len(r.tests), "distance_pct": None if r.distance_pct is None else round(r.distance_pct, 2),
+                "weeks": None if r.weeks is None else round(r.weeks, 1), "last_close": round(r.last_close, 2)}
+
+
+# ---------------------------------------------------------------- the pure screen
+def screen(frames: Mapping[str, pd.DataFrame], as_of: date, timeframe: str) -> tuple[list[Setup], list[str]]:
+    """Every ticker's base as of ``as_of``; a ticker the analysis cannot read (too little
+    history, say) goes to the second list instead of failing the screen."""
+    found, failed = [], []
+    for ticker, daily in frames.items():
+        try:
+            found.append(Setup(ticker, find_base(daily, as_of, timeframe=timeframe)))
+        except BreakoutError as exc:
+            log.debug("setups: %s skipped: %s", ticker, exc)
+            failed.append(ticker)
+    return found, failed
+
+
+def matches(result: BaseResult, status: str | None, near: float) -> bool:
+    if not result.has_base or result.status == "no_base":
+        return False
+    if status is None:
+        return True
+    if status == "near":
+        return result.distance_pct is not None and abs(result.distance_pct) <= near
+    return result.status in _STATUSES[status]
+
+
+def _sort_key(sort: str):
+    if sort == "length":
+        return lambda s: (-(s.result.weeks or 0.0), s.ticker)
+    if sort == "tests":
+        return lambda s: (-len(s.result.tests), abs(s.result.distance_pct or 0.0), s.ticker)
+    return lambda s: (abs(s.result.distance_pct if s.result.distance_pct is not None else 1e9), s.ticker)
+
+
+def select(setups: Sequence[Setup], request: SetupsRequest) -> list[Setup]:
+    """The setups the request's filter keeps, in its order."""
+    kept = [s for s in setups if matches(s.result, request.status, request.near)]
+    return sorted(kept, key=_sort_key(request.sort))
+
+
+def tiles(frames: Mapping[str, pd.DataFrame], chosen: Sequence[Setup], timeframe: str) -> list[GridTile]:
+    return [GridTile(chart_window(frames[s.ticker], s.result, timeframe), s.result, tile_title(s.ticker, s.result),
+                     tile_subtitle(s.result)) for s in chosen]
+
+
+def screen_and_draw(frames: Mapping[str, pd.DataFrame], as_of: date, request: SetupsRequest, *,
+                    render: bool = True) -> tuple[list[Setup], list[str], bytes]:
+    """The whole blocking part of a screen (one thread hop): analyse, filter, sort, draw."""
+    found, failed = screen(frames, as_of, request.timeframe)
+    chosen = select(found, request)
+    png = b""
+    if render and chosen:
+        png = render_setups_grid(tiles(frames, chosen[:GRID_MAX], request.timeframe),
+                                 title=grid_title(request.universe, request.timeframe, request.status, request.near),
+                                 subtitle=grid_as_of(as_of))
+    return chosen, failed, png
+
+
+# ---------------------------------------------------------------- the report
+@dataclass(frozen=True)
+class SetupsReport:
+    request: SetupsRequest
+    as_of: date
+    setups: tuple[Setup, ...]
+    screened: int
+    missing: tuple[str, ...]
+    png: bytes = field(repr=False)
+    source: str
+    stale: bool
+
+    @property
+    def data_date(self) -> date:
+        return self.as_of
+
+    @property
+    def filename(self) -> str:
+        return safe_filename("setups", self.request.universe, self.request.timeframe)
+
+    @property
+    def headline(self) -> str:
+        r = self.request
+        return setups_headline(r.universe, r.status, r.near, len(self.setups), self.screened)
+
+    @property
+    def rows(self) -> list[str]:
+        return [setup_row(k, s.ticker, s.result) for k, s in enumerate(self.setups, start=1)]
+
+    @property
+    def empty(self) -> str:
+        """What to say when nothing matches ('' when something does)."""
+        r = self.request
+        return "" if self.setups else nothing_matches(r.universe, r.status, r.near, self.screened)
+
+    @property
+    def missing_note(self) -> str:
+        return missing_note(self.missing)
+
+    @property
+    def footer(self) -> str:
+        return setups_footer(self.as_of, self.source, self.request.sort, self.stale)
+
+    def pages(self, rows: int = PAGE_ROWS) -> list[str]:
+        """The table cut into pages of ``rows`` lines (one page saying why when it is empty)."""
+        lines = self.rows
+        if not lines:
+            return [self.empty]
+        chunks = [lines[i:i + rows] for i in range(0, len(lines), rows)]
+        if len(chunks) == 1:
+            return ["\n".join(chunks[0])]
+        return ["\n".join(c) + f"\n{page_label(k, len(chunks))}" for k, c in enumerate(chunks)]
+
+    @property
+    def summary(self) -> str:
+        parts = [self.headline, *(plain_row(line) for line in self.rows)]
+        if self.empty:
+            parts.append(self.empty)
+        if self.missing_note:
+            parts.append(self.missing_note)
+        parts.append(self.footer)
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict:
+        r = self.request
+        doc = {"universe": r.universe, "status": r.status, "timeframe": r.timeframe, "sort": r.sort,
+               "near_pct": r.near, "as_of": self.as_of.isoformat(), "screened": self.screened,
+               "missing": list(self.missing), "setups": [s.to_dict() for s in self.setups],
+               "source": self.source, "stale": self.stale}
+        if r.universe == "sp500":
+            doc["universe_as_of"] = SP500_AS_OF
+        return doc
+
+
+class SetupsService:
+    """Screens a universe: the named ones, or a server's watchlist (with the database)."""
+
+    def __init__(self, market: MarketData, db=None):
+        self.market = market
+        self.db = db
+
+    async def universe(self, name: str, guild_id: int | None = None) -> list[str]:
+        if name in UNIVERSES:
+            return list(UNIVERSES[name])
+        if name != "watchlist":
+            raise BadArgument(f"Unknown universe `{name[:20]}`: use {', '.join(UNIVERSE_NAMES)}.")
+        tickers: list[str] = []
+        if self.db is not None and guild_id is not None:
+            from bot.store.watchlist import WatchlistRepo
+
+            tickers = await WatchlistRepo(self.db).list(guild_id)
+        return tickers or list(DEFAULT_WATCHLIST)
+
+    async def report(self, request: SetupsRequest | None = None, *, guild_id: int | None = None,
+                     tickers: Sequence[str] | None = None, as_of: date | str | None = None,
+                     render: bool = True) -> SetupsReport:
+        """Screen ``request.universe`` (or ``tickers``) as of ``as_of`` (default: the newest bar)."""
+        request = request or SetupsRequest()
+        names = [normalize_ticker(t) for t in tickers] if tickers else await self.universe(request.universe, guild_id)
+        wanted = parse_date(as_of)
+        if wanted is None:
+            wanted = await self.market.resolve_as_of(names[:RESOLVE_SAMPLE], None)
+        else:
+            not_in_future(wanted, self.market.today())
+        start = lookback_start(wanted, LOOKBACK_DAYS[request.timeframe])
+        frames = await self.market.histories(names, start=start, end=wanted)
+        chosen, failed, png = await off_loop(screen_and_draw, frames, wanted, request, render=render)
+        missing = tuple(t for t in names if t not in frames or t in failed)
+        data_date = max((df.index[-1].date() for df in frames.values()), default=wanted)
+        source = next((str(df.attrs.get("source")) for df in frames.values() if df.attrs.get("source")),
+                      self.market.source_name)
+        return SetupsReport(request=request, as_of=min(wanted, data_date), setups=tuple(chosen),
+                            screened=len(frames) - len(failed), missing=missing, png=png, source=source,
+                            stale=is_stale(*frames.values()))

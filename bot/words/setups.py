@@ -1,0 +1,119 @@
+"""The words of ``setups``: the headline, one table row per ticker, the grid tiles' labels, the
+tickers left out, and the answer when nothing matches. Built from :class:`BaseResult` only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.analysis.models import BaseResult
+from bot.words.vocabulary import EM_DASH, day, long_day, ordinal, pct, price, span
+
+# A base's status in one short word (a tile and a table row are narrow).
+SHORT_STATUS = {
+    "in_base": "in base",
+    "testing": "testing",
+    "pressing": "pressing",
+    "breakout": "breakout",
+    "failed": "failed",
+    "faded": "faded",
+    "no_base": "no base",
+}
+# The status filter, as the headline says it.
+FILTER_WORDS = {
+    None: "with a base",
+    "testing": "testing resistance",
+    "breakout": "breaking out",
+    "failed": "with a failed breakout",
+    "near": "within {near:g}% of resistance",
+}
+SORT_WORDS = {"distance": "closest to resistance first", "length": "longest base first", "tests": "most tests first"}
+UNIVERSE_WORDS = {"watchlist": "the watchlist", "etfs": "the ETFs", "sp500": "the S&P 500"}
+MISSING_SHOWN = 12  # tickers named in the "left out" note; the rest are counted
+
+
+def universe_name(universe: str) -> str:
+    return UNIVERSE_WORDS.get(universe, f"the list '{universe}'")
+
+
+def filter_words(status: str | None, near: float) -> str:
+    return FILTER_WORDS[status].format(near=near)
+
+
+def setups_headline(universe: str, status: str | None, near: float, shown: int, screened: int) -> str:
+    """'Setups in the ETFs: 9 of 12 tickers with a base'."""
+    return f"Setups in {universe_name(universe)}: {shown} of {screened} tickers {filter_words(status, near)}"
+
+
+def tests_words(r: BaseResult) -> str:
+    """'4th test' (testing), '5 tests' otherwise."""
+    n = len(r.tests)
+    if r.status in ("testing", "pressing"):
+        return f"{ordinal(n)} test"
+    return f"{n} test{'s' if n != 1 else ''}"
+
+
+def setup_row(rank: int, ticker: str, r: BaseResult) -> str:
+    """'1. **IWM** testing 199.26 (198.75–201.99) −1.1% · 4th test · 88-week base'."""
+    if r.resistance is None:
+        return f"{rank}. **{ticker}** {SHORT_STATUS.get(r.status, r.status)} {EM_DASH} {price(r.last_close)}"
+    res = r.resistance
+    zone = f"{price(res.zone_low)}–{price(res.zone_high)}"
+    length = f" · {span(r.weeks)} base" if r.weeks else ""
+    major = " (major)" if r.scale == "major" else ""
+    return (f"{rank}. **{ticker}** {SHORT_STATUS.get(r.status, r.status)} {price(res.level)}{major} ({zone}) "
+            f"{pct(r.distance_pct)} · {tests_words(r)}{length}")
+
+
+def plain_row(line: str) -> str:
+    """A table row without the Markdown bold (the CLI prints it)."""
+    return line.replace("**", "")
+
+
+def tile_title(ticker: str, r: BaseResult) -> str:
+    """'IWM  testing': the first line of a grid tile."""
+    return f"{ticker}  {SHORT_STATUS.get(r.status, r.status)}"
+
+
+def tile_subtitle(r: BaseResult) -> str:
+    """'199.26 · −1.1% · 4th test': the second line of a grid tile."""
+    if r.resistance is None:
+        return price(r.last_close)
+    return f"{price(r.resistance.level)} · {pct(r.distance_pct)} · {tests_words(r)}"
+
+
+def grid_title(universe: str, timeframe: str, status: str | None, near: float) -> str:
+    """'Setups · the ETFs · weekly · testing resistance'."""
+    return f"Setups · {universe_name(universe)} · {timeframe} · {filter_words(status, near)}"
+
+
+def grid_as_of(as_of: date) -> str:
+    return f"as of {long_day(as_of)}"
+
+
+def missing_note(missing: Sequence[str]) -> str:
+    """'No data for DIA, XLB, XLE (3): left out.' ('' when none)."""
+    if not missing:
+        return ""
+    names = ", ".join(missing[:MISSING_SHOWN])
+    more = f" and {len(missing) - MISSING_SHOWN} more" if len(missing) > MISSING_SHOWN else ""
+    return f"No data for {names}{more} ({len(missing)}): left out."
+
+
+def nothing_matches(universe: str, status: str | None, near: float, screened: int) -> str:
+    """The answer when the filter leaves no ticker."""
+    if screened == 0:
+        return f"No prices for any ticker in {universe_name(universe)}: nothing to screen."
+    return f"None of the {screened} tickers in {universe_name(universe)} is {filter_words(status, near)} right now."
+
+
+def setups_footer(as_of: date, source: str, sort: str, stale: bool) -> str:
+    text = f"Data as of {day(as_of)} ({source}) · {SORT_WORDS[sort]}"
+    if stale:
+        text += " — the data source is unavailable, showing cached data"
+    return text
+
+
+def page_label(page: int, pages: int) -> str:
+    """'Page 2/3'."""
+    return f"Page {page + 1}/{pages}"

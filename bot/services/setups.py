@@ -54,7 +54,7 @@ RESOLVE_SAMPLE = 20  # tickers asked for the newest bar date when no as-of date 
 
 # What each status filter keeps (a BaseResult.status); "near" is a distance, not a status.
 _STATUSES = {"testing": ("testing", "pressing"), "breakout": ("breakout",), "failed": ("failed", "faded")}
-_ALIASES = {"tests": "testing", "test": "testing", "breakouts": "breakout", "fail": "failed", "failing": "failed",
+_ALIASES = {"test": "testing", "breakouts": "breakout", "fail": "failed", "failing": "failed",
             "etf": "etfs", "spx": "sp500", "s&p500": "sp500", "watch": "watchlist"}
 
 
@@ -221,8 +221,9 @@ class SetupsReport:
     def footer(self) -> str:
         return setups_footer(self.as_of, self.source, self.request.sort, self.stale)
 
-    def pages(self, rows: int = PAGE_ROWS) -> list[str]:
+    def pages(self, rows: int | None = None) -> list[str]:
         """The table cut into pages of ``rows`` lines (one page saying why when it is empty)."""
+        rows = rows or PAGE_ROWS
         lines = self.rows
         if not lines:
             return [self.empty]

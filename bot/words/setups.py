@@ -27,6 +27,14 @@ FILTER_WORDS = {
     "failed": "with a failed breakout",
     "near": "within {near:g}% of resistance",
 }
+# The same, after "none of its tickers" when nothing matches.
+FILTER_VERBS = {
+    None: "has a base",
+    "testing": "is testing resistance",
+    "breakout": "is breaking out",
+    "failed": "has a failed breakout",
+    "near": "is within {near:g}% of resistance",
+}
 SORT_WORDS = {"distance": "closest to resistance first", "length": "longest base first", "tests": "most tests first"}
 UNIVERSE_WORDS = {"watchlist": "the watchlist", "etfs": "the ETFs", "sp500": "the S&P 500"}
 MISSING_SHOWN = 12  # tickers named in the "left out" note; the rest are counted
@@ -104,7 +112,8 @@ def nothing_matches(universe: str, status: str | None, near: float, screened: in
     """The answer when the filter leaves no ticker."""
     if screened == 0:
         return f"No prices for any ticker in {universe_name(universe)}: nothing to screen."
-    return f"None of the {screened} tickers in {universe_name(universe)} is {filter_words(status, near)} right now."
+    verb = FILTER_VERBS[status].format(near=near)
+    return f"Nothing to show: none of the {screened} tickers in {universe_name(universe)} {verb} right now."
 
 
 def setups_footer(as_of: date, source: str, sort: str, stale: bool) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.analysis.models import BaseResult
-from bot.words.vocabulary import EM_DASH, day, long_day, ordinal, pct, price, span
+from bot.words.vocabulary import EM_DASH, day, long_day, ordinal, pct, plural, price, span
 
 # A base's status in one short word (a tile and a table row are narrow).
 SHORT_STATUS = {
@@ -113,7 +113,7 @@ def nothing_matches(universe: str, status: str | None, near: float, screened: in
     if screened == 0:
         return f"No prices for any ticker in {universe_name(universe)}: nothing to screen."
     verb = FILTER_VERBS[status].format(near=near)
-    return f"Nothing to show: none of the {screened} tickers in {universe_name(universe)} {verb} right now."
+    return f"Nothing to show: no ticker in {universe_name(universe)} {verb} right now ({plural(screened, 'ticker')} screened)."
 
 
 def setups_footer(as_of: date, source: str, sort: str, stale: bool) -> str:

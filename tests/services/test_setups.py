@@ -99,7 +99,7 @@ async def test_grid_is_drawn_for_the_first_tiles(service):
 async def test_empty_result_says_why_and_draws_nothing(service):
     report = await service.report(SetupsRequest(universe="etfs", status="failed"), as_of=SEED_DAY)
     assert not report.setups and report.png == b""
-    assert report.pages() == [report.empty] and "none of the 12 tickers" in report.empty
+    assert report.pages() == [report.empty] and "(12 tickers screened)" in report.empty
 
 
 async def test_pages_cut_the_table(service):

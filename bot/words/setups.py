@@ -53,7 +53,7 @@ def setups_headline(universe: str, status: str | None, near: float, shown: int, 
     return f"Setups in {universe_name(universe)}: {shown} of {screened} tickers {filter_words(status, near)}"
 
 
-def tests_words(r: BaseResult) -> str:
+def count_of_tests(r: BaseResult) -> str:
     """'4th test' (testing), '5 tests' otherwise."""
     n = len(r.tests)
     if r.status in ("testing", "pressing"):
@@ -70,7 +70,7 @@ def setup_row(rank: int, ticker: str, r: BaseResult) -> str:
     length = f" · {span(r.weeks)} base" if r.weeks else ""
     major = " (major)" if r.scale == "major" else ""
     return (f"{rank}. **{ticker}** {SHORT_STATUS.get(r.status, r.status)} {price(res.level)}{major} ({zone}) "
-            f"{pct(r.distance_pct)} · {tests_words(r)}{length}")
+            f"{pct(r.distance_pct)} · {count_of_tests(r)}{length}")
 
 
 def plain_row(line: str) -> str:
@@ -87,7 +87,7 @@ def tile_subtitle(r: BaseResult) -> str:
     """'199.26 · −1.1% · 4th test': the second line of a grid tile."""
     if r.resistance is None:
         return price(r.last_close)
-    return f"{price(r.resistance.level)} · {pct(r.distance_pct)} · {tests_words(r)}"
+    return f"{price(r.resistance.level)} · {pct(r.distance_pct)} · {count_of_tests(r)}"
 
 
 def grid_title(universe: str, timeframe: str, status: str | None, near: float) -> str:

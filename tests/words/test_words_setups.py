@@ -9,12 +9,12 @@ import pytest
 from bot.analysis.base import find_base
 from bot.words.setups import (
     MISSING_SHOWN,
+    count_of_tests,
     missing_note,
     nothing_matches,
     plain_row,
     setup_row,
     setups_headline,
-    tests_words,
 )
 
 
@@ -33,7 +33,7 @@ def test_row_of_a_test(iwm):
 def test_tests_words_count_tests_when_not_testing(load_daily):
     spy = find_base(load_daily("SPY"), date(2023, 12, 15))
     assert spy.status == "breakout"
-    assert tests_words(spy) == f"{len(spy.tests)} tests"
+    assert count_of_tests(spy) == f"{len(spy.tests)} tests"
 
 
 def test_missing_note_names_then_counts():

@@ -29,6 +29,9 @@ from bot.services.threads import off_loop
 from bot.store.watchlist import DEFAULT_WATCHLIST
 from bot.tickers import normalize_ticker
 from bot.words.setups import (
+    digest_fields,
+    digest_footer,
+    digest_title,
     grid_as_of,
     grid_title,
     missing_note,
@@ -253,6 +256,33 @@ class SetupsReport:
         return doc
 
 
+@dataclass(frozen=True)
+class DigestReport:
+    """The daily digest of one server: its watchlist screened as of the session."""
+
+    session: date
+    setups: SetupsReport
+
+    @property
+    def title(self) -> str:
+        return digest_title(self.session)
+
+    @property
+    def fields(self) -> list[tuple[str, str]]:
+        return digest_fields([(s.ticker, s.result) for s in self.setups.setups], self.session)
+
+    @property
+    def png(self) -> bytes:
+        return self.setups.png
+
+    @property
+    def filename(self) -> str:
+        return safe_filename("digest", self.session.isoformat())
+
+    def footer(self, key: str) -> str:
+        return digest_footer(key, self.setups.screened, self.setups.missing)
+
+
 class SetupsService:
     """Screens a universe: the named ones, or a server's watchlist (with the database)."""
 
@@ -293,3 +323,9 @@ class SetupsService:
         return SetupsReport(request=request, as_of=min(wanted, data_date), setups=tuple(chosen),
                             screened=len(frames) - len(failed), missing=missing, png=png, source=source,
                             stale=is_stale(*frames.values()))
+
+    async def digest(self, guild_id: int, session: date | str) -> DigestReport:
+        """The server's watchlist as of ``session``: every base, the grid of the closest."""
+        session = parse_date(session)
+        report = await self.report(SetupsRequest(universe="watchlist"), guild_id=guild_id, as_of=session)
+        return DigestReport(session, report)

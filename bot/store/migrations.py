@@ -84,3 +84,10 @@ MIGRATIONS.append(
     ALTER TABLE guild_settings ADD COLUMN alerts_since TEXT;    -- UTC ISO; NULL before migration 3
     """
 )
+
+MIGRATIONS.append(
+    # 4: the daily digest (opt-in per server): one post after the scan summarising the watchlist
+    """
+    ALTER TABLE guild_settings ADD COLUMN digest_enabled INTEGER NOT NULL DEFAULT 0;
+    """
+)

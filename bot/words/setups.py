@@ -126,3 +126,42 @@ def setups_footer(as_of: date, source: str, sort: str, stale: bool) -> str:
 def page_label(page: int, pages: int) -> str:
     """'Page 2/3'."""
     return f"Page {page + 1}/{pages}"
+
+
+# ---------------------------------------------------------------- the daily digest
+DIGEST_CLOSEST = 3  # closest setups (still in their base) the digest names
+DIGEST_SECTIONS = (("Breakouts", ("breakout",)), ("Failed breakouts", ("failed", "faded")),
+                   ("Testing resistance", ("testing", "pressing")))
+
+
+def digest_title(session: date) -> str:
+    """'Daily digest · 2023-12-15'."""
+    return f"Daily digest · {day(session)}"
+
+
+def _digest_line(ticker: str, r: BaseResult, session: date) -> str:
+    new = " — new today" if r.breakout_date == session or r.failed_date == session else ""
+    return f"**{ticker}** {tile_subtitle(r)}{new}"
+
+
+def digest_fields(setups: Sequence[tuple[str, BaseResult]], session: date) -> list[tuple[str, str]]:
+    """(name, value) sections: breakouts, failures, tests (each ticker once), then the closest
+    setups still in their base; a quiet day says so."""
+    fields = []
+    for name, statuses in DIGEST_SECTIONS:
+        lines = [_digest_line(t, r, session) for t, r in setups if r.status in statuses]
+        if lines:
+            fields.append((f"{name} ({len(lines)})", "\n".join(lines)))
+    closest = [(t, r) for t, r in setups if r.status == "in_base" and r.distance_pct is not None]
+    closest = sorted(closest, key=lambda tr: abs(tr[1].distance_pct))[:DIGEST_CLOSEST]
+    if closest:
+        fields.append(("Closest setups", "\n".join(_digest_line(t, r, session) for t, r in closest)))
+    if not fields:
+        fields.append(("Quiet", "No ticker on the watchlist has a base right now."))
+    return fields
+
+
+def digest_footer(key: str, screened: int, missing: Sequence[str]) -> str:
+    """The footer carries the outbox key (so a post interrupted by a crash is found again)."""
+    note = f" · {missing_note(missing)}" if missing else ""
+    return f"{plural(screened, 'ticker')} on the watchlist{note} · {key}"

@@ -2,7 +2,7 @@
 read on a phone (the image is 960 px wide and stays legible shown at 400 px).
 
 Each tile: the closes as a line coloured by status, the resistance zone and line, the support
-line, the ticker and status on top and the level, distance and tests below it. Fast (lines, no
+line; on top the ticker and status, the level and distance, the tests and the base's length. Fast (lines, no
 candles): a grid renders in a fraction of a second. Same rules as every chart: its own Figure,
 no pyplot, every style set on the artist.
 """
@@ -21,10 +21,11 @@ from bot.analysis.models import BaseResult
 from bot.charts import style as S
 from bot.charts.figure import bar_position, new_figure, to_png
 
-TILE_W, TILE_H = 3.2, 2.45  # inches at S.DPI: 320 x 245 px per tile, three across
+TILE_W, TILE_H = 3.2, 2.75  # inches at S.DPI: 320 x 275 px per tile, three across
 HEADER_H = 0.85  # inches above the tiles for the title
-TILE_TITLE_PT = 19
-TILE_SUB_PT = 15
+TILE_TITLE_PT = 20
+TILE_SUB_PT = 17
+TILE_DETAIL_PT = 15
 GRID_TITLE_PT = 19
 GRID_SUB_PT = 14
 STATUS_COLOUR = {"breakout": S.BREAKOUT, "failed": S.FAILED, "faded": S.FAILED, "testing": S.RESISTANCE,
@@ -36,7 +37,8 @@ class GridTile:
     bars: pd.DataFrame  # OHLCV bars of the chart window (chart_window)
     result: BaseResult
     title: str  # 'IWM  testing'
-    subtitle: str  # '199.26 · -1.1% · 4th test'
+    subtitle: str  # '199.26 · -1.1%'
+    detail: str = ""  # '4th test · 1.7-year base'
 
 
 def columns_for(n: int) -> int:
@@ -65,8 +67,8 @@ def setups_grid_figure(tiles: Sequence[GridTile], *, title: str, subtitle: str) 
     for k, tile in enumerate(tiles):
         r, c = divmod(k, cols)
         x0, y0 = c * cell_w, 1.0 - top - (r + 1) * cell_h
-        # The plot sits under two text lines (title, subtitle) inside the cell.
-        ax = fig.add_axes((x0 + 0.012, y0 + 0.04 * cell_h, cell_w - 0.024, cell_h * 0.60))
+        # The plot sits under three text lines (title, subtitle, detail) inside the cell.
+        ax = fig.add_axes((x0 + 0.012, y0 + 0.04 * cell_h, cell_w - 0.024, cell_h * 0.53))
         _draw_tile(fig, ax, tile, (x0, y0, cell_w, cell_h))
     return fig
 
@@ -77,8 +79,11 @@ def _draw_tile(fig: Figure, ax, tile: GridTile, cell: tuple[float, float, float,
     colour = STATUS_COLOUR.get(result.status, S.TEXT)
     fig.text(x0 + 0.014, y0 + h * 0.955, tile.title, ha="left", va="top", fontsize=TILE_TITLE_PT,
              fontweight="bold", color=colour, fontfamily=S.FONT)
-    fig.text(x0 + 0.014, y0 + h * 0.80, tile.subtitle, ha="left", va="top", fontsize=TILE_SUB_PT, color=S.TEXT,
+    fig.text(x0 + 0.014, y0 + h * 0.815, tile.subtitle, ha="left", va="top", fontsize=TILE_SUB_PT, color=S.TEXT,
              fontfamily=S.FONT)
+    if tile.detail:
+        fig.text(x0 + 0.014, y0 + h * 0.70, tile.detail, ha="left", va="top", fontsize=TILE_DETAIL_PT, color=S.MUTED,
+                 fontfamily=S.FONT)
 
     bars = tile.bars
     close = bars["Close"].to_numpy(dtype=float)

@@ -41,6 +41,7 @@ from bot.words.setups import (
     setup_row,
     setups_footer,
     setups_headline,
+    tile_detail,
     tile_subtitle,
     tile_title,
 )
@@ -165,7 +166,7 @@ def select(setups: Sequence[Setup], request: SetupsRequest) -> list[Setup]:
 
 def tiles(frames: Mapping[str, pd.DataFrame], chosen: Sequence[Setup], timeframe: str) -> list[GridTile]:
     return [GridTile(chart_window(frames[s.ticker], s.result, timeframe), s.result, tile_title(s.ticker, s.result),
-                     tile_subtitle(s.result)) for s in chosen]
+                     tile_subtitle(s.result), tile_detail(s.result)) for s in chosen]
 
 
 def screen_and_draw(frames: Mapping[str, pd.DataFrame], as_of: date, request: SetupsRequest, *,

@@ -84,10 +84,18 @@ def tile_title(ticker: str, r: BaseResult) -> str:
 
 
 def tile_subtitle(r: BaseResult) -> str:
-    """'199.26 · −1.1% · 4th test': the second line of a grid tile."""
+    """'199.26 · -1.1%': the second line of a grid tile (resistance, distance)."""
     if r.resistance is None:
         return price(r.last_close)
-    return f"{price(r.resistance.level)} · {pct(r.distance_pct)} · {count_of_tests(r)}"
+    return f"{price(r.resistance.level)} · {pct(r.distance_pct)}"
+
+
+def tile_detail(r: BaseResult) -> str:
+    """'4th test · 1.7-year base': the third line of a grid tile."""
+    if r.resistance is None:
+        return ""
+    length = f" · {span(r.weeks)} base" if r.weeks else ""
+    return f"{count_of_tests(r)}{length}"
 
 
 def grid_title(universe: str, timeframe: str, status: str | None, near: float) -> str:
@@ -141,7 +149,8 @@ def digest_title(session: date) -> str:
 
 def _digest_line(ticker: str, r: BaseResult, session: date) -> str:
     new = " — new today" if r.breakout_date == session or r.failed_date == session else ""
-    return f"**{ticker}** {tile_subtitle(r)}{new}"
+    tests = f" · {count_of_tests(r)}" if r.resistance is not None else ""
+    return f"**{ticker}** {tile_subtitle(r)}{tests}{new}"
 
 
 def digest_fields(setups: Sequence[tuple[str, BaseResult]], session: date) -> list[tuple[str, str]]:

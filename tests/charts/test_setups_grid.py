@@ -10,7 +10,7 @@ from PIL import Image
 
 from bot.analysis.base import chart_window, find_base
 from bot.charts.setups_grid import GridTile, columns_for, render_setups_grid, setups_grid_figure
-from bot.words.setups import tile_subtitle, tile_title
+from bot.words.setups import tile_detail, tile_subtitle, tile_title
 
 TICKERS = ("IWM", "MDY", "SPY", "QQQ", "GLD", "TLT", "XLK", "XLV", "XLP", "XLU", "XLRE", "XLC")
 
@@ -21,7 +21,7 @@ def tiles(load_daily):
     for t in TICKERS:
         daily = load_daily(t)
         r = find_base(daily, date(2023, 12, 15))
-        out.append(GridTile(chart_window(daily, r, "weekly"), r, tile_title(t, r), tile_subtitle(r)))
+        out.append(GridTile(chart_window(daily, r, "weekly"), r, tile_title(t, r), tile_subtitle(r), tile_detail(r)))
     return out
 
 
@@ -34,7 +34,7 @@ def test_layout(tiles, n, cols):
     fig = setups_grid_figure(tiles[:n], title="Setups", subtitle="as of Dec 15, 2023")
     assert columns_for(n) == cols and len(fig.axes) == n
     for tile in tiles[:n]:
-        assert tile.title in texts(fig) and tile.subtitle in texts(fig)
+        assert tile.title in texts(fig) and tile.subtitle in texts(fig) and tile.detail in texts(fig)
 
 
 def test_png_is_phone_sized(tiles):
@@ -46,9 +46,23 @@ def test_png_is_phone_sized(tiles):
 
 def test_iwm_tile_says_testing_its_4th_test(tiles):
     iwm = tiles[0]
-    assert iwm.title == "IWM  testing" and iwm.subtitle.startswith("199.26") and "4th test" in iwm.subtitle
+    assert iwm.title == "IWM  testing" and iwm.subtitle == "199.26 · -1.1%"
+    assert iwm.detail == "4th test · 1.7-year base"
 
 
 def test_no_tiles_is_an_error():
     with pytest.raises(ValueError):
         setups_grid_figure([], title="x", subtitle="y")
+
+
+def test_long_labels_stay_inside_their_tile(tiles):
+    """A four-digit price, a two-digit move and a 10th test still fit a 320-px tile."""
+    from dataclasses import replace
+
+    long = [replace(t, title="GOOGL  breakout", subtitle="1,234.56 · +12.3%", detail="10th test · 12.5-year base")
+            for t in tiles[:6]]
+    fig = setups_grid_figure(long, title="Setups", subtitle="as of Dec 15, 2023")
+    renderer = fig.canvas.get_renderer()
+    tile_px = fig.get_figwidth() * fig.dpi / 3
+    widths = [t.get_window_extent(renderer).width for t in fig.texts if t.get_text() in (long[0].title, long[0].subtitle, long[0].detail)]
+    assert widths and max(widths) < tile_px - 8

@@ -50,20 +50,22 @@ class Setups(commands.Cog):
     @commands.hybrid_command(
         name="setups",
         description="What is setting up across a universe: testing resistance, breaking out, failing",
-        extras={"examples": ["setups", "setups etfs", "setups sp500 testing", "setups etfs near daily"]},
+        extras={"examples": ["setups", "setups etfs", "setups sp500 testing", "setups etfs near 5%", "setups etfs daily"]},
     )
     @app_commands.describe(
         universe="watchlist (default), etfs or sp500",
         status="Only these: testing, breakout, failed, near (within 3% of resistance)",
         timeframe="Bases on weekly (default) or daily bars",
         sort="Order: distance to resistance (default), base length, number of tests",
+        near="Near means within this many percent of resistance (default 3)",
     )
     @app_commands.choices(status=STATUS_CHOICES, timeframe=TIMEFRAME_CHOICES, sort=SORT_CHOICES)
     @app_commands.autocomplete(universe=universe_autocomplete)
     @commands.cooldown(SETUPS_RATE, SETUPS_PER, commands.BucketType.user)
     async def setups(self, ctx: commands.Context, universe: Optional[str] = None, status: Optional[str] = None,
-                     timeframe: Optional[str] = None, sort: Optional[str] = None) -> None:
-        request = parse_request([universe, status, timeframe, sort])
+                     timeframe: Optional[str] = None, sort: Optional[str] = None,
+                     near: Optional[float] = None) -> None:
+        request = parse_request([universe, status, timeframe, sort], near=near)
         guild_id = ctx.guild.id if ctx.guild is not None else None
         async with working(ctx):
             report = await within(self.services.setups.report(request, guild_id=guild_id),

@@ -16,8 +16,9 @@ def register(sub) -> None:
                    help="watchlist (the default list), etfs or sp500")
     p.add_argument("--tickers", nargs="+", metavar="TICKER", help="screen these tickers instead of a universe")
     p.add_argument("--status", choices=STATUS_FILTERS, help="keep only these setups (default: every base)")
-    p.add_argument("--near", type=float, default=NEAR_PCT, metavar="PCT",
-                   help=f"'near' means within this many percent of resistance (default {NEAR_PCT:g})")
+    p.add_argument("--near", type=float, metavar="PCT",
+                   help=f"'near' means within this many percent of resistance (default {NEAR_PCT:g}); "
+                        "given alone, it is the filter")
     p.add_argument("--sort", choices=SORTS, default="distance", help="order of the table (default distance)")
     p.add_argument("--timeframe", choices=TIMEFRAMES, default="weekly")
     p.add_argument("--as-of", metavar="DATE", help="screen as of this date (YYYY-MM-DD); default: latest bar")

@@ -9,6 +9,7 @@ out and named (``SetupsReport.missing``), never an error. The screen itself is p
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +59,7 @@ RESOLVE_SAMPLE = 20  # tickers asked for the newest bar date when no as-of date 
 
 # What each status filter keeps (a BaseResult.status); "near" is a distance, not a status.
 _STATUSES = {"testing": ("testing", "pressing"), "breakout": ("breakout",), "failed": ("failed", "faded")}
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%?")
 _ALIASES = {"test": "testing", "breakouts": "breakout", "fail": "failed", "failing": "failed",
             "etf": "etfs", "spx": "sp500", "s&p500": "sp500", "watch": "watchlist"}
 
@@ -84,6 +86,12 @@ def parse_request(words: Sequence[str | None] = (), *, sort: str | None = None,
             continue
         word = str(raw).strip().lower()
         word = _ALIASES.get(word, word)
+        number = _PERCENT.fullmatch(word)
+        if number:  # '5%' or '5': what "near" means (and it implies the near filter)
+            if near is None:
+                near = float(number.group(1))
+            found.setdefault("status", "near")
+            continue
         if word in UNIVERSE_NAMES:
             kind = "universe"
         elif word in STATUS_FILTERS:
@@ -105,6 +113,8 @@ def parse_request(words: Sequence[str | None] = (), *, sort: str | None = None,
         if sort not in SORTS:
             raise BadArgument(f"Sort by {', '.join(SORTS)}.")
         found["sort"] = sort
+    if near is not None and found.get("status") is None:
+        found["status"] = "near"
     if near is not None and not 0 < near <= 50:
         raise BadArgument("`near` is a percent between 0 and 50.")
     return SetupsRequest(universe=found.get("universe", "watchlist"), status=found.get("status"),

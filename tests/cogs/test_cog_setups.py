@@ -75,6 +75,16 @@ async def test_slash_with_choices_defers_then_answers(h, market):
         assert reply["files"][0]["name"] == "setups-etfs-daily.png"
 
 
+async def test_near_percent_on_prefix_and_slash(h, market):
+    report = await SetupsService(market).report(parse_request(["etfs", "near", "6%"]), render=False)
+    reply = only_reply(await h.prefix("!setups etfs near 6%"))
+    assert_setups(reply, report)
+    assert "within 6% of resistance" in reply["embeds"][0]["title"]
+    h.reset_cooldowns()
+    sent = await h.slash("setups", {"universe": "etfs", "status": "near", "near": 6.0})
+    assert only_reply(sent)["embeds"][0]["title"] == report.headline
+
+
 async def test_sort_option_orders_the_table(h, market):
     report = await expected(market, "etfs", "length")
     embed = assert_setups(only_reply(await h.slash("setups", {"universe": "etfs", "sort": "length"})), report)

@@ -81,6 +81,14 @@ async def test_status_filters_keep_only_their_setups(service, status):
             assert s.result.status in allowed[status]
 
 
+async def test_a_wider_near_keeps_more(service):
+    narrow = await service.report(parse_request(["etfs", "near", "1%"]), as_of=SEED_DAY, render=False)
+    wide = await service.report(parse_request(["etfs", "near", "5%"]), as_of=SEED_DAY, render=False)
+    assert {s.ticker for s in narrow.setups} < {s.ticker for s in wide.setups}
+    assert all(abs(s.result.distance_pct) <= 1 for s in narrow.setups)
+    assert "within 5% of resistance" in wide.headline
+
+
 @pytest.mark.parametrize("sort", ["distance", "length", "tests"])
 async def test_sorts(service, sort):
     report = await service.report(SetupsRequest(universe="etfs", sort=sort), as_of=SEED_DAY, render=False)
@@ -147,7 +155,14 @@ def test_parse_request_any_order():
     assert parse_request([]) == SetupsRequest()
 
 
-@pytest.mark.parametrize("words", [["bogus"], ["etfs", "sp500"], ["testing", "failed"]])
+def test_a_percent_is_what_near_means():
+    assert parse_request(["etfs", "near", "5%"]) == SetupsRequest("etfs", "near", near=5.0)
+    assert parse_request(["sp500", "2.5"]) == SetupsRequest("sp500", "near", near=2.5)
+    assert parse_request(["testing", "5%"]).status == "testing"  # a status given wins
+    assert parse_request(["etfs"], near=4).status == "near"
+
+
+@pytest.mark.parametrize("words", [["bogus"], ["etfs", "sp500"], ["testing", "failed"], ["near", "80%"]])
 def test_parse_request_rejects(words):
     with pytest.raises(BadArgument):
         parse_request(words)

@@ -18,7 +18,8 @@ from bot.app.deadline import deadline_for, within
 from bot.app.replies import send_reply, working
 from bot.app.views import PagesView
 from bot.services.composition import Services
-from bot.services.setups import SORTS, STATUS_FILTERS, UNIVERSE_NAMES, parse_request
+from bot.services.setups import SORTS, STATUS_FILTERS, UNIVERSE_NAMES
+from bot.words import setups as setups_words
 
 SETUPS_RATE = 2  # screens per user …
 SETUPS_PER = 60.0  # … per this many seconds
@@ -32,9 +33,18 @@ UNIVERSE_HELP = {"watchlist": "Watchlist (this server's)", "etfs": "ETFs (sector
 
 
 async def universe_autocomplete(interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The shipped universes, then the server's saved lists."""
     text = (current or "").strip().lower()
-    return [app_commands.Choice(name=UNIVERSE_HELP.get(u, u), value=u) for u in UNIVERSE_NAMES
+    saved = await interaction.client.services.setups.list_names(interaction.guild_id)
+    names = [*UNIVERSE_NAMES, *saved]
+    return [app_commands.Choice(name=UNIVERSE_HELP.get(u, f"{u} (saved list)"), value=u) for u in names
             if text in u or text in UNIVERSE_HELP.get(u, "").lower()][:25]
+
+
+async def saved_list_autocomplete(interaction, current: str) -> list[app_commands.Choice[str]]:
+    text = (current or "").strip().lower()
+    saved = await interaction.client.services.setups.list_names(interaction.guild_id)
+    return [app_commands.Choice(name=n, value=n) for n in saved if text in n][:25]
 
 
 class Setups(commands.Cog):
@@ -65,8 +75,9 @@ class Setups(commands.Cog):
     async def setups(self, ctx: commands.Context, universe: Optional[str] = None, status: Optional[str] = None,
                      timeframe: Optional[str] = None, sort: Optional[str] = None,
                      near: Optional[float] = None) -> None:
-        request = parse_request([universe, status, timeframe, sort], near=near)
         guild_id = ctx.guild.id if ctx.guild is not None else None
+        request = await self.services.setups.request([universe, status, timeframe, sort], guild_id=guild_id,
+                                                     near=near)
         async with working(ctx):
             report = await within(self.services.setups.report(request, guild_id=guild_id),
                                   deadline_for(self.bot.settings))
@@ -79,6 +90,42 @@ class Setups(commands.Cog):
         message = await send_reply(ctx, **kwargs)
         if view is not None:
             view.message = message
+
+
+    # ---- a server's own lists ----------------------------------------------------------
+    @commands.hybrid_group(name="universe", invoke_without_command=True,
+                           description="This server's saved ticker lists for setups",
+                           extras={"examples": ["universe list", "universe save tech AAPL MSFT NVDA",
+                                                "universe delete tech"]})
+    @commands.guild_only()
+    async def universe(self, ctx: commands.Context) -> None:
+        await self._send_lists(ctx)
+
+    @universe.command(name="list", description="The saved lists and their tickers",
+                      extras={"examples": ["universe list"]})
+    async def universe_list(self, ctx: commands.Context) -> None:
+        await self._send_lists(ctx)
+
+    @universe.command(name="save", description="Save (or replace) a named list of tickers (Manage Server)",
+                      extras={"examples": ["universe save tech AAPL MSFT NVDA AMD"]})
+    @app_commands.describe(name="The list's name, like tech", tickers="Tickers separated by spaces")
+    @commands.has_guild_permissions(manage_guild=True)
+    async def universe_save(self, ctx: commands.Context, name: str, *, tickers: str) -> None:
+        saved = await self.services.setups.save_list(ctx.guild.id, name, tickers)
+        await send_reply(ctx, content=setups_words.list_saved(saved.name, saved.tickers, saved.replaced))
+
+    @universe.command(name="delete", description="Delete a saved list (Manage Server)",
+                      extras={"examples": ["universe delete tech"]})
+    @app_commands.describe(name="The list to delete")
+    @app_commands.autocomplete(name=saved_list_autocomplete)
+    @commands.has_guild_permissions(manage_guild=True)
+    async def universe_delete(self, ctx: commands.Context, name: str) -> None:
+        found = await self.services.setups.delete_list(ctx.guild.id, name)
+        await send_reply(ctx, content=setups_words.list_deleted(name.strip().lower(), found))
+
+    async def _send_lists(self, ctx: commands.Context) -> None:
+        lists = await self.services.setups.saved_lists(ctx.guild.id)
+        await send_reply(ctx, content=setups_words.lists_text([(x.name, x.tickers) for x in lists]))
 
 
 async def setup(bot: BreakoutBot) -> None:

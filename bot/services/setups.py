@@ -28,7 +28,7 @@ from bot.services.base import LOOKBACK_DAYS
 from bot.services.common import is_stale, lookback_start, safe_filename
 from bot.services.threads import off_loop
 from bot.store.watchlist import DEFAULT_WATCHLIST
-from bot.tickers import normalize_ticker
+from bot.tickers import normalize_ticker, normalize_tickers
 from bot.words.setups import (
     digest_fields,
     digest_footer,
@@ -74,7 +74,7 @@ class SetupsRequest:
 
 
 def parse_request(words: Sequence[str | None] = (), *, sort: str | None = None,
-                  near: float | None = None) -> SetupsRequest:
+                  near: float | None = None, saved: Sequence[str] = ()) -> SetupsRequest:
     """The words of ``!setups etfs testing daily`` in any order (or the slash options) -> a request.
 
     Each word is a universe, a status filter, a timeframe or a sort key; anything else is
@@ -92,7 +92,7 @@ def parse_request(words: Sequence[str | None] = (), *, sort: str | None = None,
                 near = float(number.group(1))
             found.setdefault("status", "near")
             continue
-        if word in UNIVERSE_NAMES:
+        if word in UNIVERSE_NAMES or word in saved:
             kind = "universe"
         elif word in STATUS_FILTERS:
             kind = "status"
@@ -294,17 +294,86 @@ class DigestReport:
         return digest_footer(key, self.setups.screened, self.setups.missing)
 
 
+@dataclass(frozen=True)
+class SavedList:
+    name: str
+    tickers: tuple[str, ...]
+    replaced: bool
+
+
+_LIST_NAME = re.compile(r"[a-z][a-z0-9_-]{1,19}")
+
+
+def check_list_name(name: str) -> str:
+    """A saved list's name: 2-20 letters, digits, - or _, starting with a letter, and not a word
+    ``setups`` already reads (a universe, status, sort or timeframe)."""
+    word = (name or "").strip().lower()
+    if not _LIST_NAME.fullmatch(word):
+        raise BadArgument(f"`{(name or '')[:20]}` can't name a list: use 2-20 letters, digits, - or _, "
+                          "starting with a letter (like `tech` or `my-banks`).")
+    taken = (*UNIVERSE_NAMES, *STATUS_FILTERS, *SORTS, *_ALIASES)
+    try:
+        parse_timeframe(word)
+        taken = (*taken, word)
+    except BadArgument:
+        pass
+    if word in taken:
+        raise BadArgument(f"`{word}` already means something to `setups`: pick another name.")
+    return word
+
+
 class SetupsService:
-    """Screens a universe: the named ones, or a server's watchlist (with the database)."""
+    """Screens a universe: the named ones, a server's watchlist or one of its saved lists."""
 
     def __init__(self, market: MarketData, db=None):
         self.market = market
         self.db = db
 
+    def _lists(self):
+        from bot.store.ticker_lists import TickerListRepo
+
+        if self.db is None:
+            raise RuntimeError("saved lists need the database")
+        return TickerListRepo(self.db)
+
+    async def list_names(self, guild_id: int | None) -> list[str]:
+        if self.db is None or guild_id is None:
+            return []
+        return await self._lists().names(guild_id)
+
+    async def request(self, words: Sequence[str | None], *, guild_id: int | None = None,
+                      near: float | None = None) -> SetupsRequest:
+        """:func:`parse_request` knowing the server's saved list names."""
+        return parse_request(words, near=near, saved=await self.list_names(guild_id))
+
+    async def save_list(self, guild_id: int, name: str, text: str | None) -> SavedList:
+        from bot.store.ticker_lists import MAX_LIST_TICKERS, MAX_LISTS
+
+        name = check_list_name(name)
+        words = [w for w in re.split(r"[\s,]+", text or "") if w]
+        if not words:
+            raise BadArgument("Give the list's tickers, like `universe save tech AAPL MSFT NVDA`.")
+        tickers = normalize_tickers(words, minimum=1, maximum=MAX_LIST_TICKERS)
+        repo = self._lists()
+        if name not in await repo.names(guild_id) and await repo.count(guild_id) >= MAX_LISTS:
+            raise BadArgument(f"This server has {MAX_LISTS} lists already: delete one first.")
+        replaced = await repo.save(guild_id, name, tickers)
+        return SavedList(name, tuple(tickers), replaced)
+
+    async def delete_list(self, guild_id: int, name: str) -> bool:
+        return await self._lists().delete(guild_id, (name or "").strip().lower())
+
+    async def saved_lists(self, guild_id: int) -> list[SavedList]:
+        repo = self._lists()
+        return [SavedList(n, tuple(await repo.get(guild_id, n) or ()), False) for n in await repo.names(guild_id)]
+
     async def universe(self, name: str, guild_id: int | None = None) -> list[str]:
         if name in UNIVERSES:
             return list(UNIVERSES[name])
         if name != "watchlist":
+            saved = await self._lists().get(guild_id, name) if self.db is not None and guild_id is not None else None
+            if saved:
+                return saved
             raise BadArgument(f"Unknown universe `{name[:20]}`: use {', '.join(UNIVERSE_NAMES)}.")
         tickers: list[str] = []
         if self.db is not None and guild_id is not None:

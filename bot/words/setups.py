@@ -40,6 +40,24 @@ UNIVERSE_WORDS = {"watchlist": "the watchlist", "etfs": "the ETFs", "sp500": "th
 MISSING_SHOWN = 12  # tickers named in the "left out" note; the rest are counted
 
 
+def list_saved(name: str, tickers: Sequence[str], replaced: bool) -> str:
+    """After `universe save`."""
+    verb = "replaced" if replaced else "saved"
+    return (f"List `{name}` {verb}: {plural(len(tickers), 'ticker')} ({' '.join(tickers)}). "
+            f"Screen it with `setups {name}`.")
+
+
+def list_deleted(name: str, found: bool) -> str:
+    return f"List `{name}` deleted." if found else f"This server has no list `{name}`."
+
+
+def lists_text(lists: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """`universe list`: one line per saved list, or how to make one."""
+    if not lists:
+        return "No saved lists yet. Save one with `universe save NAME T1 T2 …`, then `setups NAME`."
+    return "\n".join(f"**{name}** ({len(t)}): {' '.join(t)}" for name, t in lists)
+
+
 def universe_name(universe: str) -> str:
     return UNIVERSE_WORDS.get(universe, f"the list '{universe}'")
 

@@ -180,3 +180,31 @@ async def test_universe_autocomplete(h):
     assert values == ["sp500"] or "sp500" in values
     everything = [c["value"] for c in await h.autocomplete("setups", {"universe": ""}, focused="universe")]
     assert everything == ["watchlist", "etfs", "sp500"]
+
+
+async def test_a_server_saves_its_own_list_and_screens_it(h, market):
+    (denied,) = visible(await h.prefix("!universe save defensives XLP XLU XLV", author=h.user))
+    assert "Manage Server" in denied["content"]
+    (saved,) = visible(await h.prefix("!universe save Defensives xlp, xlu XLV", author=h.admin))
+    assert saved["content"].startswith("List `defensives` saved: 3 tickers (XLP XLU XLV)")
+    report = await SetupsService(market, h.bot.services.db).report(
+        parse_request(["defensives"], saved=["defensives"]), guild_id=GUILD_ID, render=False)
+    assert report.screened == 3 and {s.ticker for s in report.setups} <= {"XLP", "XLU", "XLV"}
+    reply = only_reply(await h.prefix("!setups defensives"))
+    assert_setups(reply, report)
+    assert "the list 'defensives'" in reply["embeds"][0]["title"]
+    values = [c["value"] for c in await h.autocomplete("setups", {"universe": "def"}, focused="universe")]
+    assert values == ["defensives"]
+    (listed,) = visible(await h.prefix("!universe list"))
+    assert "**defensives** (3): XLP XLU XLV" in listed["content"]
+    (gone,) = visible(await h.slash("universe delete", {"name": "defensives"}, author=h.admin))
+    assert gone["content"] == "List `defensives` deleted."
+    h.reset_cooldowns()
+    (unknown,) = visible(await h.prefix("!setups defensives"))
+    assert "defensives" in unknown["content"] and not unknown["files"]
+
+
+@pytest.mark.parametrize("name", ["etfs", "near", "daily", "x", "9lives"])
+async def test_list_names_that_would_be_ambiguous_are_refused(h, name):
+    (reply,) = visible(await h.prefix(f"!universe save {name} IWM", author=h.admin))
+    assert f"`{name}`" in reply["content"] and "saved" not in reply["content"]

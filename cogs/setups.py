@@ -23,6 +23,7 @@ from bot.words import setups as setups_words
 
 SETUPS_RATE = 2  # screens per user …
 SETUPS_PER = 60.0  # … per this many seconds
+FETCH_SHARE = 0.6  # of the command's deadline, for the prices
 
 STATUS_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in STATUS_FILTERS]
 TIMEFRAME_CHOICES = [app_commands.Choice(name="Weekly", value="weekly"),
@@ -78,9 +79,11 @@ class Setups(commands.Cog):
         guild_id = ctx.guild.id if ctx.guild is not None else None
         request = await self.services.setups.request([universe, status, timeframe, sort], guild_id=guild_id,
                                                      near=near)
+        deadline = deadline_for(self.bot.settings)
         async with working(ctx):
-            report = await within(self.services.setups.report(request, guild_id=guild_id),
-                                  deadline_for(self.bot.settings))
+            # prices get 60 % of the deadline; a cold universe answers with what came in by then
+            report = await within(self.services.setups.report(request, guild_id=guild_id,
+                                                              fetch_budget=deadline * FETCH_SHARE), deadline)
         view = PagesView(report, owner_id=ctx.author.id) if len(report.pages()) > 1 else None
         kwargs = {"embed": embeds.setups_embed(report)}
         if report.png:

@@ -8,6 +8,7 @@ out and named (``SetupsReport.missing``), never an error. The screen itself is p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,7 @@ from bot.words.setups import (
     missing_note,
     nothing_matches,
     page_label,
+    pending_note,
     plain_row,
     setup_row,
     setups_footer,
@@ -55,6 +57,7 @@ SORTS = ("distance", "length", "tests")
 NEAR_PCT = 3.0  # "near": the last close within this many percent of resistance
 GRID_MAX = 12  # tiles in the picture; the table lists the rest
 PAGE_ROWS = 12  # table rows per embed page
+FETCH_CHUNK = 50  # tickers per batched price request when a budget applies
 RESOLVE_SAMPLE = 20  # tickers asked for the newest bar date when no as-of date is given
 
 # What each status filter keeps (a BaseResult.status); "near" is a distance, not a status.
@@ -203,6 +206,7 @@ class SetupsReport:
     png: bytes = field(repr=False)
     source: str
     stale: bool
+    pending: tuple[str, ...] = ()  # not fetched within the budget: loading in the background
 
     @property
     def data_date(self) -> date:
@@ -229,7 +233,7 @@ class SetupsReport:
 
     @property
     def missing_note(self) -> str:
-        return missing_note(self.missing)
+        return " ".join(x for x in (missing_note(self.missing), pending_note(self.pending)) if x)
 
     @property
     def footer(self) -> str:
@@ -260,7 +264,7 @@ class SetupsReport:
         r = self.request
         doc = {"universe": r.universe, "status": r.status, "timeframe": r.timeframe, "sort": r.sort,
                "near_pct": r.near, "as_of": self.as_of.isoformat(), "screened": self.screened,
-               "missing": list(self.missing), "setups": [s.to_dict() for s in self.setups],
+               "missing": list(self.missing), "pending": list(self.pending), "setups": [s.to_dict() for s in self.setups],
                "source": self.source, "stale": self.stale}
         if r.universe == "sp500":
             doc["universe_as_of"] = SP500_AS_OF
@@ -328,6 +332,7 @@ class SetupsService:
     def __init__(self, market: MarketData, db=None):
         self.market = market
         self.db = db
+        self._tasks: set[asyncio.Task] = set()  # background fetches (kept referenced)
 
     def _lists(self):
         from bot.store.ticker_lists import TickerListRepo
@@ -384,8 +389,11 @@ class SetupsService:
 
     async def report(self, request: SetupsRequest | None = None, *, guild_id: int | None = None,
                      tickers: Sequence[str] | None = None, as_of: date | str | None = None,
-                     render: bool = True) -> SetupsReport:
-        """Screen ``request.universe`` (or ``tickers``) as of ``as_of`` (default: the newest bar)."""
+                     render: bool = True, fetch_budget: float | None = None) -> SetupsReport:
+        """Screen ``request.universe`` (or ``tickers``) as of ``as_of`` (default: the newest bar).
+
+        ``fetch_budget``: seconds for the prices; what is not in by then is screened later (the
+        report names it ``pending``) while the fetch completes in the background."""
         request = request or SetupsRequest()
         names = [normalize_ticker(t) for t in tickers] if tickers else await self.universe(request.universe, guild_id)
         wanted = parse_date(as_of)
@@ -394,15 +402,59 @@ class SetupsService:
         else:
             not_in_future(wanted, self.market.today())
         start = lookback_start(wanted, LOOKBACK_DAYS[request.timeframe])
-        frames = await self.market.histories(names, start=start, end=wanted)
+        frames, pending = await self._fetch(names, start, wanted, fetch_budget)
         chosen, failed, png = await off_loop(screen_and_draw, frames, wanted, request, render=render)
-        missing = tuple(t for t in names if t not in frames or t in failed)
+        missing = tuple(t for t in names if (t not in frames or t in failed) and t not in pending)
         data_date = max((df.index[-1].date() for df in frames.values()), default=wanted)
         source = next((str(df.attrs.get("source")) for df in frames.values() if df.attrs.get("source")),
                       self.market.source_name)
         return SetupsReport(request=request, as_of=min(wanted, data_date), setups=tuple(chosen),
                             screened=len(frames) - len(failed), missing=missing, png=png, source=source,
-                            stale=is_stale(*frames.values()))
+                            stale=is_stale(*frames.values()), pending=pending)
+
+    async def _fetch(self, names: list[str], start: date, end: date,
+                     budget: float | None) -> tuple[dict[str, pd.DataFrame], tuple[str, ...]]:
+        """The prices, one batched request per chunk of ``FETCH_CHUNK``. With a ``budget``
+        (seconds) the chunks not fetched in time are returned as pending and fetched in the
+        background (through the cache: the next screen finds them)."""
+        if budget is None:
+            return await self.market.histories(names, start=start, end=end), ()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + budget
+        frames: dict[str, pd.DataFrame] = {}
+        chunks = [names[i:i + FETCH_CHUNK] for i in range(0, len(names), FETCH_CHUNK)]
+        for k, chunk in enumerate(chunks):
+            left = deadline - loop.time()
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                # shielded: a chunk cut off by the budget finishes in the background (and is cached)
+                task = asyncio.ensure_future(self.market.histories(chunk, start=start, end=end))
+                frames.update(await asyncio.wait_for(asyncio.shield(task), left))
+            except TimeoutError:
+                rest = [t for c in chunks[k:] for t in c]
+                log.info("setups: %d of %d tickers still loading after %.1f s; fetching them in the background",
+                         len(rest), len(names), budget)
+                if left > 0:  # the cut-off chunk is still coming in; then the ones not asked for yet
+                    self._background(task, chunks[k + 1:], start, end)
+                else:
+                    self._background(None, chunks[k:], start, end)
+                return frames, tuple(rest)
+        return frames, ()
+
+    def _background(self, current, chunks: list[list[str]], start: date, end: date) -> None:
+        async def finish() -> None:
+            try:
+                if current is not None:
+                    await current
+                for chunk in chunks:
+                    await self.market.histories(chunk, start=start, end=end)
+            except Exception:  # a background warm-up: the next screen tries again
+                log.warning("setups: background fetch failed", exc_info=True)
+
+        task = asyncio.get_running_loop().create_task(finish(), name="setups-background-fetch")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def digest(self, guild_id: int, session: date | str) -> DigestReport:
         """The server's watchlist as of ``session``: every base, the grid of the closest."""

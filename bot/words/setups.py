@@ -134,6 +134,16 @@ def missing_note(missing: Sequence[str]) -> str:
     return f"No data for {names}{more} ({len(missing)}): left out."
 
 
+def pending_note(pending: Sequence[str]) -> str:
+    """'Still loading 300 tickers (…): ask again in a minute for the full screen.' ('' when none)."""
+    if not pending:
+        return ""
+    shown = ", ".join(pending[:MISSING_SHOWN])
+    more = f" and {len(pending) - MISSING_SHOWN} more" if len(pending) > MISSING_SHOWN else ""
+    return (f"Still loading {plural(len(pending), 'ticker')} ({shown}{more}): ask again in a minute for the "
+            "full screen.")
+
+
 def nothing_matches(universe: str, status: str | None, near: float, screened: int) -> str:
     """The answer when the filter leaves no ticker."""
     if screened == 0:

@@ -178,3 +178,35 @@ async def test_watchlist_universe_defaults_without_a_server(service):
     assert await service.universe("watchlist") == ["IWM", "MDY", "SPY", "QQQ"]
     with pytest.raises(BadArgument):
         await service.universe("nasdaq")
+
+
+# ---------------------------------------------------------------- a cold universe within a budget
+async def test_a_slow_source_answers_with_what_came_in_and_finishes_in_the_background(load_daily, monkeypatch):
+    import asyncio
+
+    import bot.services.setups as setups_module
+
+    monkeypatch.setattr(setups_module, "FETCH_CHUNK", 2)
+    names = ["IWM", "SPY", "QQQ", "MDY", "TLT", "GLD"]
+
+    class SlowProvider(FakeProvider):
+        async def fetch(self, tickers, start=None, end=None):
+            if len(self.calls) >= 1:
+                await asyncio.sleep(0.3)  # the first chunk is quick, the next ones are not
+            return await super().fetch(tickers, start, end)
+
+    provider = SlowProvider({t: load_daily(t) for t in names})
+    service = SetupsService(MarketData(provider))
+    report = await service.report(tickers=names, as_of=SEED_DAY, render=False, fetch_budget=0.1)
+    assert report.pending == ("QQQ", "MDY", "TLT", "GLD")
+    assert report.missing == () and report.screened == 2
+    assert "Still loading 4 tickers (QQQ, MDY, TLT, GLD)" in report.missing_note
+    assert report.to_dict()["pending"] == list(report.pending)
+    await asyncio.gather(*service._tasks)  # the background fetch completes every chunk
+    fetched = [t for call in provider.calls for t in call[0]]
+    assert sorted(fetched) == sorted(names)
+
+
+async def test_enough_time_means_nothing_pending(service):
+    report = await service.report(SetupsRequest(universe="etfs"), as_of=SEED_DAY, render=False, fetch_budget=60)
+    assert report.pending == () and report.screened == 12

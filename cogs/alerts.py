@@ -89,7 +89,7 @@ class Alerts(commands.Cog):
     async def alerts_digest(self, ctx: commands.Context, switch: str) -> None:
         word = switch.strip().lower()
         if word not in ("on", "off"):
-            raise BadArgument(f"`{switch[:20]}`: say `on` or `off`.")
+            raise BadArgument(alerts_words.digest_switch_unknown(switch))
         settings = await self.services.alerts.set_digest(ctx.guild.id, word == "on")
         await send_reply(ctx, content=alerts_words.digest_set(settings.digest_enabled,
                                                               alerts_on=settings.alerts_enabled))

@@ -29,8 +29,6 @@ STATUS_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in STA
 TIMEFRAME_CHOICES = [app_commands.Choice(name="Weekly", value="weekly"),
                      app_commands.Choice(name="Daily", value="daily")]
 SORT_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in SORTS]
-UNIVERSE_HELP = {"watchlist": "Watchlist (this server's)", "etfs": "ETFs (sectors, SPY QQQ IWM MDY DIA TLT GLD)",
-                 "sp500": "S&P 500"}
 
 
 async def universe_autocomplete(interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -38,8 +36,8 @@ async def universe_autocomplete(interaction, current: str) -> list[app_commands.
     text = (current or "").strip().lower()
     saved = await interaction.client.services.setups.list_names(interaction.guild_id)
     names = [*UNIVERSE_NAMES, *saved]
-    return [app_commands.Choice(name=UNIVERSE_HELP.get(u, f"{u} (saved list)"), value=u) for u in names
-            if text in u or text in UNIVERSE_HELP.get(u, "").lower()][:25]
+    return [app_commands.Choice(name=setups_words.universe_label(u), value=u) for u in names
+            if text in u or text in setups_words.universe_label(u).lower()][:25]
 
 
 async def saved_list_autocomplete(interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -11,6 +11,7 @@ import discord
 from bot.app import embeds
 from bot.app.error_handler import handle_view_error
 from bot.app.replies import NO_MENTIONS
+from bot.words.setups import ONLY_ASKER_PAGES
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,7 @@ class PagesView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(
-            "Only the person who asked can page this table. Try `/setups` yourself.",
-            ephemeral=True, allowed_mentions=NO_MENTIONS,
-        )
+        await interaction.response.send_message(ONLY_ASKER_PAGES, ephemeral=True, allowed_mentions=NO_MENTIONS)
         return False
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:

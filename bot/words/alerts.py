@@ -53,6 +53,10 @@ def turned_off(was_on: bool) -> str:
     return "🔕 Alerts are off. The watchlist is kept; `alerts channel #channel` turns them back on."
 
 
+def digest_switch_unknown(word: str) -> str:
+    return f"`{word[:20]}`: say `on` or `off`."
+
+
 def digest_set(on: bool, *, alerts_on: bool) -> str:
     """After `alerts digest on|off`."""
     if not on:

@@ -36,8 +36,16 @@ FILTER_VERBS = {
     "near": "is within {near:g}% of resistance",
 }
 SORT_WORDS = {"distance": "closest to resistance first", "length": "longest base first", "tests": "most tests first"}
+# The universes as the slash command's autocomplete lists them.
+UNIVERSE_LABELS = {"watchlist": "Watchlist (this server's)", "etfs": "ETFs (sectors, SPY QQQ IWM MDY DIA TLT GLD)",
+                   "sp500": "S&P 500"}
+ONLY_ASKER_PAGES = "Only the person who asked can page this table. Try `/setups` yourself."
 UNIVERSE_WORDS = {"watchlist": "the watchlist", "etfs": "the ETFs", "sp500": "the S&P 500"}
 MISSING_SHOWN = 12  # tickers named in the "left out" note; the rest are counted
+
+
+def universe_label(name: str) -> str:
+    return UNIVERSE_LABELS.get(name, f"{name} (saved list)")
 
 
 def list_saved(name: str, tickers: Sequence[str], replaced: bool) -> str:

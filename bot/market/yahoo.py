@@ -172,13 +172,14 @@ class YahooProvider:
                 lost = [sym for c in (chunks[k:] if stop else [chunk]) for sym in c]
                 for sym in lost:
                     out.unavailable[by_symbol[sym]] = error
-                log.warning("yahoo: %d of %d tickers unavailable (%s)", len(lost), len(symbols), error)
                 if stop:
                     break
                 continue
             for sym, df in frames.items():
                 df.attrs["source"] = self.name
                 out[by_symbol[sym]] = df
-        if first_error is not None and not out:
-            raise first_error
+        if first_error is not None:
+            if not out:
+                raise first_error  # nothing at all: the caller says so, once
+            log.warning("yahoo: %d of %d tickers unavailable (%s)", len(out.unavailable), len(symbols), first_error)
         return out

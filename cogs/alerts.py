@@ -80,6 +80,20 @@ class Alerts(commands.Cog):
         was_on = await self.services.alerts.turn_off(ctx.guild.id)
         await send_reply(ctx, content=alerts_words.turned_off(was_on))
 
+    @alerts.command(name="digest", description="A daily summary of the watchlist after each scan: on or off (Manage Server)",
+                    extras={"examples": ["alerts digest on", "alerts digest off"]})
+    @app_commands.describe(switch="on or off")
+    @app_commands.choices(switch=[app_commands.Choice(name="On", value="on"),
+                                  app_commands.Choice(name="Off", value="off")])
+    @commands.has_guild_permissions(manage_guild=True)
+    async def alerts_digest(self, ctx: commands.Context, switch: str) -> None:
+        word = switch.strip().lower()
+        if word not in ("on", "off"):
+            raise BadArgument(alerts_words.digest_switch_unknown(switch))
+        settings = await self.services.alerts.set_digest(ctx.guild.id, word == "on")
+        await send_reply(ctx, content=alerts_words.digest_set(settings.digest_enabled,
+                                                              alerts_on=settings.alerts_enabled))
+
     @alerts.command(name="role", description="Role to ping with each announcement; leave empty for none (Manage Server)",
                     extras={"examples": ["alerts role @Traders", "alerts role none"]})
     @app_commands.describe(role="Role to mention (leave empty to ping nobody)")

@@ -18,7 +18,7 @@ import logging
 import discord
 from discord.ext import commands, tasks
 
-from bot.app.announce_embeds import announcement_message, carries_key, event_marker
+from bot.app.announce_embeds import announcement_message, carries_key, digest_message, event_marker
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
 from bot.services.scan import WAKE_TIMES, ChannelForbidden, ChannelGone, CycleReport, Delivery
@@ -61,7 +61,11 @@ class DiscordPoster:
 
     async def post(self, channel_id: int, delivery: Delivery) -> int:
         channel = await self._channel(channel_id)
-        message = announcement_message(delivery, await self._chart(delivery))
+        if delivery.digest is not None:
+            report = await self.bot.services.setups.digest(delivery.guild_id, delivery.digest)
+            message = digest_message(report, delivery)
+        else:
+            message = announcement_message(delivery, await self._chart(delivery))
         try:
             sent = await channel.send(**message.send_kwargs())
         except discord.NotFound as exc:

@@ -118,10 +118,16 @@ class RecordingPoster:
         self._next_id += 1
         # kept flat for the tests: the event's data, its key and the role it pings
         self.channels.setdefault(channel_id, []).append(
-            {"id": self._next_id, **delivery.event.to_dict(), "key": delivery.key, "ping_role_id": delivery.ping_role_id})
+            {"id": self._next_id, **self._content(delivery), "key": delivery.key, "ping_role_id": delivery.ping_role_id})
         if self.crash_after_post:
             raise Crash("process died after the post, before marking it sent")
         return self._next_id
+
+    @staticmethod
+    def _content(delivery) -> dict:
+        if delivery.event is None:  # the daily digest: built by the real poster from the services
+            return {"kind": "digest", "date": delivery.digest.isoformat(), "guild_id": delivery.guild_id}
+        return delivery.event.to_dict()
 
     async def find_posted(self, channel_id, key):
         self.find_calls += 1

@@ -88,3 +88,19 @@ def announcement_message(delivery: Delivery, png: bytes | None = None) -> Announ
 def carries_key(message: discord.Message, key: str) -> bool:
     """Whether a posted message is the announcement with idempotency ``key`` (in its footer)."""
     return any(key and key in (e.footer.text or "") for e in message.embeds)
+
+
+def digest_message(report, delivery: Delivery) -> AnnouncementMessage:
+    """The daily digest (``report``: a :class:`bot.services.setups.DigestReport`): its sections,
+    the grid, the outbox key in the footer; the server's role pinged like an announcement."""
+    embed = discord.Embed(title=clip(report.title, TITLE_MAX), colour=discord.Colour(NEUTRAL))
+    for name, value in report.fields[:FIELDS_MAX]:
+        embed.add_field(name=clip(name, FIELD_NAME_MAX), value=clip(value or EM_DASH, FIELD_VALUE_MAX), inline=False)
+    embed.set_footer(text=clip(report.footer(delivery.key), FOOTER_MAX))
+    file = None
+    if report.png:
+        embed.set_image(url=f"attachment://{report.filename}")
+        file = discord.File(io.BytesIO(report.png), filename=report.filename)
+    role = delivery.ping_role_id
+    return AnnouncementMessage(content=f"<@&{int(role)}>" if role else None, embed=embed, file=file,
+                               allowed_mentions=allowed_mentions_for(role))

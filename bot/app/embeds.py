@@ -95,3 +95,15 @@ def price_embed(report) -> discord.Embed:
     embed = _embed(report.headline, NEUTRAL, report)
     _attach_image(embed, report)
     return embed
+
+
+def setups_embed(report, page: int = 0) -> discord.Embed:
+    """``setups``: the headline, one page of the table (and who was left out), the grid below."""
+    pages = report.pages()
+    parts = [pages[min(page, len(pages) - 1)]]
+    if report.missing_note:
+        parts.append(f"*{report.missing_note}*")
+    embed = _embed(report.headline, NEUTRAL, report, description="\n\n".join(parts))
+    if report.png:
+        _attach_image(embed, report)
+    return embed

@@ -12,6 +12,7 @@ from bot.app import embeds
 from bot.app.error_handler import handle_view_error
 from bot.app.replies import NO_MENTIONS
 from bot.words.errors import STILL_DRAWING, not_your_chart
+from bot.words.setups import ONLY_ASKER_PAGES
 
 log = logging.getLogger(__name__)
 
@@ -91,4 +92,61 @@ class TimeframeView(discord.ui.View):
         try:
             await self.message.edit(view=self)
         except discord.HTTPException as exc:  # deleted message or an expired token: leave it
+            log.debug("could not disable the buttons of %s: %s", self.message.id, exc)
+
+
+PREV_ID = "setups:page:prev"
+NEXT_ID = "setups:page:next"
+
+
+class PagesView(discord.ui.View):
+    """◀ / ▶ under a long ``setups`` table: pages the embed's table in place (the picture stays).
+
+    Only the person who asked can page; on timeout the buttons are disabled.
+    """
+
+    def __init__(self, report, *, owner_id: int, timeout: float = VIEW_TIMEOUT):
+        super().__init__(timeout=timeout)
+        self.report = report
+        self.owner_id = owner_id
+        self.pages = len(report.pages())
+        self.page = 0
+        self.message: discord.Message | None = None
+        self._show()
+
+    def _show(self) -> None:
+        self.prev.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(ONLY_ASKER_PAGES, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return False
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page = max(0, min(self.pages - 1, self.page + step))
+        self._show()
+        await interaction.response.edit_message(embed=embeds.setups_embed(self.report, self.page), view=self,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(label="◀", custom_id=PREV_ID)
+    async def prev(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="▶", custom_id=NEXT_ID)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._turn(interaction, +1)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        await handle_view_error(interaction, error, "setups page button")
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            item.disabled = True
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=self)
+        except discord.HTTPException as exc:
             log.debug("could not disable the buttons of %s: %s", self.message.id, exc)

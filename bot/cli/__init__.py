@@ -25,6 +25,7 @@ from bot.errors import BreakoutError
 COMMAND_MODULES = (
     "bot.cli.chart_commands",  # base, compare, perf
     "bot.cli.event_commands",  # replay, history
+    "bot.cli.setups_command",  # setups
     "bot.cli.run_command",  # run (the Discord bot)
 )
 log = logging.getLogger("bot.cli")

@@ -158,8 +158,10 @@ class PriceCache:
                 stale.update(t for t in group if t in metas)
                 unavailable.update({t: exc for t in group if t not in metas})
                 continue
-            # a cached ticker the source left out of its answer is served from the cache
+            # a cached ticker the source left out of its answer is served from the cache; one it
+            # failed on with nothing cached is reported as the source's failure
             stale.update(t for t in group if t in metas and t not in got)
+            unavailable.update({t: e for t, e in getattr(got, "unavailable", {}).items() if t not in metas})
             refetch = []
             for t, df in got.items():
                 if full:

@@ -20,6 +20,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from bot.errors import DataSourceError, DataTimeout, RateLimited
 from bot.market.daemon import in_daemon_thread
 from bot.market.frames import OHLCV, to_price_frame
+from bot.market.provider import PriceBatch
 from bot.tickers import yahoo_symbol
 
 log = logging.getLogger(__name__)
@@ -144,21 +145,41 @@ class YahooProvider:
 
     async def fetch(
         self, tickers: Sequence[str], start: date | None = None, end: date | None = None
-    ) -> dict[str, pd.DataFrame]:
+    ) -> PriceBatch:
+        """One ``yf.download`` per chunk of ``BATCH_SIZE`` symbols, the whole within a time budget
+        (``timeout`` per chunk). A chunk that fails, or the chunks the budget leaves, become
+        ``unavailable`` (the tickers named, with the error) and the others are returned: a screen
+        of 500 tickers answers with what it has. Nothing fetched at all raises the error."""
         by_symbol = {yahoo_symbol(t): t for t in tickers}
         symbols = list(by_symbol)
-        out: dict[str, pd.DataFrame] = {}
-
-        async def run_all() -> None:
-            for i in range(0, len(symbols), BATCH_SIZE):
-                frames = await self._fetch_batch(symbols[i : i + BATCH_SIZE], start, end)
-                for sym, df in frames.items():
-                    df.attrs["source"] = self.name
-                    out[by_symbol[sym]] = df
-
-        budget = self.timeout * max(1, -(-len(symbols) // BATCH_SIZE))
-        try:
-            await asyncio.wait_for(run_all(), timeout=budget)
-        except asyncio.TimeoutError:
-            raise DataTimeout(f"Yahoo Finance did not answer within {budget:.0f} s.") from None
+        out = PriceBatch()
+        chunks = [symbols[i : i + BATCH_SIZE] for i in range(0, len(symbols), BATCH_SIZE)]
+        budget = self.timeout * max(1, len(chunks))
+        deadline = asyncio.get_running_loop().time() + budget
+        first_error: DataSourceError | None = None
+        for k, chunk in enumerate(chunks):
+            left = deadline - asyncio.get_running_loop().time()
+            try:
+                if left <= 0:
+                    raise asyncio.TimeoutError
+                frames = await asyncio.wait_for(self._fetch_batch(chunk, start, end), timeout=left)
+            except (asyncio.TimeoutError, DataSourceError) as exc:
+                error = exc if isinstance(exc, DataSourceError) else DataTimeout(
+                    f"Yahoo Finance did not answer within {budget:.0f} s.")
+                first_error = first_error or error
+                # rate-limited or out of time: the later chunks would fail the same way
+                stop = isinstance(error, (RateLimited, DataTimeout))
+                lost = [sym for c in (chunks[k:] if stop else [chunk]) for sym in c]
+                for sym in lost:
+                    out.unavailable[by_symbol[sym]] = error
+                if stop:
+                    break
+                continue
+            for sym, df in frames.items():
+                df.attrs["source"] = self.name
+                out[by_symbol[sym]] = df
+        if first_error is not None:
+            if not out:
+                raise first_error  # nothing at all: the caller says so, once
+            log.warning("yahoo: %d of %d tickers unavailable (%s)", len(out.unavailable), len(symbols), first_error)
         return out

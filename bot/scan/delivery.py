@@ -24,9 +24,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from bot.analysis.events.types import Event
+from bot.scan.scanner import DIGEST_KIND
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo, OutboxRow
@@ -51,15 +53,22 @@ class ChannelForbidden(DeliveryError):
 @dataclass(frozen=True)
 class Delivery:
     """One announcement to post: the event (as queued), its idempotency key (shown in the
-    message, so a post interrupted by a crash is found again) and the role to ping, if any."""
+    message, so a post interrupted by a crash is found again) and the role to ping, if any.
 
-    event: Event
+    A daily digest has no event: ``digest`` is its session and ``guild_id`` the server whose
+    watchlist it sums up (the poster builds it when it posts)."""
+
+    event: Event | None
     key: str
     ping_role_id: int | None = None
+    digest: date | None = None
+    guild_id: int | None = None
 
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
-        return cls(Event.from_dict(row.payload), row.key, row.ping_role_id)
+        if row.kind == DIGEST_KIND:
+            return cls(None, row.key, row.ping_role_id, digest=row.bar_date, guild_id=row.guild_id)
+        return cls(Event.from_dict(row.payload), row.key, row.ping_role_id, guild_id=row.guild_id)
 
 
 class Poster(Protocol):

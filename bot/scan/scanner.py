@@ -26,6 +26,7 @@ from bot.errors import DataSourceError
 from bot.market.frames import beyond_rounding
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
+from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import NewMessage, OutboxRepo, event_key
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.transaction import utc_now
@@ -40,6 +41,8 @@ DEFAULT_LOOKBACK_DAYS = BaseParams().history_bars("weekly") * 7 // 5 + 60
 # Events older than this (calendar days before the scanned session) are not announced: after
 # a long outage, a two-week-old breakout is history, not news.
 DEFAULT_MAX_EVENT_AGE_DAYS = 7
+# The daily digest's outbox row: one per (server, session), keyed like an event.
+DIGEST_TICKER, DIGEST_BASE, DIGEST_KIND = "*", "digest", "digest"
 
 
 class Engine(Protocol):
@@ -59,6 +62,7 @@ class ScanReport:
     queued: int = 0
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    digests: int = 0  # digest posts queued (servers with the digest on)
 
 
 def announceable(events: Sequence[Event], *, cold_start: bool, last_bar: date, max_age_days: int) -> list[Event]:
@@ -181,12 +185,25 @@ class Scanner:
                 report.session = newest
         if report.session is None:
             report.session = as_of or date.today()
+        if tickers:
+            report.digests = await self._queue_digests(report.session)
+            report.queued += report.digests
         await self.runs.record(report.session, started_at=started, tickers=report.tickers, events=report.events,
                                queued=report.queued, failed_tickers=len(report.failed))
         report.seconds = time.perf_counter() - t0
         log.info("scan %s: %d tickers, %d events, %d queued, %d failed in %.2fs", report.session, report.tickers,
                  report.events, report.queued, len(report.failed), report.seconds)
         return report
+
+    async def _queue_digests(self, session: date) -> int:
+        """One digest row per server with the digest on, after the session's events (so it is
+        posted after them). Queued once per (server, session) whatever happens to the process."""
+        targets = await GuildSettingsRepo(self.db).digest_targets()
+        payload = {"kind": DIGEST_KIND, "session": session.isoformat()}
+        return await self.outbox.queue([
+            NewMessage(gid, cid, DIGEST_TICKER, DIGEST_BASE, DIGEST_KIND, session,
+                       {**payload, "key": event_key(DIGEST_TICKER, DIGEST_BASE, DIGEST_KIND, session)})
+            for gid, cid in targets])
 
     def _advance_many(self, tickers: Sequence[str], frames: dict[str, pd.DataFrame],
                       stored: dict[str, StateRecord]) -> list:

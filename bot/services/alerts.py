@@ -51,6 +51,10 @@ class AlertsService:
         """Alerts off (the watchlist is kept, unsent announcements are dropped). Returns whether they were on."""
         return await self.guilds.disable(guild_id)
 
+    async def set_digest(self, guild_id: int, on: bool) -> GuildSettings:
+        """The daily digest on or off (posted in the alerts channel, while alerts are on)."""
+        return await self.guilds.set_digest(guild_id, on)
+
     async def set_ping_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
         return await self.guilds.set_ping_role(guild_id, role_id)
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bot.services.history import HistoryService
     from bot.services.perf import PerfService
     from bot.services.scan import ScanService
+    from bot.services.setups import SetupsService
     from bot.services.source import SourceService
     from bot.services.watchlist import WatchlistService
     from bot.store.db import Database
@@ -104,6 +105,12 @@ class Services:
         from bot.services.source import SourceService
 
         return SourceService(self.market)
+
+    @cached_property
+    def setups(self) -> SetupsService:
+        from bot.services.setups import SetupsService
+
+        return SetupsService(self.market, self.db)  # the database only for a server's watchlist
 
     # ---- server use cases (need the database) ------------------------------------------
     @cached_property

@@ -18,6 +18,7 @@ class GuildSettings:
     disabled_reason: str | None = None  # why alerts are off when the bot turned them off
     defaults_added: bool = False  # the default watchlist was offered once (added, or skipped)
     alerts_since: str | None = None  # UTC ISO time alerts were last turned on
+    digest_enabled: bool = False  # one digest post after each daily scan (needs alerts on)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class GuildSettingsRepo:
             disabled_reason=row["disabled_reason"],
             defaults_added=bool(row["defaults_added"]),
             alerts_since=row["alerts_since"],
+            digest_enabled=bool(row["digest_enabled"]) if "digest_enabled" in row.keys() else False,
         )
 
     async def set_channel(self, guild_id: int, channel_id: int) -> ChannelSet:
@@ -106,3 +108,22 @@ class GuildSettingsRepo:
                 (role_id, now, guild_id),
             )
         return await self.get(guild_id)
+
+    async def set_digest(self, guild_id: int, on: bool) -> GuildSettings:
+        """Turn the daily digest on or off (it is posted in the alerts channel while alerts are on)."""
+        now = utc_now()
+        async with transaction(self.db) as conn:
+            await conn.execute(_UPSERT, (guild_id, now))
+            await conn.execute(
+                "UPDATE guild_settings SET digest_enabled = ?, updated_at = ? WHERE guild_id = ?",
+                (int(bool(on)), now, guild_id),
+            )
+        return await self.get(guild_id)
+
+    async def digest_targets(self) -> list[tuple[int, int]]:
+        """(guild id, channel id) of every server with alerts and the digest on."""
+        async with self.db.conn.execute(
+            "SELECT guild_id, alerts_channel_id FROM guild_settings WHERE alerts_enabled = 1 AND digest_enabled = 1 "
+            "AND alerts_channel_id IS NOT NULL ORDER BY guild_id"
+        ) as cur:
+            return [(r["guild_id"], r["alerts_channel_id"]) for r in await cur.fetchall()]

@@ -84,3 +84,23 @@ MIGRATIONS.append(
     ALTER TABLE guild_settings ADD COLUMN alerts_since TEXT;    -- UTC ISO; NULL before migration 3
     """
 )
+
+MIGRATIONS.append(
+    # 4: the daily digest (opt-in per server): one post after the scan summarising the watchlist
+    """
+    ALTER TABLE guild_settings ADD COLUMN digest_enabled INTEGER NOT NULL DEFAULT 0;
+    """
+)
+
+MIGRATIONS.append(
+    # 5: a server's own named ticker lists for `setups` (`setups save NAME T1 T2 …`)
+    """
+    CREATE TABLE ticker_lists (
+        guild_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        tickers TEXT NOT NULL,          -- space-separated, in the order given
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, name)
+    ) WITHOUT ROWID;
+    """
+)

@@ -91,6 +91,20 @@ class OutboxRepo:
             )
             return conn.total_changes - before
 
+    async def queue(self, messages: Sequence[NewMessage]) -> int:
+        """Queue rows that carry no engine state (the daily digest); a key already held is
+        ignored, so queueing the same digest twice (a scan re-run after a crash) posts it once."""
+        now = utc_now()
+        async with transaction(self.db) as conn:
+            before = conn.total_changes
+            await conn.executemany(
+                "INSERT OR IGNORE INTO outbox (guild_id, channel_id, ticker, base_id, kind, bar_date, payload, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(m.guild_id, m.channel_id, m.ticker, m.base_id, m.kind, m.bar_date.isoformat(),
+                  json.dumps(m.payload, separators=(",", ":")), now) for m in messages],
+            )
+            return conn.total_changes - before
+
     async def pending(self, limit: int = 100, *, after_id: int = 0) -> list[OutboxRow]:
         """Unsent, not given-up rows with id > ``after_id``, oldest first, with the server's ping role."""
         async with self.db.conn.execute(

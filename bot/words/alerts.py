@@ -32,6 +32,8 @@ def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, n
         lines = ["🔕 Alerts are **off**. Turn them on with `alerts channel #channel`."]
     lines.append(f"Ping: {role_text}." if settings.ping_role_id else "Ping: nobody (no role set).")
     lines.append(f"Tracked tickers: {len(tracked)}{f' ({tickers_text(tracked)})' if tracked else ''}.")
+    if getattr(settings, "digest_enabled", False):
+        lines.append("Daily digest: on (one summary of the watchlist after each scan).")
     if pending:
         lines.append(f"Waiting to be posted: {pending}.")
     if settings.alerts_enabled:
@@ -49,6 +51,20 @@ def turned_off(was_on: bool) -> str:
     if not was_on:
         return "Alerts were already off."
     return "🔕 Alerts are off. The watchlist is kept; `alerts channel #channel` turns them back on."
+
+
+def digest_switch_unknown(word: str) -> str:
+    return f"`{word[:20]}`: say `on` or `off`."
+
+
+def digest_set(on: bool, *, alerts_on: bool) -> str:
+    """After `alerts digest on|off`."""
+    if not on:
+        return "The daily digest is off."
+    text = "📋 The daily digest is on: after each US close, one post sums up the watchlist (with the grid)."
+    if not alerts_on:
+        text += " It is posted in the alerts channel: turn alerts on with `alerts channel #channel`."
+    return text
 
 
 def ping_role_set(role_mention: str | None, *, silent: bool = False) -> str:

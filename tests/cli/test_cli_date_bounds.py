@@ -121,7 +121,7 @@ def test_one_inf_row_in_2000_changes_nothing_in_2023(shared_data, tmp_path, caps
     (damaged / "IWM.csv").write_text("\n".join(clean[:row] + [",".join(fields)] + clean[row + 1:]) + "\n")
     answers, said = [], []
     for folder in (shared_data, damaged):
-        code, out, err = run(capsys, "history", "IWM", "--json", "--data-dir", str(folder))
+        code, out, err = run(capsys, "history", "IWM", "--from", "2022-06-01", "--json", "--data-dir", str(folder))
         assert code == 0, err
         answers.append(out)
         said.append(err)

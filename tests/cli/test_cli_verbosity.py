@@ -46,7 +46,7 @@ def test_vv_adds_debug_logs(broken_base, capsys, tmp_path):
 
 
 def test_stdout_closed_by_its_reader_is_not_an_error(shared_data):
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "history", "SPY", "--data-dir", str(shared_data)],
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "history", "XLC", "--data-dir", str(shared_data)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "MPLBACKEND": "Agg"})
     proc.stdout.close()  # like `| head` exiting before the program writes

@@ -16,6 +16,18 @@ from bot.words.setups import ONLY_ASKER_PAGES
 
 log = logging.getLogger(__name__)
 
+
+async def disable_buttons(view: discord.ui.View, message: discord.Message | None) -> None:
+    """Grey out a view's buttons once it times out (the message stays; its buttons stop)."""
+    for item in view.children:
+        item.disabled = True
+    if message is None:
+        return
+    try:
+        await message.edit(view=view)
+    except discord.HTTPException as exc:  # deleted message or an expired token: leave it
+        log.debug("could not disable the buttons of %s: %s", message.id, exc)
+
 VIEW_TIMEOUT = 600.0  # seconds; below the 15-minute life of an interaction token
 DAILY_ID = "base:timeframe:daily"
 WEEKLY_ID = "base:timeframe:weekly"
@@ -85,14 +97,7 @@ class TimeframeView(discord.ui.View):
         await handle_view_error(interaction, error, f"base {self.ticker} timeframe button")
 
     async def on_timeout(self) -> None:
-        for item in self.children:
-            item.disabled = True
-        if self.message is None:
-            return
-        try:
-            await self.message.edit(view=self)
-        except discord.HTTPException as exc:  # deleted message or an expired token: leave it
-            log.debug("could not disable the buttons of %s: %s", self.message.id, exc)
+        await disable_buttons(self, self.message)
 
 
 PREV_ID = "setups:page:prev"
@@ -142,11 +147,4 @@ class PagesView(discord.ui.View):
         await handle_view_error(interaction, error, "setups page button")
 
     async def on_timeout(self) -> None:
-        for item in self.children:
-            item.disabled = True
-        if self.message is None:
-            return
-        try:
-            await self.message.edit(view=self)
-        except discord.HTTPException as exc:
-            log.debug("could not disable the buttons of %s: %s", self.message.id, exc)
+        await disable_buttons(self, self.message)

@@ -17,17 +17,6 @@ from bot.words.setups import ONLY_ASKER_PAGES
 log = logging.getLogger(__name__)
 
 
-async def disable_buttons(view: discord.ui.View, message: discord.Message | None) -> None:
-    """Grey out a view's buttons once it times out (the message stays; its buttons stop)."""
-    for item in view.children:
-        item.disabled = True
-    if message is None:
-        return
-    try:
-        await message.edit(view=view)
-    except discord.HTTPException as exc:  # deleted message or an expired token: leave it
-        log.debug("could not disable the buttons of %s: %s", message.id, exc)
-
 VIEW_TIMEOUT = 600.0  # seconds; below the 15-minute life of an interaction token
 DAILY_ID = "base:timeframe:daily"
 WEEKLY_ID = "base:timeframe:weekly"
@@ -35,7 +24,36 @@ WEEKLY_ID = "base:timeframe:weekly"
 ReportMaker = Callable[[str], Awaitable[object]]  # timeframe -> BaseReport
 
 
-class TimeframeView(discord.ui.View):
+class AskerOnlyView(discord.ui.View):
+    """Buttons only the person who asked may press (others are told ``refusal()``), greyed out
+    when the view times out; ``message`` is the message they sit under, once sent."""
+
+    def __init__(self, *, owner_id: int, timeout: float = VIEW_TIMEOUT):
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.Message | None = None
+
+    def refusal(self) -> str:
+        raise NotImplementedError
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(self.refusal(), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return False
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            item.disabled = True
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=self)
+        except discord.HTTPException as exc:  # deleted message or an expired token: leave it
+            log.debug("could not disable the buttons of %s: %s", self.message.id, exc)
+
+
+class TimeframeView(AskerOnlyView):
     """Daily / Weekly buttons. Only the person who asked can switch; others are told so.
 
     ``make_report(timeframe)`` builds the new report. On timeout the buttons are disabled
@@ -44,12 +62,10 @@ class TimeframeView(discord.ui.View):
 
     def __init__(self, make_report: ReportMaker, *, timeframe: str, owner_id: int, ticker: str,
                  timeout: float = VIEW_TIMEOUT):
-        super().__init__(timeout=timeout)
+        super().__init__(owner_id=owner_id, timeout=timeout)
         self.make_report = make_report
         self.timeframe = timeframe
-        self.owner_id = owner_id
         self.ticker = ticker
-        self.message: discord.Message | None = None
         self._busy = asyncio.Lock()
         self._show(timeframe)
 
@@ -60,14 +76,8 @@ class TimeframeView(discord.ui.View):
             button.disabled = current
             button.style = discord.ButtonStyle.primary if current else discord.ButtonStyle.secondary
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            not_your_chart(self.ticker),
-            ephemeral=True, allowed_mentions=NO_MENTIONS,
-        )
-        return False
+    def refusal(self) -> str:
+        return not_your_chart(self.ticker)
 
     async def _switch(self, interaction: discord.Interaction, timeframe: str) -> None:
         if self._busy.locked():
@@ -96,38 +106,30 @@ class TimeframeView(discord.ui.View):
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
         await handle_view_error(interaction, error, f"base {self.ticker} timeframe button")
 
-    async def on_timeout(self) -> None:
-        await disable_buttons(self, self.message)
-
 
 PREV_ID = "setups:page:prev"
 NEXT_ID = "setups:page:next"
 
 
-class PagesView(discord.ui.View):
+class PagesView(AskerOnlyView):
     """◀ / ▶ under a long ``setups`` table: pages the embed's table in place (the picture stays).
 
     Only the person who asked can page; on timeout the buttons are disabled.
     """
 
     def __init__(self, report, *, owner_id: int, timeout: float = VIEW_TIMEOUT):
-        super().__init__(timeout=timeout)
+        super().__init__(owner_id=owner_id, timeout=timeout)
         self.report = report
-        self.owner_id = owner_id
         self.pages = len(report.pages())
         self.page = 0
-        self.message: discord.Message | None = None
         self._show()
 
     def _show(self) -> None:
         self.prev.disabled = self.page == 0
         self.next.disabled = self.page >= self.pages - 1
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(ONLY_ASKER_PAGES, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        return False
+    def refusal(self) -> str:
+        return ONLY_ASKER_PAGES
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page = max(0, min(self.pages - 1, self.page + step))
@@ -145,6 +147,3 @@ class PagesView(discord.ui.View):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
         await handle_view_error(interaction, error, "setups page button")
-
-    async def on_timeout(self) -> None:
-        await disable_buttons(self, self.message)

@@ -29,6 +29,8 @@ __all__ = ["BaseParams", "find_base", "chart_window", "forget_before"]
 _PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
+# margins for the float rounding of x * buf / buf in the necessary condition of could_break
+_LOOSE_BELOW, _LOOSE_ABOVE = 1 - 1e-9, 1 + 1e-9
 
 
 def _cut(daily: pd.DataFrame, as_of: date | None, keep: int) -> pd.DataFrame:
@@ -64,10 +66,35 @@ class _Analyzer:
             return j - 1
         return int(np.searchsorted(self.week_of_day, self.week_of_day[j])) - 1
 
-    def high_between(self, pos: int, lo: float, hi: float) -> bool:
-        """Whether a bar high through daily position ``pos`` (a week end) lies in [lo, hi)."""
-        h = self.bars.high[: int(self.week_of_day[pos]) + 1] if self.weekly else self.d.high[: pos + 1]
-        return bool(((h >= lo) & (h < hi)).any())
+    def could_break(self, j: int, prior: float) -> bool:
+        """Whether the close of day ``j`` can be a breakout of any base as it stood on its line
+        day (a cheap necessary condition, so only such days build the bases).
+
+        The base's top is the high of one of its tests, and no close from its first test
+        through the line day went above the top + buffer (the box rule); the first test is at
+        least ``min_gap`` bars before the line day. So the top is a high in
+        [max(those closes, the ``prior`` closes) / buf, close / buf), of a bar after the last
+        one that closed at or above today's close.
+        """
+        p = self.p
+        buf = 1 + p.buffer_pct
+        c = float(self.d.close[j])
+        if self.weekly:
+            k = int(self.week_of_day[self.line_day(j)])
+            gap = p.min_test_gap_weekly
+        else:
+            k = j - 1
+            gap = p.min_test_gap_daily
+        if k < gap:
+            return False
+        cmax = self.bars.cmax[: k + 1]
+        above = np.flatnonzero(cmax >= c)
+        first = int(above[-1]) + 1 if len(above) else 0
+        if first > k - gap:
+            return False
+        floor = max(prior, float(cmax[k - gap :].max())) / buf * _LOOSE_BELOW
+        h = self.bars.high[first : k + 1]
+        return bool(((h >= floor) & (h < c / buf * _LOOSE_ABOVE)).any())
 
     def through(self, pos: int) -> tuple[Structure | NoBase, Structure | None, BarArrays]:
         """(nearest base or why there is none, major base or None, the arrays their positions
@@ -135,11 +162,8 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
     prior = sliding_window_view(close[lo - _PRIOR_CLOSE_DAYS : n], _PRIOR_CLOSE_DAYS).max(axis=1)
     fresh = np.zeros(n + 1, dtype=bool)
     fresh[lo:] = close[lo : n + 1] > prior
-    # A breakout line lies between the prior closes (the box) and the breakout close, and a
-    # zone top is a weekly high: without a high in that band there is nothing to break.
-    buf = 1 + p.buffer_pct
     for j in np.flatnonzero(fresh).tolist():
-        if not an.high_between(an.line_day(j), prior[j - lo] / buf, close[j] / buf):
+        if not an.could_break(j, float(prior[j - lo])):
             fresh[j] = False
     event = None
     rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)

@@ -19,7 +19,8 @@ Two scales come out of one scan:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,9 +30,23 @@ from bot.analysis.base.pivots import touch_episodes
 from bot.analysis.models import NoBase
 
 
+@dataclass(frozen=True)
+class Support:
+    """The floor of a base: the cluster of lows near its lowest low, and the depth it gives."""
+
+    low: float
+    high: float
+    level: float
+    depth_pct: float
+
+
 @dataclass
 class Structure:
-    """A candidate base on bars [start, end) of the analysis arrays (absolute positions)."""
+    """A candidate base on bars [start, end) of the analysis arrays (absolute positions).
+
+    Its support is worked out on first use (``support_of``): most candidates are turned
+    down on their tests or length before anyone asks how deep they are.
+    """
 
     start: int
     end: int
@@ -39,16 +54,36 @@ class Structure:
     zone_low: float
     level: float
     tests: np.ndarray
-    sup_low: float
-    sup_high: float
-    sup_level: float
     tol: float
     buffer: float
-    depth_pct: float
+    support_of: Callable[[], Support] = field(repr=False, compare=False)
+    _support: Support | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def breakout_line(self) -> float:
         return self.top + self.buffer
+
+    @property
+    def support(self) -> Support:
+        if self._support is None:
+            self._support = self.support_of()
+        return self._support
+
+    @property
+    def sup_low(self) -> float:
+        return self.support.low
+
+    @property
+    def sup_high(self) -> float:
+        return self.support.high
+
+    @property
+    def sup_level(self) -> float:
+        return self.support.level
+
+    @property
+    def depth_pct(self) -> float:
+        return self.support.depth_pct
 
 
 @dataclass(frozen=True)
@@ -111,19 +146,20 @@ class _Window:
         if got is None:
             got = memo[r] = self.candidate(r)
         if isinstance(got, tuple):
-            s, weeks, depth = got
+            s, weeks = got
             if len(s.tests) < rules.min_tests:
                 return NoBase("too_few_tests", price=s.top, tests=len(s.tests))
             if weeks < rules.min_weeks:
                 return NoBase("too_young", weeks=weeks)
-            if depth > rules.max_depth_pct:
-                return NoBase("too_deep", depth_pct=depth)
+            # (a depth is below 100 % while prices are positive: no need to work it out then)
+            if rules.max_depth_pct < 100.0 and s.depth_pct > rules.max_depth_pct:
+                return NoBase("too_deep", depth_pct=s.depth_pct)
             return s
         return got
 
-    def candidate(self, r: int) -> tuple[Structure, float, float] | NoBase:
-        """The base under the record high at window position ``r`` as (structure, weeks, depth),
-        or why there is none; the rules of each scale (tests, length, depth) are the caller's."""
+    def candidate(self, r: int) -> tuple[Structure, float] | NoBase:
+        """The base under the record high at window position ``r`` as (structure, weeks), or
+        why there is none; the rules of each scale (tests, length, depth) are the caller's."""
         p, h, l, c, n = self.p, self.h, self.l, self.c, self.n
         buf = 1 + p.buffer_pct
         v = float(h[r])
@@ -181,15 +217,7 @@ class _Window:
         if len(seg_l) > recent and lmin < float(seg_l[:-recent].min()) - stol:
             return NoBase("breaking_down")
         b, w0, end = self.b, self.w0, self.end
-        late_lo = b.hi_day[w0 + start : end] > b.lo_day[w0 + start : end]  # high after low
-        bottoms, _ = touch_episodes(
-            -seg_l, -h[start:], -(lmin + stol), -(lmin + stol + self.pull_atr * self.vol), min_gap, False, late_lo
-        )
-        bottoms = bottoms + start
-        bl = l[bottoms]
         level = _median(th)
-        sup_level = _median(bl)
-        depth = (level - sup_level) / level * 100.0
         weeks = (b.day[w0 + n - 1] - b.day[w0 + start]) / 7.0
         s = Structure(
             start=w0 + start,
@@ -198,14 +226,24 @@ class _Window:
             zone_low=zone_low,
             level=level,
             tests=tests + w0,
-            sup_low=lmin,
-            sup_high=float(bl.max()),
-            sup_level=sup_level,
             tol=tol,
             buffer=p.buffer_pct * top,
-            depth_pct=depth,
+            support_of=lambda: self.support(start, lmin, stol, level),
         )
-        return s, float(weeks), depth
+        return s, float(weeks)
+
+    def support(self, start: int, lmin: float, stol: float, level: float) -> Support:
+        """The support of a base starting at window position ``start`` whose lowest low is
+        ``lmin``: the bottoms (touch episodes of the lows within ``stol`` of it)."""
+        b, w0, end, l, h = self.b, self.w0, self.end, self.l, self.h
+        late_lo = b.hi_day[w0 + start : end] > b.lo_day[w0 + start : end]  # high after low
+        bottoms, _ = touch_episodes(
+            -l[start:], -h[start:], -(lmin + stol), -(lmin + stol + self.pull_atr * self.vol), self.min_gap, False,
+            late_lo,
+        )
+        bl = l[bottoms + start]
+        sup_level = _median(bl)
+        return Support(low=lmin, high=float(bl.max()), level=sup_level, depth_pct=(level - sup_level) / level * 100.0)
 
 
 def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | NoBase:

@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
 from bot.analysis.base.params import BaseParams
-from bot.analysis.base.scan import Structure, scan_bases, scan_structure
+from bot.analysis.base.scan import Ceilings, Structure
 from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
@@ -99,19 +99,26 @@ class _Analyzer:
     def through(self, pos: int) -> tuple[Structure | NoBase, Structure | None, BarArrays]:
         """(nearest base or why there is none, major base or None, the arrays their positions
         index), built from daily bars [0, pos] inclusive."""
+        c = self.ceilings(pos)
+        return c.nearest(), c.major(), c.bars
+
+    def breakable(self, pos: int, scale: int, close: float) -> Structure | None:
+        """The base at ``scale`` (0 nearest, 1 major) built through ``pos`` when ``close``
+        could be its breakout, else None (ceilings too high for that close are not examined)."""
+        c = self.ceilings(pos)
+        return c.nearest_under(close) if scale == 0 else c.major_under(close)
+
+    def ceilings(self, pos: int) -> Ceilings:
+        """The candidate ceilings of the bars through daily position ``pos``, examined lazily."""
         key = (*self._key, int(self.d.day[pos]), float(self.d.close[pos]))  # the data, not just its dates
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = self._through(pos)
+            if self.weekly:
+                bars, atrv, end = self._weeks_through(pos)
+            else:
+                bars, atrv, end = self.bars, self.atrv, pos + 1
+            hit = self._memo[key] = Ceilings(bars, atrv, end, self.p, self.weekly)
         return hit
-
-    def _through(self, pos: int):
-        p = self.p
-        if not self.weekly:
-            return scan_structure(self.bars, self.atrv, pos + 1, p, False), None, self.bars
-        bars, atrv, end = self._weeks_through(pos)
-        near, major = scan_bases(bars, atrv, end, p)
-        return near, major, bars
 
     def _weeks_through(self, pos: int) -> tuple[BarArrays, np.ndarray, int]:
         """The weekly arrays a base through daily position ``pos`` is built from: ``pos`` is the
@@ -180,9 +187,8 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
             s, bars = rearmed
             attempt += 1
         elif fresh[j]:
-            got = an.through(an.line_day(j))
-            s, bars = got[scale], got[2]
-            if not isinstance(s, Structure) or close[j] <= s.breakout_line or (s.start, s.top) in broken:
+            s, bars = an.breakable(an.line_day(j), scale, float(close[j])), an.ceilings(an.line_day(j)).bars
+            if s is None or close[j] <= s.breakout_line or (s.start, s.top) in broken:
                 continue
             broken.add((s.start, s.top))
             if held is not None and j - held[0] <= p.stack_days and s.zone_low <= held[1].top * (1 + p.stack_pct / 100):

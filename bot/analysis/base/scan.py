@@ -134,6 +134,10 @@ class _Window:
         self.pull_atr = pull_atr
         self._records: np.ndarray | None = None
 
+    def tol(self, v: float) -> float:
+        """How close to a ceiling ``v`` a high touches it."""
+        return max(self.p.tol_pct * v, self.tol_atr * self.vol)
+
     def records(self) -> np.ndarray:
         if self._records is None:
             self._records = _records(self.h)
@@ -163,7 +167,7 @@ class _Window:
         p, h, l, c, n = self.p, self.h, self.l, self.c, self.n
         buf = 1 + p.buffer_pct
         v = float(h[r])
-        tol = max(p.tol_pct * v, self.tol_atr * self.vol)
+        tol = self.tol(v)
         # closes inside the tolerance band do not end a base (they are inside the zone)
         above = np.flatnonzero(c[:r] > (v + tol) * buf)
         from_above = len(above) > 0
@@ -246,30 +250,87 @@ class _Window:
         return Support(low=lmin, high=float(bl.max()), level=sup_level, depth_pct=(level - sup_level) / level * 100.0)
 
 
+class Ceilings:
+    """The candidate ceilings of the bars that end at bar ``end - 1``, each examined at most
+    once and only when asked for: the nearest base, the major one (weekly), or just whether
+    a close could be a breakout of either."""
+
+    def __init__(self, b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool):
+        self.p, self.weekly = p, weekly
+        self.lookback = p.lookback_weeks if weekly else p.lookback_days
+        span = max(p.major_lookback_weeks, p.lookback_weeks) if weekly else p.lookback_days
+        self.win = _Window(b, atrv, end, span, p, weekly)
+        self.bars = b  # the arrays the structures' positions index
+        self.memo: dict = {}
+        self._nearest: Structure | NoBase | None = None
+        self._major: tuple[Structure | None] | None = None
+
+    def nearest(self) -> Structure | NoBase:
+        """The lowest qualifying ceiling of the look-back, or why there is none."""
+        if self._nearest is None:
+            self._nearest = _nearest(self.win, self.lookback, self.p, self.memo)
+        return self._nearest
+
+    def major(self) -> Structure | None:
+        """The highest qualifying ceiling within reach, above the nearest base (weekly only)."""
+        if not self.weekly:
+            return None
+        if self._major is None:
+            near = self.nearest()
+            # a major base is a higher ceiling than the nearest one, or the same one tested longer
+            floor = near.top - near.tol if isinstance(near, Structure) else -np.inf
+            self._major = (_major(self.win, self.p, self.memo, floor),)
+        return self._major[0]
+
+    def nearest_under(self, close: float) -> Structure | None:
+        """The nearest base if ``close`` could be its breakout, else None. Ceilings too high
+        for that are not examined: a top is at least 3 tolerances under its record high."""
+        if self._nearest is None:
+            got = _nearest(self.win, self.lookback, self.p, self.memo, close)
+            if got is None:
+                return None  # stopped under ceilings that close cannot break
+            self._nearest = got
+        return self._nearest if isinstance(self._nearest, Structure) else None
+
+    def major_under(self, close: float) -> Structure | None:
+        """The major base if ``close`` could be its breakout, else None (the nearest base is
+        only worked out when the major one is breakable)."""
+        if self._major is None:
+            top = _major(self.win, self.p, self.memo)  # the same walk without its floor
+            if top is None or not _breakable(top.top, close, self.p):
+                return None
+        return self.major()
+
+
+def _breakable(top: float, close: float, p: BaseParams) -> bool:
+    """Whether a close may lie above a base top's breakout line (float margin included)."""
+    return top * (1 + p.buffer_pct) < close * _MARGIN
+
+
+# a ceiling is skipped only when it is clearly out of reach (x * buf / buf rounding)
+_MARGIN = 1 + 1e-9
+
+
 def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | NoBase:
     """The nearest base ending at bar ``end - 1`` (the daily timeframe's only one).
 
     Returns the qualified Structure of the nearest ceiling, or why there is none (the
     nearest candidate's failing rule).
     """
-    lookback = p.lookback_weeks if weekly else p.lookback_days
-    return _nearest(_Window(b, atrv, end, lookback, p, weekly), lookback, p, {})
+    return Ceilings(b, atrv, end, p, weekly).nearest()
 
 
 def scan_bases(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> tuple[Structure | NoBase, Structure | None]:
     """(nearest base or why there is none, major base or None) of weekly bars ending at bar
     ``end - 1``, from one window of ``major_lookback_weeks``; a ceiling examined for both
     scales is examined once."""
-    win = _Window(b, atrv, end, max(p.major_lookback_weeks, p.lookback_weeks), p, True)
-    memo: dict = {}
-    near = _nearest(win, p.lookback_weeks, p, memo)
-    # a major base is a higher ceiling than the nearest one, or the same one tested longer
-    floor = near.top - near.tol if isinstance(near, Structure) else -np.inf
-    return near, _major(win, p, memo, floor)
+    c = Ceilings(b, atrv, end, p, True)
+    return c.nearest(), c.major()
 
 
-def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structure | NoBase:
-    """The lowest qualifying ceiling among the records of the last ``lookback`` bars."""
+def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict, close: float | None = None) -> Structure | NoBase | None:
+    """The lowest qualifying ceiling among the records of the last ``lookback`` bars. With
+    ``close``: None as soon as the ceilings left are too high for that close to break."""
     if win.n < 3:
         return NoBase("too_few_bars")
     rules = _Rules(p.min_weeks, p.max_depth_pct, p.min_tests)
@@ -282,6 +343,9 @@ def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict) -> Structur
         v = win.h[r]
         if (v - last_close) / v * 100.0 > p.max_depth_pct:
             break  # every further record is higher still
+        # its top is at least 3 tolerances under v, and v - 3 tol grows with v
+        if close is not None and not _breakable(v - 3 * win.tol(v), close, p):
+            return None
         s = win.cached(r, rules, memo)
         if isinstance(s, Structure):
             return s  # the nearest ceiling above price that qualifies is the live base

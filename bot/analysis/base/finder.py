@@ -57,6 +57,7 @@ class _Analyzer:
         # (same first bar, so the same positions), else private to this call
         self._memo: dict = memo if memo is not None else {}
         self._key = (p, weekly, int(d.day[0]), float(d.close[0]))
+        self._fresh: dict[int, tuple[int, set[int]]] = {}
 
     def line_day(self, j: int) -> int:
         """The day whose base a close on day j is judged against: weekly, the last day of the
@@ -66,15 +67,34 @@ class _Analyzer:
             return j - 1
         return int(np.searchsorted(self.week_of_day, self.week_of_day[j])) - 1
 
-    def could_break(self, j: int, prior: float) -> bool:
-        """Whether the close of day ``j`` can be a breakout of any base as it stood on its line
-        day (a cheap necessary condition, so only such days build the bases).
+    def fresh_closes(self, scale: int) -> tuple[int, set[int]]:
+        """(first day position of the last ``scan_days``, the days among them whose close could
+        be a breakout of the base at ``scale``): above the ``_PRIOR_CLOSE_DAYS`` closes before
+        it (a breakout close is above every close since the base's first test) and passing
+        ``could_break``."""
+        got = self._fresh.get(scale)
+        if got is None:
+            close, p = self.d.close, self.p
+            n = len(close) - 1
+            lo = max(_PRIOR_CLOSE_DAYS, n - p.scan_days + 1)
+            days: set[int] = set()
+            if lo <= n:
+                prior = sliding_window_view(close[lo - _PRIOR_CLOSE_DAYS : n], _PRIOR_CLOSE_DAYS).max(axis=1)
+                for j in (lo + np.flatnonzero(close[lo : n + 1] > prior)).tolist():
+                    if self.could_break(j, float(prior[j - lo]), scale):
+                        days.add(j)
+            got = self._fresh[scale] = (lo, days)
+        return got
 
-        The base's top is the high of one of its tests, and no close from its first test
-        through the line day went above the top + buffer (the box rule); the first test is at
-        least ``min_gap`` bars before the line day. So the top is a high in
-        [max(those closes, the ``prior`` closes) / buf, close / buf), of a bar after the last
-        one that closed at or above today's close.
+    def could_break(self, j: int, prior: float, scale: int) -> bool:
+        """Whether the close of day ``j`` can be a breakout of the base at ``scale`` as it stood
+        on its line day k (a cheap necessary condition, so only such days build the bases).
+
+        No close from the base's start through k went above its top + buffer (the box rule),
+        and the start is at least (min_tests - 1) test gaps of bars and ``min_weeks`` weeks
+        before k. So every bar in that stretch closed below today's close, and the top is a high
+        of a bar after the last one that closed at or above it, in
+        [max(the stretch's closes, the ``prior`` closes) / buf, close / buf).
         """
         p = self.p
         buf = 1 + p.buffer_pct
@@ -85,14 +105,19 @@ class _Analyzer:
         else:
             k = j - 1
             gap = p.min_test_gap_daily
-        if k < gap:
+        tests, weeks = (p.major_min_tests, p.major_min_weeks) if scale else (p.min_tests, p.min_weeks)
+        bars_before = gap * max(1, tests - 1)
+        # the latest possible start: bars_before bars, and the last bar min_weeks weeks, before k
+        by_days = int(np.searchsorted(self.bars.day[: k + 1], self.bars.day[k] - 7.0 * weeks, side="right")) - 1
+        stretch = min(k - bars_before, by_days)
+        if stretch < 0:
             return False
         cmax = self.bars.cmax[: k + 1]
         above = np.flatnonzero(cmax >= c)
         first = int(above[-1]) + 1 if len(above) else 0
-        if first > k - gap:
+        if first > stretch:
             return False
-        floor = max(prior, float(cmax[k - gap :].max())) / buf * _LOOSE_BELOW
+        floor = max(prior, float(cmax[stretch:].max())) / buf * _LOOSE_BELOW
         h = self.bars.high[first : k + 1]
         return bool(((h >= floor) & (h < c / buf * _LOOSE_ABOVE)).any())
 
@@ -163,15 +188,9 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
     d = an.d
     close = d.close
     n = len(d) - 1
-    lo = max(_PRIOR_CLOSE_DAYS, n - p.scan_days + 1)
+    lo, fresh = an.fresh_closes(scale)
     if lo > n:
         return None
-    prior = sliding_window_view(close[lo - _PRIOR_CLOSE_DAYS : n], _PRIOR_CLOSE_DAYS).max(axis=1)
-    fresh = np.zeros(n + 1, dtype=bool)
-    fresh[lo:] = close[lo : n + 1] > prior
-    for j in np.flatnonzero(fresh).tolist():
-        if not an.could_break(j, float(prior[j - lo])):
-            fresh[j] = False
     event = None
     rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
     attempt = 0
@@ -186,7 +205,7 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
         if rearmed is not None and close[j] > rearmed[0].breakout_line and j > rearm_from:
             s, bars = rearmed
             attempt += 1
-        elif fresh[j]:
+        elif j in fresh:
             s, bars = an.breakable(an.line_day(j), scale, float(close[j])), an.ceilings(an.line_day(j)).bars
             if s is None or close[j] <= s.breakout_line or (s.start, s.top) in broken:
                 continue

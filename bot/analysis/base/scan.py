@@ -293,11 +293,21 @@ class Ceilings:
         return self._nearest if isinstance(self._nearest, Structure) else None
 
     def major_under(self, close: float) -> Structure | None:
-        """The major base if ``close`` could be its breakout, else None (the nearest base is
-        only worked out when the major one is breakable)."""
+        """The major base if ``close`` could be its breakout, else None. The major base is the
+        highest qualifying ceiling, so unless one of the ceilings ``close`` could break
+        qualifies (few: they lie just above price) there is no breakout, and the higher
+        ceilings and the nearest base are not examined."""
         if self._major is None:
-            top = _major(self.win, self.p, self.memo)  # the same walk without its floor
-            if top is None or not _breakable(top.top, close, self.p):
+            win, p = self.win, self.p
+            rules = _major_rules(p)
+            reach = _reach(win, p)
+            for r in win.records().tolist():  # lowest first
+                v = float(win.h[r])
+                if v > reach or not _breakable(v - 3 * win.tol(v), close, p):
+                    return None  # no breakable ceiling qualifies
+                if isinstance(win.cached(r, rules, self.memo), Structure):
+                    break
+            else:
                 return None
         return self.major()
 
@@ -358,8 +368,8 @@ def _major(win: _Window, p: BaseParams, memo: dict, floor: float = -np.inf) -> S
     ``floor``, or None."""
     if win.n < 3:
         return None
-    rules = _Rules(p.major_min_weeks, p.major_max_depth_pct, p.major_min_tests)
-    reach = float(win.c[-1]) / (1 - p.major_reach_pct / 100.0)
+    rules = _major_rules(p)
+    reach = _reach(win, p)
     for r in win.records()[::-1].tolist():  # highest first
         if win.h[r] > reach:
             continue
@@ -369,3 +379,12 @@ def _major(win: _Window, p: BaseParams, memo: dict, floor: float = -np.inf) -> S
         if isinstance(s, Structure):
             return s
     return None
+
+
+def _major_rules(p: BaseParams) -> _Rules:
+    return _Rules(p.major_min_weeks, p.major_max_depth_pct, p.major_min_tests)
+
+
+def _reach(win: _Window, p: BaseParams) -> float:
+    """The highest ceiling a major base may have: within ``major_reach_pct`` of the last close."""
+    return float(win.c[-1]) / (1 - p.major_reach_pct / 100.0)

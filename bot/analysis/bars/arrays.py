@@ -12,10 +12,15 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+_NS_PER_DAY = 86_400_000_000_000
+
 
 def day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
     """Days since 1970-01-01 for a tz-naive DatetimeIndex (int64)."""
-    return index.values.astype("datetime64[D]").astype(np.int64)
+    values = index.values
+    if values.dtype == np.dtype("datetime64[ns]"):
+        return values.view(np.int64) // _NS_PER_DAY  # floors, as the cast to days does
+    return values.astype("datetime64[D]").astype(np.int64)
 
 
 def week_ids(days: np.ndarray) -> np.ndarray:
@@ -31,11 +36,11 @@ class BarArrays:
     """OHLC arrays of one timeframe; ``hi_day``/``lo_day`` are day numbers of the high/low."""
 
     day: np.ndarray  # day number of the bar's last trading day
-    open: np.ndarray
+    open: np.ndarray | None  # None where the caller did not ask for it (find_base does not)
     high: np.ndarray
     low: np.ndarray
     close: np.ndarray
-    volume: np.ndarray
+    volume: np.ndarray | None
     hi_day: np.ndarray
     lo_day: np.ndarray
     cmax: np.ndarray  # highest daily close of the bar (the close itself for daily bars)
@@ -55,7 +60,8 @@ def _first_flag_per_group(flag: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 
 def weekly_arrays(day: np.ndarray, o, h, l, c, v) -> tuple[BarArrays, np.ndarray]:
-    """Aggregate daily arrays into W-FRI weeks; returns (weeks, week position of each day)."""
+    """Aggregate daily arrays into W-FRI weeks; returns (weeks, week position of each day).
+    ``o`` and ``v`` may be None (then so are the weeks' open and volume)."""
     wid = week_ids(day)
     n = len(day)
     newweek = np.empty(n, dtype=bool)
@@ -70,11 +76,11 @@ def weekly_arrays(day: np.ndarray, o, h, l, c, v) -> tuple[BarArrays, np.ndarray
     lo_pos = _first_flag_per_group(l == wl[group], group)
     weeks = BarArrays(
         day=day[ends],
-        open=o[starts],
+        open=o[starts] if o is not None else None,
         high=wh,
         low=wl,
         close=c[ends],
-        volume=np.add.reduceat(v, starts),
+        volume=np.add.reduceat(v, starts) if v is not None else None,
         hi_day=day[hi_pos],
         lo_day=day[lo_pos],
         cmax=np.maximum.reduceat(c, starts),
@@ -82,18 +88,23 @@ def weekly_arrays(day: np.ndarray, o, h, l, c, v) -> tuple[BarArrays, np.ndarray
     return weeks, group
 
 
-def daily_arrays(df: pd.DataFrame) -> BarArrays:
-    day = day_numbers(df.index)
-    h = df["High"].to_numpy(dtype=float)
-    l = df["Low"].to_numpy(dtype=float)
-    c = df["Close"].to_numpy(dtype=float)
+def daily_arrays(df: pd.DataFrame, start: int = 0, end: int | None = None, open_volume: bool = True) -> BarArrays:
+    """Arrays of the daily bars at positions [start, end) (views, not copies, where the
+    columns are float already); without open and volume unless ``open_volume``."""
+    span = slice(start, len(df) if end is None else end)
+    day = day_numbers(df.index[span])
+
+    def col(name: str) -> np.ndarray:
+        return df[name].to_numpy(dtype=float)[span]
+
+    c = col("Close")
     return BarArrays(
         day=day,
-        open=df["Open"].to_numpy(dtype=float),
-        high=h,
-        low=l,
+        open=col("Open") if open_volume else None,
+        high=col("High"),
+        low=col("Low"),
         close=c,
-        volume=df["Volume"].to_numpy(dtype=float),
+        volume=col("Volume") if open_volume else None,
         hi_day=day,
         lo_day=day,
         cmax=c,

@@ -33,12 +33,12 @@ _RECORD_NEAR = 0.97
 _LOOSE_BELOW, _LOOSE_ABOVE = 1 - 1e-9, 1 + 1e-9
 
 
-def _cut(daily: pd.DataFrame, as_of: date | None, keep: int) -> pd.DataFrame:
-    """Bars dated <= as_of, of which only the last ``keep``."""
+def _span(daily: pd.DataFrame, as_of: date | None, keep: int) -> tuple[int, int]:
+    """Positions [start, end) of the bars dated <= as_of, of which only the last ``keep``."""
     end = len(daily)
     if as_of is not None:
         end = int(daily.index.searchsorted(pd.Timestamp(as_of), side="right"))
-    return daily.iloc[max(0, end - keep) : end]
+    return max(0, end - keep), end
 
 
 class _Analyzer:
@@ -49,7 +49,7 @@ class _Analyzer:
         self.weekly = weekly
         self.p = p
         if weekly:
-            self.bars, self.week_of_day = weekly_arrays(d.day, d.open, d.high, d.low, d.close, d.volume)
+            self.bars, self.week_of_day = weekly_arrays(d.day, None, d.high, d.low, d.close, None)
         else:
             self.bars, self.week_of_day = d, None
         self.atrv = atr_values(self.bars.high, self.bars.low, self.bars.close, p.atr_n)
@@ -58,6 +58,7 @@ class _Analyzer:
         self._memo: dict = memo if memo is not None else {}
         self._key = (p, weekly, int(d.day[0]), float(d.close[0]))
         self._fresh: dict[int, tuple[int, set[int]]] = {}
+        self._fresh_base: tuple | None = None
 
     def line_day(self, j: int) -> int:
         """The day whose base a close on day j is judged against: weekly, the last day of the
@@ -69,57 +70,72 @@ class _Analyzer:
 
     def fresh_closes(self, scale: int) -> tuple[int, set[int]]:
         """(first day position of the last ``scan_days``, the days among them whose close could
-        be a breakout of the base at ``scale``): above the ``_PRIOR_CLOSE_DAYS`` closes before
-        it (a breakout close is above every close since the base's first test) and passing
-        ``could_break``."""
+        be a breakout of the base at ``scale``).
+
+        A cheap necessary condition, so only those days build the bases. A breakout close is
+        above every close since the base's first test, so above the ``_PRIOR_CLOSE_DAYS``
+        closes before it. And with k its line day: no close from the base's start through k
+        went above its top + buffer (the box rule), and the start is at least
+        (min_tests - 1) test gaps of bars and ``min_weeks`` weeks before k; so every bar of
+        that stretch closed below the breakout close, and the top is the high of a bar after
+        the last one that closed at or above it, in [max(the stretch's closes, the prior
+        closes) / buf, close / buf).
+        """
         got = self._fresh.get(scale)
-        if got is None:
+        if got is not None:
+            return got
+        lo, js, ks, prior, first = self._fresh_candidates()
+        p = self.p
+        buf = 1 + p.buffer_pct
+        if self.weekly:
+            gap = p.min_test_gap_weekly
+        else:
+            gap = p.min_test_gap_daily
+        tests, weeks = (p.major_min_tests, p.major_min_weeks) if scale else (p.min_tests, p.min_weeks)
+        day, cmax, high = self.bars.day, self.bars.cmax, self.bars.high
+        # the latest possible start: gap * (tests - 1) bars, and the last bar min_weeks weeks, before k
+        by_days = np.searchsorted(day, day[ks] - 7.0 * weeks, side="right") - 1
+        latest = np.minimum(ks - gap * max(1, tests - 1), by_days)
+        days: set[int] = set()
+        for j, k, pr, f, m in zip(js.tolist(), ks.tolist(), prior.tolist(), first.tolist(), latest.tolist()):
+            if m < 0 or f > m:
+                continue
+            c = float(self.d.close[j])
+            floor = max(pr, float(cmax[m : k + 1].max())) / buf * _LOOSE_BELOW
+            h = high[f : k + 1]
+            if ((h >= floor) & (h < c / buf * _LOOSE_ABOVE)).any():
+                days.add(j)
+        got = self._fresh[scale] = (lo, days)
+        return got
+
+    def _fresh_candidates(self):
+        """(lo, days j of the last ``scan_days`` closing above the prior closes, their line
+        bars k, those prior closes' high, and for each the bar after the last one up to k
+        that closed at or above close[j]); shared by both scales."""
+        if self._fresh_base is None:
             close, p = self.d.close, self.p
             n = len(close) - 1
             lo = max(_PRIOR_CLOSE_DAYS, n - p.scan_days + 1)
-            days: set[int] = set()
-            if lo <= n:
-                prior = sliding_window_view(close[lo - _PRIOR_CLOSE_DAYS : n], _PRIOR_CLOSE_DAYS).max(axis=1)
-                for j in (lo + np.flatnonzero(close[lo : n + 1] > prior)).tolist():
-                    if self.could_break(j, float(prior[j - lo]), scale):
-                        days.add(j)
-            got = self._fresh[scale] = (lo, days)
-        return got
-
-    def could_break(self, j: int, prior: float, scale: int) -> bool:
-        """Whether the close of day ``j`` can be a breakout of the base at ``scale`` as it stood
-        on its line day k (a cheap necessary condition, so only such days build the bases).
-
-        No close from the base's start through k went above its top + buffer (the box rule),
-        and the start is at least (min_tests - 1) test gaps of bars and ``min_weeks`` weeks
-        before k. So every bar in that stretch closed below today's close, and the top is a high
-        of a bar after the last one that closed at or above it, in
-        [max(the stretch's closes, the ``prior`` closes) / buf, close / buf).
-        """
-        p = self.p
-        buf = 1 + p.buffer_pct
-        c = float(self.d.close[j])
-        if self.weekly:
-            k = int(self.week_of_day[self.line_day(j)])
-            gap = p.min_test_gap_weekly
-        else:
-            k = j - 1
-            gap = p.min_test_gap_daily
-        tests, weeks = (p.major_min_tests, p.major_min_weeks) if scale else (p.min_tests, p.min_weeks)
-        bars_before = gap * max(1, tests - 1)
-        # the latest possible start: bars_before bars, and the last bar min_weeks weeks, before k
-        by_days = int(np.searchsorted(self.bars.day[: k + 1], self.bars.day[k] - 7.0 * weeks, side="right")) - 1
-        stretch = min(k - bars_before, by_days)
-        if stretch < 0:
-            return False
-        cmax = self.bars.cmax[: k + 1]
-        above = np.flatnonzero(cmax >= c)
-        first = int(above[-1]) + 1 if len(above) else 0
-        if first > stretch:
-            return False
-        floor = max(prior, float(cmax[stretch:].max())) / buf * _LOOSE_BELOW
-        h = self.bars.high[first : k + 1]
-        return bool(((h >= floor) & (h < c / buf * _LOOSE_ABOVE)).any())
+            empty = np.zeros(0, dtype=np.int64)
+            if lo > n:
+                self._fresh_base = (lo, empty, empty, np.zeros(0), empty)
+                return self._fresh_base
+            prior = sliding_window_view(close[lo - _PRIOR_CLOSE_DAYS : n], _PRIOR_CLOSE_DAYS).max(axis=1)
+            hit = np.flatnonzero(close[lo : n + 1] > prior)
+            js = lo + hit
+            prior = prior[hit]
+            # line bars: weekly, the week before the close's week; daily, the day before
+            ks = self.week_of_day[js] - 1 if self.weekly else js - 1
+            ok = ks >= 0
+            js, ks, prior = js[ok], ks[ok], prior[ok]
+            first = np.zeros(len(js), dtype=np.int64)
+            if len(js):
+                span = self.bars.cmax[: int(ks.max()) + 1]
+                pos = np.arange(len(span))
+                at_or_above = (span[None, :] >= close[js][:, None]) & (pos[None, :] <= ks[:, None])
+                first = np.where(at_or_above, pos, -1).max(axis=1) + 1
+            self._fresh_base = (lo, js, ks, prior, first)
+        return self._fresh_base
 
     def through(self, pos: int) -> tuple[Structure | NoBase, Structure | None, BarArrays]:
         """(nearest base or why there is none, major base or None, the arrays their positions
@@ -259,14 +275,14 @@ def find_base(
     if timeframe not in ("weekly", "daily"):
         raise BadArgument(f"Unknown timeframe {timeframe!r}: use weekly or daily.")
     weekly = timeframe == "weekly"
-    df = _cut(daily, as_of, p.history_bars(timeframe))
+    start, end = _span(daily, as_of, p.history_bars(timeframe))
     need = p.min_days_weekly if weekly else p.min_days_daily
-    if len(df) < need:
+    if end - start < need:
         raise NotEnoughData(
-            f"Need at least {need} daily bars for a {timeframe} base, have {len(df)}"
+            f"Need at least {need} daily bars for a {timeframe} base, have {end - start}"
             + (f" up to {as_of}." if as_of is not None else ".")
         )
-    d = daily_arrays(df)
+    d = daily_arrays(daily, start, end, open_volume=False)
     an = _Analyzer(d, weekly, p, memo)
     n = len(d) - 1
     as_of_date = day_to_date(d.day[n]) if as_of is None else as_of

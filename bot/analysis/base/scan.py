@@ -138,6 +138,30 @@ class _Window:
         """How close to a ceiling ``v`` a high touches it."""
         return max(self.p.tol_pct * v, self.tol_atr * self.vol)
 
+    def top_floor(self, r: int) -> float:
+        """The lowest top a base under the record high at window position ``r`` can have.
+
+        ``candidate`` re-centres its touch line at most 3 tolerances under the record, so
+        every test high, and the top, is at least that. Tighter: the record bar is itself a
+        touch, and the test of its episode is at least as high, so the top is the record
+        unless that test is the live last bar (the record is the newest bar) or the episode
+        is the base's left side (price came down from above, ``skip_first``, and no pullback
+        came before the record). Nothing here reads beyond what ``candidate`` reads."""
+        h, v = self.h, float(self.h[r])
+        tol = self.tol(v)
+        loose = v - 3 * tol
+        if r == self.n - 1:
+            return loose
+        # tests start after the last bar before r that reached above v + tol (s2 in candidate)
+        spikes = np.flatnonzero(h[:r] > v + tol)
+        s2 = int(spikes[-1]) + 1 if len(spikes) else 0
+        # a close above the band before r is a bar that reached above it, so before s2
+        if not (self.c[:s2] > (v + tol) * (1 + self.p.buffer_pct)).any():
+            return v  # not from above: no left side is skipped
+        if s2 < r and float(self.l[s2:r].min()) <= loose - self.reset_gap:
+            return v  # a pullback under any re-centred line before the record: a later episode
+        return loose
+
     def records(self) -> np.ndarray:
         if self._records is None:
             self._records = _records(self.h)
@@ -305,7 +329,7 @@ class Ceilings:
                 v = float(win.h[r])
                 if v > reach or not _breakable(v - 3 * win.tol(v), close, p):
                     return None  # no breakable ceiling qualifies
-                if isinstance(win.cached(r, rules, self.memo), Structure):
+                if _breakable(win.top_floor(r), close, p) and isinstance(win.cached(r, rules, self.memo), Structure):
                     break
             else:
                 return None
@@ -347,20 +371,41 @@ def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict, close: floa
     last_close = win.c[-1]
     first = win.n - lookback
     why: NoBase | None = None
+    walk = []
     for r in win.records().tolist():
         if r < first:
             break  # older records are higher still, and outside the nearest base's look-back
         v = win.h[r]
         if (v - last_close) / v * 100.0 > p.max_depth_pct:
             break  # every further record is higher still
-        # its top is at least 3 tolerances under v, and v - 3 tol grows with v
-        if close is not None and not _breakable(v - 3 * win.tol(v), close, p):
+        walk.append(r)
+    if close is not None:
+        # only the ceilings up to the last one whose top close could break can matter: if
+        # none before it qualifies, the nearest base (if any) is too high for a breakout
+        can = [_breakable(win.top_floor(r), close, p) for r in _breakable_prefix(win, walk, close, p)]
+        if True not in can:
             return None
+        walk = walk[: len(can) - can[::-1].index(True)]
+    for r in walk:
         s = win.cached(r, rules, memo)
         if isinstance(s, Structure):
             return s  # the nearest ceiling above price that qualifies is the live base
         why = why or s
+    if close is not None:
+        return None  # the walk was cut short: why there is no base is not known
     return why or NoBase("no_resistance")
+
+
+def _breakable_prefix(win: _Window, walk: list[int], close: float, p: BaseParams) -> list[int]:
+    """The ceilings of ``walk`` (lowest first) whose loosest top floor, 3 tolerances under the
+    record, ``close`` could break: a prefix, as that floor grows with the record."""
+    out = []
+    for r in walk:
+        v = float(win.h[r])
+        if not _breakable(v - 3 * win.tol(v), close, p):
+            break
+        out.append(r)
+    return out
 
 
 def _major(win: _Window, p: BaseParams, memo: dict, floor: float = -np.inf) -> Structure | None:

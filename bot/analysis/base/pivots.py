@@ -17,6 +17,7 @@ def touch_episodes(
     min_gap: int,
     skip_first: bool = False,
     reset_late: np.ndarray | None = None,
+    touches: np.ndarray | None = None,
 ) -> tuple[np.ndarray, bool]:
     """Distinct touches of a level: one index per episode, the bar with the highest ``peak``.
 
@@ -31,19 +32,36 @@ def touch_episodes(
     pulls back and touches starts a new episode.
     For support, pass negated lows as ``peak`` and negated highs as ``trough``.
 
+    ``touches`` (optional) are the indices where ``peak >= touch_at``, if the caller has them.
+
     Returns (indices, last_open): ``last_open`` is True when no pullback has followed the
     last episode yet (a test still in progress).
     """
-    tidx = np.flatnonzero(peak >= touch_at)
+    tidx = np.flatnonzero(peak >= touch_at) if touches is None else touches
     if len(tidx) == 0:
         return tidx, False
-    reset = trough <= reset_at
+    # Episodes are counted from the bar before the first touch on (the pullback of a bar whose
+    # trough came late counts on the next bar); only whether one came earlier matters, and
+    # only to ``skip_first``.
+    q = int(tidx[0])
+    lo = max(q - 1, 0)
+    raw = trough[lo:] <= reset_at
+    reset = raw
     if reset_late is not None:
-        late = reset & reset_late
-        reset = reset & ~late
+        late = raw & reset_late[lo:]
+        reset = raw & ~late
         reset[1:] |= late[:-1]
+    if q > lo:
+        before = bool(reset[0])  # a pullback on the bar before the first touch, not a late one
+        reset = reset[1:]
+    else:
+        before = False
+    if skip_first and not before and q > 1:
+        before = bool((trough[: q - 1] <= reset_at).any())  # any pullback further back counts by q
     cum = np.cumsum(reset)
-    episode = cum[tidx]
+    if before:
+        cum += 1  # the episodes are numbered from 1: none is the left side
+    episode = cum[tidx - q]
     # Touches are few (a handful to a few dozen), so plain Python over them beats a chain
     # of small numpy calls. A bar that both resets and touches opens the new episode.
     vals = peak[tidx].tolist()

@@ -210,7 +210,7 @@ class _Window:
         if tp[-1] - tp[0] < min_gap or not (l[s2 + tp[0] : s2 + tp[-1]] <= line - reset_gap).any():
             return NoBase("tested_once", price=v)
         late_hi = self.late_all[s2:]
-        tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
+        tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi, tp)
         if len(tests) == 0:
             return NoBase("tested_once", price=v)
         if len(tests) > 1:

@@ -96,15 +96,22 @@ class _Analyzer:
         # the latest possible start: gap * (tests - 1) bars, and the last bar min_weeks weeks, before k
         by_days = np.searchsorted(day, day[ks] - 7.0 * weeks, side="right") - 1
         latest = np.minimum(ks - gap * max(1, tests - 1), by_days)
+        ok = (latest >= 0) & (first <= latest)
+        js, ks, prior, first, latest = js[ok], ks[ok], prior[ok], first[ok], latest[ok]
         days: set[int] = set()
-        for j, k, pr, f, m in zip(js.tolist(), ks.tolist(), prior.tolist(), first.tolist(), latest.tolist()):
-            if m < 0 or f > m:
-                continue
-            c = float(self.d.close[j])
-            floor = max(pr, float(cmax[m : k + 1].max())) / buf * _LOOSE_BELOW
-            h = high[f : k + 1]
-            if ((h >= floor) & (h < c / buf * _LOOSE_ABOVE)).any():
-                days.add(j)
+        if len(js):
+            # (one row per day, one column per bar of the span, all at once)
+            a, b = int(latest.min()), int(ks.max()) + 1
+            pos = np.arange(a, b)
+            stretch = (pos >= latest[:, None]) & (pos <= ks[:, None])
+            box = np.where(stretch, cmax[a:b], -np.inf).max(axis=1)
+            floor = np.maximum(prior, box) / buf * _LOOSE_BELOW
+            ceiling = self.d.close[js] / buf * _LOOSE_ABOVE
+            a = int(first.min())
+            pos, h = np.arange(a, b), high[a:b]
+            inside = (pos >= first[:, None]) & (pos <= ks[:, None])
+            band = inside & (h >= floor[:, None]) & (h < ceiling[:, None])
+            days = set(js[band.any(axis=1)].tolist())
         got = self._fresh[scale] = (lo, days)
         return got
 

@@ -333,6 +333,11 @@ class Ceilings:
                     break
             else:
                 return None
+            # the major base is the highest qualifying ceiling, if above the nearest base: when
+            # that ceiling is out of reach of close there is no breakout, whatever the nearest
+            highest = _major(win, p, self.memo)
+            if highest is None or not _breakable(highest.top, close, p):
+                return None
         return self.major()
 
 

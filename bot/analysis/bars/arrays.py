@@ -12,14 +12,15 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-_NS_PER_DAY = 86_400_000_000_000
+_PER_DAY = {"ns": 86_400_000_000_000, "us": 86_400_000_000, "ms": 86_400_000, "s": 86_400}
 
 
 def day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
     """Days since 1970-01-01 for a tz-naive DatetimeIndex (int64)."""
     values = index.values
-    if values.dtype == np.dtype("datetime64[ns]"):
-        return values.view(np.int64) // _NS_PER_DAY  # floors, as the cast to days does
+    unit, count = np.datetime_data(values.dtype)
+    if count == 1 and unit in _PER_DAY:
+        return values.view(np.int64) // _PER_DAY[unit]  # floors, as the cast to days does
     return values.astype("datetime64[D]").astype(np.int64)
 
 

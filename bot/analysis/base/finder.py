@@ -14,7 +14,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
 from bot.analysis.base.params import BaseParams
@@ -127,7 +126,7 @@ class _Analyzer:
             if lo > n:
                 self._fresh_base = (lo, empty, empty, np.zeros(0), empty)
                 return self._fresh_base
-            prior = sliding_window_view(close[lo - _PRIOR_CLOSE_DAYS : n], _PRIOR_CLOSE_DAYS).max(axis=1)
+            prior = close[np.arange(lo - _PRIOR_CLOSE_DAYS, lo)[None, :] + np.arange(n + 1 - lo)[:, None]].max(axis=1)
             hit = np.flatnonzero(close[lo : n + 1] > prior)
             js = lo + hit
             prior = prior[hit]

@@ -133,6 +133,7 @@ class _Window:
         self.reset_gap = pull_atr * self.vol
         self.pull_atr = pull_atr
         self._records: np.ndarray | None = None
+        self._starts: dict[int, tuple[int, int, bool]] = {}
 
     def tol(self, v: float) -> float:
         """How close to a ceiling ``v`` a high touches it."""
@@ -147,20 +148,32 @@ class _Window:
         unless that test is the live last bar (the record is the newest bar) or the episode
         is the base's left side (price came down from above, ``skip_first``, and no pullback
         came before the record). Nothing here reads beyond what ``candidate`` reads."""
-        h, v = self.h, float(self.h[r])
+        v = float(self.h[r])
         tol = self.tol(v)
         loose = v - 3 * tol
         if r == self.n - 1:
             return loose
-        # tests start after the last bar before r that reached above v + tol (s2 in candidate)
-        spikes = np.flatnonzero(h[:r] > v + tol)
-        s2 = int(spikes[-1]) + 1 if len(spikes) else 0
-        # a close above the band before r is a bar that reached above it, so before s2
-        if not (self.c[:s2] > (v + tol) * (1 + self.p.buffer_pct)).any():
-            return v  # not from above: no left side is skipped
+        _, s2, from_above = self.starts(r, v, tol)
+        if not from_above:
+            return v  # no left side is skipped
         if s2 < r and float(self.l[s2:r].min()) <= loose - self.reset_gap:
             return v  # a pullback under any re-centred line before the record: a later episode
         return loose
+
+    def starts(self, r: int, v: float, tol: float) -> tuple[int, int, bool]:
+        """(s, s2, from_above) of the ceiling at window position ``r`` (high ``v``): s is the bar
+        after the last close above the band before r (closes inside the tolerance band do not
+        end a base), s2 the bar after the last intrabar spike above it from s on (tests only
+        count after them), from_above whether such a close exists."""
+        got = self._starts.get(r)
+        if got is None:
+            above = np.flatnonzero(self.c[:r] > (v + tol) * (1 + self.p.buffer_pct))
+            from_above = len(above) > 0
+            s = int(above[-1]) + 1 if from_above else 0
+            spikes = np.flatnonzero(self.h[s:r] > v + tol)
+            s2 = s + int(spikes[-1]) + 1 if len(spikes) else s
+            got = self._starts[r] = (s, s2, from_above)
+        return got
 
     def records(self) -> np.ndarray:
         if self._records is None:
@@ -188,17 +201,11 @@ class _Window:
     def candidate(self, r: int) -> tuple[Structure, float] | NoBase:
         """The base under the record high at window position ``r`` as (structure, weeks), or
         why there is none; the rules of each scale (tests, length, depth) are the caller's."""
-        p, h, l, c, n = self.p, self.h, self.l, self.c, self.n
+        p, h, l, n = self.p, self.h, self.l, self.n
         buf = 1 + p.buffer_pct
         v = float(h[r])
         tol = self.tol(v)
-        # closes inside the tolerance band do not end a base (they are inside the zone)
-        above = np.flatnonzero(c[:r] > (v + tol) * buf)
-        from_above = len(above) > 0
-        s = int(above[-1]) + 1 if from_above else 0
-        # intrabar spikes above the ceiling (closes stayed below): tests only count after them
-        spikes = np.flatnonzero(h[s:r] > v + tol)
-        s2 = s + int(spikes[-1]) + 1 if len(spikes) else s
+        s, s2, from_above = self.starts(r, v, tol)
         # pass 1 gathers touches in a wide band under the ceiling; pass 2 re-centres the band
         # on their median, so one poke above the old highs (often the live test) does not
         # push the earlier tests out of the zone

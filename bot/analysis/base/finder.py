@@ -21,7 +21,7 @@ from bot.analysis.base.scan import Ceilings, Structure
 from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
-__all__ = ["BaseParams", "find_base", "chart_window", "forget_before"]
+__all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "share_arrays"]
 
 # A breakout close is above every daily close since the base's first test (the box rule),
 # which is at least 4 weeks before its last: only closes above the prior 15 are candidates.
@@ -173,6 +173,26 @@ class _Analyzer:
         k = int(self.week_of_day[pos])
         assert pos == len(self.d) - 1 or self.week_of_day[pos + 1] != k, "bases are built through week ends"
         return self.bars, self.atrv, k + 1
+
+
+def share_arrays(memo: dict) -> None:
+    """Let the bases a ``find_base`` memo keeps between calls read one set of arrays.
+
+    Each call builds its own arrays, and the bases it adds to the memo read from them. After
+    a call, the bases built through a week end that the newest call's arrays hold unchanged
+    are pointed at those; the ones built through a day whose week was still open are dropped
+    (no later call asks for them); the ones on bars revised since keep their own arrays."""
+    kept = [(k, c) for k, c in memo.items() if isinstance(c, Ceilings)]
+    if not kept:
+        return
+    newest = max(kept, key=lambda kc: kc[0][-2])[1].bars
+    for key, c in kept:
+        if c.bars is newest:
+            continue
+        if c.uses_same_bars(newest):
+            c.share(newest)
+        elif c.win.end >= len(c.bars):
+            del memo[key]
 
 
 def forget_before(memo: dict, day: date) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -134,6 +135,15 @@ class _Window:
         self.pull_atr = pull_atr
         self._records: np.ndarray | None = None
         self._starts: dict[int, tuple[int, int, bool]] = {}
+
+    def on(self, b: BarArrays) -> _Window:
+        """This window reading from ``b``, arrays equal to its own over its bars (another call's:
+        see ``Ceilings.share``); what it worked out so far is kept."""
+        w = object.__new__(_Window)
+        w.__dict__.update(self.__dict__)
+        w.b = b
+        w.h, w.l, w.c, w.cmax = (x[self.w0 : self.end] for x in (b.high, b.low, b.close, b.cmax))
+        return w
 
     def tol(self, v: float) -> float:
         """How close to a ceiling ``v`` a high touches it."""
@@ -263,7 +273,7 @@ class _Window:
             tests=tests + w0,
             tol=tol,
             buffer=p.buffer_pct * top,
-            support_of=lambda: self.support(start, lmin, stol, level),
+            support_of=partial(self.support, start, lmin, stol, level),
         )
         return s, float(weeks)
 
@@ -295,6 +305,24 @@ class Ceilings:
         self.memo: dict = {}
         self._nearest: Structure | NoBase | None = None
         self._major: tuple[Structure | None] | None = None
+
+    def uses_same_bars(self, b: BarArrays) -> bool:
+        """Whether ``b`` holds the same bars as these ceilings' arrays up to their end."""
+        end = self.win.end
+        return len(b) >= end and all(
+            np.array_equal(getattr(self.bars, f)[:end], getattr(b, f)[:end], equal_nan=True) for f in _BAR_FIELDS
+        )
+
+    def share(self, b: BarArrays) -> None:
+        """Read from ``b`` from now on: arrays equal to this one's up to its end (check with
+        ``uses_same_bars``), from a later call, so that the bases a caller keeps between calls
+        hold one set of arrays, not one per call."""
+        self.win = self.win.on(b)
+        self.bars = b
+        for got in self.memo.values():
+            if isinstance(got, tuple):
+                s = got[0]
+                s.support_of = partial(self.win.support, *s.support_of.args)
 
     def nearest(self) -> Structure | NoBase:
         """The lowest qualifying ceiling of the look-back, or why there is none."""
@@ -352,6 +380,8 @@ def _breakable(top: float, close: float, p: BaseParams) -> bool:
     """Whether a close may lie above a base top's breakout line (float margin included)."""
     return top * (1 + p.buffer_pct) < close * _MARGIN
 
+
+_BAR_FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
 
 # a ceiling is skipped only when it is clearly out of reach (x * buf / buf rounding)
 _MARGIN = 1 + 1e-9

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import StaticPool
 
 from bot.errors import DatabaseUnavailable
+from bot.store import presence
 from bot.store.urls import shown, store_url
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class Database:
         self._engine: AsyncEngine | None = None
         self._write_lock = asyncio.Lock()
         self._memory = self.dialect == "sqlite" and self.url.database in (None, "", ":memory:")
+        self.holder = presence.new_holder()  # this process's name on claims and leases (bot.store.presence)
+        self._presence: AsyncConnection | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -67,6 +70,12 @@ class Database:
                 from bot.store.migrate import upgrade
 
                 await asyncio.wait_for(upgrade(self), timeout=self.timeout * 3)
+                if self.is_postgres:  # held while connected: other machines see this process alive
+                    self._presence = await self._engine.connect()
+                    await self._presence.execute(presence.presence_sql(),
+                                                 {"cls": presence.LOCK_CLASS, "key": presence.lock_key(self.holder)})
+                    await self._presence.commit()
+                presence.opened(self.holder)
             except BaseException as exc:
                 await self.close()  # an open connection (thread, socket) would keep the process alive
                 if is_store_error(exc):
@@ -75,6 +84,13 @@ class Database:
         return self
 
     async def close(self) -> None:
+        presence.closed(self.holder)
+        if self._presence is not None:
+            conn, self._presence = self._presence, None
+            try:
+                await conn.close()
+            except Exception as exc:  # the server is gone: so is the session and its lock
+                log.debug("closing the presence connection: %s", exc)
         if self._engine is not None:
             engine, self._engine = self._engine, None
             await engine.dispose()

@@ -142,6 +142,17 @@ class OutboxRepo:
             rows = (await conn.execute(_with_ping_role().where(_o.id.in_(ids)).order_by(_o.id))).mappings().all()
         return [_row(r) for r in rows]
 
+    async def free_dead_claims(self, holder: str) -> int:
+        """Free the rows claimed by processes that are gone (bot.store.presence); returns how many holders."""
+        from bot.store.presence import alive
+
+        rows = await self.db.all(sa.select(_o.claimed_by).distinct()
+                                 .where(_unsent(), _o.claimed_by.is_not(None), _o.claimed_by != holder))
+        dead = [r["claimed_by"] for r in rows if not await alive(self.db, r["claimed_by"])]
+        for gone in dead:
+            await self.release(gone)
+        return len(dead)
+
     async def release(self, holder: str) -> None:
         """Give back the unsent rows ``holder`` still claims (at the end of a flush)."""
         async with transaction(self.db) as conn:
@@ -154,13 +165,21 @@ class OutboxRepo:
             stmt = stmt.where(_o.guild_id == guild_id)
         return [_row(r) for r in await self.db.all(stmt)]
 
-    async def begin_attempt(self, row_id: int) -> int:
+    async def begin_attempt(self, row_id: int, *, holder: str | None = None,
+                            seconds: float = DEFAULT_CLAIM_SECONDS) -> int | None:
         """Count an attempt BEFORE posting (committed), so after a crash mid-post the row
-        shows attempts > 0 and the sender looks for the message before posting again."""
+        shows attempts > 0 and the sender looks for the message before posting again.
+
+        With ``holder``, only while the row is unsent and unclaimed, claimed by ``holder`` or
+        its claim expired; the claim is renewed for ``seconds``. None: another process has it."""
+        stmt = outbox.update().where(_o.id == row_id).values(attempts=_o.attempts + 1).returning(_o.attempts)
+        if holder is not None:
+            now = time.time()
+            stmt = stmt.where(_unsent(), sa.or_(_o.claimed_by.is_(None), _o.claimed_by == holder,
+                                                _o.claimed_until < now))
+            stmt = stmt.values(claimed_by=holder, claimed_until=now + seconds)
         async with transaction(self.db) as conn:
-            result = await conn.execute(outbox.update().where(_o.id == row_id)
-                                        .values(attempts=_o.attempts + 1).returning(_o.attempts))
-            return result.scalar_one()
+            return (await conn.execute(stmt)).scalar()
 
     async def mark_sent(self, row_id: int, message_id: int | None) -> None:
         async with transaction(self.db) as conn:

@@ -35,7 +35,8 @@ class ShardSet:
         """``(guild_id >> 22) % count IN (ids)`` in SQL (the same on SQLite and PostgreSQL)."""
         if self.everything:
             return sa.true()
-        return (guild_id_column.op(">>")(22) % self.count).in_(sorted(self.ids))
+        # the shift count as a literal: PostgreSQL has bigint >> integer, not bigint >> bigint
+        return (guild_id_column.op(">>")(sa.literal_column("22")) % self.count).in_(sorted(self.ids))
 
     def __str__(self) -> str:
         return f"shards {','.join(map(str, sorted(self.ids)))} of {self.count}"

@@ -111,3 +111,22 @@ async def test_held_renews_and_releases(store):
         async with held(b, "scan", b.holder) as theirs:
             assert not theirs
     assert await LeaseRepo(b).holder("scan") is None
+
+
+async def test_on_postgresql_a_process_on_another_machine_is_alive_while_connected(store):
+    """Another host's pid means nothing here: its session advisory lock (pg_locks) tells."""
+    from bot.store.presence import alive
+
+    if not store.is_postgres:
+        pytest.skip("the session lock is PostgreSQL's")
+    remote = store.database()
+    remote.holder = "another-host:4242:abcdef01"
+    await remote.open()
+    here = await store.open()
+    assert await alive(here, remote.holder)
+    await queue(remote, GUILDS[:2])
+    assert len(await OutboxRepo(remote).claim(remote.holder)) == 2
+    assert await OutboxRepo(here).free_dead_claims(here.holder) == 0
+    await remote.close()  # the connection ends: the server drops its lock, as on a kill -9
+    assert not await alive(here, remote.holder)
+    assert await OutboxRepo(here).free_dead_claims(here.holder) == 1

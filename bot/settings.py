@@ -66,6 +66,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None  # BOT_SHARD_IDS: this process's shards (None: all of them)
     claim_seconds: float = 120.0  # how long a process holds the announcements it is posting (then they are free)
     delivery_poll: float = 60.0  # seconds between looks at the outbox (rows queued by another process's scan)
+    db_timeout: float = 10.0  # seconds to wait for the database (a connection, a lock) before saying so
 
     @property
     def store_target(self) -> str | Path:
@@ -86,6 +87,7 @@ class Settings:
         shard_count = _positive_int("BOT_SHARD_COUNT", env.get("BOT_SHARD_COUNT"))
         claim = (env.get("BREAKOUT_CLAIM_SECONDS") or "").strip()
         poll = (env.get("BREAKOUT_DELIVERY_POLL") or "").strip()
+        db_timeout = (env.get("BREAKOUT_DB_TIMEOUT") or "").strip()
         return cls(
             token=(env.get("DISCORD_TOKEN") or "").strip() or None,
             prefix=(env.get("BOT_PREFIX") or "!").strip() or "!",
@@ -100,4 +102,5 @@ class Settings:
             shard_ids=_shard_ids(env.get("BOT_SHARD_IDS"), shard_count),
             claim_seconds=float(claim) if claim else 120.0,
             delivery_poll=float(poll) if poll else 60.0,
+            db_timeout=float(db_timeout) if db_timeout else 10.0,
         )

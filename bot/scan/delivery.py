@@ -93,6 +93,7 @@ class Sender:
     def __init__(self, db: Database, poster: Poster, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
                  batch_size: int = 100, shards: ShardSet | None = None, holder: str | None = None,
                  claim_seconds: float = DEFAULT_CLAIM_SECONDS):
+        self.db = db
         self.poster = poster
         self.shards = shards  # None: every server's rows (one process)
         self.holder = holder or db.holder
@@ -111,6 +112,7 @@ class Sender:
             report = FlushReport()
             blocked: set[int] = set()  # channels with a transient failure: keep their order, retry later
             after = 0
+            await self.db.refresh_presence()
             await self.outbox.free_dead_claims(self.holder)  # a crashed process's rows: ours now
             while rows := await self.outbox.claim(self.holder, self.batch_size, after_id=after, shards=self.shards,
                                                   seconds=self.claim_seconds):

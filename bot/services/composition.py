@@ -153,7 +153,7 @@ def build_services(settings: Settings, *, data_dir: str | Path | None = None, db
     if db is None:
         from bot.store.db import Database
 
-        db = Database(settings.store_target, schema=settings.db_schema)
+        db = Database(settings.store_target, schema=settings.db_schema, timeout=settings.db_timeout)
     return Services(build_market(settings, db, data_dir), db, engine=engine)
 
 
@@ -184,5 +184,5 @@ async def open_services(settings: Settings, data_dir: str | Path | None = None):
         return
     from bot.store.db import Database
 
-    async with Database(settings.store_target, schema=settings.db_schema) as db:
+    async with Database(settings.store_target, schema=settings.db_schema, timeout=settings.db_timeout) as db:
         yield Services(build_market(settings, db), db)

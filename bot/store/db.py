@@ -71,10 +71,7 @@ class Database:
 
                 await asyncio.wait_for(upgrade(self), timeout=self.timeout * 3)
                 if self.is_postgres:  # held while connected: other machines see this process alive
-                    self._presence = await self._engine.connect()
-                    await self._presence.execute(presence.presence_sql(),
-                                                 {"cls": presence.LOCK_CLASS, "key": presence.lock_key(self.holder)})
-                    await self._presence.commit()
+                    await self._take_presence()
                 presence.opened(self.holder)
             except BaseException as exc:
                 await self.close()  # an open connection (thread, socket) would keep the process alive
@@ -82,6 +79,26 @@ class Database:
                     raise DatabaseUnavailable(unusable(self.path, exc, postgres=self.is_postgres)) from exc
                 raise
         return self
+
+    async def _take_presence(self) -> None:
+        self._presence = await self.engine.connect()
+        await self._presence.execute(presence.presence_sql(),
+                                     {"cls": presence.LOCK_CLASS, "key": presence.lock_key(self.holder)})
+        await self._presence.commit()
+
+    async def refresh_presence(self) -> None:
+        """PostgreSQL: after a lost connection, take this process's presence lock again (other
+        processes took its unfinished claims meanwhile; begin_attempt keeps each post single)."""
+        if self._presence is None:
+            return
+        try:
+            await self._presence.execute(sa.text("SELECT 1"))
+            await self._presence.commit()
+        except sa.exc.DBAPIError as exc:
+            log.warning("the database connection was lost (%s); connecting again", type(exc.orig).__name__)
+            await self._presence.invalidate()
+            await self._presence.close()
+            await self._take_presence()
 
     async def close(self) -> None:
         presence.closed(self.holder)
@@ -109,9 +126,12 @@ class Database:
             engine = create_async_engine(self.url, **kw)
             _sqlite_setup(engine)
             return engine
-        connect_args: dict = {"timeout": self.timeout, "command_timeout": max(self.timeout * 6, 60.0)}
+        # application_name: pg_stat_activity shows which bot process holds each connection
+        settings = {"application_name": f"breakout-bot {self.holder}"[:63]}
         if self.schema:
-            connect_args["server_settings"] = {"search_path": self.schema}
+            settings["search_path"] = self.schema
+        connect_args: dict = {"timeout": self.timeout, "command_timeout": max(self.timeout * 6, 60.0),
+                              "server_settings": settings}
         return create_async_engine(self.url, connect_args=connect_args, pool_pre_ping=True, pool_size=5,
                                    max_overflow=5, pool_timeout=self.timeout)
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "bot.cli.event_commands",  # replay, history
     "bot.cli.setups_command",  # setups
     "bot.cli.run_command",  # run (the Discord bot)
+    "bot.cli.db_command",  # db copy
 )
 log = logging.getLogger("bot.cli")
 

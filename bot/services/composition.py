@@ -160,10 +160,10 @@ def build_services(settings: Settings, *, data_dir: str | Path | None = None, db
 def database_problem(settings: Settings, exc: BaseException) -> str | None:
     """One line saying why the store (``DATABASE_URL`` or the file at ``settings.db_path``) cannot
     be used and what to do; None when ``exc`` is not a database error."""
-    from bot.store.db import is_store_error, unusable
+    from bot.store.db import is_database_error, unusable
     from bot.store.urls import is_postgres, shown
 
-    if not is_store_error(exc):
+    if not is_database_error(exc):
         return None
     return unusable(shown(settings.store_target), exc, postgres=is_postgres(str(settings.store_target)))
 

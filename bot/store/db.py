@@ -210,6 +210,12 @@ def is_store_error(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("asyncpg")
 
 
+def is_database_error(exc: BaseException) -> bool:
+    """An error raised by the database while the program ran (not an OSError of some file)."""
+    return (isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error))
+            or type(exc).__module__.startswith("asyncpg"))
+
+
 def unusable(path: str | Path, exc: BaseException, *, postgres: bool | None = None) -> str:
     """One line saying why the store cannot be used and what to do."""
     name = str(path)

@@ -45,7 +45,7 @@ def lock_key(holder: str) -> int:
 
 
 def presence_sql() -> sa.TextClause:
-    return sa.text("SELECT pg_advisory_lock(:cls, :key)")
+    return sa.text("SELECT pg_try_advisory_lock(:cls, :key)")  # never waits (a key collision is harmless)
 
 
 def _process_running(pid: int) -> bool:

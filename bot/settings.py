@@ -9,6 +9,10 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 
 
+class SettingsError(ValueError):
+    """A setting in the environment that cannot be used (the message names it and says why)."""
+
+
 def _ids(text: str | None) -> frozenset[int]:
     out = set()
     for part in (text or "").replace(";", ",").split(","):
@@ -16,6 +20,34 @@ def _ids(text: str | None) -> frozenset[int]:
         if part.isdigit():
             out.add(int(part))
     return frozenset(out)
+
+
+def _shard_ids(text: str | None, count: int | None) -> tuple[int, ...] | None:
+    """``BOT_SHARD_IDS``: ``0,2,5`` or ``0-3`` (ranges inclusive); every id below ``count``."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if count is None:
+        raise SettingsError("BOT_SHARD_IDS needs BOT_SHARD_COUNT (the total number of shards over all processes).")
+    ids: set[int] = set()
+    for part in text.replace(";", ",").split(","):
+        first, _, last = part.strip().partition("-")
+        if not first.strip().isdigit() or (last and not last.strip().isdigit()):
+            raise SettingsError(f"BOT_SHARD_IDS must list shard numbers like 0,1 or 0-3, not {text!r}.")
+        ids.update(range(int(first), int(last or first) + 1))
+    bad = sorted(i for i in ids if i >= count)
+    if bad:
+        raise SettingsError(f"BOT_SHARD_IDS {bad} out of range: with BOT_SHARD_COUNT={count} shards are 0-{count - 1}.")
+    return tuple(sorted(ids))
+
+
+def _positive_int(name: str, text: str | None) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {text!r}.")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -27,6 +59,19 @@ class Settings:
     owner_ids: frozenset[int] = frozenset()
     dev_guild_id: int | None = None
     data_timeout: float = 20.0
+    # the store: DATABASE_URL (PostgreSQL) when set, else the SQLite file db_path; may hold a password
+    database_url: str | None = field(default=None, repr=False)
+    db_schema: str | None = None  # PostgreSQL schema of the bot's tables (default: the server's search path)
+    shard_count: int | None = None  # BOT_SHARD_COUNT: shards over all processes (None: one process, Discord decides)
+    shard_ids: tuple[int, ...] | None = None  # BOT_SHARD_IDS: this process's shards (None: all of them)
+    claim_seconds: float = 120.0  # how long a process holds the announcements it is posting (then they are free)
+    delivery_poll: float = 60.0  # seconds between looks at the outbox (rows queued by another process's scan)
+    db_timeout: float = 10.0  # seconds to wait for the database (a connection, a lock) before saying so
+
+    @property
+    def store_target(self) -> str | Path:
+        """DATABASE_URL when set, else the SQLite file."""
+        return self.database_url or self.db_path
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> "Settings":
@@ -39,6 +84,10 @@ class Settings:
         dev = (env.get("BOT_DEV_GUILD_ID") or "").strip()
         data_dir = (env.get("BREAKOUT_DATA_DIR") or "").strip()
         timeout = (env.get("BREAKOUT_DATA_TIMEOUT") or "").strip()
+        shard_count = _positive_int("BOT_SHARD_COUNT", env.get("BOT_SHARD_COUNT"))
+        claim = (env.get("BREAKOUT_CLAIM_SECONDS") or "").strip()
+        poll = (env.get("BREAKOUT_DELIVERY_POLL") or "").strip()
+        db_timeout = (env.get("BREAKOUT_DB_TIMEOUT") or "").strip()
         return cls(
             token=(env.get("DISCORD_TOKEN") or "").strip() or None,
             prefix=(env.get("BOT_PREFIX") or "!").strip() or "!",
@@ -47,4 +96,11 @@ class Settings:
             owner_ids=_ids(env.get("BOT_OWNER_IDS")),
             dev_guild_id=int(dev) if dev.isdigit() else None,
             data_timeout=float(timeout) if timeout else 20.0,
+            database_url=(env.get("DATABASE_URL") or "").strip() or None,
+            db_schema=(env.get("BREAKOUT_DB_SCHEMA") or "").strip() or None,
+            shard_count=shard_count,
+            shard_ids=_shard_ids(env.get("BOT_SHARD_IDS"), shard_count),
+            claim_seconds=float(claim) if claim else 120.0,
+            delivery_poll=float(poll) if poll else 60.0,
+            db_timeout=float(db_timeout) if db_timeout else 10.0,
         )

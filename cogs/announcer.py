@@ -94,16 +94,25 @@ class Announcer(commands.Cog):
         self.bot = bot
         self.poster = poster or DiscordPoster(bot)
         self.scanner = bot.services.scan.scanner
-        self.sender = bot.services.scan.sender(self.poster)
+        settings = bot.settings
+        # a sharded process posts for its own shards' servers only; another process posts the rest
+        shard_ids = settings.shard_ids if settings.shard_ids is not None else range(settings.shard_count or 0)
+        self.sender = bot.services.scan.sender(self.poster, shard_count=settings.shard_count, shard_ids=shard_ids,
+                                               claim_seconds=settings.claim_seconds)
+        self._failures = 0  # wake-ups failed in a row (the store or the source away): back off
+        self._waking = asyncio.Lock()  # the timer, the poll and the catch-up take turns
         self._startup: asyncio.Task | None = None
         self.last_cycle: CycleReport | None = None
 
     async def cog_load(self) -> None:
         self.daily.start()
+        self.poll.change_interval(seconds=self.bot.settings.delivery_poll)
+        self.poll.start()
         self._startup = asyncio.create_task(self._catch_up_when_ready(), name="announcer-catch-up")
 
     async def cog_unload(self) -> None:
         self.daily.cancel()
+        self.poll.cancel()
         if self._startup is not None:
             self._startup.cancel()
 
@@ -111,17 +120,32 @@ class Announcer(commands.Cog):
         """One wake-up: scan if due, then post. Never raises (a loop that raises stops)."""
         try:
             scan = self.bot.services.scan
-            self.last_cycle = await scan.cycle(self.sender, now=now or discord.utils.utcnow(), scanner=self.scanner)
+            async with self._waking:
+                self.last_cycle = await scan.cycle(self.sender, now=now or discord.utils.utcnow(), scanner=self.scanner)
         except asyncio.CancelledError:
             raise
         except Exception:
+            self._failures += 1
             log.exception("announcer wake-up failed; the next one retries")
             return None
+        self._failures = 0
         return self.last_cycle
 
     @tasks.loop(time=list(WAKE_TIMES))
     async def daily(self) -> None:
         await self.wake()
+
+    @tasks.loop(seconds=60)
+    async def poll(self) -> None:
+        """Every BREAKOUT_DELIVERY_POLL seconds: post what another process's scan queued, and
+        retry a failed scan; after failures in a row, wait longer (doubling, at most 30 min)."""
+        await self.wake()
+        base = self.bot.settings.delivery_poll
+        self.poll.change_interval(seconds=min(base * 2 ** min(self._failures, 10), max(base, 1800.0)))
+
+    @poll.before_loop
+    async def _poll_when_ready(self) -> None:
+        await self.bot.wait_until_ready()
 
     async def _catch_up_when_ready(self) -> None:
         await self.bot.wait_until_ready()

@@ -16,7 +16,7 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 # The Discord test harness's fixtures (make_harness …) are available to every test module.
-pytest_plugins = ("discord_harness",)
+pytest_plugins = ("discord_harness", "store_engines")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("BREAKOUT_SHARED_DATA", REPO.parent / "shared" / "data"))

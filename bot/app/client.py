@@ -43,6 +43,7 @@ class BreakoutBot(commands.Bot):
         services: Services,
         *,
         extensions: Sequence[str] = EXTENSIONS,
+        **client_options,
     ):
         super().__init__(
             command_prefix=commands.when_mentioned_or(settings.prefix),
@@ -52,6 +53,7 @@ class BreakoutBot(commands.Bot):
             owner_ids=set(settings.owner_ids) or None,
             case_insensitive=True,
             strip_after_prefix=True,
+            **client_options,
         )
         self.settings = settings
         self.services = services
@@ -102,6 +104,11 @@ class BreakoutBot(commands.Bot):
         await error_handler.handle_app_command_error(interaction, error)
 
 
+class ShardedBreakoutBot(BreakoutBot, commands.AutoShardedBot):
+    """The bot over some of the shards (``BOT_SHARD_COUNT``, ``BOT_SHARD_IDS``): one gateway
+    connection per shard, in one process; other processes run the other shards on the same store."""
+
+
 def create_bot(
     settings: Settings,
     services: Services | None = None,
@@ -114,4 +121,8 @@ def create_bot(
     and a database). Nothing connects until ``bot.start``/``bot.run``."""
     if services is None:
         services = Services(market, db)
+    if settings.shard_count:
+        ids = list(settings.shard_ids) if settings.shard_ids is not None else None
+        return ShardedBreakoutBot(settings, services, extensions=extensions, shard_count=settings.shard_count,
+                                  shard_ids=ids)
     return BreakoutBot(settings, services, extensions=extensions)

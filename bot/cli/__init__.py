@@ -14,19 +14,20 @@ import importlib
 import inspect
 import logging
 import os
-import sqlite3
 import sys
 import threading
 
 from bot import __version__
 from bot.cli import logs
 from bot.errors import BreakoutError
+from bot.settings import SettingsError
 
 COMMAND_MODULES = (
     "bot.cli.chart_commands",  # base, compare, perf
     "bot.cli.event_commands",  # replay, history
     "bot.cli.setups_command",  # setups
     "bot.cli.run_command",  # run (the Discord bot)
+    "bot.cli.db_command",  # db copy
 )
 log = logging.getLogger("bot.cli")
 
@@ -78,6 +79,17 @@ def entry(argv: list[str] | None = None) -> None:
     os._exit(code)
 
 
+def _database_problem(exc: BaseException) -> str | None:
+    from bot.services.composition import database_problem
+    from bot.settings import Settings
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError:
+        settings = Settings()
+    return database_problem(settings, exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -91,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             result = asyncio.run(result)
         sys.stdout.flush()
         return int(result or 0)
-    except BreakoutError as exc:
+    except (BreakoutError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -99,14 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 141  # what a shell reports for a writer killed by SIGPIPE
-    except sqlite3.Error as exc:  # the database file, not the program: say which and why
-        log.info("database error", exc_info=True)
-        from bot.services.composition import database_problem
-        from bot.settings import Settings
-
-        print(f"error: {database_problem(Settings.from_env(), exc)}", file=sys.stderr)
-        return 1
     except Exception as exc:  # a bug, not bad input: one line, the traceback with -v
+        problem = _database_problem(exc)
+        if problem:  # the database, not the program: say which and why
+            log.info("database error", exc_info=True)
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
         if args.verbose:
             log.error("unexpected error", exc_info=True)
         hint = "" if args.verbose else " (run with -v for details)"

@@ -8,6 +8,7 @@ printed or logged.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 
@@ -34,6 +35,11 @@ def run_command(args: argparse.Namespace) -> int:
     return run_bot(settings, data_dir=getattr(args, "data_dir", None), verbose=int(getattr(args, "verbose", 0)))
 
 
+async def _check_store(services) -> None:
+    await services.open()
+    await services.close()
+
+
 def run_bot(settings, *, data_dir=None, verbose: int = 0) -> int:
     """Build and run the bot until it stops; returns an exit code.
 
@@ -44,15 +50,20 @@ def run_bot(settings, *, data_dir=None, verbose: int = 0) -> int:
 
     from bot.app import logging_setup
     from bot.app.client import create_bot
-    from bot.services.composition import build_services
+    from bot.services.composition import build_services, store_name
 
     handler = logging_setup.install(settings.token, level=logging.DEBUG if verbose >= 2 else logging.INFO,
                                     quiet_libraries=verbose == 0)
     try:
         services = build_services(settings, data_dir=data_dir)
+        # the store first: a database that is down, locked or corrupt is one line before any
+        # Discord login (opened, migrated and closed here; the bot opens it again on its loop)
+        asyncio.run(_check_store(services))
         bot = create_bot(settings, services)
-        log.info("starting breakout-bot (prefix %r, data source %s, database %s)",
-                 settings.prefix, services.market.source_name, settings.db_path)
+        log.info("starting breakout-bot (prefix %r, data source %s, database %s%s)",
+                 settings.prefix, services.market.source_name, store_name(settings),
+                 f", shards {list(settings.shard_ids or range(settings.shard_count))} of {settings.shard_count}"
+                 if settings.shard_count else "")
         try:
             bot.run(settings.token, log_handler=None)  # logging is already set up above
         except discord.LoginFailure:

@@ -1,4 +1,4 @@
-"""The SQLite price cache: a repeated request never refetches a final bar.
+"""The price cache (in the store, SQLite or PostgreSQL; shared by every process of the bot): a repeated request never refetches a final bar.
 
 Per ticker we remember from which date history was requested (``first_day``), the newest
 bar held and when it was fetched. A request is served from the cache when the cache
@@ -24,6 +24,7 @@ from bot.market import calendar
 from bot.market.frames import beyond_rounding, clip
 from bot.market.provider import PriceBatch, PriceProvider
 from bot.store.db import Database
+from bot.store.prices import PriceRepo
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,11 @@ OVERLAP_DAYS = 10  # calendar days re-fetched before the last cached bar
 LIVE_REFRESH = timedelta(minutes=5)  # how often an unfinished bar is refreshed
 EARLIEST = date(1970, 1, 1)
 _COLUMNS = ["Open", "High", "Low", "Close", "Volume", "Adj Close"]
+
+
+def _num(x) -> float | None:
+    """A plain float (PostgreSQL's driver takes no numpy integers), None for a missing value."""
+    return None if pd.isna(x) else float(x)
 
 
 def revised(old: pd.Series, new: pd.Series) -> bool:
@@ -45,27 +51,16 @@ def revised(old: pd.Series, new: pd.Series) -> bool:
 class PriceCache:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None):
         self.db = db
+        self.prices = PriceRepo(db)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     # ---- storage -------------------------------------------------------------------
     async def _meta(self, tickers: Sequence[str]) -> dict[str, dict]:
-        if not tickers:
-            return {}
-        marks = ",".join("?" * len(tickers))
-        async with self.db.conn.execute(
-            f"SELECT ticker, first_day, last_day, fetched_at FROM price_meta WHERE ticker IN ({marks})", list(tickers)
-        ) as cur:
-            rows = await cur.fetchall()
-        return {r["ticker"]: dict(r) for r in rows}
+        return await self.prices.meta(tickers)
 
     async def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
-        async with self.db.conn.execute(
-            "SELECT day, open, high, low, close, volume, adj_close FROM price_bars "
-            "WHERE ticker = ? AND day >= ? AND day <= ? ORDER BY day",
-            (ticker, (start or EARLIEST).isoformat(), (end or date(9999, 12, 31)).isoformat()),
-        ) as cur:
-            rows = await cur.fetchall()
-        df = pd.DataFrame([tuple(r) for r in rows], columns=["Date", *_COLUMNS])
+        rows = await self.prices.bars(ticker, (start or EARLIEST).isoformat(), (end or date(9999, 12, 31)).isoformat())
+        df = pd.DataFrame(rows, columns=["Date", *_COLUMNS])
         df.index = pd.DatetimeIndex(pd.to_datetime(df.pop("Date")), name="Date")
         df = df.astype(float)
         if df["Adj Close"].isna().all():
@@ -75,7 +70,7 @@ class PriceCache:
     async def _store(self, ticker: str, df: pd.DataFrame, *, first_day: date, replace: bool) -> None:
         adj = df["Adj Close"] if "Adj Close" in df.columns else pd.Series(np.nan, index=df.index)
         rows = [
-            (ticker, ts.date().isoformat(), o, h, lo, c, v, None if pd.isna(a) else a)
+            (ticker, ts.date().isoformat(), _num(o), _num(h), _num(lo), float(c), _num(v), _num(a))
             for ts, o, h, lo, c, v, a in zip(
                 df.index, df["Open"], df["High"], df["Low"], df["Close"], df["Volume"], adj
             )
@@ -86,16 +81,8 @@ class PriceCache:
         last = df.index[-1].date().isoformat() if len(df) else (old or {}).get("last_day")
         if old and not replace and old["last_day"] and last and old["last_day"] > last:
             last = old["last_day"]
-        async with self.db.transaction() as conn:
-            if replace:
-                await conn.execute("DELETE FROM price_bars WHERE ticker = ?", (ticker,))
-            await conn.executemany("INSERT OR REPLACE INTO price_bars VALUES (?,?,?,?,?,?,?,?)", rows)
-            await conn.execute(
-                "INSERT INTO price_meta (ticker, first_day, last_day, fetched_at) VALUES (?,?,?,?) "
-                "ON CONFLICT(ticker) DO UPDATE SET first_day=excluded.first_day, last_day=excluded.last_day, "
-                "fetched_at=excluded.fetched_at",
-                (ticker, first.isoformat(), last, self.clock().isoformat()),
-            )
+        await self.prices.store(ticker, [r[1:] for r in rows], first_day=first.isoformat(), last_day=last,
+                                fetched_at=self.clock().isoformat(), replace=replace)
 
     # ---- policy --------------------------------------------------------------------
     def _fresh(self, meta: dict | None, start: date, end: date) -> bool:

@@ -31,7 +31,8 @@ from bot.analysis.events.types import Event
 from bot.scan.scanner import DIGEST_KIND
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
-from bot.store.outbox import OutboxRepo, OutboxRow
+from bot.store.outbox import DEFAULT_CLAIM_SECONDS, OutboxRepo, OutboxRow
+from bot.store.shards import ShardSet
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +91,13 @@ class FlushReport:
 
 class Sender:
     def __init__(self, db: Database, poster: Poster, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-                 batch_size: int = 100):
+                 batch_size: int = 100, shards: ShardSet | None = None, holder: str | None = None,
+                 claim_seconds: float = DEFAULT_CLAIM_SECONDS):
+        self.db = db
         self.poster = poster
+        self.shards = shards  # None: every server's rows (one process)
+        self.holder = holder or db.holder
+        self.claim_seconds = claim_seconds
         self.outbox = OutboxRepo(db)
         self.guilds = GuildSettingsRepo(db)
         self.max_attempts = max_attempts
@@ -99,23 +105,31 @@ class Sender:
         self._lock = asyncio.Lock()
 
     async def flush(self) -> FlushReport:
-        """Post every unsent row, oldest first. One flush at a time."""
+        """Post every unsent row of this process's shards, oldest first, that no other live
+        process has claimed. One flush at a time; the rows it left (blocked channels) are
+        given back at the end."""
         async with self._lock:
             report = FlushReport()
             blocked: set[int] = set()  # channels with a transient failure: keep their order, retry later
             after = 0
-            while rows := await self.outbox.pending(self.batch_size, after_id=after):
+            await self.db.refresh_presence()
+            await self.outbox.free_dead_claims(self.holder)  # a crashed process's rows: ours now
+            while rows := await self.outbox.claim(self.holder, self.batch_size, after_id=after, shards=self.shards,
+                                                  seconds=self.claim_seconds):
                 for row in rows:
                     after = row.id
                     if row.channel_id in blocked or row.guild_id in report.disabled_guilds:
                         continue
                     await self._deliver(row, report, blocked)
+            await self.outbox.release(self.holder)
             return report
 
     async def _deliver(self, row: OutboxRow, report: FlushReport, blocked: set[int]) -> None:
         attempts = row.attempts
         try:
-            attempts = await self.outbox.begin_attempt(row.id)
+            attempts = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
+            if attempts is None:  # another process took it over (our claim had expired)
+                return
             if row.attempts > 0:
                 existing = await self.poster.find_posted(row.channel_id, row.key)
                 if existing is not None:

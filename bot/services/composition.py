@@ -153,15 +153,26 @@ def build_services(settings: Settings, *, data_dir: str | Path | None = None, db
     if db is None:
         from bot.store.db import Database
 
-        db = Database(settings.db_path)
+        db = Database(settings.store_target, schema=settings.db_schema, timeout=settings.db_timeout)
     return Services(build_market(settings, db, data_dir), db, engine=engine)
 
 
-def database_problem(settings: Settings, exc: BaseException) -> str:
-    """One line saying why the database file at ``settings.db_path`` cannot be used and what to do."""
-    from bot.store.db import unusable
+def database_problem(settings: Settings, exc: BaseException) -> str | None:
+    """One line saying why the store (``DATABASE_URL`` or the file at ``settings.db_path``) cannot
+    be used and what to do; None when ``exc`` is not a database error."""
+    from bot.store.db import is_database_error, unusable
+    from bot.store.urls import is_postgres, shown
 
-    return unusable(settings.db_path, exc)
+    if not is_database_error(exc):
+        return None
+    return unusable(shown(settings.store_target), exc, postgres=is_postgres(str(settings.store_target)))
+
+
+def store_name(settings: Settings) -> str:
+    """The store as logs may name it (a path, or a URL without its password)."""
+    from bot.store.urls import shown
+
+    return shown(settings.store_target)
 
 
 @asynccontextmanager
@@ -173,5 +184,5 @@ async def open_services(settings: Settings, data_dir: str | Path | None = None):
         return
     from bot.store.db import Database
 
-    async with Database(settings.db_path) as db:
+    async with Database(settings.store_target, schema=settings.db_schema, timeout=settings.db_timeout) as db:
         yield Services(build_market(settings, db), db)

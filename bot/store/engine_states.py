@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
+
 from bot.store.db import Database
+from bot.store.schema import engine_states
 
 
 @dataclass(frozen=True)
@@ -37,19 +40,14 @@ def _record(row) -> StateRecord:
     )
 
 
-async def upsert_state(conn, rec: StateRecord, now: str) -> None:
+async def upsert_state(db: Database, conn, rec: StateRecord, now: str) -> None:
     """Write inside an open transaction (the scanner's state + outbox commit)."""
-    await conn.execute(
-        """
-        INSERT INTO engine_states (ticker, state_json, last_date, phase, level, last_close, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (ticker) DO UPDATE SET state_json = excluded.state_json, last_date = excluded.last_date,
-            phase = excluded.phase, level = excluded.level, last_close = excluded.last_close,
-            updated_at = excluded.updated_at
-        """,
-        (rec.ticker, rec.state_json, rec.last_date.isoformat() if rec.last_date else None,
-         rec.phase, rec.level, rec.last_close, now),
-    )
+    values = dict(ticker=rec.ticker, state_json=rec.state_json,
+                  last_date=rec.last_date.isoformat() if rec.last_date else None, phase=rec.phase,
+                  level=rec.level, last_close=rec.last_close, updated_at=now)
+    stmt = db.insert(engine_states).values(**values)
+    await conn.execute(stmt.on_conflict_do_update(
+        index_elements=["ticker"], set_={k: stmt.excluded[k] for k in values if k != "ticker"}))
 
 
 class EngineStateRepo:
@@ -64,8 +62,6 @@ class EngineStateRepo:
         tickers = list(tickers)
         for i in range(0, len(tickers), 500):  # stay under SQLite's variable limit
             chunk = tickers[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            async with self.db.conn.execute(f"SELECT * FROM engine_states WHERE ticker IN ({marks})", chunk) as cur:
-                for row in await cur.fetchall():
-                    out[row["ticker"]] = _record(row)
+            for row in await self.db.all(sa.select(engine_states).where(engine_states.c.ticker.in_(chunk))):
+                out[row["ticker"]] = _record(row)
         return out

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from bot.store.db import Database
+from bot.store.schema import guild_settings, outbox, watchlist
 from bot.store.transaction import transaction, utc_now
 from bot.store.watchlist import DEFAULT_WATCHLIST, insert_tickers
 
@@ -28,10 +31,16 @@ class ChannelSet:
     defaults_skipped: bool = False  # first time on, but the server had chosen tickers already
 
 
-_UPSERT = """
-INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?)
-ON CONFLICT (guild_id) DO NOTHING
-"""
+_g = guild_settings.c
+
+
+def _upsert(db: Database, guild_id: int, now: str):
+    """The server's settings row, created with the defaults if it does not exist."""
+    return db.insert(guild_settings).values(guild_id=guild_id, updated_at=now).on_conflict_do_nothing()
+
+
+def _update(guild_id: int, **values):
+    return guild_settings.update().where(_g.guild_id == guild_id).values(**values)
 
 
 class GuildSettingsRepo:
@@ -39,8 +48,7 @@ class GuildSettingsRepo:
         self.db = db
 
     async def get(self, guild_id: int) -> GuildSettings:
-        async with self.db.conn.execute("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self.db.one(sa.select(guild_settings).where(_g.guild_id == guild_id))
         if row is None:
             return GuildSettings(guild_id)
         return GuildSettings(
@@ -51,7 +59,7 @@ class GuildSettingsRepo:
             disabled_reason=row["disabled_reason"],
             defaults_added=bool(row["defaults_added"]),
             alerts_since=row["alerts_since"],
-            digest_enabled=bool(row["digest_enabled"]) if "digest_enabled" in row.keys() else False,
+            digest_enabled=bool(row["digest_enabled"]),
         )
 
     async def set_channel(self, guild_id: int, channel_id: int) -> ChannelSet:
@@ -60,23 +68,20 @@ class GuildSettingsRepo:
         now = utc_now()
         added: tuple[str, ...] = ()
         async with transaction(self.db) as conn:
-            await conn.execute(_UPSERT, (guild_id, now))
-            async with conn.execute(
-                "SELECT defaults_added, (SELECT COUNT(*) FROM watchlist WHERE guild_id = ?) AS n "
-                "FROM guild_settings WHERE guild_id = ?",
-                (guild_id, guild_id),
-            ) as cur:
-                row = await cur.fetchone()
+            await conn.execute(_upsert(self.db, guild_id, now))
+            tracked = (sa.select(sa.func.count()).select_from(watchlist).where(watchlist.c.guild_id == guild_id)
+                       .scalar_subquery())
+            row = (await conn.execute(
+                sa.select(_g.defaults_added, tracked.label("n")).where(_g.guild_id == guild_id))).mappings().one()
             if not row["defaults_added"] and row["n"] == 0:
-                await insert_tickers(conn, guild_id, DEFAULT_WATCHLIST)
+                await insert_tickers(self.db, conn, guild_id, DEFAULT_WATCHLIST)
                 added = DEFAULT_WATCHLIST
             skipped = not row["defaults_added"] and row["n"] > 0
-            await conn.execute(
-                "UPDATE guild_settings SET alerts_channel_id = ?, disabled_reason = NULL, defaults_added = 1, "
-                "alerts_since = CASE WHEN alerts_enabled = 1 AND alerts_since IS NOT NULL THEN alerts_since "
-                "ELSE ? END, alerts_enabled = 1, updated_at = ? WHERE guild_id = ?",
-                (channel_id, now, now, guild_id),
-            )
+            await conn.execute(_update(
+                guild_id, alerts_channel_id=channel_id, disabled_reason=None, defaults_added=1,
+                alerts_since=sa.case((sa.and_(_g.alerts_enabled == 1, _g.alerts_since.is_not(None)), _g.alerts_since),
+                                     else_=now),
+                alerts_enabled=1, updated_at=now))
         return ChannelSet(await self.get(guild_id), added, skipped)
 
     async def disable(self, guild_id: int, reason: str | None = None) -> bool:
@@ -84,46 +89,35 @@ class GuildSettingsRepo:
         server's unsent announcements. Returns whether alerts were on."""
         now = utc_now()
         async with transaction(self.db) as conn:
-            async with conn.execute("SELECT alerts_enabled FROM guild_settings WHERE guild_id = ?", (guild_id,)) as cur:
-                row = await cur.fetchone()
-            was_on = bool(row and row["alerts_enabled"])
-            await conn.execute(_UPSERT, (guild_id, now))
+            was_on = bool((await conn.execute(
+                sa.select(_g.alerts_enabled).where(_g.guild_id == guild_id))).scalar())
+            await conn.execute(_upsert(self.db, guild_id, now))
+            await conn.execute(_update(guild_id, alerts_enabled=0, disabled_reason=reason, updated_at=now))
             await conn.execute(
-                "UPDATE guild_settings SET alerts_enabled = 0, disabled_reason = ?, updated_at = ? WHERE guild_id = ?",
-                (reason, now, guild_id),
-            )
-            await conn.execute(
-                "UPDATE outbox SET dropped_at = ?, last_error = COALESCE(?, 'alerts turned off') "
-                "WHERE guild_id = ? AND sent_at IS NULL AND dropped_at IS NULL",
-                (now, reason, guild_id),
-            )
+                outbox.update()
+                .where(outbox.c.guild_id == guild_id, outbox.c.sent_at.is_(None), outbox.c.dropped_at.is_(None))
+                .values(dropped_at=now, last_error=reason or "alerts turned off"))
         return was_on
 
     async def set_ping_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
         now = utc_now()
         async with transaction(self.db) as conn:
-            await conn.execute(_UPSERT, (guild_id, now))
-            await conn.execute(
-                "UPDATE guild_settings SET ping_role_id = ?, updated_at = ? WHERE guild_id = ?",
-                (role_id, now, guild_id),
-            )
+            await conn.execute(_upsert(self.db, guild_id, now))
+            await conn.execute(_update(guild_id, ping_role_id=role_id, updated_at=now))
         return await self.get(guild_id)
 
     async def set_digest(self, guild_id: int, on: bool) -> GuildSettings:
         """Turn the daily digest on or off (it is posted in the alerts channel while alerts are on)."""
         now = utc_now()
         async with transaction(self.db) as conn:
-            await conn.execute(_UPSERT, (guild_id, now))
-            await conn.execute(
-                "UPDATE guild_settings SET digest_enabled = ?, updated_at = ? WHERE guild_id = ?",
-                (int(bool(on)), now, guild_id),
-            )
+            await conn.execute(_upsert(self.db, guild_id, now))
+            await conn.execute(_update(guild_id, digest_enabled=int(bool(on)), updated_at=now))
         return await self.get(guild_id)
 
     async def digest_targets(self) -> list[tuple[int, int]]:
         """(guild id, channel id) of every server with alerts and the digest on."""
-        async with self.db.conn.execute(
-            "SELECT guild_id, alerts_channel_id FROM guild_settings WHERE alerts_enabled = 1 AND digest_enabled = 1 "
-            "AND alerts_channel_id IS NOT NULL ORDER BY guild_id"
-        ) as cur:
-            return [(r["guild_id"], r["alerts_channel_id"]) for r in await cur.fetchall()]
+        rows = await self.db.all(
+            sa.select(_g.guild_id, _g.alerts_channel_id)
+            .where(_g.alerts_enabled == 1, _g.digest_enabled == 1, _g.alerts_channel_id.is_not(None))
+            .order_by(_g.guild_id))
+        return [(r["guild_id"], r["alerts_channel_id"]) for r in rows]

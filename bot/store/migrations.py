@@ -1,4 +1,9 @@
-"""Ordered schema migrations. Append only; index + 1 is the schema version."""
+"""The hand-written SQLite migrations 1-5 of the store before Alembic. FROZEN: never edit or append.
+
+A SQLite file made by an older breakout-bot records in ``PRAGMA user_version`` how many of these
+it has; :mod:`bot.store.migrate` applies the rest, which brings it to Alembic's baseline revision
+(``0001``, the same schema), stamps it, and continues with Alembic (``bot/store/revisions``).
+"""
 
 MIGRATIONS: list[str] = [
     # 1: price cache

@@ -1,21 +1,34 @@
 """The transactional outbox: announcements waiting to be posted, and what became of them.
 
-A row is written in the same SQLite transaction as the engine state that produced its event
+A row is written in the same transaction as the engine state that produced its event
 (:meth:`OutboxRepo.commit_ticker`), so an event is never lost between "the engine saw it"
 and "it is queued". ``UNIQUE (guild_id, ticker, base_id, kind, bar_date)`` with
-``INSERT OR IGNORE`` makes queueing the same event twice for a server impossible.
+``ON CONFLICT DO NOTHING`` makes queueing the same event twice for a server impossible.
+
+Several processes may deliver from one store: :meth:`OutboxRepo.claim` hands a process the
+oldest unsent rows of its own shards and marks them claimed until a deadline (on PostgreSQL
+the rows are picked ``FOR UPDATE SKIP LOCKED``, so two claimers never take the same row). A
+process that dies leaves its claims to expire; its replacement then takes the rows over.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
+
 from bot.store.db import Database
 from bot.store.engine_states import StateRecord, upsert_state
+from bot.store.schema import guild_settings, outbox
+from bot.store.shards import ShardSet
 from bot.store.transaction import transaction, utc_now
+
+_o = outbox.c
+DEFAULT_CLAIM_SECONDS = 120.0
 
 
 def event_key(ticker: str, base_id: str, kind: str, bar_date: date | str) -> str:
@@ -59,97 +72,128 @@ class OutboxRow:
 
 
 def _row(r) -> OutboxRow:
-    keys = r.keys()
     return OutboxRow(
         id=r["id"], guild_id=r["guild_id"], channel_id=r["channel_id"], ticker=r["ticker"], base_id=r["base_id"],
         kind=r["kind"], bar_date=date.fromisoformat(r["bar_date"]), payload=json.loads(r["payload"]),
         created_at=r["created_at"], sent_at=r["sent_at"], message_id=r["message_id"], attempts=r["attempts"],
-        last_error=r["last_error"], dropped_at=r["dropped_at"],
-        ping_role_id=r["ping_role_id"] if "ping_role_id" in keys else None,
+        last_error=r["last_error"], dropped_at=r["dropped_at"], ping_role_id=r.get("ping_role_id"),
     )
+
+
+def _unsent():
+    return sa.and_(_o.sent_at.is_(None), _o.dropped_at.is_(None))
+
+
+def _with_ping_role():
+    return (sa.select(outbox, guild_settings.c.ping_role_id)
+            .join_from(outbox, guild_settings, guild_settings.c.guild_id == _o.guild_id, isouter=True))
 
 
 class OutboxRepo:
     def __init__(self, db: Database):
         self.db = db
 
+    async def _insert(self, conn, messages: Sequence[NewMessage], now: str) -> int:
+        """Insert the rows whose key is new; returns how many were."""
+        if not messages:
+            return 0
+        rows = [dict(guild_id=m.guild_id, channel_id=m.channel_id, ticker=m.ticker, base_id=m.base_id, kind=m.kind,
+                     bar_date=m.bar_date.isoformat(), payload=json.dumps(m.payload, separators=(",", ":")),
+                     created_at=now) for m in messages]
+        stmt = self.db.insert(outbox).on_conflict_do_nothing().returning(_o.id)
+        return len((await conn.execute(stmt, rows)).all())
+
     async def commit_ticker(self, state: StateRecord, messages: Sequence[NewMessage]) -> int:
         """One transaction: the ticker's new engine state and its outbox rows. Returns how
         many rows were new (already-queued events are ignored)."""
         now = utc_now()
         async with transaction(self.db) as conn:
-            await upsert_state(conn, state, now)
-            before = conn.total_changes
-            await conn.executemany(
-                "INSERT OR IGNORE INTO outbox (guild_id, channel_id, ticker, base_id, kind, bar_date, payload, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (m.guild_id, m.channel_id, m.ticker, m.base_id, m.kind, m.bar_date.isoformat(),
-                     json.dumps(m.payload, separators=(",", ":")), now)
-                    for m in messages
-                ],
-            )
-            return conn.total_changes - before
+            await upsert_state(self.db, conn, state, now)
+            return await self._insert(conn, messages, now)
 
     async def queue(self, messages: Sequence[NewMessage]) -> int:
         """Queue rows that carry no engine state (the daily digest); a key already held is
         ignored, so queueing the same digest twice (a scan re-run after a crash) posts it once."""
-        now = utc_now()
         async with transaction(self.db) as conn:
-            before = conn.total_changes
-            await conn.executemany(
-                "INSERT OR IGNORE INTO outbox (guild_id, channel_id, ticker, base_id, kind, bar_date, payload, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(m.guild_id, m.channel_id, m.ticker, m.base_id, m.kind, m.bar_date.isoformat(),
-                  json.dumps(m.payload, separators=(",", ":")), now) for m in messages],
-            )
-            return conn.total_changes - before
+            return await self._insert(conn, messages, utc_now())
 
-    async def pending(self, limit: int = 100, *, after_id: int = 0) -> list[OutboxRow]:
+    async def pending(self, limit: int = 100, *, after_id: int = 0, shards: ShardSet | None = None) -> list[OutboxRow]:
         """Unsent, not given-up rows with id > ``after_id``, oldest first, with the server's ping role."""
-        async with self.db.conn.execute(
-            """
-            SELECT o.*, g.ping_role_id FROM outbox o LEFT JOIN guild_settings g ON g.guild_id = o.guild_id
-            WHERE o.sent_at IS NULL AND o.dropped_at IS NULL AND o.id > ? ORDER BY o.id LIMIT ?
-            """,
-            (after_id, limit),
-        ) as cur:
-            return [_row(r) for r in await cur.fetchall()]
+        stmt = _with_ping_role().where(_unsent(), _o.id > after_id).order_by(_o.id).limit(limit)
+        if shards is not None:
+            stmt = stmt.where(shards.clause(_o.guild_id))
+        return [_row(r) for r in await self.db.all(stmt)]
+
+    async def claim(self, holder: str, limit: int = 100, *, after_id: int = 0, shards: ShardSet | None = None,
+                    seconds: float = DEFAULT_CLAIM_SECONDS) -> list[OutboxRow]:
+        """Take the oldest unsent rows (id > ``after_id``, of ``shards``) that no other live
+        process holds, for ``seconds``; returns them oldest first."""
+        now = time.time()
+        free = sa.or_(_o.claimed_until.is_(None), _o.claimed_until < now, _o.claimed_by == holder)
+        pick = sa.select(_o.id).where(_unsent(), _o.id > after_id, free).order_by(_o.id).limit(limit)
+        if shards is not None:
+            pick = pick.where(shards.clause(_o.guild_id))
+        async with transaction(self.db) as conn:
+            ids = list((await conn.execute(pick.with_for_update(skip_locked=True))).scalars())
+            if not ids:
+                return []
+            await conn.execute(outbox.update().where(_o.id.in_(ids)).values(claimed_by=holder,
+                                                                            claimed_until=now + seconds))
+            rows = (await conn.execute(_with_ping_role().where(_o.id.in_(ids)).order_by(_o.id))).mappings().all()
+        return [_row(r) for r in rows]
+
+    async def free_dead_claims(self, holder: str) -> int:
+        """Free the rows claimed by processes that are gone (bot.store.presence); returns how many holders."""
+        from bot.store.presence import alive
+
+        rows = await self.db.all(sa.select(_o.claimed_by).distinct()
+                                 .where(_unsent(), _o.claimed_by.is_not(None), _o.claimed_by != holder))
+        dead = [r["claimed_by"] for r in rows if not await alive(self.db, r["claimed_by"])]
+        for gone in dead:
+            await self.release(gone)
+        return len(dead)
+
+    async def release(self, holder: str) -> None:
+        """Give back the unsent rows ``holder`` still claims (at the end of a flush)."""
+        async with transaction(self.db) as conn:
+            await conn.execute(outbox.update().where(_o.claimed_by == holder, _unsent())
+                               .values(claimed_by=None, claimed_until=None))
 
     async def rows(self, *, guild_id: int | None = None) -> list[OutboxRow]:
-        sql, args = "SELECT * FROM outbox", ()
+        stmt = sa.select(outbox).order_by(_o.id)
         if guild_id is not None:
-            sql, args = sql + " WHERE guild_id = ?", (guild_id,)
-        async with self.db.conn.execute(sql + " ORDER BY id", args) as cur:
-            return [_row(r) for r in await cur.fetchall()]
+            stmt = stmt.where(_o.guild_id == guild_id)
+        return [_row(r) for r in await self.db.all(stmt)]
 
-    async def begin_attempt(self, row_id: int) -> int:
+    async def begin_attempt(self, row_id: int, *, holder: str | None = None,
+                            seconds: float = DEFAULT_CLAIM_SECONDS) -> int | None:
         """Count an attempt BEFORE posting (committed), so after a crash mid-post the row
-        shows attempts > 0 and the sender looks for the message before posting again."""
+        shows attempts > 0 and the sender looks for the message before posting again.
+
+        With ``holder``, only while the row is unsent and unclaimed, claimed by ``holder`` or
+        its claim expired; the claim is renewed for ``seconds``. None: another process has it."""
+        stmt = outbox.update().where(_o.id == row_id).values(attempts=_o.attempts + 1).returning(_o.attempts)
+        if holder is not None:
+            now = time.time()
+            stmt = stmt.where(_unsent(), sa.or_(_o.claimed_by.is_(None), _o.claimed_by == holder,
+                                                _o.claimed_until < now))
+            stmt = stmt.values(claimed_by=holder, claimed_until=now + seconds)
         async with transaction(self.db) as conn:
-            await conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row_id,))
-            async with conn.execute("SELECT attempts FROM outbox WHERE id = ?", (row_id,)) as cur:
-                return (await cur.fetchone())[0]
+            return (await conn.execute(stmt)).scalar()
 
     async def mark_sent(self, row_id: int, message_id: int | None) -> None:
         async with transaction(self.db) as conn:
-            await conn.execute(
-                "UPDATE outbox SET sent_at = ?, message_id = ?, last_error = NULL WHERE id = ?",
-                (utc_now(), message_id, row_id),
-            )
+            await conn.execute(outbox.update().where(_o.id == row_id).values(
+                sent_at=utc_now(), message_id=message_id, last_error=None, claimed_by=None, claimed_until=None))
 
     async def record_error(self, row_id: int, error: str, *, drop: bool = False) -> None:
-        now = utc_now()
+        values: dict = {"last_error": error[:500]}
+        if drop:
+            values["dropped_at"] = utc_now()
         async with transaction(self.db) as conn:
-            await conn.execute(
-                "UPDATE outbox SET last_error = ?, dropped_at = CASE WHEN ? THEN ? ELSE dropped_at END WHERE id = ?",
-                (error[:500], drop, now, row_id),
-            )
+            await conn.execute(outbox.update().where(_o.id == row_id).values(**values))
 
 
 async def pending_count(db: Database, guild_id: int) -> int:
     """How many announcements wait to be posted for a server."""
-    async with db.conn.execute(
-        "SELECT COUNT(*) FROM outbox WHERE guild_id = ? AND sent_at IS NULL AND dropped_at IS NULL", (guild_id,)
-    ) as cur:
-        return (await cur.fetchone())[0]
+    return await db.scalar(sa.select(sa.func.count()).select_from(outbox).where(_o.guild_id == guild_id, _unsent()))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
+
 from bot.store.db import Database
+from bot.store.schema import scan_runs
 from bot.store.transaction import transaction, utc_now
 
 
@@ -27,33 +30,25 @@ class ScanRunRepo:
     async def record(self, session_date: date, *, started_at: str, tickers: int, events: int, queued: int,
                      failed_tickers: int) -> None:
         async with transaction(self.db) as conn:
-            await conn.execute(
-                "INSERT INTO scan_runs (session_date, started_at, finished_at, tickers, events, queued, failed_tickers)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (session_date.isoformat(), started_at, utc_now(), tickers, events, queued, failed_tickers),
-            )
+            await conn.execute(scan_runs.insert().values(
+                session_date=session_date.isoformat(), started_at=started_at, finished_at=utc_now(),
+                tickers=tickers, events=events, queued=queued, failed_tickers=failed_tickers))
 
     async def last_session(self) -> date | None:
         """The newest session a completed scan covered (None before the first scan)."""
-        async with self.db.conn.execute("SELECT MAX(session_date) FROM scan_runs") as cur:
-            row = await cur.fetchone()
-        return date.fromisoformat(row[0]) if row and row[0] else None
+        newest = await self.db.scalar(sa.select(sa.func.max(scan_runs.c.session_date)))
+        return date.fromisoformat(newest) if newest else None
 
     async def last_with_tickers(self, since: str | None = None) -> ScanRun | None:
         """The newest completed scan that covered at least one ticker and finished at or after
         ``since`` (a UTC ISO time; None: any). A scan of nobody's tickers says nothing to a server."""
-        async with self.db.conn.execute(
-            "SELECT * FROM scan_runs WHERE tickers > 0 AND finished_at >= ? ORDER BY id DESC LIMIT 1",
-            (since or "",),
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self.db.one(
+            sa.select(scan_runs).where(scan_runs.c.tickers > 0, scan_runs.c.finished_at >= (since or ""))
+            .order_by(scan_runs.c.id.desc()).limit(1))
         return None if row is None else _run(row)
 
     async def recent(self, limit: int = 10) -> list[ScanRun]:
-        async with self.db.conn.execute(
-            "SELECT * FROM scan_runs ORDER BY id DESC LIMIT ?", (limit,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await self.db.all(sa.select(scan_runs).order_by(scan_runs.c.id.desc()).limit(limit))
         return [_run(r) for r in rows]
 
 

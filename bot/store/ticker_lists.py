@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from bot.store.db import Database
+from bot.store.schema import ticker_lists
 from bot.store.transaction import transaction, utc_now
 
 MAX_LISTS = 25  # per server (also Discord's autocomplete limit)
 MAX_LIST_TICKERS = 100
+
+_t = ticker_lists.c
 
 
 class TickerListRepo:
@@ -14,37 +19,29 @@ class TickerListRepo:
         self.db = db
 
     async def names(self, guild_id: int) -> list[str]:
-        async with self.db.conn.execute(
-            "SELECT name FROM ticker_lists WHERE guild_id = ? ORDER BY name", (guild_id,)
-        ) as cur:
-            return [r["name"] for r in await cur.fetchall()]
+        rows = await self.db.all(sa.select(_t.name).where(_t.guild_id == guild_id).order_by(_t.name))
+        return [r["name"] for r in rows]
 
     async def get(self, guild_id: int, name: str) -> list[str] | None:
-        async with self.db.conn.execute(
-            "SELECT tickers FROM ticker_lists WHERE guild_id = ? AND name = ?", (guild_id, name)
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else row["tickers"].split()
+        text = await self.db.scalar(sa.select(_t.tickers).where(_t.guild_id == guild_id, _t.name == name))
+        return None if text is None else text.split()
 
     async def save(self, guild_id: int, name: str, tickers: list[str]) -> bool:
         """Create or replace the list; returns whether it replaced one."""
         async with transaction(self.db) as conn:
-            async with conn.execute("SELECT 1 FROM ticker_lists WHERE guild_id = ? AND name = ?",
-                                    (guild_id, name)) as cur:
-                existed = await cur.fetchone() is not None
-            await conn.execute(
-                "INSERT INTO ticker_lists (guild_id, name, tickers, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, name) DO UPDATE SET tickers = excluded.tickers, updated_at = excluded.updated_at",
-                (guild_id, name, " ".join(tickers), utc_now()),
-            )
+            existed = (await conn.execute(
+                sa.select(sa.literal(1)).where(_t.guild_id == guild_id, _t.name == name))).first() is not None
+            stmt = self.db.insert(ticker_lists).values(guild_id=guild_id, name=name, tickers=" ".join(tickers),
+                                                       updated_at=utc_now())
+            await conn.execute(stmt.on_conflict_do_update(
+                index_elements=["guild_id", "name"],
+                set_={"tickers": stmt.excluded.tickers, "updated_at": stmt.excluded.updated_at}))
         return existed
 
     async def count(self, guild_id: int) -> int:
-        async with self.db.conn.execute("SELECT COUNT(*) FROM ticker_lists WHERE guild_id = ?", (guild_id,)) as cur:
-            return (await cur.fetchone())[0]
+        return await self.db.scalar(sa.select(sa.func.count()).select_from(ticker_lists).where(_t.guild_id == guild_id))
 
     async def delete(self, guild_id: int, name: str) -> bool:
         async with transaction(self.db) as conn:
-            before = conn.total_changes
-            await conn.execute("DELETE FROM ticker_lists WHERE guild_id = ? AND name = ?", (guild_id, name))
-            return conn.total_changes > before
+            result = await conn.execute(ticker_lists.delete().where(_t.guild_id == guild_id, _t.name == name))
+            return result.rowcount > 0

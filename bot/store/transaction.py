@@ -1,10 +1,8 @@
-"""Write transactions on the shared connection.
+"""Write transactions.
 
-Every coroutine shares one aiosqlite connection, so two writers could interleave their
-statements and one writer's COMMIT would commit the other's half-done work. Every write
-goes through :meth:`Database.transaction`, which serialises writers with the database's
-lock and wraps the block in ``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error,
-cancellation included).
+Every write goes through :meth:`Database.transaction`: one connection from the pool in one
+transaction, committed at the end of the block and rolled back on any error (cancellation
+included). On SQLite writers also take turns (an asyncio lock, then ``BEGIN IMMEDIATE``).
 """
 
 from __future__ import annotations

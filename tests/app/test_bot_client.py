@@ -76,10 +76,12 @@ async def test_no_dev_guild_means_no_sync_on_start(make_harness, market):
 async def test_setup_opens_and_close_closes_the_database(make_harness, market, tmp_path):
     db = Database(tmp_path / "bot.sqlite3")
     h = await make_harness(market, db=db)
-    assert await db.version() >= 1  # migrations ran
+    from bot.store.migrate import HEAD
+
+    assert await db.version() == HEAD  # migrations ran
     await h.close()
     with pytest.raises(RuntimeError):
-        _ = db.conn
+        _ = db.engine
 
 
 async def test_every_slash_command_fits_discords_limits(make_harness, market):
@@ -110,3 +112,17 @@ async def test_every_slash_command_fits_discords_limits(make_harness, market):
 
     for payload in payloads:
         check(payload)
+
+
+async def test_shard_settings_make_an_auto_sharded_bot_that_posts_for_its_shards_only(make_harness, market):
+    from discord.ext import commands
+
+    from bot.store.shards import ShardSet
+
+    settings = Settings(token="t", shard_count=4, shard_ids=(2, 3))
+    h = await make_harness(market, settings=settings, extensions=("cogs.announcer",))
+    assert isinstance(h.bot, commands.AutoShardedBot) and isinstance(h.bot, BreakoutBot)
+    assert (h.bot.shard_count, h.bot.shard_ids) == (4, [2, 3])
+    assert h.bot.get_cog("Announcer").sender.shards == ShardSet(4, frozenset({2, 3}))
+    plain = create_bot(Settings(token="t"), market=market, db=Database(":memory:"))
+    assert not isinstance(plain, commands.AutoShardedBot) and plain.shard_count is None

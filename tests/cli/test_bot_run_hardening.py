@@ -12,6 +12,7 @@ import sys
 import threading
 
 import discord
+import pytest
 from fakes import FAKE_TOKEN
 
 from bot.app.logging_setup import PLAIN, formatter_for
@@ -97,3 +98,20 @@ def test_run_with_a_corrupt_database_is_one_line_and_leaves_no_thread(
     for t in leftover:
         t.join(timeout=2)
     assert [t for t in leftover if t.is_alive()] == []
+
+
+@pytest.mark.parametrize("ids, message", [
+    ("0,5", "BOT_SHARD_IDS [5] out of range: with BOT_SHARD_COUNT=4 shards are 0-3."),
+    ("one", "BOT_SHARD_IDS must list shard numbers like 0,1 or 0-3, not 'one'."),
+])
+def test_bad_shard_settings_are_one_line(monkeypatch, capsys, ids, message):
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE_TOKEN)
+    monkeypatch.setenv("BOT_SHARD_COUNT", "4")
+    monkeypatch.setenv("BOT_SHARD_IDS", ids)
+    assert main(["run"]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"error: {message}"]
+
+
+def test_shard_ranges_and_lists():
+    s = Settings.from_env({"BOT_SHARD_COUNT": "8", "BOT_SHARD_IDS": "0-2, 6"}, dotenv=False)
+    assert (s.shard_count, s.shard_ids) == (8, (0, 1, 2, 6))

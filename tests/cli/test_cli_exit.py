@@ -67,7 +67,8 @@ def test_a_corrupt_database_is_one_line_and_a_prompt_exit(tmp_path, content):
     assert exit_after < GRACE
 
 
-def test_a_database_locked_by_another_process(tmp_path):
+@pytest.mark.parametrize("command", [["base", "IWM"], ["run"]])
+def test_a_database_locked_by_another_process(tmp_path, command):
     db = tmp_path / "locked.sqlite3"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys, time\n"
@@ -76,7 +77,8 @@ def test_a_database_locked_by_another_process(tmp_path):
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        code, lines, exit_after, _ = timed_run(["base", "IWM"], offline_env(tmp_path, db))
+        env = {**offline_env(tmp_path, db), "BREAKOUT_DB_TIMEOUT": "2", "DISCORD_TOKEN": "x" * 59}
+        code, lines, exit_after, _ = timed_run(command, env)
     finally:
         holder.kill()
         holder.wait()
@@ -133,3 +135,60 @@ async def test_a_failed_open_leaves_no_database_thread(tmp_path):
     time.sleep(0.05)
     left = [t for t in threading.enumerate() if t.ident not in before]
     assert left == []
+
+
+# ---- PostgreSQL (DATABASE_URL): down, silent, refusing; the password is never shown ------------
+def closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    return port
+
+
+@pytest.fixture
+def silent_server():
+    """Accepts connections and never answers (a database host that hangs)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(10)
+    yield server.getsockname()[1]
+    server.close()
+
+
+def pg_env(tmp_path, url):
+    return {**offline_env(tmp_path, tmp_path / "unused.sqlite3"), "DATABASE_URL": url, "BREAKOUT_DB_TIMEOUT": "2"}
+
+
+@pytest.mark.parametrize("command", [["base", "IWM"], ["run"]])
+def test_postgresql_down_at_start_is_one_line_and_a_prompt_exit(tmp_path, command):
+    port = closed_port()
+    env = {**pg_env(tmp_path, f"postgres://bot:s3cret@127.0.0.1:{port}/bot"), "DISCORD_TOKEN": "x" * 59}
+    code, lines, exit_after, _ = timed_run(command, env)
+    errors = [line for line in lines if line.startswith("error:")]
+    assert code == 1 and len(errors) == 1 and "Traceback" not in "\n".join(lines)
+    assert errors[0].startswith(f"error: The database postgresql://bot:***@127.0.0.1:{port}/bot cannot be reached")
+    assert errors[0].endswith("start PostgreSQL or check DATABASE_URL.")
+    assert "s3cret" not in "\n".join(lines) and exit_after < GRACE
+
+
+def test_a_postgresql_host_that_never_answers_is_bounded(tmp_path, silent_server):
+    code, lines, exit_after, error_at = timed_run(["base", "IWM"],
+                                                  pg_env(tmp_path, f"postgresql://bot@127.0.0.1:{silent_server}/bot"))
+    assert code == 1 and lines == [f"error: The database postgresql://bot@127.0.0.1:{silent_server}/bot cannot be "
+                                   "reached (no answer): start PostgreSQL or check DATABASE_URL."]
+    assert exit_after < GRACE
+
+
+def test_postgresql_refusing_the_login_says_why(tmp_path):
+    from store_engines import test_database_url
+
+    url = test_database_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    from bot.store.urls import store_url
+
+    bad = store_url(url).set(drivername="postgresql", username="no_such_role_here").render_as_string(hide_password=False)
+    code, lines, exit_after, _ = timed_run(["base", "IWM"], pg_env(tmp_path, bad))
+    assert code == 1 and len(lines) == 1 and 'role "no_such_role_here" does not exist' in lines[0]
+    assert exit_after < GRACE

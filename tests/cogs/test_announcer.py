@@ -135,3 +135,21 @@ async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness
     assert len(announcements(h)) == 1  # still one post
     (row,) = await OutboxRepo(h.bot.services.db).rows()
     assert row.sent_at is not None and row.message_id == int(announcements(h)[0]["id"])
+
+
+async def test_the_poll_backs_off_while_wake_ups_fail_and_recovers(make_harness, market):
+    h = await make_harness(market, extensions=EXTENSIONS)
+    cog = h.bot.get_cog("Announcer")
+    base = h.bot.settings.delivery_poll
+    real_cycle = h.bot.services.scan.cycle
+
+    async def store_down(*args, **kwargs):
+        raise ConnectionRefusedError("database down")
+
+    h.bot.services.scan.cycle = store_down
+    for failures in (1, 2, 3):
+        await cog.poll.coro(cog)
+        assert cog.poll.seconds == base * 2 ** failures
+    h.bot.services.scan.cycle = real_cycle
+    await cog.poll.coro(cog)
+    assert cog.poll.seconds == base and cog.last_cycle is not None

@@ -113,10 +113,12 @@ async def test_status_shows_only_scans_of_tickers_made_since_alerts_were_on(make
     h = await make_harness(market, extensions=EXTENSIONS)
     runs = ScanRunRepo(h.bot.services.db)
     await runs.record(date(2026, 11, 20), started_at="x", tickers=0, events=0, queued=0, failed_tickers=0)
-    await h.bot.services.db.conn.execute(  # a scan for other servers, long before this one turned alerts on
-        "INSERT INTO scan_runs (session_date, started_at, finished_at, tickers, events, queued, failed_tickers) "
-        "VALUES ('2020-01-02', 'x', '2020-01-02T21:30:00+00:00', 7, 0, 0, 0)")
-    await h.bot.services.db.conn.commit()
+    from bot.store.schema import scan_runs
+
+    async with h.bot.services.db.transaction() as conn:  # a scan for other servers, long before this one turned alerts on
+        await conn.execute(scan_runs.insert().values(session_date="2020-01-02", started_at="x",
+                                                     finished_at="2020-01-02T21:30:00+00:00", tickers=7, events=0,
+                                                     queued=0, failed_tickers=0))
     (status,) = texts(await h.prefix("!alerts status", author=h.admin))
     assert "**off**" in status and "Last scan" not in status
 

@@ -7,7 +7,6 @@ from fakes import FakeProvider, synthetic_daily
 from bot.errors import DataSourceError, UnknownTicker
 from bot.market.cache import PriceCache
 from bot.market.service import MarketData
-from bot.store.db import Database
 
 
 class Clock:
@@ -22,10 +21,7 @@ class Clock:
 SATURDAY = datetime(2024, 6, 29, 16, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    async with Database(tmp_path / "cache.sqlite3") as database:
-        yield database
+# ``db``: tests/store_engines.py (each test runs on SQLite and on PostgreSQL: the cache is shared)
 
 
 async def test_second_request_is_served_from_cache(db):
@@ -150,12 +146,11 @@ async def test_unknown_ticker_is_a_domain_error(db):
         await market.history("ZZZZ")
 
 
-async def test_cache_survives_reopen(tmp_path):
-    path = tmp_path / "c.sqlite3"
+async def test_cache_survives_reopen(store):
     provider = FakeProvider({"AAA": synthetic_daily()})
-    async with Database(path) as db:
+    async with store.database() as db:
         await MarketData(provider, PriceCache(db, clock=Clock(SATURDAY))).history("AAA", start=date(2024, 1, 2))
-    async with Database(path) as db:
+    async with store.database() as db:
         df = await MarketData(provider, PriceCache(db, clock=Clock(SATURDAY))).history("AAA", start=date(2024, 1, 2))
     assert len(provider.calls) == 1 and len(df) > 100
 

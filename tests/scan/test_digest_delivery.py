@@ -10,7 +10,6 @@ from scan_fakes import CountingMarket, Crash, RecordingPoster, ScriptedEngine, s
 
 from bot.scan.delivery import Delivery, Sender
 from bot.scan.scanner import DIGEST_KIND, Scanner
-from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.watchlist import WatchlistRepo
@@ -38,16 +37,16 @@ def digests(rows):
     return [r for r in rows if r.kind == DIGEST_KIND]
 
 
-async def test_one_digest_per_server_and_session_even_when_the_scan_reruns(tmp_path):
-    path = tmp_path / "bot.sqlite3"
-    async with Database(path) as db:
+async def test_one_digest_per_server_and_session_even_when_the_scan_reruns(store):
+    path = store
+    async with path.database() as db:
         await setup_servers(db)
         s = scanner(db)
         await s.run(as_of=date(2023, 12, 11))
         reports = [await s.run(as_of=d) for d in DAYS]
         assert [r.digests for r in reports] == [1, 1]
         assert (await s.run(as_of=DAYS[1])).digests == 0  # same session again
-    async with Database(path) as db:  # a restart re-runs the last scan
+    async with path.database() as db:  # a restart re-runs the last scan
         assert (await scanner(db).run(as_of=DAYS[1])).digests == 0
         rows = await OutboxRepo(db).rows()
     queued = digests(rows)
@@ -59,15 +58,15 @@ async def test_one_digest_per_server_and_session_even_when_the_scan_reruns(tmp_p
         assert day_rows[-1].kind == DIGEST_KIND and len(day_rows) == 2
 
 
-async def test_digest_is_delivered_once_across_a_crash_mid_post(tmp_path):
+async def test_digest_is_delivered_once_across_a_crash_mid_post(store):
     class CrashOnDigest(RecordingPoster):
         async def post(self, channel_id, delivery):
             self.crash_after_post = delivery.event is None
             return await super().post(channel_id, delivery)
 
-    path = tmp_path / "bot.sqlite3"
+    path = store
     discord_side: dict[int, list[dict]] = {}
-    async with Database(path) as db:
+    async with path.database() as db:
         await setup_servers(db)
         await scanner(db).run(as_of=DAYS[0])
         with pytest.raises(Crash):
@@ -75,7 +74,7 @@ async def test_digest_is_delivered_once_across_a_crash_mid_post(tmp_path):
         (row,) = digests(await OutboxRepo(db).rows())
         assert row.attempts == 1 and row.sent_at is None  # posted, not recorded
     poster = RecordingPoster(discord_side)
-    async with Database(path) as db:  # restart: the same file, the same channels
+    async with path.database() as db:  # restart: the same file, the same channels
         await scanner(db).run(as_of=DAYS[0])  # the catch-up scan queues nothing new
         report = await Sender(db, poster).flush()
         assert report.recovered == 1
@@ -86,8 +85,8 @@ async def test_digest_is_delivered_once_across_a_crash_mid_post(tmp_path):
     assert not [m for m in discord_side.get(200, []) if m["kind"] == "digest"]
 
 
-async def test_digest_row_becomes_a_delivery_without_event(tmp_path):
-    async with Database(tmp_path / "bot.sqlite3") as db:
+async def test_digest_row_becomes_a_delivery_without_event(store):
+    async with store.database() as db:
         await setup_servers(db)
         await scanner(db).run(as_of=DAYS[0])
         (row,) = digests(await OutboxRepo(db).pending())
@@ -95,8 +94,8 @@ async def test_digest_row_becomes_a_delivery_without_event(tmp_path):
     assert d.event is None and d.digest == DAYS[0] and d.guild_id == 1 and d.key == f"*|digest|digest|{DAYS[0]}"
 
 
-async def test_turning_alerts_off_drops_the_unsent_digest(tmp_path):
-    async with Database(tmp_path / "bot.sqlite3") as db:
+async def test_turning_alerts_off_drops_the_unsent_digest(store):
+    async with store.database() as db:
         await setup_servers(db)
         await scanner(db).run(as_of=DAYS[0])
         await GuildSettingsRepo(db).disable(1)

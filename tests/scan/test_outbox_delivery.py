@@ -7,7 +7,6 @@ from scan_fakes import CountingMarket, Crash, RecordingPoster, ScriptedEngine, s
 
 from bot.scan.delivery import Sender
 from bot.scan.scanner import Scanner
-from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.watchlist import WatchlistRepo
@@ -19,7 +18,7 @@ SCRIPT = {("IWM", DAYS[0]): "testing", ("IWM", DAYS[1]): "breakout", ("SPY", DAY
 
 async def queue_events(path) -> int:
     """Two servers (channels 100, 200) track IWM and SPY; three scans queue 8 rows."""
-    async with Database(path) as db:
+    async with path.database() as db:
         guilds, watch = GuildSettingsRepo(db), WatchlistRepo(db)
         for gid, cid in ((1, 100), (2, 200)):
             await guilds.set_channel(gid, cid)
@@ -33,12 +32,12 @@ async def queue_events(path) -> int:
         return queued
 
 
-async def test_crash_after_commit_before_send_posts_everything_once(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_crash_after_commit_before_send_posts_everything_once(store):
+    path = store
     assert await queue_events(path) == 8  # 4 events x 2 servers
     # the process "dies" here: nothing was sent. A new process opens the same file.
     poster = RecordingPoster()
-    async with Database(path) as db:
+    async with path.database() as db:
         report = await Sender(db, poster).flush()
         assert report.sent == 8
         assert await OutboxRepo(db).pending() == []
@@ -50,18 +49,18 @@ async def test_crash_after_commit_before_send_posts_everything_once(tmp_path):
         assert [k.split("|")[2] for k in keys if k.startswith("IWM")] == ["testing", "breakout", "failed"]
 
 
-async def test_crash_after_post_before_mark_sent_is_not_posted_twice(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_crash_after_post_before_mark_sent_is_not_posted_twice(store):
+    path = store
     await queue_events(path)
     discord_side: dict[int, list[dict]] = {}
-    async with Database(path) as db:
+    async with path.database() as db:
         with pytest.raises(Crash):
             await Sender(db, RecordingPoster(discord_side, crash_after_post=True)).flush()
         (first,) = [r for r in await OutboxRepo(db).rows() if r.attempts]
         assert first.sent_at is None  # posted, but the process died before recording it
     assert len(discord_side[first.channel_id]) == 1
     poster = RecordingPoster(discord_side)  # restart: new process, same channels
-    async with Database(path) as db:
+    async with path.database() as db:
         report = await Sender(db, poster).flush()
         assert report.recovered == 1 and report.sent == 7
         row = next(r for r in await OutboxRepo(db).rows() if r.id == first.id)
@@ -72,11 +71,11 @@ async def test_crash_after_post_before_mark_sent_is_not_posted_twice(tmp_path):
         assert len(keys) == len(set(keys)) == 4
 
 
-async def test_forbidden_channel_disables_that_server_only(tmp_path, caplog):
-    path = tmp_path / "bot.sqlite3"
+async def test_forbidden_channel_disables_that_server_only(store, caplog):
+    path = store
     await queue_events(path)
     poster = RecordingPoster(forbidden={100})
-    async with Database(path) as db:
+    async with path.database() as db:
         with caplog.at_level("WARNING", logger="bot.scan.delivery"):
             report = await Sender(db, poster).flush()
         assert report.disabled_guilds == [1] and report.sent == 4
@@ -90,19 +89,19 @@ async def test_forbidden_channel_disables_that_server_only(tmp_path, caplog):
         assert 1 not in {s.guild_id for subs in (await WatchlistRepo(db).subscriptions()).values() for s in subs}
 
 
-async def test_gone_channel_disables_with_reason(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_gone_channel_disables_with_reason(store):
+    path = store
     await queue_events(path)
-    async with Database(path) as db:
+    async with path.database() as db:
         report = await Sender(db, RecordingPoster(gone={200})).flush()
         assert report.disabled_guilds == [2] and report.sent == 4
         assert (await GuildSettingsRepo(db).get(2)).disabled_reason.startswith("channel gone")
 
 
-async def test_transient_error_keeps_row_for_retry_then_gives_up(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_transient_error_keeps_row_for_retry_then_gives_up(store):
+    path = store
     await queue_events(path)
-    async with Database(path) as db:
+    async with path.database() as db:
         flaky = RecordingPoster(flaky={100})
         report = await Sender(db, flaky, max_attempts=3).flush()
         assert report.sent == 4 and report.retry_later == 1  # channel 100 blocked after its first failure
@@ -118,10 +117,10 @@ async def test_transient_error_keeps_row_for_retry_then_gives_up(tmp_path):
         assert report.sent == 3 and len(healthy.posts(100)) == 3  # the given-up row is not posted
 
 
-async def test_ping_role_is_read_at_send_time(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_ping_role_is_read_at_send_time(store):
+    path = store
     await queue_events(path)
-    async with Database(path) as db:
+    async with path.database() as db:
         await GuildSettingsRepo(db).set_ping_role(1, 4242)
         poster = RecordingPoster()
         await Sender(db, poster).flush()

@@ -1,11 +1,11 @@
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from scan_fakes import CountingMarket, RecordingPoster, ScriptedEngine, synthetic_daily
 
 from bot.scan.delivery import Sender
 from bot.scan.scanner import Scanner
-from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
@@ -14,12 +14,6 @@ from bot.store.watchlist import WatchlistRepo
 
 BREAKOUT_DAY = date(2023, 12, 14)
 FAIL_DAY = date(2024, 1, 3)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    async with Database(tmp_path / "bot.sqlite3") as d:
-        yield d
 
 
 async def two_servers_tracking_iwm(db):
@@ -77,8 +71,11 @@ async def test_outbox_ignores_an_event_the_engine_emits_again(db):
     script = {("IWM", BREAKOUT_DAY): "breakout"}
     await Scanner(db, market, ScriptedEngine(script)).run(as_of=date(2023, 12, 13))
     await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
-    await db.conn.execute("UPDATE engine_states SET state_json = replace(state_json, '2023-12-14', '2023-12-13')")
-    await db.conn.commit()
+    from bot.store.schema import engine_states
+
+    async with db.transaction() as conn:
+        await conn.execute(engine_states.update().values(
+            state_json=sa.func.replace(engine_states.c.state_json, "2023-12-14", "2023-12-13")))
     again = await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
     assert again.events == 1 and again.queued == 0
     assert len(await OutboxRepo(db).rows()) == 2

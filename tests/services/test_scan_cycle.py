@@ -7,16 +7,15 @@ from bot.errors import DataSourceError
 from bot.scan.delivery import Sender
 from bot.scan.scanner import Scanner
 from bot.services.scan import scan_cycle
-from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.scan_runs import ScanRunRepo
 
 
 @pytest.fixture
-async def db(tmp_path):
-    async with Database(tmp_path / "bot.sqlite3") as d:
-        await GuildSettingsRepo(d).set_channel(1, 100)
-        yield d
+async def db(store):  # both engines (tests/store_engines.py)
+    d = await store.open()
+    await GuildSettingsRepo(d).set_channel(1, 100)
+    yield d
 
 
 def utc(*a):

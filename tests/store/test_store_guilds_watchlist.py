@@ -3,17 +3,12 @@ from datetime import date
 import pytest
 
 from bot.errors import TooManyTickers
-from bot.store.db import Database
 from bot.store.engine_states import StateRecord
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import NewMessage, OutboxRepo
 from bot.store.watchlist import DEFAULT_WATCHLIST, MAX_WATCHLIST, Subscription, WatchlistRepo
 
-
-@pytest.fixture
-async def db(tmp_path):
-    async with Database(tmp_path / "bot.sqlite3") as d:
-        yield d
+# ``db`` and ``store``: tests/store_engines.py (each test runs on SQLite and on PostgreSQL)
 
 
 async def test_first_channel_adds_default_watchlist_once(db):
@@ -89,12 +84,32 @@ async def test_ping_role_set_and_cleared(db):
     assert (await guilds.set_ping_role(5, None)).ping_role_id is None
 
 
-async def test_settings_survive_reopen(tmp_path):
-    path = tmp_path / "bot.sqlite3"
-    async with Database(path) as db:
+async def test_settings_survive_reopen(store):
+    async with store.database() as db:
         await GuildSettingsRepo(db).set_channel(9, 900)
         await GuildSettingsRepo(db).set_ping_role(9, 5)
-    async with Database(path) as db:
+    async with store.database() as db:
         s = await GuildSettingsRepo(db).get(9)
         assert (s.alerts_channel_id, s.alerts_enabled, s.ping_role_id) == (900, True, 5)
         assert set(await WatchlistRepo(db).list(9)) == set(DEFAULT_WATCHLIST)
+
+
+async def test_discord_sized_ids_round_trip(db):
+    """Snowflakes need 64 bits: PostgreSQL's BIGINT, SQLite's INTEGER."""
+    guild, channel, role = 1_180_000_000_000_000_001, 1_180_000_000_000_000_002, 1_180_000_000_000_000_003
+    await GuildSettingsRepo(db).set_channel(guild, channel)
+    s = await GuildSettingsRepo(db).set_ping_role(guild, role)
+    assert (s.guild_id, s.alerts_channel_id, s.ping_role_id) == (guild, channel, role)
+    assert (await WatchlistRepo(db).subscriptions())["IWM"] == [Subscription(guild, channel)]
+
+
+async def test_ticker_lists_save_replace_delete(db):
+    from bot.store.ticker_lists import TickerListRepo
+
+    lists = TickerListRepo(db)
+    assert await lists.save(1, "tech", ["XLK", "QQQ"]) is False
+    assert await lists.save(1, "tech", ["SMH"]) is True
+    await lists.save(1, "banks", ["KBE"])
+    assert await lists.names(1) == ["banks", "tech"] and await lists.get(1, "tech") == ["SMH"]
+    assert await lists.count(1) == 2 and await lists.get(2, "tech") is None
+    assert await lists.delete(1, "tech") is True and await lists.delete(1, "tech") is False

@@ -1,0 +1,119 @@
+"""The one schema, for SQLite and PostgreSQL alike (SQLAlchemy Core tables).
+
+The repositories build their queries from these tables, so one set of queries serves both
+engines; the Alembic revisions in ``bot/store/alembic/versions`` create them. Dates and
+timestamps are ISO text (as the SQLite store always kept them), flags are 0/1 integers, Discord
+ids are 64-bit integers.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# A rowid alias on SQLite (autoincrement), BIGSERIAL on PostgreSQL.
+SERIAL = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+price_bars = sa.Table(
+    "price_bars", metadata,
+    sa.Column("ticker", sa.Text, primary_key=True),
+    sa.Column("day", sa.Text, primary_key=True),  # ISO date
+    sa.Column("open", sa.Float), sa.Column("high", sa.Float), sa.Column("low", sa.Float),
+    sa.Column("close", sa.Float, nullable=False), sa.Column("volume", sa.Float), sa.Column("adj_close", sa.Float),
+)
+
+price_meta = sa.Table(
+    "price_meta", metadata,
+    sa.Column("ticker", sa.Text, primary_key=True),
+    sa.Column("first_day", sa.Text),  # first bar we hold
+    sa.Column("last_day", sa.Text),  # last bar we hold
+    sa.Column("fetched_at", sa.Text, nullable=False),  # UTC ISO time of the last fetch
+    sa.Column("full_history", sa.Integer, nullable=False, server_default="0"),
+)
+
+guild_settings = sa.Table(
+    "guild_settings", metadata,
+    sa.Column("guild_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("alerts_channel_id", sa.BigInteger),
+    sa.Column("alerts_enabled", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("ping_role_id", sa.BigInteger),
+    sa.Column("disabled_reason", sa.Text),
+    sa.Column("defaults_added", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated_at", sa.Text, nullable=False),
+    sa.Column("alerts_since", sa.Text),
+    sa.Column("digest_enabled", sa.Integer, nullable=False, server_default="0"),
+)
+
+watchlist = sa.Table(
+    "watchlist", metadata,
+    sa.Column("guild_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("ticker", sa.Text, primary_key=True),
+    sa.Column("added_at", sa.Text, nullable=False),
+    sa.Index("watchlist_by_ticker", "ticker"),
+)
+
+engine_states = sa.Table(
+    "engine_states", metadata,
+    sa.Column("ticker", sa.Text, primary_key=True),
+    sa.Column("state_json", sa.Text, nullable=False),
+    sa.Column("last_date", sa.Text),
+    sa.Column("phase", sa.Text),
+    sa.Column("level", sa.Float),
+    sa.Column("last_close", sa.Float),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("guild_id", sa.BigInteger, nullable=False),
+    sa.Column("channel_id", sa.BigInteger, nullable=False),
+    sa.Column("ticker", sa.Text, nullable=False),
+    sa.Column("base_id", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("bar_date", sa.Text, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),  # the event as JSON
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("sent_at", sa.Text),
+    sa.Column("message_id", sa.BigInteger),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("dropped_at", sa.Text),
+    # revision 0002: the process delivering the row, until when (a crashed holder's claim expires)
+    sa.Column("claimed_by", sa.Text),
+    sa.Column("claimed_until", sa.Float),  # Unix time
+    sa.UniqueConstraint("guild_id", "ticker", "base_id", "kind", "bar_date"),
+)
+
+scan_runs = sa.Table(
+    "scan_runs", metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("session_date", sa.Text, nullable=False),
+    sa.Column("started_at", sa.Text, nullable=False),
+    sa.Column("finished_at", sa.Text, nullable=False),
+    sa.Column("tickers", sa.Integer, nullable=False),
+    sa.Column("events", sa.Integer, nullable=False),
+    sa.Column("queued", sa.Integer, nullable=False),
+    sa.Column("failed_tickers", sa.Integer, nullable=False),
+)
+
+ticker_lists = sa.Table(
+    "ticker_lists", metadata,
+    sa.Column("guild_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("tickers", sa.Text, nullable=False),  # space-separated, in the order given
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+# revision 0002: named leases shared by the bot's processes (the daily scan: one holder at a time)
+leases = sa.Table(
+    "leases", metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),  # Unix time
+)
+
+# What `db copy` moves, parents first.
+DATA_TABLES: tuple[sa.Table, ...] = (guild_settings, watchlist, engine_states, outbox, scan_runs, ticker_lists,
+                                     price_meta, price_bars)

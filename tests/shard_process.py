@@ -1,0 +1,131 @@
+"""One bot process of a sharded deployment, for tests/test_shard_processes.py (run as a script).
+
+The real bot (``create_bot`` with the announcer cog) over the real store and discord.py's real
+send path (tests/discord_harness.py); only Discord itself is a file: every message that
+reaches "Discord" is appended to the JSONL file ``DISCORD_LOG`` (shared by all processes,
+flushed and fsynced before the call returns), and a channel's history is read back from it.
+The process connects its own shards' servers only, wakes the announcer (as its timer would)
+until the day's scan is recorded and nothing of its shards is left to post, prints ``idle``
+and waits for stdin to close.
+
+Environment: the store (DATABASE_URL + BREAKOUT_DB_SCHEMA, or BREAKOUT_DB_PATH), BOT_SHARD_COUNT,
+BOT_SHARD_IDS, and for the test: PRICES (CSV folder), DISCORD_LOG, GUILDS (comma-separated ids),
+NOW (ISO time of the wake-ups), SCRIPT (ticker:date:kind,...), KILL_AFTER_POSTS (SIGKILL itself
+right after that many posts reached Discord, before it can record them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from discord_harness import DiscordHarness  # noqa: E402
+from scan_fakes import ScriptedEngine  # noqa: E402
+
+from bot.app.client import create_bot  # noqa: E402
+from bot.market.csvdir import CsvDirectoryProvider  # noqa: E402
+from bot.market.service import MarketData  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.store.db import Database  # noqa: E402
+from bot.store.outbox import OutboxRepo  # noqa: E402
+from bot.store.scan_runs import ScanRunRepo  # noqa: E402
+from bot.store.shards import ShardSet  # noqa: E402
+
+LOG = Path(os.environ["DISCORD_LOG"])
+
+
+def log(entry: dict) -> None:
+    with LOG.open("a") as f:
+        f.write(json.dumps(entry) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def logged() -> list[dict]:
+    return [json.loads(line) for line in LOG.read_text().splitlines() if line.strip()] if LOG.exists() else []
+
+
+class LoggingProvider(CsvDirectoryProvider):
+    """The CSV folder, each fetch written to the log (one fetch per ticker over all processes)."""
+
+    async def fetch(self, tickers, start=None, end=None):
+        log({"fetch": sorted(tickers), "pid": os.getpid()})
+        return await super().fetch(tickers, start, end)
+
+
+def guild_payload(h: DiscordHarness, guild_id: int) -> dict:
+    data = h._guild_payload()
+    data["id"] = str(guild_id)
+    data["roles"][0]["id"] = str(guild_id)  # @everyone has the guild's id
+    channel = data["channels"][0]
+    channel.update(id=str(guild_id + 1), guild_id=str(guild_id))
+    return data
+
+
+def install_discord_file(h: DiscordHarness, kill_after: int | None) -> None:
+    recorder = h.bot.http.send_message
+    posts = 0
+
+    async def send_message(channel_id, *, params):
+        nonlocal posts
+        message = await recorder(channel_id, params=params)
+        message = {**message, "channel_id": str(channel_id)}
+        footer = (message["embeds"][0].get("footer") or {}).get("text", "") if message["embeds"] else ""
+        log({"post": int(channel_id), "footer": footer, "message": message, "pid": os.getpid()})
+        posts += 1
+        if kill_after is not None and posts >= kill_after:
+            os.kill(os.getpid(), signal.SIGKILL)  # kill -9: posted, not yet marked sent
+        return message
+
+    async def logs_from(channel_id, limit, before=None, after=None, around=None):
+        mine = [e["message"] for e in logged() if e.get("post") == int(channel_id)]
+        return list(reversed(mine))[:limit]
+
+    h.bot.http.send_message = send_message
+    h.bot.http.logs_from = logs_from
+
+
+async def main() -> None:
+    settings = Settings.from_env(dotenv=False)
+    shards = ShardSet(settings.shard_count, frozenset(settings.shard_ids))
+    script = {}
+    for item in os.environ["SCRIPT"].split(","):
+        ticker, day, kind = item.split(":")
+        script[(ticker, date.fromisoformat(day))] = kind
+    market = MarketData(LoggingProvider(os.environ["PRICES"]))
+    db = Database(settings.store_target, schema=settings.db_schema)
+    bot = create_bot(settings, market=market, db=db, extensions=("cogs.announcer",))
+    h = await DiscordHarness.start(bot)
+    for gid in map(int, os.environ["GUILDS"].split(",")):
+        if shards.holds(gid):  # Discord sends a process its own shards' servers only
+            h.state._add_guild_from_data(guild_payload(h, gid))
+    kill_after = os.environ.get("KILL_AFTER_POSTS")
+    install_discord_file(h, int(kill_after) if kill_after else None)
+    cog = bot.get_cog("Announcer")
+    cog.scanner.engine = ScriptedEngine(script)
+    now = datetime.fromisoformat(os.environ["NOW"])
+    print(f"started {bot.shard_ids} of {bot.shard_count}", flush=True)
+    while True:
+        report = await cog.wake(now=now)
+        if report is None:
+            raise SystemExit("wake-up failed")
+        scanned = await ScanRunRepo(db).last_session()
+        left = await OutboxRepo(db).pending(shards=shards)
+        if scanned is not None and scanned >= now.date() and not left:
+            break
+        await asyncio.sleep(0.2)  # the other process is scanning, or holds rows it is posting
+    print("idle", flush=True)
+    await asyncio.to_thread(sys.stdin.read)
+    await h.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

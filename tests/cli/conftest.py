@@ -30,3 +30,16 @@ def fake_discord(monkeypatch):
     monkeypatch.setattr(discord.http.HTTPClient, "application_info", application_info)
     monkeypatch.setattr(discord.Client, "connect", connect)
     return calls
+
+
+@pytest.fixture(autouse=True)
+def restore_root_logger():
+    """The CLI sets the root logger's level and handler (``-vv`` is DEBUG): put them back after
+    each test, so later tests do not print every library's debug lines."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    for h in list(root.handlers):
+        if h not in handlers:
+            root.removeHandler(h)
+    root.setLevel(level)

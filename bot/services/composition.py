@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.services.compare import CompareService
     from bot.services.history import HistoryService
     from bot.services.perf import PerfService
+    from bot.services.render_pool import RenderPool
     from bot.services.scan import ScanService
     from bot.services.setups import SetupsService
     from bot.services.source import SourceService
@@ -53,12 +54,15 @@ def build_market(settings: Settings, db, data_dir: str | Path | None = None) -> 
 
 class Services:
     """The use cases over one market data, one database (None: price commands only) and one
-    breakout engine (default: :class:`bot.analysis.events.EventEngine`)."""
+    breakout engine (default: :class:`bot.analysis.events.EventEngine`). With
+    ``render_processes`` (the long-running bot) charts render in a pool of worker processes."""
 
-    def __init__(self, market: MarketData, db: Database | None = None, *, engine: Engine | None = None):
+    def __init__(self, market: MarketData, db: Database | None = None, *, engine: Engine | None = None,
+                 render_processes: bool = False):
         self.market = market
         self.db = db
         self._engine = engine
+        self.render_processes = render_processes
 
     # ---- lifecycle (the bot's setup_hook / close) -----------------------------------------
     async def open(self) -> None:
@@ -66,15 +70,28 @@ class Services:
             await self.db.open()
 
     async def close(self) -> None:
-        if self.db is not None:
-            await self.db.close()
+        try:
+            if "render_pool" in self.__dict__ and self.render_pool is not None:
+                await self.render_pool.close()
+        finally:
+            if self.db is not None:
+                await self.db.close()
+
+    @cached_property
+    def render_pool(self) -> RenderPool | None:
+        """Worker processes for chart renders (started on the first render), or None: threads."""
+        if not self.render_processes:
+            return None
+        from bot.services.render_pool import RenderPool
+
+        return RenderPool()
 
     # ---- price use cases --------------------------------------------------------------
     @cached_property
     def base(self) -> BaseService:
         from bot.services.base import BaseService
 
-        return BaseService(self.market)
+        return BaseService(self.market, pool=self.render_pool)
 
     @cached_property
     def compare(self) -> CompareService:
@@ -154,7 +171,7 @@ def build_services(settings: Settings, *, data_dir: str | Path | None = None, db
         from bot.store.db import Database
 
         db = Database(settings.db_path)
-    return Services(build_market(settings, db, data_dir), db, engine=engine)
+    return Services(build_market(settings, db, data_dir), db, engine=engine, render_processes=True)
 
 
 def database_problem(settings: Settings, exc: BaseException) -> str:

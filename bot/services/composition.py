@@ -54,15 +54,16 @@ def build_market(settings: Settings, db, data_dir: str | Path | None = None) -> 
 
 class Services:
     """The use cases over one market data, one database (None: price commands only) and one
-    breakout engine (default: :class:`bot.analysis.events.EventEngine`). With
-    ``render_processes`` (the long-running bot) charts render in a pool of worker processes."""
+    breakout engine (default: :class:`bot.analysis.events.EventEngine`). ``long_running`` (the
+    bot): charts render in a pool of worker processes and the tracked tickers' charts are
+    pre-rendered after each scan."""
 
     def __init__(self, market: MarketData, db: Database | None = None, *, engine: Engine | None = None,
-                 render_processes: bool = False):
+                 long_running: bool = False):
         self.market = market
         self.db = db
         self._engine = engine
-        self.render_processes = render_processes
+        self.long_running = long_running
 
     # ---- lifecycle (the bot's setup_hook / close) -----------------------------------------
     async def open(self) -> None:
@@ -71,6 +72,8 @@ class Services:
 
     async def close(self) -> None:
         try:
+            if "scan" in self.__dict__:
+                await self.scan.close()  # a pre-render under way
             if "render_pool" in self.__dict__ and self.render_pool is not None:
                 await self.render_pool.close()
         finally:
@@ -80,7 +83,7 @@ class Services:
     @cached_property
     def render_pool(self) -> RenderPool | None:
         """Worker processes for chart renders (started on the first render), or None: threads."""
-        if not self.render_processes:
+        if not self.long_running:
             return None
         from bot.services.render_pool import RenderPool
 
@@ -146,7 +149,8 @@ class Services:
     def scan(self) -> ScanService:
         from bot.services.scan import ScanService
 
-        return ScanService(self._store(), self.market, self.engine)
+        background = {"base": self.base, "history": self.history} if self.long_running else {}
+        return ScanService(self._store(), self.market, self.engine, **background)
 
     @cached_property
     def engine(self) -> Engine:
@@ -171,7 +175,7 @@ def build_services(settings: Settings, *, data_dir: str | Path | None = None, db
         from bot.store.db import Database
 
         db = Database(settings.db_path)
-    return Services(build_market(settings, db, data_dir), db, engine=engine, render_processes=True)
+    return Services(build_market(settings, db, data_dir), db, engine=engine, long_running=True)
 
 
 def database_problem(settings: Settings, exc: BaseException) -> str:

@@ -1,0 +1,103 @@
+"""``history``: a ticker's replay kept between requests and extended by new bars gives the events
+and outcomes of a replay from scratch; a revised or split-adjusted bar replays from scratch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fakes import FakeProvider, synthetic_daily
+
+import bot.services.history as history_service
+from bot.analysis.events import EventEngine
+from bot.analysis.events.outcomes import breakout_history
+from bot.analysis.events.replay import replay
+from bot.market.service import MarketData
+from bot.services.history import HistoryService, make_history_report, outcomes_from_memo
+from bot.services.replay_memo import extended, replay_from_scratch, replay_memo, usable
+
+
+# ---- when a kept replay may be extended ------------------------------------------------------
+@pytest.fixture(scope="module")
+def synth():
+    return synthetic_daily("2020-01-02", "2024-06-28", seed=11)
+
+
+class _Memo:
+    """A stand-in memo over ``daily`` (usable() reads only the bars and the first day)."""
+
+    def __new__(cls, daily, anchor):
+        from bot.analysis.events import TickerState
+        from bot.services.replay_memo import ReplayMemo, _arrays
+
+        dates, values = _arrays(daily)
+        return ReplayMemo("SYN", anchor, TickerState("SYN"), (), dates, values)
+
+
+def test_a_memo_is_extended_over_new_bars_only_while_its_bars_are_unchanged(synth):
+    old = synth.iloc[:-20]
+    memo = _Memo(old, date(2023, 1, 3))
+    assert usable(memo, synth, date(2023, 1, 3))  # twenty new bars
+    assert usable(memo, synth.iloc[100:], date(2023, 6, 1))  # a later start, a shorter look-back
+    assert not usable(memo, synth, date(2022, 6, 1))  # asks for days before the memo's first
+    assert not usable(memo, old.iloc[:-1], date(2023, 1, 3))  # ends before the memo's last bar
+    revised = synth.copy()
+    revised.iloc[-25, revised.columns.get_loc("Close")] += 0.05
+    assert not usable(memo, revised, date(2023, 1, 3))
+    split = synth.copy()
+    split.loc[split.index < split.index[-20], ["Open", "High", "Low", "Close"]] /= 2
+    assert not usable(memo, split, date(2023, 1, 3))
+    missing = synth.drop(synth.index[-30])
+    assert not usable(memo, missing, date(2023, 1, 3))
+
+
+# ---- identical to a replay from scratch, on real data -------------------------------------------
+@pytest.fixture(scope="module")
+def iwm(shared_data):
+    from bot.market.csvdir import read_price_csv
+
+    return read_price_csv(shared_data / "IWM.csv")
+
+
+def test_an_extended_replay_equals_a_replay_from_scratch(iwm):
+    start = date(2022, 1, 3)
+    first = iwm[iwm.index <= "2023-09-29"]
+    later = iwm[iwm.index <= "2024-03-28"]  # six months of new bars, IWM's late-2023 breakout and failure
+    engine = EventEngine()
+    memo = replay_from_scratch(engine, "IWM", first, start)
+    grown = extended(memo, engine, later)
+    fresh = replay_from_scratch(EventEngine(), "IWM", later, start)
+    assert grown.events == fresh.events and grown.state.to_json() == fresh.state.to_json()
+    assert list(grown.events) == replay("IWM", later, start)  # the analysis' own replay
+    assert any(e.kind == "breakout" and e.date > date(2023, 9, 29) for e in grown.events)
+
+
+def test_history_from_a_kept_replay_equals_a_fresh_one_for_a_later_start(iwm):
+    engine = EventEngine()
+    kept = replay_memo(engine, "IWM", iwm[iwm.index <= "2023-06-30"], date(2021, 1, 4), None)
+    now = iwm[iwm.index <= "2024-06-28"]
+    start, end = date(2021, 7, 1), date(2024, 6, 28)
+    memo = replay_memo(engine, "IWM", now, start, kept)
+    assert memo.anchor == date(2021, 1, 4)  # extended, not replayed
+    assert outcomes_from_memo(memo, now, start, end) == breakout_history("IWM", now, start, end)
+
+
+async def test_the_history_command_reuses_and_extends_its_replay(iwm, monkeypatch):
+    frames = {"IWM": iwm[iwm.index <= "2024-03-28"].copy()}
+    market = MarketData(FakeProvider(frames))
+    service = HistoryService(market)
+    scratch = []
+    real = history_service.replay_memo
+
+    def counting(engine, ticker, daily, start, memo):
+        scratch.append(not usable(memo, daily, start))
+        return real(engine, ticker, daily, start, memo)
+
+    monkeypatch.setattr(history_service, "replay_memo", counting)
+    first = await service.recent("IWM", years=2, as_of="2024-03-28")
+    again = await service.recent("IWM", years=2, as_of="2024-03-28")
+    assert again == first and scratch == [True, False]
+    frames["IWM"] = iwm[iwm.index <= "2024-04-30"].copy()  # a month of new bars
+    grown = await service.recent("IWM", years=2, as_of="2024-04-30")
+    assert scratch == [True, False, False]
+    assert grown == await make_history_report(market, "IWM", years=2, as_of="2024-04-30")  # from scratch

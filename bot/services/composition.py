@@ -118,7 +118,7 @@ class Services:
     def history(self) -> HistoryService:
         from bot.services.history import HistoryService
 
-        return HistoryService(self.market)
+        return HistoryService(self.market, pool=self.render_pool)
 
     @cached_property
     def source(self) -> SourceService:

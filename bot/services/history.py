@@ -16,7 +16,8 @@ from bot.market.bounds import bound_range, not_in_future
 from bot.market.service import MarketData
 from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
 from bot.services.render_cache import ByteBoundedLRU
-from bot.services.replay_memo import RecordedEvents, ReplayMemo, replay_memo
+from bot.services.render_pool import RenderPool
+from bot.services.replay_memo import RecordedEvents, ReplayMemo, replay_memo, replay_memo_packed
 from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
 from bot.words.history import history_footer, history_lines, history_title
@@ -63,12 +64,25 @@ def outcomes_from_memo(memo: ReplayMemo, daily, start: date, end: date) -> list:
     return breakout_history(memo.ticker, daily, start, end, engine=RecordedEvents(memo.events))
 
 
-async def make_history_report(market, ticker: str, *, years: int = 3, as_of: date | str | None = None,
-                              memos: ByteBoundedLRU | None = None) -> HistoryReport:
-    """The ``history`` command's report. With ``memos`` (ticker -> :class:`ReplayMemo`) the
-    ticker's last replay is reused and extended by the new bars instead of replayed again."""
+async def _replay(ticker: str, daily, start: date, prior: ReplayMemo | None, pool: RenderPool | None) -> ReplayMemo:
+    """The replay in a worker process (bars packed as arrays) when there is a pool, else a thread."""
     from bot.analysis.events import EventEngine
 
+    async def in_thread() -> ReplayMemo:
+        return await off_loop(replay_memo, EventEngine(), ticker, daily, start, prior)
+
+    if pool is None:
+        return await in_thread()
+    from bot.charts.transport import pack_bars
+
+    return await pool.run(replay_memo_packed, ticker, pack_bars(daily), start, prior, fallback=in_thread)
+
+
+async def make_history_report(market, ticker: str, *, years: int = 3, as_of: date | str | None = None,
+                              memos: ByteBoundedLRU | None = None, pool: RenderPool | None = None) -> HistoryReport:
+    """The ``history`` command's report. With ``memos`` (ticker -> :class:`ReplayMemo`) the
+    ticker's last replay is reused and extended by the new bars instead of replayed again; with a
+    ``pool`` the replay runs in a worker process."""
     ticker = normalize_ticker(ticker)
     if not 1 <= years <= MAX_YEARS:
         raise BadArgument(f"Give 1 to {MAX_YEARS} years of history.")
@@ -76,7 +90,7 @@ async def make_history_report(market, ticker: str, *, years: int = 3, as_of: dat
     start = end - timedelta(days=365 * years)
     daily = await market.history(ticker, start=start - timedelta(days=DEFAULT_LOOKBACK_DAYS), end=end)
     memos = memos if memos is not None else ByteBoundedLRU()
-    memo = await off_loop(replay_memo, EventEngine(), ticker, daily, start, memos.get(ticker))
+    memo = await _replay(ticker, daily, start, memos.get(ticker), pool)
     memos.put(ticker, memo, memo.size_bytes)
     outcomes = await off_loop(outcomes_from_memo, memo, daily, start, end)
     last = daily.index[-1].date()
@@ -87,8 +101,9 @@ MEMO_BYTES = 48 * 1024 * 1024  # ≈ 0.3 MB per ticker with 25 years of bars
 
 
 class HistoryService:
-    def __init__(self, market: MarketData, *, memo_bytes: int = MEMO_BYTES):
+    def __init__(self, market: MarketData, *, memo_bytes: int = MEMO_BYTES, pool: RenderPool | None = None):
         self.market = market
+        self.pool = pool
         self.memos = ByteBoundedLRU(memo_bytes)  # ticker -> ReplayMemo, shared by requests and the pre-render
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -119,4 +134,5 @@ class HistoryService:
         (one replay per ticker at a time: a second request waits and extends the first's)."""
         lock = self._locks.setdefault(normalize_ticker(ticker), asyncio.Lock())
         async with lock:
-            return await make_history_report(self.market, ticker, years=years, as_of=as_of, memos=self.memos)
+            return await make_history_report(self.market, ticker, years=years, as_of=as_of, memos=self.memos,
+                                             pool=self.pool)

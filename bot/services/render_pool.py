@@ -1,4 +1,5 @@
-"""Chart renders in a pool of processes, so a burst uses every core and the event loop stays free.
+"""Chart renders (and history replays) in a pool of processes, so a burst uses every core and the
+event loop stays free.
 
 * **Lazy**: no process starts until the first render asks for one; the pool then starts and
   warms up (imports the drawing stack) in the background while renders take the thread path.

@@ -106,3 +106,10 @@ class RecordedEvents(EventEngine):
 
     def step(self, state, ticker, daily, *, every_bar: bool = False):
         return (state or TickerState(ticker=ticker)), list(self._recorded)
+
+
+def replay_memo_packed(ticker: str, packed: dict, start: date, memo: ReplayMemo | None) -> ReplayMemo:
+    """:func:`replay_memo` of bars packed as arrays (a worker process's entry point)."""
+    from bot.charts.transport import unpack_bars
+
+    return replay_memo(EventEngine(), ticker, unpack_bars(packed), start, memo)

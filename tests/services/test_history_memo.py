@@ -101,3 +101,19 @@ async def test_the_history_command_reuses_and_extends_its_replay(iwm, monkeypatc
     grown = await service.recent("IWM", years=2, as_of="2024-04-30")
     assert scratch == [True, False, False]
     assert grown == await make_history_report(market, "IWM", years=2, as_of="2024-04-30")  # from scratch
+
+
+async def test_a_replay_in_a_worker_process_gives_the_same_history(iwm):
+    from bot.services.render_cache import ByteBoundedLRU
+    from bot.services.render_pool import RenderPool
+
+    market = MarketData(FakeProvider({"IWM": iwm[iwm.index <= "2024-03-28"].copy()}))
+    pool = RenderPool(workers=1)
+    try:
+        assert await pool.warm()
+        memos = ByteBoundedLRU()
+        in_pool = await make_history_report(market, "IWM", years=1, as_of="2024-03-28", memos=memos, pool=pool)
+        assert pool.pool_renders == 1 and memos.get("IWM") is not None
+        assert in_pool == await make_history_report(market, "IWM", years=1, as_of="2024-03-28")
+    finally:
+        await pool.close()

@@ -17,6 +17,7 @@ from bot.analysis.base import chart_window, find_base
 from bot.analysis.base.params import BaseParams
 from bot.analysis.models import BaseResult, Marker
 from bot.charts.base_chart import render_base_chart
+from bot.charts.transport import PackedBars, pack_bars, unpack_bars
 from bot.charts.version import chart_code_version
 from bot.dates import parse_date, parse_timeframe
 from bot.market.service import MarketData
@@ -32,6 +33,7 @@ from bot.words.reports import data_footer, lines
 log = logging.getLogger(__name__)
 
 ChartRenderer = Callable[..., Awaitable[bytes]]
+Analyser = Callable[[pd.DataFrame, date, str], Awaitable[tuple[BaseResult, pd.DataFrame]]]
 
 # All the history find_base reads: the major base looks back 30 years of weeks.
 LOOKBACK_DAYS = {tf: BaseParams().history_bars(tf) * 7 // 5 + 60 for tf in ("weekly", "daily")}
@@ -68,6 +70,12 @@ def analyse(daily: pd.DataFrame, as_of: date | None, timeframe: str) -> tuple[Ba
     return result, chart_window(daily, result, timeframe)
 
 
+def analyse_packed(packed: PackedBars, as_of: date | None, timeframe: str) -> tuple[BaseResult, PackedBars]:
+    """:func:`analyse` of bars packed as arrays, the chart window packed back (a worker's entry point)."""
+    result, bars = analyse(unpack_bars(packed), as_of, timeframe)
+    return result, pack_bars(bars)
+
+
 def analysis_size(analysis: tuple[BaseResult, pd.DataFrame]) -> int:
     """Bytes an analysis holds in the cache: its chart window plus the result (a few KB)."""
     return int(analysis[1].memory_usage(index=True, deep=False).sum()) + 4096
@@ -75,6 +83,10 @@ def analysis_size(analysis: tuple[BaseResult, pd.DataFrame]) -> int:
 
 def markers_key(markers: Sequence[Marker]) -> tuple:
     return tuple((m.date, round(float(m.price), 6), m.label, m.kind) for m in markers)
+
+
+async def _analyse_in_thread(daily: pd.DataFrame, as_of: date, timeframe: str) -> tuple[BaseResult, pd.DataFrame]:
+    return await off_loop(analyse, daily, as_of, timeframe)
 
 
 async def _render_in_thread(bars: pd.DataFrame, result: BaseResult, *, ticker: str, timeframe: str,
@@ -92,11 +104,13 @@ async def make_base_report(
     render: bool = True,
     cache: ByteBoundedLRU | None = None,
     render_chart: ChartRenderer | None = None,
+    analyse_bars: Analyser | None = None,
 ) -> BaseReport:
     """The report of ``ticker``'s base. With a ``cache``, the analysis and the chart are kept
     under keys naming what determines them (the ticker, timeframe, day, markers, every bar
     read, the chart code's version): the same request again is answered from memory, and a
-    new, revised or split-adjusted bar misses. ``render_chart`` draws (default: a thread)."""
+    new, revised or split-adjusted bar misses. ``analyse_bars`` and ``render_chart`` do the work
+    (default: in a thread)."""
     ticker = normalize_ticker(ticker)
     timeframe = parse_timeframe(timeframe)
     markers = tuple(markers)
@@ -104,9 +118,10 @@ async def make_base_report(
     daily = await market.history(ticker, start=lookback_start(as_of, LOOKBACK_DAYS[timeframe]), end=as_of)
     cache = cache if cache is not None else ByteBoundedLRU()
     draw = render_chart or _render_in_thread
+    work = analyse_bars or _analyse_in_thread
     bars_id = frame_fingerprint(daily)
     result, bars = await cache.get_or_make(("base:analysis", ticker, timeframe, as_of, bars_id),
-                                           lambda: off_loop(analyse, daily, as_of, timeframe), analysis_size)
+                                           lambda: work(daily, as_of, timeframe), analysis_size)
     png = b""
     if render:
         key = ("base:chart", ticker, timeframe, as_of, bars_id, markers_key(markers), chart_code_version())
@@ -140,6 +155,18 @@ class BaseService:
         self.cache = cache if cache is not None else ByteBoundedLRU(cache_bytes)
         self.pool = pool
 
+    async def _analyse(self, daily: pd.DataFrame, as_of: date, timeframe: str) -> tuple[BaseResult, pd.DataFrame]:
+        if self.pool is None:
+            return await _analyse_in_thread(daily, as_of, timeframe)
+
+        packed = pack_bars(daily)
+
+        async def in_thread():
+            return await off_loop(analyse_packed, packed, as_of, timeframe)
+
+        result, window = await self.pool.run(analyse_packed, packed, as_of, timeframe, fallback=in_thread)
+        return result, unpack_bars(window)
+
     async def _render(self, bars: pd.DataFrame, result: BaseResult, *, ticker: str, timeframe: str,
                       markers: tuple[Marker, ...]) -> bytes:
         if self.pool is None:
@@ -150,7 +177,8 @@ class BaseService:
     async def report(self, ticker: str, *, timeframe: str = "weekly", as_of: date | str | None = None,
                      markers: Sequence[Marker] = (), render: bool = True) -> BaseReport:
         return await make_base_report(self.market, ticker, timeframe=timeframe, as_of=as_of, markers=markers,
-                                      render=render, cache=self.cache, render_chart=self._render)
+                                      render=render, cache=self.cache, render_chart=self._render,
+                                      analyse_bars=self._analyse)
 
     async def event_chart(self, key: str, ticker: str, as_of: date | str, markers: Sequence[Marker] = ()) -> bytes | None:
         """The base chart of one announced event (PNG bytes), or None when it cannot be drawn.

@@ -69,6 +69,8 @@ class Services:
     async def open(self) -> None:
         if self.db is not None:
             await self.db.open()
+        if self.long_running:
+            _ = self.base  # import the drawing stack at start-up, not in the first command's answer
 
     async def close(self) -> None:
         try:

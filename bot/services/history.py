@@ -17,7 +17,16 @@ from bot.market.service import MarketData
 from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
 from bot.services.render_cache import ByteBoundedLRU
 from bot.services.render_pool import RenderPool
-from bot.services.replay_memo import RecordedEvents, ReplayMemo, replay_memo, replay_memo_packed
+from bot.services.replay_memo import (
+    RecordedEvents,
+    ReplayMemo,
+    memo_of,
+    replay_memo,
+    replay_span,
+    replay_span_packed,
+    spans,
+    usable,
+)
 from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
 from bot.words.history import history_footer, history_lines, history_title
@@ -65,17 +74,24 @@ def outcomes_from_memo(memo: ReplayMemo, daily, start: date, end: date) -> list:
 
 
 async def _replay(ticker: str, daily, start: date, prior: ReplayMemo | None, pool: RenderPool | None) -> ReplayMemo:
-    """The replay in a worker process (bars packed as arrays) when there is a pool, else a thread."""
+    """The kept replay extended, or a replay from scratch: with a pool, cut into one span per
+    worker process replayed side by side (bars packed as arrays), else in a thread."""
     from bot.analysis.events import EventEngine
 
-    async def in_thread() -> ReplayMemo:
+    if pool is None or usable(prior, daily, start):
         return await off_loop(replay_memo, EventEngine(), ticker, daily, start, prior)
-
-    if pool is None:
-        return await in_thread()
     from bot.charts.transport import pack_bars
 
-    return await pool.run(replay_memo_packed, ticker, pack_bars(daily), start, prior, fallback=in_thread)
+    packed = pack_bars(daily)
+
+    def span_job(first: date, last: date | None):
+        async def in_thread():
+            return await off_loop(replay_span, EventEngine(), ticker, daily, first, last)
+
+        return pool.run(replay_span_packed, ticker, packed, first, last, fallback=in_thread)
+
+    results = await asyncio.gather(*(span_job(first, last) for first, last in spans(daily, start, pool.workers)))
+    return memo_of(ticker, daily, start, list(results))
 
 
 async def make_history_report(market, ticker: str, *, years: int = 3, as_of: date | str | None = None,

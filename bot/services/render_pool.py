@@ -42,8 +42,8 @@ class RenderPool:
     def __init__(self, workers: int | None = None, *, start_method: str = "spawn"):
         self.workers = workers or default_workers()
         self.start_method = start_method
-        self.pool_renders = 0  # charts drawn by a worker process
-        self.thread_renders = 0  # charts drawn on the thread path (pool starting, broken or unavailable)
+        self.pool_calls = 0  # jobs (renders, analyses, replays) done by a worker process
+        self.thread_calls = 0  # jobs done on the thread path (pool starting, broken or unavailable)
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
         self._starting: asyncio.Task | None = None
@@ -124,8 +124,8 @@ class RenderPool:
     # ---- work -----------------------------------------------------------------------------
     async def run(self, fn: Callable[..., Any], *args: Any, fallback: Callable[[], Any]) -> Any:
         """``fn(*args)`` in a worker process; ``await fallback()`` on the thread path when the
-        pool is not ready or its worker died during the call."""
-        self._start_soon()
+        pool is not ready or its worker died during the call. The pool is started after the
+        first call's fallback is done, so its start-up does not slow that first answer."""
         executor = self._executor
         if executor is not None:
             try:
@@ -138,10 +138,13 @@ class RenderPool:
                 except BrokenProcessPool as exc:
                     await self._broken(executor, exc)
                 else:
-                    self.pool_renders += 1
+                    self.pool_calls += 1
                     return value
-        self.thread_renders += 1
-        return await fallback()
+        self.thread_calls += 1
+        try:
+            return await fallback()
+        finally:
+            self._start_soon()
 
     async def render_base(self, bars: pd.DataFrame, result: BaseResult, *, ticker: str, timeframe: str,
                           markers: Sequence[Marker] = (), in_thread: Callable[..., bytes] | None = None) -> bytes:

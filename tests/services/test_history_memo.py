@@ -14,7 +14,7 @@ from bot.analysis.events.outcomes import breakout_history
 from bot.analysis.events.replay import replay
 from bot.market.service import MarketData
 from bot.services.history import HistoryService, make_history_report, outcomes_from_memo
-from bot.services.replay_memo import extended, replay_from_scratch, replay_memo, usable
+from bot.services.replay_memo import DATA_ONLY_KINDS, memo_of, replay_memo, replay_span, spans, usable
 
 
 # ---- when a kept replay may be extended ------------------------------------------------------
@@ -59,17 +59,31 @@ def iwm(shared_data):
     return read_price_csv(shared_data / "IWM.csv")
 
 
-def test_an_extended_replay_equals_a_replay_from_scratch(iwm):
+def data_only(events):
+    return [e for e in events if e.kind in DATA_ONLY_KINDS]
+
+
+def test_an_extended_replay_equals_a_full_replay(iwm):
     start = date(2022, 1, 3)
     first = iwm[iwm.index <= "2023-09-29"]
     later = iwm[iwm.index <= "2024-03-28"]  # six months of new bars, IWM's late-2023 breakout and failure
     engine = EventEngine()
-    memo = replay_from_scratch(engine, "IWM", first, start)
-    grown = extended(memo, engine, later)
-    fresh = replay_from_scratch(EventEngine(), "IWM", later, start)
-    assert grown.events == fresh.events and grown.state.to_json() == fresh.state.to_json()
-    assert list(grown.events) == replay("IWM", later, start)  # the analysis' own replay
+    memo = replay_memo(engine, "IWM", first, start, None)
+    grown = replay_memo(engine, "IWM", later, start, memo)
+    assert grown.anchor == start and len(grown.events) > len(memo.events)
+    assert list(grown.events) == data_only(replay("IWM", later, start))  # the analysis' own replay, warm-up and all
+    assert grown.state.to_json() == replay_span(EventEngine(), "IWM", later, start)[0].to_json()
     assert any(e.kind == "breakout" and e.date > date(2023, 9, 29) for e in grown.events)
+    assert {e.kind for e in grown.events} >= {"breakout", "failed"}
+
+
+def test_spans_replayed_apart_give_the_events_of_one_replay(iwm):
+    daily = iwm[iwm.index <= "2024-06-28"]
+    start = date(2021, 7, 1)
+    parts = spans(daily, start, 3)
+    assert len(parts) == 3 and parts[0][0] == start and parts[-1][1] is None
+    results = [replay_span(EventEngine(), "IWM", daily, first, last) for first, last in parts]
+    assert list(memo_of("IWM", daily, start, results).events) == data_only(replay("IWM", daily, start))
 
 
 def test_history_from_a_kept_replay_equals_a_fresh_one_for_a_later_start(iwm):
@@ -108,12 +122,12 @@ async def test_a_replay_in_a_worker_process_gives_the_same_history(iwm):
     from bot.services.render_pool import RenderPool
 
     market = MarketData(FakeProvider({"IWM": iwm[iwm.index <= "2024-03-28"].copy()}))
-    pool = RenderPool(workers=1)
+    pool = RenderPool(workers=2)
     try:
         assert await pool.warm()
         memos = ByteBoundedLRU()
         in_pool = await make_history_report(market, "IWM", years=1, as_of="2024-03-28", memos=memos, pool=pool)
-        assert pool.pool_renders == 1 and memos.get("IWM") is not None
+        assert pool.pool_calls == 2 and memos.get("IWM") is not None  # two spans side by side
         assert in_pool == await make_history_report(market, "IWM", years=1, as_of="2024-03-28")
     finally:
         await pool.close()

@@ -47,7 +47,7 @@ async def test_a_chart_from_the_pool_is_byte_identical_to_the_in_process_one(poo
     bars, result = weekly_chart
     assert await pool.warm()
     png = await pool.render_base(bars, result, ticker="SYN", timeframe="weekly")
-    assert pool.pool_renders == 1 and pool.thread_renders == 0
+    assert pool.pool_calls == 1 and pool.thread_calls == 0
     assert png == render_base_chart(bars, result, ticker="SYN", timeframe="weekly")
 
 
@@ -55,7 +55,7 @@ async def test_renders_take_the_thread_path_until_the_pool_is_ready(pool, weekly
     bars, result = weekly_chart
     assert not pool.ready and pool.worker_pids() == []  # lazy: nothing started yet
     png = await pool.render_base(bars, result, ticker="SYN", timeframe="weekly")
-    assert pool.thread_renders == 1 and png.startswith(b"\x89PNG")
+    assert pool.thread_calls == 1 and png.startswith(b"\x89PNG")
     assert await pool.warm() and len(pool.worker_pids()) == 2
 
 
@@ -72,7 +72,7 @@ async def test_a_crashed_worker_is_replaced_and_the_command_still_answers(pool, 
     assert len(after) == 2 and not set(after) & set(before)
     service.cache.clear()
     again = await service.report("SYN")
-    assert again.png == report.png and pool.pool_renders >= 1
+    assert again.png == report.png and pool.pool_calls >= 1
 
 
 async def test_without_processes_every_render_takes_the_thread_path(weekly_chart):
@@ -82,7 +82,7 @@ async def test_without_processes_every_render_takes_the_thread_path(weekly_chart
         assert not await pool.warm() and not pool.available
         png = await pool.render_base(bars, result, ticker="SYN", timeframe="weekly")
         assert png == render_base_chart(bars, result, ticker="SYN", timeframe="weekly")
-        assert pool.thread_renders == 1 and pool.pool_renders == 0
+        assert pool.thread_calls == 1 and pool.pool_calls == 0
     finally:
         await pool.close()
 
@@ -97,5 +97,5 @@ async def test_real_iwm_charts_from_the_pool_are_byte_identical(pool, load_daily
     markers = (Marker(bars.index[-3].date(), float(bars["Close"].iloc[-3]), "Breakout", "breakout"),)
     assert await pool.warm()
     png = await pool.render_base(bars, result, ticker="IWM", timeframe=timeframe, markers=markers)
-    assert pool.pool_renders == 1
+    assert pool.pool_calls == 1
     assert png == render_base_chart(bars, result, ticker="IWM", timeframe=timeframe, markers=markers)

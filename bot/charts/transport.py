@@ -40,6 +40,18 @@ def render_base_packed(packed: PackedBars, result: BaseResult, ticker: str, time
     return render_base_chart(unpack_bars(packed), result, ticker=ticker, timeframe=timeframe, markers=tuple(markers))
 
 
+WORKER_NICENESS = 10
+
+
+def lower_priority() -> None:
+    """A worker's initializer: yield the CPU to the bot's own process (its event loop answers
+    Discord) whenever both want it; on an idle machine renders run at full speed."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        return  # not permitted here: the worker keeps the normal priority
+
+
 def warm_worker() -> int:
     """Import the drawing stack and draw a small chart in a fresh worker (fonts, styles), so
     its first real chart is as fast as the next ones; its process id."""

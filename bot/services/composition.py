@@ -71,6 +71,7 @@ class Services:
             await self.db.open()
         if self.long_running:
             _ = self.base  # import the drawing stack at start-up, not in the first command's answer
+            self.render_pool.start_soon()  # worker processes start in the background
 
     async def close(self) -> None:
         try:

@@ -1,8 +1,11 @@
 """Chart renders (and history replays) in a pool of processes, so a burst uses every core and the
 event loop stays free.
 
-* **Lazy**: no process starts until the first render asks for one; the pool then starts and
-  warms up (imports the drawing stack) in the background while renders take the thread path.
+* **Lazy**: no process starts until asked: by the bot when it opens its services (never by the
+  command line or an import), or by the first job; the pool starts and warms up (imports the
+  drawing stack) in the background while jobs take the thread path.
+* **Polite**: workers run at a lower CPU priority than the bot, so a burst of renders does
+  not keep the event loop waiting for a core.
 * **Spawn-safe**: workers are started with ``spawn`` (no fork of a process holding threads and
   an event loop) and run module-level functions of :mod:`bot.charts.transport`.
 * **Recycled on crash**: a worker that dies breaks the pool; the render that saw it is drawn on
@@ -59,7 +62,8 @@ class RenderPool:
         return not self._unavailable and not self._closed
 
     # ---- lifecycle ------------------------------------------------------------------------
-    def _start_soon(self) -> None:
+    def start_soon(self) -> None:
+        """Start the pool in the background (no-op when started, starting or unavailable)."""
         if self._executor is not None or self._starting is not None or not self.available:
             return
         self._starting = asyncio.get_running_loop().create_task(self._start(), name="render-pool-start")
@@ -81,7 +85,8 @@ class RenderPool:
 
     def _new_warm_executor(self) -> ProcessPoolExecutor:
         """A new pool whose every worker has imported the drawing stack (blocking: runs in a thread)."""
-        executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(self.start_method))
+        executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(self.start_method),
+                                       initializer=transport.lower_priority)
         try:
             futures = [executor.submit(transport.warm_worker) for _ in range(self.workers)]
             for f in futures:
@@ -93,7 +98,7 @@ class RenderPool:
 
     async def warm(self) -> bool:
         """Start the pool now and wait until it is ready; False when processes are unavailable."""
-        self._start_soon()
+        self.start_soon()
         while self._starting is not None:
             await asyncio.shield(self._starting)
         return self._executor is not None
@@ -119,7 +124,7 @@ class RenderPool:
             self.restarts += 1
             log.warning("a chart worker process died (%s); starting a new pool", exc)
             await asyncio.to_thread(executor.shutdown, wait=False, cancel_futures=True)
-        self._start_soon()
+        self.start_soon()
 
     # ---- work -----------------------------------------------------------------------------
     async def run(self, fn: Callable[..., Any], *args: Any, fallback: Callable[[], Any]) -> Any:
@@ -144,7 +149,7 @@ class RenderPool:
         try:
             return await fallback()
         finally:
-            self._start_soon()
+            self.start_soon()
 
     async def render_base(self, bars: pd.DataFrame, result: BaseResult, *, ticker: str, timeframe: str,
                           markers: Sequence[Marker] = (), in_thread: Callable[..., bytes] | None = None) -> bytes:

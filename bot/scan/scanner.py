@@ -136,7 +136,7 @@ class Scanner:
         self.runs = ScanRunRepo(db)
         self._lock = asyncio.Lock()
         # the pre-filter: each ticker's base finder reuses the bases built by earlier scans
-        self.memos = FinderMemos() if reuse_bases and FinderMemos.applies_to(engine) else None
+        self.memos = FinderMemos() if reuse_bases else None
 
     async def run(self, as_of: date | None = None) -> ScanReport:
         """Scan every tracked ticker with bars up to ``as_of`` (None = the newest data).
@@ -234,10 +234,11 @@ class Scanner:
             prior = None
         if prior is not None and prior.last_date and date.fromisoformat(prior.last_date) >= last_bar:
             return None
-        engine = self.memos.engine_for(self.engine, ticker, daily) if self.memos is not None else self.engine
+        memos = self.memos if self.memos is not None and FinderMemos.applies_to(self.engine) else None
+        engine = memos.engine_for(self.engine, ticker, daily) if memos is not None else self.engine
         state, events = engine.step(prior, ticker, daily)
-        if self.memos is not None:
-            self.memos.keep(ticker, daily)
+        if memos is not None:
+            memos.keep(ticker, daily)
         # no usable memory (first scan, or a state of an older engine that loads fresh)
         cold = prior is None or prior.last_date is None
         events = announceable(events, cold_start=cold, last_bar=last_bar,

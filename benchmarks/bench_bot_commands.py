@@ -11,7 +11,8 @@ chart (IWM's weekly base chart):
 * the first ``!base IWM`` (cold cache; the worker pool the bot starts on start-up is ready);
 * the same ``!base IWM`` again (p50 of 10);
 * a burst of 20 concurrent ``!base`` over 10 tickers from 20 users (total, per chart; pool warm,
-  cache cold for those tickers), with an event-loop lag probe (10 ms ticks: p99, max);
+  cache cold for those tickers), with an event-loop lag probe (10 ms ticks: p99, max); then the
+  same burst again with the price files already read (chart cache cleared);
 * ``!history IWM`` cold (first request) and warm;
 * the daily scan + pre-render of the 100 tracked tickers (both timeframes and their histories),
   then the first ``!base`` of tracked tickers nobody asked for (p50 of 10);
@@ -213,6 +214,19 @@ async def run_commands(h: DiscordHarness, services: Services, bare: float, ticke
     rows.append(("burst: 20 x !base over 10 tickers, 20 users", f"{ms(burst):7.1f} ms total",
                  f"{per_chart:.1f} ms/chart = {per_chart / bare:.2f}x  target <= 0.6: {verdict(per_chart / bare, 0.6)}"))
     rows.append(("  event-loop lag during the burst", probe.summary(),
+                 f"targets p99 <= 20: {verdict(lag_p99, 20)}, max <= 50: {verdict(lag_max, 50)}"))
+
+    # the same burst again with the price files already read (as after a scan; chart cache cleared):
+    # reading a CSV file holds the GIL in a thread for tens of ms, which the first burst includes
+    services.base.cache.clear()
+    users = [h.member() for _ in range(20)]
+    with LagProbe() as probe:
+        again = await timed(asyncio.gather(*[ask(h, f"!base {BURST[i % len(BURST)]}", author=users[i])
+                                             for i in range(20)]))
+    lag_p99, lag_max = probe.p99_max()
+    rows.append(("burst again, prices already read", f"{ms(again):7.1f} ms total",
+                 f"{ms(again) / 20:.1f} ms/chart = {ms(again) / 20 / bare:.2f}x"))
+    rows.append(("  event-loop lag during that burst", probe.summary(),
                  f"targets p99 <= 20: {verdict(lag_p99, 20)}, max <= 50: {verdict(lag_max, 50)}"))
 
     cold = ms(await timed(ask(h, "!history IWM")))

@@ -59,11 +59,12 @@ class Services:
     pre-rendered after each scan."""
 
     def __init__(self, market: MarketData, db: Database | None = None, *, engine: Engine | None = None,
-                 long_running: bool = False):
+                 long_running: bool = False, render_workers: int | None = None):
         self.market = market
         self.db = db
         self._engine = engine
         self.long_running = long_running
+        self.render_workers = render_workers  # None: one per core; 0: no worker processes
 
     # ---- lifecycle (the bot's setup_hook / close) -----------------------------------------
     async def open(self) -> None:
@@ -71,7 +72,8 @@ class Services:
             await self.db.open()
         if self.long_running:
             _ = self.base  # import the drawing stack at start-up, not in the first command's answer
-            self.render_pool.start_soon()  # worker processes start in the background
+            if self.render_pool is not None:
+                self.render_pool.start_soon()  # worker processes start in the background
 
     async def close(self) -> None:
         try:
@@ -85,12 +87,13 @@ class Services:
 
     @cached_property
     def render_pool(self) -> RenderPool | None:
-        """Worker processes for chart renders (started on the first render), or None: threads."""
-        if not self.long_running:
+        """Worker processes for analyses, renders and replays (started in the background by
+        ``open``), or None: threads."""
+        if not self.long_running or self.render_workers == 0:
             return None
         from bot.services.render_pool import RenderPool
 
-        return RenderPool()
+        return RenderPool(self.render_workers)
 
     # ---- price use cases --------------------------------------------------------------
     @cached_property
@@ -178,7 +181,8 @@ def build_services(settings: Settings, *, data_dir: str | Path | None = None, db
         from bot.store.db import Database
 
         db = Database(settings.db_path)
-    return Services(build_market(settings, db, data_dir), db, engine=engine, long_running=True)
+    return Services(build_market(settings, db, data_dir), db, engine=engine, long_running=True,
+                    render_workers=settings.render_workers)
 
 
 def database_problem(settings: Settings, exc: BaseException) -> str:

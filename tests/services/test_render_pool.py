@@ -99,3 +99,17 @@ async def test_real_iwm_charts_from_the_pool_are_byte_identical(pool, load_daily
     png = await pool.render_base(bars, result, ticker="IWM", timeframe=timeframe, markers=markers)
     assert pool.pool_calls == 1
     assert png == render_base_chart(bars, result, ticker="IWM", timeframe=timeframe, markers=markers)
+
+
+def test_the_bot_gets_a_pool_of_the_configured_size_and_the_cli_none(tmp_path):
+    from bot.services.composition import Services, build_services
+    from bot.settings import Settings
+
+    market = MarketData(FakeProvider({}))
+    assert Services(market).render_pool is None  # the command line: threads
+    assert Services(market, long_running=True, render_workers=0).render_pool is None
+    bot_services = build_services(Settings(db_path=tmp_path / "bot.sqlite3", render_workers=1), data_dir=tmp_path)
+    assert bot_services.render_pool.workers == 1 and bot_services.base.pool is bot_services.render_pool
+    assert not bot_services.render_pool.ready  # nothing started before the bot opens its services
+    assert Settings.from_env({"BREAKOUT_RENDER_WORKERS": "0"}, dotenv=False).render_workers == 0
+    assert Settings.from_env({}, dotenv=False).render_workers is None

@@ -9,7 +9,7 @@ and this module keeps one per ticker from one daily scan to the next.
 
 The memo is keyed by the frame's first bar and each day's close; on top of that a ticker's memo
 is kept only while every bar it was built from is unchanged (a digest of the bars up to the last
-scanned day): a split or a revised bar drops it, and the bases are built afresh.
+scanned day: CRC-32 and Adler-32 of every column): a split or a revised bar drops it, and the bases are built afresh.
 
 Memory: each kept base points at the weekly arrays of the day it was built on (≈ 40 KB for ten
 years). After a scan, a base whose weeks (up to the day it was built through) are equal in the
@@ -19,7 +19,7 @@ day; a base that cannot be (another layout, or changed weeks) keeps its own or i
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import partial
@@ -37,23 +37,39 @@ from bot.market.frames import OHLCV
 KEEP_DAYS = 100
 
 
-def bar_rows(daily: pd.DataFrame) -> np.ndarray:
-    """One row per bar, its date (as raw bits) and OHLCV: what the bases are built from."""
-    dates = np.asarray(pd.DatetimeIndex(daily.index).as_unit("ns").asi8, dtype=np.int64).view(np.float64)
-    return np.column_stack([dates, *(daily[c].to_numpy(dtype=float) for c in OHLCV)])
+def bar_columns(daily: pd.DataFrame) -> list[np.ndarray]:
+    """The dates (int64 ns) and OHLCV columns (float64) the bases are built from, uncopied."""
+    dates = np.ascontiguousarray(pd.DatetimeIndex(daily.index).as_unit("ns").asi8, dtype=np.int64)
+    return [dates, *(np.ascontiguousarray(daily[c].to_numpy(dtype=float)) for c in OHLCV)]
 
 
-def rows_hasher(rows: np.ndarray):
-    h = hashlib.blake2b(digest_size=16)
-    h.update(rows.tobytes())
-    return h
+class BarsChecksum:
+    """A running checksum (CRC-32 and Adler-32 of every column) of the first rows of a frame,
+    extendable by later rows: tells a revised, split-adjusted or inserted bar from the same bars."""
+
+    def __init__(self, columns: list[np.ndarray]):
+        self.columns = columns
+        self.rows = 0
+        self._sums = [(0, 1)] * len(columns)
+
+    def extend(self, rows: int) -> "BarsChecksum":
+        """Take rows [self.rows, rows) into the checksum."""
+        sums = []
+        for col, (crc, adler) in zip(self.columns, self._sums):
+            part = memoryview(col[self.rows : rows]).cast("B")
+            sums.append((zlib.crc32(part, crc), zlib.adler32(part, adler)))
+        self._sums, self.rows = sums, rows
+        return self
+
+    def value(self) -> str:
+        return f"{self.rows}:" + ",".join(f"{c:08x}{a:08x}" for c, a in self._sums)
 
 
 @dataclass
 class _Kept:
     memo: dict = field(default_factory=dict)
     through: date | None = None  # the last bar the memo's bases were built on
-    digest: str = ""  # of the bars up to ``through``
+    digest: str = ""  # checksum of the bars up to ``through``
 
 
 class FinderMemos:
@@ -62,7 +78,7 @@ class FinderMemos:
     def __init__(self, keep_days: int = KEEP_DAYS):
         self.keep_days = keep_days
         self._kept: dict[str, _Kept] = {}
-        self._checked: dict[str, tuple] = {}  # ticker -> (hasher of the rows checked, the rows, how many)
+        self._checked: dict[str, BarsChecksum] = {}  # ticker -> the checksum of the rows checked before its step
         self.reused = 0  # tickers whose memo was carried over (benchmarks, tests)
         self.dropped = 0  # memos dropped because the bars they were built on changed
 
@@ -79,20 +95,19 @@ class FinderMemos:
             self.forget(ticker)
             return engine
         kept = self._kept.get(ticker)
-        rows = bar_rows(daily)
         shared = 0
         if kept is not None and kept.through is not None:
             shared = int(daily.index.searchsorted(pd.Timestamp(kept.through), side="right"))
-        hasher = rows_hasher(rows[:shared])
+        checksum = BarsChecksum(bar_columns(daily)).extend(shared)
         if kept is not None and kept.through is not None:
-            if len(daily) and daily.index[-1].date() >= kept.through and hasher.hexdigest() == kept.digest:
+            if len(daily) and daily.index[-1].date() >= kept.through and checksum.value() == kept.digest:
                 self.reused += 1
             else:
                 kept = None
                 self.dropped += 1
         if kept is None:
             kept = self._kept[ticker] = _Kept()
-        self._checked[ticker] = (hasher, rows, shared)
+        self._checked[ticker] = checksum
         return EventEngine(engine.params, base_finder=partial(find_base, memo=kept.memo))
 
     def keep(self, ticker: str, daily: pd.DataFrame) -> None:
@@ -101,13 +116,12 @@ class FinderMemos:
         checked = self._checked.pop(ticker, None)
         if kept is None or not len(daily):
             return
-        if checked is not None and len(checked[1]) == len(daily):
-            hasher, rows, shared = checked  # carry on from the bars checked before the step
-            hasher.update(rows[shared:].tobytes())
+        if checked is not None and len(checked.columns[0]) == len(daily):
+            checksum = checked.extend(len(daily))  # carry on from the bars checked before the step
         else:
-            hasher = rows_hasher(bar_rows(daily))
+            checksum = BarsChecksum(bar_columns(daily)).extend(len(daily))
         kept.through = daily.index[-1].date()
-        kept.digest = hasher.hexdigest()
+        kept.digest = checksum.value()
         forget_before(kept.memo, kept.through - timedelta(days=self.keep_days))
         share_newest_arrays(kept.memo)
 
@@ -119,11 +133,16 @@ class FinderMemos:
         return len(self._kept)
 
 
-def _weeks_equal(old: BarArrays, new: BarArrays, m: int) -> bool:
-    if len(new) < m:
-        return False
-    return all(np.array_equal(getattr(old, f.name)[:m], getattr(new, f.name)[:m], equal_nan=True)
-               for f in fields(BarArrays))
+def _common_weeks(old: BarArrays, new: BarArrays) -> int:
+    """How many leading weekly bars ``old`` and ``new`` have equal in every field."""
+    n = min(len(old), len(new))
+    first_difference = n
+    for f in fields(BarArrays):
+        a, b = getattr(old, f.name)[:n], getattr(new, f.name)[:n]
+        differ = np.flatnonzero((a != b) & ~(np.isnan(a) & np.isnan(b)) if a.dtype.kind == "f" else a != b)
+        if len(differ):
+            first_difference = min(first_difference, int(differ[0]))
+    return first_difference
 
 
 def share_newest_arrays(memo: dict) -> None:
@@ -133,11 +152,14 @@ def share_newest_arrays(memo: dict) -> None:
     if not entries:
         return
     newest = max(entries, key=lambda kv: int(kv[0][-2]))[1][2]
+    common: dict[int, int] = {}  # id(old arrays) -> weeks equal in the newest
     for key, (near, major, old) in entries:
         if old is newest:
             continue
+        if id(old) not in common:
+            common[id(old)] = _common_weeks(old, newest)
         used = int(np.searchsorted(old.day, int(key[-2]), side="right"))  # the weeks up to the day it was built through
-        if _weeks_equal(old, newest, used):
+        if used <= common[id(old)]:
             memo[key] = (near, major, newest)
         elif used < len(old):
             continue  # its weeks changed since (a revision): it keeps its own arrays

@@ -32,6 +32,13 @@ def unpack_bars(packed: PackedBars) -> pd.DataFrame:
     return pd.DataFrame({col: packed[col] for col in OHLCV}, index=index)
 
 
+def render_price_packed(packed: PackedBars, ticker: str, timeframe: str, show_last: int | None) -> bytes:
+    """:func:`bot.charts.price_chart.render_price_chart` of packed bars (runs in a pool worker)."""
+    from bot.charts.price_chart import render_price_chart
+
+    return render_price_chart(unpack_bars(packed), ticker=ticker, timeframe=timeframe, show_last=show_last)
+
+
 def render_base_packed(packed: PackedBars, result: BaseResult, ticker: str, timeframe: str,
                        markers: Sequence[Marker] = ()) -> bytes:
     """:func:`bot.charts.base_chart.render_base_chart` of packed bars (runs in a pool worker)."""

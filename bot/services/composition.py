@@ -118,7 +118,7 @@ class Services:
     def chart(self) -> ChartService:
         from bot.services.chart import ChartService
 
-        return ChartService(self.market)
+        return ChartService(self.market, cache=self.base.cache, pool=self.render_pool)  # one cache for all charts
 
     @cached_property
     def history(self) -> HistoryService:

@@ -210,3 +210,28 @@ async def test_event_chart_is_drawn_once_per_event_and_never_raises(service, cou
 
     monkeypatch.setattr(base_service, "render_base_chart", broken)
     assert await service.event_chart("k-spy", "SPY", "2024-06-28", markers=marker) is None
+
+
+# ---- the chart command's charts share the cache --------------------------------------------
+async def test_chart_command_hits_and_misses_on_a_new_bar(frames, monkeypatch):
+    import bot.services.chart as chart_service
+    from bot.services.chart import ChartService
+
+    drawn = []
+
+    def render(bars, *, ticker, timeframe, show_last=None, mav=(50, 200)):
+        drawn.append((ticker, timeframe, float(bars["Close"].iloc[-1])))
+        return b"price-png" * 50
+
+    monkeypatch.setattr(chart_service, "render_price_chart", render)
+    shared = ByteBoundedLRU()
+    charts = ChartService(MarketData(FakeProvider(frames)), cache=shared)
+    first = await charts.report("IWM", timeframe="weekly", period="1y")
+    assert (await charts.report("IWM", timeframe="weekly", period="1y")).png == first.png and len(drawn) == 1
+    await charts.report("IWM", timeframe="weekly", period="2y")  # another argument: another chart
+    assert len(drawn) == 2
+    iwm = frames["IWM"]
+    new_day = iwm.index[-1] + pd.offsets.BDay(1)
+    frames["IWM"] = pd.concat([iwm, iwm.iloc[[-1]].set_axis([new_day])])
+    await charts.report("IWM", timeframe="weekly", period="1y")
+    assert len(drawn) == 3 and len(shared) == 3  # three charts kept in the shared cache

@@ -113,3 +113,14 @@ def test_the_bot_gets_a_pool_of_the_configured_size_and_the_cli_none(tmp_path):
     assert not bot_services.render_pool.ready  # nothing started before the bot opens its services
     assert Settings.from_env({"BREAKOUT_RENDER_WORKERS": "0"}, dotenv=False).render_workers == 0
     assert Settings.from_env({}, dotenv=False).render_workers is None
+
+
+async def test_a_price_chart_from_the_pool_is_byte_identical(pool, daily):
+    from bot.charts.price_chart import render_price_chart
+    from bot.charts.transport import render_price_packed
+
+    bars = daily.iloc[-400:]
+    assert await pool.warm()
+    png = await pool.run(render_price_packed, pack_bars(bars), "SYN", "daily", 250, fallback=None)
+    assert pool.pool_calls == 1
+    assert png == render_price_chart(bars, ticker="SYN", timeframe="daily", show_last=250)

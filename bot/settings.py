@@ -26,8 +26,8 @@ class Settings:
     data_dir: Path | None = None
     owner_ids: frozenset[int] = frozenset()
     dev_guild_id: int | None = None
-    data_timeout: float = 20.0
     render_workers: int | None = None  # chart worker processes: None = one per core, 0 = threads only
+    data_timeout: float = 20.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> "Settings":
@@ -39,8 +39,8 @@ class Settings:
             env = dict(os.environ)
         dev = (env.get("BOT_DEV_GUILD_ID") or "").strip()
         data_dir = (env.get("BREAKOUT_DATA_DIR") or "").strip()
-        timeout = (env.get("BREAKOUT_DATA_TIMEOUT") or "").strip()
         workers = (env.get("BREAKOUT_RENDER_WORKERS") or "").strip()
+        timeout = (env.get("BREAKOUT_DATA_TIMEOUT") or "").strip()
         return cls(
             token=(env.get("DISCORD_TOKEN") or "").strip() or None,
             prefix=(env.get("BOT_PREFIX") or "!").strip() or "!",
@@ -48,6 +48,6 @@ class Settings:
             data_dir=Path(data_dir) if data_dir else None,
             owner_ids=_ids(env.get("BOT_OWNER_IDS")),
             dev_guild_id=int(dev) if dev.isdigit() else None,
-            data_timeout=float(timeout) if timeout else 20.0,
             render_workers=int(workers) if workers.isdigit() else None,
+            data_timeout=float(timeout) if timeout else 20.0,
         )

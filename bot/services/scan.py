@@ -4,8 +4,6 @@ One wake-up of the announcer: scan if a session's scan is due and not done, then
 The same function serves the daily timer and the catch-up on start: a bot that was down
 over one or more closes scans once (the engine processes every bar since each ticker's last
 state) and then sends whatever the outbox holds, including rows left unsent by a crash.
-After the announcements, the charts of the tracked tickers are pre-rendered in the background
-(:mod:`bot.services.prerender`), once per scanned session.
 """
 
 from __future__ import annotations
@@ -49,7 +47,8 @@ async def scan_cycle(scanner: Scanner, sender: Sender, *, now: datetime) -> Cycl
 
 class ScanService:
     """The scanner over the store, the market data and the engine; a sender per poster; with a
-    ``base`` service, the pre-render of the tracked tickers' charts after each scanned session."""
+    ``base`` service, the pre-render of the tracked tickers' charts after each scanned session
+    (:mod:`bot.services.prerender`: in the background, after the cycle's announcements)."""
 
     def __init__(self, db: Database, market: PriceSource, engine: Engine, *, base=None, history=None):
         self.db = db

@@ -29,6 +29,11 @@ import pandas as pd
 
 from bot.analysis.bars.arrays import BarArrays
 from bot.analysis.base import find_base, forget_before
+
+try:  # a finder that re-points the bases its memo keeps itself (bot.analysis after the find_base rewrite)
+    from bot.analysis.base import share_arrays as finder_share_arrays
+except ImportError:
+    finder_share_arrays = None
 from bot.analysis.events import EventEngine
 from bot.market.frames import OHLCV
 
@@ -123,7 +128,7 @@ class FinderMemos:
         kept.through = daily.index[-1].date()
         kept.digest = checksum.value()
         forget_before(kept.memo, kept.through - timedelta(days=self.keep_days))
-        share_newest_arrays(kept.memo)
+        (finder_share_arrays or share_newest_arrays)(kept.memo)
 
     def forget(self, ticker: str) -> None:
         self._kept.pop(ticker, None)

@@ -58,6 +58,7 @@ class Settings:
     data_dir: Path | None = None
     owner_ids: frozenset[int] = frozenset()
     dev_guild_id: int | None = None
+    render_workers: int | None = None  # chart worker processes: None = one per core, 0 = threads only
     data_timeout: float = 20.0
     # the store: DATABASE_URL (PostgreSQL) when set, else the SQLite file db_path; may hold a password
     database_url: str | None = field(default=None, repr=False)
@@ -83,6 +84,7 @@ class Settings:
             env = dict(os.environ)
         dev = (env.get("BOT_DEV_GUILD_ID") or "").strip()
         data_dir = (env.get("BREAKOUT_DATA_DIR") or "").strip()
+        workers = (env.get("BREAKOUT_RENDER_WORKERS") or "").strip()
         timeout = (env.get("BREAKOUT_DATA_TIMEOUT") or "").strip()
         shard_count = _positive_int("BOT_SHARD_COUNT", env.get("BOT_SHARD_COUNT"))
         claim = (env.get("BREAKOUT_CLAIM_SECONDS") or "").strip()
@@ -95,6 +97,7 @@ class Settings:
             data_dir=Path(data_dir) if data_dir else None,
             owner_ids=_ids(env.get("BOT_OWNER_IDS")),
             dev_guild_id=int(dev) if dev.isdigit() else None,
+            render_workers=int(workers) if workers.isdigit() else None,
             data_timeout=float(timeout) if timeout else 20.0,
             database_url=(env.get("DATABASE_URL") or "").strip() or None,
             db_schema=(env.get("BREAKOUT_DB_SCHEMA") or "").strip() or None,

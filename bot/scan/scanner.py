@@ -24,6 +24,7 @@ from bot.analysis.events.state import TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event
 from bot.errors import DataSourceError
 from bot.market.frames import beyond_rounding
+from bot.scan.finder_memo import FinderMemos
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.guilds import GuildSettingsRepo
@@ -122,7 +123,7 @@ def state_record(state: TickerState, daily: pd.DataFrame) -> StateRecord:
 class Scanner:
     def __init__(self, db: Database, market: PriceSource, engine: Engine, *,
                  lookback_days: int = DEFAULT_LOOKBACK_DAYS, max_event_age_days: int = DEFAULT_MAX_EVENT_AGE_DAYS,
-                 chunk_size: int = 32):
+                 chunk_size: int = 32, reuse_bases: bool = True):
         self.db = db
         self.market = market
         self.engine = engine
@@ -134,6 +135,8 @@ class Scanner:
         self.outbox = OutboxRepo(db)
         self.runs = ScanRunRepo(db)
         self._lock = asyncio.Lock()
+        # the pre-filter: each ticker's base finder reuses the bases built by earlier scans
+        self.memos = FinderMemos() if reuse_bases else None
 
     async def run(self, as_of: date | None = None) -> ScanReport:
         """Scan every tracked ticker with bars up to ``as_of`` (None = the newest data).
@@ -231,7 +234,11 @@ class Scanner:
             prior = None
         if prior is not None and prior.last_date and date.fromisoformat(prior.last_date) >= last_bar:
             return None
-        state, events = self.engine.step(prior, ticker, daily)
+        memos = self.memos if self.memos is not None and FinderMemos.applies_to(self.engine) else None
+        engine = memos.engine_for(self.engine, ticker, daily) if memos is not None else self.engine
+        state, events = engine.step(prior, ticker, daily)
+        if memos is not None:
+            memos.keep(ticker, daily)
         # no usable memory (first scan, or a state of an older engine that loads fresh)
         cold = prior is None or prior.last_date is None
         events = announceable(events, cold_start=cold, last_bar=last_bar,

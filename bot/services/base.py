@@ -1,14 +1,13 @@
 """``base TICKER``: find the base, draw it, and say it in words.
 
-Also the chart of an announced event (the announcer's), kept in a small cache: two servers
-tracking the same ticker get one render.
+Also the chart of an announced event (the announcer's). Analyses and charts are kept in one
+bounded cache (:mod:`bot.services.render_cache`), keyed by what determines them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,15 +17,23 @@ from bot.analysis.base import chart_window, find_base
 from bot.analysis.base.params import BaseParams
 from bot.analysis.models import BaseResult, Marker
 from bot.charts.base_chart import render_base_chart
+from bot.charts.transport import PackedBars, pack_bars, unpack_bars
+from bot.charts.version import chart_code_version
 from bot.dates import parse_date, parse_timeframe
 from bot.market.service import MarketData
+from bot.services.bar_fingerprint import frame_fingerprint
 from bot.services.common import is_stale, lookback_start, safe_filename, source_of
+from bot.services.render_cache import DEFAULT_MAX_BYTES, ByteBoundedLRU
+from bot.services.render_pool import RenderPool
 from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
 from bot.words.base import base_dict, base_fields, base_headline
 from bot.words.reports import data_footer, lines
 
 log = logging.getLogger(__name__)
+
+ChartRenderer = Callable[..., Awaitable[bytes]]
+Analyser = Callable[[pd.DataFrame, date, str], Awaitable[tuple[BaseResult, pd.DataFrame]]]
 
 # All the history find_base reads: the major base looks back 30 years of weeks.
 LOOKBACK_DAYS = {tf: BaseParams().history_bars(tf) * 7 // 5 + 60 for tf in ("weekly", "daily")}
@@ -63,6 +70,30 @@ def analyse(daily: pd.DataFrame, as_of: date | None, timeframe: str) -> tuple[Ba
     return result, chart_window(daily, result, timeframe)
 
 
+def analyse_packed(packed: PackedBars, as_of: date | None, timeframe: str) -> tuple[BaseResult, PackedBars]:
+    """:func:`analyse` of bars packed as arrays, the chart window packed back (a worker's entry point)."""
+    result, bars = analyse(unpack_bars(packed), as_of, timeframe)
+    return result, pack_bars(bars)
+
+
+def analysis_size(analysis: tuple[BaseResult, pd.DataFrame]) -> int:
+    """Bytes an analysis holds in the cache: its chart window plus the result (a few KB)."""
+    return int(analysis[1].memory_usage(index=True, deep=False).sum()) + 4096
+
+
+def markers_key(markers: Sequence[Marker]) -> tuple:
+    return tuple((m.date, round(float(m.price), 6), m.label, m.kind) for m in markers)
+
+
+async def _analyse_in_thread(daily: pd.DataFrame, as_of: date, timeframe: str) -> tuple[BaseResult, pd.DataFrame]:
+    return await off_loop(analyse, daily, as_of, timeframe)
+
+
+async def _render_in_thread(bars: pd.DataFrame, result: BaseResult, *, ticker: str, timeframe: str,
+                            markers: tuple[Marker, ...]) -> bytes:
+    return await off_loop(render_base_chart, bars, result, ticker=ticker, timeframe=timeframe, markers=markers)
+
+
 async def make_base_report(
     market: MarketData,
     ticker: str,
@@ -71,15 +102,31 @@ async def make_base_report(
     as_of: date | str | None = None,
     markers: Sequence[Marker] = (),
     render: bool = True,
+    cache: ByteBoundedLRU | None = None,
+    render_chart: ChartRenderer | None = None,
+    analyse_bars: Analyser | None = None,
 ) -> BaseReport:
+    """The report of ``ticker``'s base. With a ``cache``, the analysis and the chart are kept
+    under keys naming what determines them (the ticker, timeframe, day, markers, every bar
+    read, the chart code's version): the same request again is answered from memory, and a
+    new, revised or split-adjusted bar misses. ``analyse_bars`` and ``render_chart`` do the work
+    (default: in a thread)."""
     ticker = normalize_ticker(ticker)
     timeframe = parse_timeframe(timeframe)
+    markers = tuple(markers)
     as_of = await market.resolve_as_of([ticker], parse_date(as_of))
     daily = await market.history(ticker, start=lookback_start(as_of, LOOKBACK_DAYS[timeframe]), end=as_of)
-    result, bars = await off_loop(analyse, daily, as_of, timeframe)
+    cache = cache if cache is not None else ByteBoundedLRU()
+    draw = render_chart or _render_in_thread
+    work = analyse_bars or _analyse_in_thread
+    bars_id = frame_fingerprint(daily)
+    result, bars = await cache.get_or_make(("base:analysis", ticker, timeframe, as_of, bars_id),
+                                           lambda: work(daily, as_of, timeframe), analysis_size)
     png = b""
     if render:
-        png = await off_loop(render_base_chart, bars, result, ticker=ticker, timeframe=timeframe, markers=tuple(markers))
+        key = ("base:chart", ticker, timeframe, as_of, bars_id, markers_key(markers), chart_code_version())
+        png = await cache.get_or_make(
+            key, lambda: draw(bars, result, ticker=ticker, timeframe=timeframe, markers=markers), len)
     stale = is_stale(daily)
     source = source_of(daily, market.source_name)
     data_date = daily.index[-1].date()
@@ -97,36 +144,50 @@ async def make_base_report(
     )
 
 
-CHART_CACHE = 16  # announcement charts kept: two servers tracking IWM get one render
-
-
 class BaseService:
-    """``base`` for the faces, bound to the market data."""
+    """``base`` for the faces, bound to the market data, with one cache of analyses and charts
+    shared by commands, buttons, announcements and the pre-render after the scan; renders in
+    ``pool`` (worker processes) when given, else in a thread."""
 
-    def __init__(self, market: MarketData, *, chart_cache: int = CHART_CACHE):
+    def __init__(self, market: MarketData, *, cache: ByteBoundedLRU | None = None, pool: RenderPool | None = None,
+                 cache_bytes: int = DEFAULT_MAX_BYTES):
         self.market = market
-        self.chart_cache = chart_cache
-        self._charts: OrderedDict[str, bytes | None] = OrderedDict()
+        self.cache = cache if cache is not None else ByteBoundedLRU(cache_bytes)
+        self.pool = pool
+
+    async def _analyse(self, daily: pd.DataFrame, as_of: date, timeframe: str) -> tuple[BaseResult, pd.DataFrame]:
+        if self.pool is None:
+            return await _analyse_in_thread(daily, as_of, timeframe)
+
+        packed = pack_bars(daily)
+
+        async def in_thread():
+            return await off_loop(analyse_packed, packed, as_of, timeframe)
+
+        result, window = await self.pool.run(analyse_packed, packed, as_of, timeframe, fallback=in_thread)
+        return result, unpack_bars(window)
+
+    async def _render(self, bars: pd.DataFrame, result: BaseResult, *, ticker: str, timeframe: str,
+                      markers: tuple[Marker, ...]) -> bytes:
+        if self.pool is None:
+            return await _render_in_thread(bars, result, ticker=ticker, timeframe=timeframe, markers=markers)
+        return await self.pool.render_base(bars, result, ticker=ticker, timeframe=timeframe, markers=markers,
+                                           in_thread=render_base_chart)
 
     async def report(self, ticker: str, *, timeframe: str = "weekly", as_of: date | str | None = None,
                      markers: Sequence[Marker] = (), render: bool = True) -> BaseReport:
         return await make_base_report(self.market, ticker, timeframe=timeframe, as_of=as_of, markers=markers,
-                                      render=render)
+                                      render=render, cache=self.cache, render_chart=self._render,
+                                      analyse_bars=self._analyse)
 
     async def event_chart(self, key: str, ticker: str, as_of: date | str, markers: Sequence[Marker] = ()) -> bytes | None:
         """The base chart of one announced event (PNG bytes), or None when it cannot be drawn.
 
-        Rendered once per event key while the key stays among the last ``chart_cache`` ones.
-        Never raises: a missing chart must not hold the announcement back.
+        Drawn once per event while it stays in the cache (two servers tracking the ticker get
+        one render). Never raises: a missing chart must not hold the announcement back.
         """
-        if key in self._charts:
-            return self._charts[key]
         try:
-            png = (await self.report(ticker, as_of=as_of, markers=markers)).png or None
+            return (await self.report(ticker, as_of=as_of, markers=markers)).png or None
         except Exception:
             log.warning("chart for announcement %s failed; posting without it", key, exc_info=True)
-            png = None
-        self._charts[key] = png
-        while len(self._charts) > self.chart_cache:
-            self._charts.popitem(last=False)
-        return png
+            return None

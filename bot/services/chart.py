@@ -10,10 +10,15 @@ import pandas as pd
 from bot.analysis.bars import to_weekly
 from bot.analysis.performance import period_anchor, period_return
 from bot.charts.price_chart import render_price_chart
+from bot.charts.transport import pack_bars, render_price_packed
+from bot.charts.version import chart_code_version
 from bot.dates import parse_date, parse_period_text, parse_timeframe
 from bot.errors import NotEnoughData
 from bot.market.service import MarketData
+from bot.services.bar_fingerprint import frame_fingerprint
 from bot.services.common import is_stale, lookback_start, safe_filename, source_of
+from bot.services.render_cache import ByteBoundedLRU
+from bot.services.render_pool import RenderPool
 from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
 from bot.words.reports import data_footer, price_headline
@@ -49,6 +54,10 @@ def chart_bars(daily: pd.DataFrame, timeframe: str, period: str) -> pd.DataFrame
     return bars.iloc[max(0, first - MA_WARMUP_BARS):], len(bars) - first
 
 
+async def _render_in_thread(bars: pd.DataFrame, *, ticker: str, timeframe: str, show_last: int) -> bytes:
+    return await off_loop(render_price_chart, bars, ticker=ticker, timeframe=timeframe, show_last=show_last)
+
+
 async def make_price_report(
     market: MarketData,
     ticker: str,
@@ -56,7 +65,11 @@ async def make_price_report(
     timeframe: str = "daily",
     period: str = "1y",
     as_of: date | str | None = None,
+    cache: ByteBoundedLRU | None = None,
+    render_chart=None,
 ) -> PriceReport:
+    """The ``chart`` report; with a ``cache`` the PNG is kept under the ticker, timeframe,
+    period, day, every bar read and the chart code's version (as the base charts are)."""
     ticker = normalize_ticker(ticker)
     timeframe = parse_timeframe(timeframe)
     period = parse_period_text(period)
@@ -67,7 +80,10 @@ async def make_price_report(
     bars, shown = chart_bars(daily, timeframe, period)
     if shown < 2:
         raise NotEnoughData(f"Not enough {timeframe} bars of {ticker} for {period}.")
-    png = await off_loop(render_price_chart, bars, ticker=ticker, timeframe=timeframe, show_last=shown)
+    cache = cache if cache is not None else ByteBoundedLRU()
+    draw = render_chart or _render_in_thread
+    key = ("chart:price", ticker, timeframe, period, as_of, frame_fingerprint(daily), chart_code_version())
+    png = await cache.get_or_make(key, lambda: draw(bars, ticker=ticker, timeframe=timeframe, show_last=shown), len)
     change = period_return(daily["Close"], period)
     stale = is_stale(daily)
     data_date = daily.index[-1].date()
@@ -85,11 +101,24 @@ async def make_price_report(
 
 
 class ChartService:
-    """``chart`` (plain candles) for the faces, bound to the market data."""
+    """``chart`` (plain candles) for the faces, bound to the market data; its charts kept in
+    ``cache`` (the bot shares the base charts' one) and drawn in ``pool`` when given."""
 
-    def __init__(self, market: MarketData):
+    def __init__(self, market: MarketData, *, cache: ByteBoundedLRU | None = None, pool: RenderPool | None = None):
         self.market = market
+        self.cache = cache if cache is not None else ByteBoundedLRU()
+        self.pool = pool
+
+    async def _render(self, bars: pd.DataFrame, *, ticker: str, timeframe: str, show_last: int) -> bytes:
+        if self.pool is None:
+            return await _render_in_thread(bars, ticker=ticker, timeframe=timeframe, show_last=show_last)
+        async def in_thread() -> bytes:
+            return await off_loop(render_price_chart, bars, ticker=ticker, timeframe=timeframe, show_last=show_last)
+
+        return await self.pool.run(render_price_packed, pack_bars(bars), ticker, timeframe, show_last,
+                                   fallback=in_thread)
 
     async def report(self, ticker: str, *, timeframe: str = "daily", period: str = "1y",
                      as_of: date | str | None = None) -> PriceReport:
-        return await make_price_report(self.market, ticker, timeframe=timeframe, period=period, as_of=as_of)
+        return await make_price_report(self.market, ticker, timeframe=timeframe, period=period, as_of=as_of,
+                                       cache=self.cache, render_chart=self._render)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.services.compare import CompareService
     from bot.services.history import HistoryService
     from bot.services.perf import PerfService
+    from bot.services.render_pool import RenderPool
     from bot.services.scan import ScanService
     from bot.services.setups import SetupsService
     from bot.services.source import SourceService
@@ -53,28 +54,53 @@ def build_market(settings: Settings, db, data_dir: str | Path | None = None) -> 
 
 class Services:
     """The use cases over one market data, one database (None: price commands only) and one
-    breakout engine (default: :class:`bot.analysis.events.EventEngine`)."""
+    breakout engine (default: :class:`bot.analysis.events.EventEngine`). ``long_running`` (the
+    bot): charts render in a pool of worker processes and the tracked tickers' charts are
+    pre-rendered after each scan."""
 
-    def __init__(self, market: MarketData, db: Database | None = None, *, engine: Engine | None = None):
+    def __init__(self, market: MarketData, db: Database | None = None, *, engine: Engine | None = None,
+                 long_running: bool = False, render_workers: int | None = None):
         self.market = market
         self.db = db
         self._engine = engine
+        self.long_running = long_running
+        self.render_workers = render_workers  # None: one per core; 0: no worker processes
 
     # ---- lifecycle (the bot's setup_hook / close) -----------------------------------------
     async def open(self) -> None:
         if self.db is not None:
             await self.db.open()
+        if self.long_running:
+            _ = self.base  # import the drawing stack at start-up, not in the first command's answer
+            if self.render_pool is not None:
+                self.render_pool.start_soon()  # worker processes start in the background
 
     async def close(self) -> None:
-        if self.db is not None:
-            await self.db.close()
+        try:
+            if "scan" in self.__dict__:
+                await self.scan.close()  # a pre-render under way
+            if "render_pool" in self.__dict__ and self.render_pool is not None:
+                await self.render_pool.close()
+        finally:
+            if self.db is not None:
+                await self.db.close()
+
+    @cached_property
+    def render_pool(self) -> RenderPool | None:
+        """Worker processes for analyses, renders and replays (started in the background by
+        ``open``), or None: threads."""
+        if not self.long_running or self.render_workers == 0:
+            return None
+        from bot.services.render_pool import RenderPool
+
+        return RenderPool(self.render_workers)
 
     # ---- price use cases --------------------------------------------------------------
     @cached_property
     def base(self) -> BaseService:
         from bot.services.base import BaseService
 
-        return BaseService(self.market)
+        return BaseService(self.market, pool=self.render_pool)
 
     @cached_property
     def compare(self) -> CompareService:
@@ -92,13 +118,13 @@ class Services:
     def chart(self) -> ChartService:
         from bot.services.chart import ChartService
 
-        return ChartService(self.market)
+        return ChartService(self.market, cache=self.base.cache, pool=self.render_pool)  # one cache for all charts
 
     @cached_property
     def history(self) -> HistoryService:
         from bot.services.history import HistoryService
 
-        return HistoryService(self.market)
+        return HistoryService(self.market, pool=self.render_pool)
 
     @cached_property
     def source(self) -> SourceService:
@@ -129,7 +155,8 @@ class Services:
     def scan(self) -> ScanService:
         from bot.services.scan import ScanService
 
-        return ScanService(self._store(), self.market, self.engine)
+        background = {"base": self.base, "history": self.history} if self.long_running else {}
+        return ScanService(self._store(), self.market, self.engine, **background)
 
     @cached_property
     def engine(self) -> Engine:
@@ -147,14 +174,15 @@ class Services:
 
 def build_services(settings: Settings, *, data_dir: str | Path | None = None, db: Database | None = None,
                    engine: Engine | None = None) -> Services:
-    """Services for the long-running bot: the database at ``settings.db_path`` (opened by
-    ``Services.open``), prices from ``data_dir`` (or ``BREAKOUT_DATA_DIR``) else Yahoo behind
+    """Services for the long-running bot: the store of ``settings`` (``DATABASE_URL`` or the file
+    at ``settings.db_path``, opened by ``Services.open``), prices from ``data_dir`` (or ``BREAKOUT_DATA_DIR``) else Yahoo behind
     the cache."""
     if db is None:
         from bot.store.db import Database
 
         db = Database(settings.store_target, schema=settings.db_schema, timeout=settings.db_timeout)
-    return Services(build_market(settings, db, data_dir), db, engine=engine)
+    return Services(build_market(settings, db, data_dir), db, engine=engine, long_running=True,
+                    render_workers=settings.render_workers)
 
 
 def database_problem(settings: Settings, exc: BaseException) -> str | None:

@@ -4,6 +4,7 @@ lists the engine's past breakouts and how each ended, in the words of :mod:`bot.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +15,18 @@ from bot.errors import BadArgument, UnknownTicker
 from bot.market.bounds import bound_range, not_in_future
 from bot.market.service import MarketData
 from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
+from bot.services.render_cache import ByteBoundedLRU
+from bot.services.render_pool import RenderPool
+from bot.services.replay_memo import (
+    RecordedEvents,
+    ReplayMemo,
+    memo_of,
+    replay_memo,
+    replay_span,
+    replay_span_packed,
+    spans,
+    usable,
+)
 from bot.services.threads import off_loop
 from bot.tickers import normalize_ticker
 from bot.words.history import history_footer, history_lines, history_title
@@ -53,23 +66,62 @@ class HistoryReport:
     footer: str
 
 
-async def make_history_report(market, ticker: str, *, years: int = 3, as_of: date | str | None = None) -> HistoryReport:
+def outcomes_from_memo(memo: ReplayMemo, daily, start: date, end: date) -> list:
+    """``breakout_history`` of the memo's events: the same list a replay from ``start`` gives."""
     from bot.analysis.events.outcomes import breakout_history
 
+    return breakout_history(memo.ticker, daily, start, end, engine=RecordedEvents(memo.events))
+
+
+async def _replay(ticker: str, daily, start: date, prior: ReplayMemo | None, pool: RenderPool | None) -> ReplayMemo:
+    """The kept replay extended, or a replay from scratch: with a pool, cut into one span per
+    worker process replayed side by side (bars packed as arrays), else in a thread."""
+    from bot.analysis.events import EventEngine
+
+    if pool is None or usable(prior, daily, start):
+        return await off_loop(replay_memo, EventEngine(), ticker, daily, start, prior)
+    from bot.charts.transport import pack_bars
+
+    packed = pack_bars(daily)
+
+    def span_job(first: date, last: date | None):
+        async def in_thread():
+            return await off_loop(replay_span, EventEngine(), ticker, daily, first, last)
+
+        return pool.run(replay_span_packed, ticker, packed, first, last, fallback=in_thread)
+
+    results = await asyncio.gather(*(span_job(first, last) for first, last in spans(daily, start, pool.workers)))
+    return memo_of(ticker, daily, start, list(results))
+
+
+async def make_history_report(market, ticker: str, *, years: int = 3, as_of: date | str | None = None,
+                              memos: ByteBoundedLRU | None = None, pool: RenderPool | None = None) -> HistoryReport:
+    """The ``history`` command's report. With ``memos`` (ticker -> :class:`ReplayMemo`) the
+    ticker's last replay is reused and extended by the new bars instead of replayed again; with a
+    ``pool`` the replay runs in a worker process."""
     ticker = normalize_ticker(ticker)
     if not 1 <= years <= MAX_YEARS:
         raise BadArgument(f"Give 1 to {MAX_YEARS} years of history.")
     end = parse_date(as_of) or date.today()
     start = end - timedelta(days=365 * years)
     daily = await market.history(ticker, start=start - timedelta(days=DEFAULT_LOOKBACK_DAYS), end=end)
-    outcomes = await off_loop(breakout_history, ticker, daily, start, end)
+    memos = memos if memos is not None else ByteBoundedLRU()
+    memo = await _replay(ticker, daily, start, memos.get(ticker), pool)
+    memos.put(ticker, memo, memo.size_bytes)
+    outcomes = await off_loop(outcomes_from_memo, memo, daily, start, end)
     last = daily.index[-1].date()
     return HistoryReport(ticker, history_title(ticker, outcomes, years), history_lines(outcomes), history_footer(last))
 
 
+MEMO_BYTES = 48 * 1024 * 1024  # ≈ 0.3 MB per ticker with 25 years of bars
+
+
 class HistoryService:
-    def __init__(self, market: MarketData):
+    def __init__(self, market: MarketData, *, memo_bytes: int = MEMO_BYTES, pool: RenderPool | None = None):
         self.market = market
+        self.pool = pool
+        self.memos = ByteBoundedLRU(memo_bytes)  # ticker -> ReplayMemo, shared by requests and the pre-render
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def replay(self, ticker: str, start: date | None, end: date | None) -> Replay:
         """The events the bot would have announced for ``ticker`` from ``start`` to ``end``."""
@@ -94,5 +146,9 @@ class HistoryService:
         return breakout_history(ticker, daily, start, end)
 
     async def recent(self, ticker: str, *, years: int = 3, as_of: date | str | None = None) -> HistoryReport:
-        """The last ``years`` of breakouts, in the words of the bot's ``history`` command."""
-        return await make_history_report(self.market, ticker, years=years, as_of=as_of)
+        """The last ``years`` of breakouts, in the words of the bot's ``history`` command
+        (one replay per ticker at a time: a second request waits and extends the first's)."""
+        lock = self._locks.setdefault(normalize_ticker(ticker), asyncio.Lock())
+        async with lock:
+            return await make_history_report(self.market, ticker, years=years, as_of=as_of, memos=self.memos,
+                                             pool=self.pool)

@@ -21,6 +21,7 @@ from bot.errors import DataSourceError
 from bot.scan.delivery import ChannelForbidden, ChannelGone, Delivery, FlushReport, Poster, Sender
 from bot.scan.scanner import Engine, PriceSource, Scanner, ScanReport
 from bot.scan.schedule import WAKE_TIMES, last_completed_session, missed_scan
+from bot.services.prerender import Prerenderer
 from bot.store.db import Database
 from bot.store.leases import held
 from bot.store.outbox import DEFAULT_CLAIM_SECONDS
@@ -63,11 +64,21 @@ async def scan_cycle(scanner: Scanner, sender: Sender, *, now: datetime, holder:
 
 
 class ScanService:
-    """The scanner over the store, the market data and the engine; a sender per poster."""
+    """The scanner over the store, the market data and the engine; a sender per poster; with a
+    ``base`` service, the pre-render of the tracked tickers' charts after each scanned session
+    (:mod:`bot.services.prerender`: in the background, after the cycle's announcements)."""
 
-    def __init__(self, db: Database, market: PriceSource, engine: Engine):
+    def __init__(self, db: Database, market: PriceSource, engine: Engine, *, base=None, history=None):
         self.db = db
         self.scanner = Scanner(db, market, engine)
+        self.prerender = Prerenderer(base, self._tracked, history=history) if base is not None else None
+
+    async def _tracked(self) -> list[str]:
+        return list(await self.scanner.watchlist.subscriptions())
+
+    async def close(self) -> None:
+        if self.prerender is not None:
+            await self.prerender.close()
 
     def sender(self, poster: Poster, *, shard_count: int | None = None, shard_ids=None,
                claim_seconds: float = DEFAULT_CLAIM_SECONDS) -> Sender:
@@ -79,4 +90,8 @@ class ScanService:
         return Sender(self.db, poster, shards=shards, claim_seconds=claim_seconds)
 
     async def cycle(self, sender: Sender, *, now: datetime, scanner: Scanner | None = None) -> CycleReport:
-        return await scan_cycle(scanner or self.scanner, sender, now=now)
+        scanner = scanner or self.scanner
+        report = await scan_cycle(scanner, sender, now=now)
+        if self.prerender is not None:  # after the announcements were handed over, never before
+            self.prerender.start(await scanner.runs.last_session())
+        return report

@@ -140,29 +140,6 @@ async def test_scan_service_wires_scanner_engine_and_sender(prices, tmp_path):
         await services.close()
 
 
-# ---- base: the announcement chart cache -------------------------------------------------
-async def test_event_chart_renders_once_per_event_and_never_raises(services, monkeypatch):
-    import bot.services.base as base
-
-    calls = []
-
-    async def fake_report(market, ticker, **kwargs):
-        calls.append(ticker)
-        if ticker == "BAD":
-            raise RuntimeError("render broke")
-        return type("R", (), {"png": f"png-{ticker}".encode()})()
-
-    monkeypatch.setattr(base, "make_base_report", fake_report)
-    charts = base.BaseService(services.market, chart_cache=2)
-    assert await charts.event_chart("k-iwm", "IWM", "2026-11-18") == b"png-IWM"
-    assert await charts.event_chart("k-iwm", "IWM", "2026-11-18") == b"png-IWM"  # a second server
-    assert calls == ["IWM"]
-    assert await charts.event_chart("k-bad", "BAD", "2026-11-18") is None
-    await charts.event_chart("k-spy", "SPY", "2026-11-18")  # the cache keeps 2: k-iwm goes
-    await charts.event_chart("k-iwm", "IWM", "2026-11-18")
-    assert calls == ["IWM", "BAD", "SPY", "IWM"]
-
-
 # ---- composition ------------------------------------------------------------------------
 async def test_cli_services_without_a_database_serve_prices_only(prices):
     async with open_services(Settings(), prices) as services:

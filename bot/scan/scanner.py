@@ -168,6 +168,7 @@ class Scanner:
                 chunk = tickers[i : i + self.chunk_size]
                 # CPU work (engine, JSON) in a worker thread, a chunk at a time; writes on the loop.
                 results = await asyncio.to_thread(self._advance_many, chunk, frames, stored)
+                batch = []
                 for ticker, result in zip(chunk, results):
                     if isinstance(result, str):
                         report.failed.append(ticker)
@@ -180,10 +181,13 @@ class Scanner:
                         for e in events
                         for s in subs[ticker]
                     ]
-                    report.queued += await self.outbox.commit_ticker(record, messages)
+                    batch.append((record, messages))
                     report.events += len(events)
                     if record.last_date is not None and (newest is None or record.last_date > newest):
                         newest = record.last_date
+                # the chunk's states and their announcements in one transaction: all or nothing
+                # (a scan that dies redoes the chunk; the outbox's unique key keeps it exactly once)
+                report.queued += await self.outbox.commit_tickers(batch)
             if report.session is None:
                 report.session = newest
         if report.session is None:

@@ -40,14 +40,32 @@ def _record(row) -> StateRecord:
     )
 
 
+_STATE_COLUMNS = ("ticker", "state_json", "last_date", "phase", "level", "last_close", "updated_at")
+_upserts: dict[str, sa.sql.Insert] = {}  # one statement per dialect, built once
+
+
+def _upsert(db: Database) -> sa.sql.Insert:
+    stmt = _upserts.get(db.dialect)
+    if stmt is None:
+        ins = db.insert(engine_states)
+        stmt = _upserts[db.dialect] = ins.on_conflict_do_update(
+            index_elements=["ticker"], set_={k: ins.excluded[k] for k in _STATE_COLUMNS if k != "ticker"})
+    return stmt
+
+
 async def upsert_state(db: Database, conn, rec: StateRecord, now: str) -> None:
     """Write inside an open transaction (the scanner's state + outbox commit)."""
-    values = dict(ticker=rec.ticker, state_json=rec.state_json,
-                  last_date=rec.last_date.isoformat() if rec.last_date else None, phase=rec.phase,
-                  level=rec.level, last_close=rec.last_close, updated_at=now)
-    stmt = db.insert(engine_states).values(**values)
-    await conn.execute(stmt.on_conflict_do_update(
-        index_elements=["ticker"], set_={k: stmt.excluded[k] for k in values if k != "ticker"}))
+    await upsert_states(db, conn, [rec], now)
+
+
+async def upsert_states(db: Database, conn, recs: Sequence[StateRecord], now: str) -> None:
+    """Write several states inside an open transaction, as one statement."""
+    if not recs:
+        return
+    await conn.execute(_upsert(db), [
+        dict(ticker=r.ticker, state_json=r.state_json, last_date=r.last_date.isoformat() if r.last_date else None,
+             phase=r.phase, level=r.level, last_close=r.last_close, updated_at=now)
+        for r in recs])
 
 
 class EngineStateRepo:

@@ -22,7 +22,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from bot.store.db import Database
-from bot.store.engine_states import StateRecord, upsert_state
+from bot.store.engine_states import StateRecord, upsert_states
 from bot.store.schema import guild_settings, outbox
 from bot.store.shards import ShardSet
 from bot.store.transaction import transaction, utc_now
@@ -106,10 +106,18 @@ class OutboxRepo:
     async def commit_ticker(self, state: StateRecord, messages: Sequence[NewMessage]) -> int:
         """One transaction: the ticker's new engine state and its outbox rows. Returns how
         many rows were new (already-queued events are ignored)."""
+        return await self.commit_tickers([(state, messages)])
+
+    async def commit_tickers(self, batch: Sequence[tuple[StateRecord, Sequence[NewMessage]]]) -> int:
+        """One transaction for several tickers (the scanner's chunk): their new engine states
+        and outbox rows, all or nothing, each state with the rows its events produced. Returns
+        how many rows were new."""
+        if not batch:
+            return 0
         now = utc_now()
         async with transaction(self.db) as conn:
-            await upsert_state(self.db, conn, state, now)
-            return await self._insert(conn, messages, now)
+            await upsert_states(self.db, conn, [state for state, _ in batch], now)
+            return await self._insert(conn, [m for _, messages in batch for m in messages], now)
 
     async def queue(self, messages: Sequence[NewMessage]) -> int:
         """Queue rows that carry no engine state (the daily digest); a key already held is

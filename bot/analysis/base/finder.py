@@ -17,7 +17,7 @@ import pandas as pd
 
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
 from bot.analysis.base.params import BaseParams
-from bot.analysis.base.scan import Ceilings, Structure
+from bot.analysis.base.scan import Ceilings, Structure, same_bars
 from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
@@ -186,12 +186,15 @@ def share_arrays(memo: dict) -> None:
     if not kept:
         return
     newest = max(kept, key=lambda kc: kc[0][-2])[1].bars
+    equal: dict[int, int] = {}  # id of a call's arrays -> how many leading bars the newest has equal
     for key, c in kept:
         if c.bars is newest:
             continue
-        if c.uses_same_bars(newest):
+        if id(c.bars) not in equal:
+            equal[id(c.bars)] = same_bars(c.bars, newest)
+        if c.end <= equal[id(c.bars)]:
             c.share(newest)
-        elif c.win.end >= len(c.bars):
+        elif c.end >= len(c.bars):
             del memo[key]
 
 

@@ -306,16 +306,14 @@ class Ceilings:
         self._nearest: Structure | NoBase | None = None
         self._major: tuple[Structure | None] | None = None
 
-    def uses_same_bars(self, b: BarArrays) -> bool:
-        """Whether ``b`` holds the same bars as these ceilings' arrays up to their end."""
-        end = self.win.end
-        return len(b) >= end and all(
-            np.array_equal(getattr(self.bars, f)[:end], getattr(b, f)[:end], equal_nan=True) for f in _BAR_FIELDS
-        )
+    @property
+    def end(self) -> int:
+        """How many bars of its arrays these ceilings read."""
+        return self.win.end
 
     def share(self, b: BarArrays) -> None:
         """Read from ``b`` from now on: arrays equal to this one's up to its end (check with
-        ``uses_same_bars``), from a later call, so that the bases a caller keeps between calls
+        ``same_bars``), from a later call, so that the bases a caller keeps between calls
         hold one set of arrays, not one per call."""
         self.win = self.win.on(b)
         self.bars = b
@@ -382,6 +380,17 @@ def _breakable(top: float, close: float, p: BaseParams) -> bool:
 
 
 _BAR_FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
+
+
+def same_bars(a: BarArrays, b: BarArrays) -> int:
+    """How many leading bars ``a`` and ``b`` hold equal (every field the ceilings read)."""
+    n = min(len(a), len(b))
+    for f in _BAR_FIELDS:
+        x, y = getattr(a, f)[:n], getattr(b, f)[:n]
+        differ = np.flatnonzero((x != y) & ~(np.isnan(x) & np.isnan(y)) if x.dtype.kind == "f" else x != y)
+        if len(differ):
+            n = int(differ[0])
+    return n
 
 # a ceiling is skipped only when it is clearly out of reach (x * buf / buf rounding)
 _MARGIN = 1 + 1e-9

@@ -28,7 +28,7 @@ __all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "share_ar
 _PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
-# margins for the float rounding of x * buf / buf in the necessary condition of could_break
+# margins for the float rounding of x * buf / buf in the necessary condition of fresh_closes
 _LOOSE_BELOW, _LOOSE_ABOVE = 1 - 1e-9, 1 + 1e-9
 
 
@@ -71,14 +71,15 @@ class _Analyzer:
         """(first day position of the last ``scan_days``, the days among them whose close could
         be a breakout of the base at ``scale``).
 
-        A cheap necessary condition, so only those days build the bases. A breakout close is
-        above every close since the base's first test, so above the ``_PRIOR_CLOSE_DAYS``
-        closes before it. And with k its line day: no close from the base's start through k
-        went above its top + buffer (the box rule), and the start is at least
-        (min_tests - 1) test gaps of bars and ``min_weeks`` weeks before k; so every bar of
-        that stretch closed below the breakout close, and the top is the high of a bar after
-        the last one that closed at or above it, in [max(the stretch's closes, the prior
-        closes) / buf, close / buf).
+        The rule: a breakout close is above the ``_PRIOR_CLOSE_DAYS`` closes before it, and
+        its breakout line lies between those closes and it. Of such closes, only those that
+        pass a cheap necessary condition build the bases. With k the line day: no close from
+        the base's start through k went above its top + buffer (the box rule), and the start
+        is at least (min_tests - 1) test gaps of bars and ``min_weeks`` weeks before k; so
+        every bar of that stretch closed below the breakout close, and the top is the high of
+        a bar after the last one that closed at or above it, in [max(the stretch's closes,
+        the prior closes) / buf, close / buf). ``tests/analysis/base/test_shortcuts.py``
+        checks the answers against the rule alone.
         """
         got = self._fresh.get(scale)
         if got is not None:

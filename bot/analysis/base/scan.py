@@ -1,5 +1,5 @@
 """The structural half of base detection: levels, tests, start and support of the bases that
-end at a given bar. No status here (see ``base.py``).
+end at a given bar (``Ceilings``, examined lazily). No status here (see ``finder.py``).
 
 Idea: a base's resistance is its ceiling, the highest high since the base started, and the
 base started on the bar after the last daily close above that ceiling (or, after a prior rise,
@@ -8,7 +8,7 @@ at the first touch of it). Scanning backwards from the end bar, the possible cei
 Each candidate gets its distinct tests (touch episodes separated by real pullbacks) and
 support (the cluster of lows near the lowest low since the start).
 
-Two scales come out of one scan:
+Two scales come out of one set of ceilings:
 
 * the **nearest** base — the lowest qualifying ceiling of the last ~3 years: the one price
   has to clear next;
@@ -394,23 +394,6 @@ def same_bars(a: BarArrays, b: BarArrays) -> int:
 
 # a ceiling is skipped only when it is clearly out of reach (x * buf / buf rounding)
 _MARGIN = 1 + 1e-9
-
-
-def scan_structure(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool) -> Structure | NoBase:
-    """The nearest base ending at bar ``end - 1`` (the daily timeframe's only one).
-
-    Returns the qualified Structure of the nearest ceiling, or why there is none (the
-    nearest candidate's failing rule).
-    """
-    return Ceilings(b, atrv, end, p, weekly).nearest()
-
-
-def scan_bases(b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams) -> tuple[Structure | NoBase, Structure | None]:
-    """(nearest base or why there is none, major base or None) of weekly bars ending at bar
-    ``end - 1``, from one window of ``major_lookback_weeks``; a ceiling examined for both
-    scales is examined once."""
-    c = Ceilings(b, atrv, end, p, True)
-    return c.nearest(), c.major()
 
 
 def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict, close: float | None = None) -> Structure | NoBase | None:

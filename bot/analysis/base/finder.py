@@ -150,11 +150,12 @@ class _Analyzer:
         c = self.ceilings(pos)
         return c.nearest(), c.major(), c.bars
 
-    def breakable(self, pos: int, scale: int, close: float) -> Structure | None:
-        """The base at ``scale`` (0 nearest, 1 major) built through ``pos`` when ``close``
-        could be its breakout, else None (ceilings too high for that close are not examined)."""
+    def breakable(self, pos: int, scale: int, close: float) -> tuple[Structure | None, BarArrays]:
+        """(the base at ``scale`` (0 nearest, 1 major) built through ``pos`` when ``close``
+        could be its breakout, else None; the arrays its positions index). Ceilings too high
+        for that close are not examined."""
         c = self.ceilings(pos)
-        return c.nearest_under(close) if scale == 0 else c.major_under(close)
+        return (c.nearest_under(close) if scale == 0 else c.major_under(close)), c.bars
 
     def ceilings(self, pos: int) -> Ceilings:
         """The candidate ceilings of the bars through daily position ``pos``, examined lazily."""
@@ -252,7 +253,7 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
             s, bars = rearmed
             attempt += 1
         elif j in fresh:
-            s, bars = an.breakable(an.line_day(j), scale, float(close[j])), an.ceilings(an.line_day(j)).bars
+            s, bars = an.breakable(an.line_day(j), scale, float(close[j]))
             if s is None or close[j] <= s.breakout_line or (s.start, s.top) in broken:
                 continue
             broken.add((s.start, s.top))

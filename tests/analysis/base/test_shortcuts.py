@@ -41,8 +41,8 @@ def _every_fresh_close(self, scale: int):
 
 def _full_bases(self, pos: int, scale: int, close: float):
     """The base at ``scale`` built in full, whatever the close."""
-    s = self.through(pos)[scale]
-    return s if isinstance(s, Structure) else None
+    got = self.through(pos)
+    return (got[scale] if isinstance(got[scale], Structure) else None), got[2]
 
 
 @pytest.fixture

@@ -53,13 +53,9 @@ def _upsert(db: Database) -> sa.sql.Insert:
     return stmt
 
 
-async def upsert_state(db: Database, conn, rec: StateRecord, now: str) -> None:
-    """Write inside an open transaction (the scanner's state + outbox commit)."""
-    await upsert_states(db, conn, [rec], now)
-
-
 async def upsert_states(db: Database, conn, recs: Sequence[StateRecord], now: str) -> None:
-    """Write several states inside an open transaction, as one statement."""
+    """Write states inside an open transaction (the scanner's state + outbox commit), as one
+    statement."""
     if not recs:
         return
     await conn.execute(_upsert(db), [

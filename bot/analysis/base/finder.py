@@ -17,7 +17,7 @@ import pandas as pd
 
 from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
 from bot.analysis.base.params import BaseParams
-from bot.analysis.base.scan import Ceilings, Structure, same_bars
+from bot.analysis.base.scan import ROUNDING, Ceilings, Structure, same_bars
 from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
@@ -28,8 +28,6 @@ __all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "share_ar
 _PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
-# margins for the float rounding of x * buf / buf in the necessary condition of fresh_closes
-_LOOSE_BELOW, _LOOSE_ABOVE = 1 - 1e-9, 1 + 1e-9
 
 
 def _span(daily: pd.DataFrame, as_of: date | None, keep: int) -> tuple[int, int]:
@@ -105,8 +103,8 @@ class _Analyzer:
             pos = np.arange(a, b)
             stretch = (pos >= latest[:, None]) & (pos <= ks[:, None])
             box = np.where(stretch, cmax[a:b], -np.inf).max(axis=1)
-            floor = np.maximum(prior, box) / buf * _LOOSE_BELOW
-            ceiling = self.d.close[js] / buf * _LOOSE_ABOVE
+            floor = np.maximum(prior, box) / buf * (1 - ROUNDING)
+            ceiling = self.d.close[js] / buf * (1 + ROUNDING)
             a = int(first.min())
             pos, h = np.arange(a, b), high[a:b]
             inside = (pos >= first[:, None]) & (pos <= ks[:, None])

@@ -149,6 +149,11 @@ class _Window:
         """How close to a ceiling ``v`` a high touches it."""
         return max(self.p.tol_pct * v, self.tol_atr * self.vol)
 
+    def loosest_top(self, v: float) -> float:
+        """The lowest top any base under a record high ``v`` can have: ``candidate`` re-centres
+        its touch line at most 3 tolerances under the record. It grows with ``v``."""
+        return v - 3 * self.tol(v)
+
     def top_floor(self, r: int) -> float:
         """The lowest top a base under the record high at window position ``r`` can have.
 
@@ -159,11 +164,10 @@ class _Window:
         is the base's left side (price came down from above, ``skip_first``, and no pullback
         came before the record). Nothing here reads beyond what ``candidate`` reads."""
         v = float(self.h[r])
-        tol = self.tol(v)
-        loose = v - 3 * tol
+        loose = self.loosest_top(v)
         if r == self.n - 1:
             return loose
-        _, s2, from_above = self.starts(r, v, tol)
+        _, s2, from_above = self.starts(r, v, self.tol(v))
         if not from_above:
             return v  # no left side is skipped
         if s2 < r and float(self.l[s2:r].min()) <= loose - self.reset_gap:
@@ -360,7 +364,7 @@ class Ceilings:
             reach = _reach(win, p)
             for r in win.records().tolist():  # lowest first
                 v = float(win.h[r])
-                if v > reach or not _breakable(v - 3 * win.tol(v), close, p):
+                if v > reach or not _breakable(win.loosest_top(v), close, p):
                     return None  # no breakable ceiling qualifies
                 if _breakable(win.top_floor(r), close, p) and isinstance(win.cached(r, rules, self.memo), Structure):
                     break
@@ -376,8 +380,12 @@ class Ceilings:
 
 def _breakable(top: float, close: float, p: BaseParams) -> bool:
     """Whether a close may lie above a base top's breakout line (float margin included)."""
-    return top * (1 + p.buffer_pct) < close * _MARGIN
+    return top * (1 + p.buffer_pct) < close * (1 + ROUNDING)
 
+
+# The shortcuts skip a ceiling or a close only when it is clearly out of reach: this relative
+# margin covers the rounding of x * buf / buf.
+ROUNDING = 1e-9
 
 _BAR_FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
 
@@ -392,8 +400,7 @@ def same_bars(a: BarArrays, b: BarArrays) -> int:
             n = int(differ[0])
     return n
 
-# a ceiling is skipped only when it is clearly out of reach (x * buf / buf rounding)
-_MARGIN = 1 + 1e-9
+
 
 
 def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict, close: float | None = None) -> Structure | NoBase | None:
@@ -435,8 +442,7 @@ def _breakable_prefix(win: _Window, walk: list[int], close: float, p: BaseParams
     record, ``close`` could break: a prefix, as that floor grows with the record."""
     out = []
     for r in walk:
-        v = float(win.h[r])
-        if not _breakable(v - 3 * win.tol(v), close, p):
+        if not _breakable(win.loosest_top(float(win.h[r])), close, p):
             break
         out.append(r)
     return out

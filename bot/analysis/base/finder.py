@@ -15,7 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from bot.analysis.bars import BarArrays, atr_values, daily_arrays, day_to_date, to_weekly, weekly_arrays
+from bot.analysis.bars import BarArrays, daily_arrays, day_to_date, to_weekly
+from bot.analysis.base.carry import analysis_arrays, check_bars, is_carried
 from bot.analysis.base.params import BaseParams
 from bot.analysis.base.scan import ROUNDING, Ceilings, Structure, same_bars
 from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
@@ -45,11 +46,9 @@ class _Analyzer:
         self.d = d
         self.weekly = weekly
         self.p = p
-        if weekly:
-            self.bars, self.week_of_day = weekly_arrays(d.day, None, d.high, d.low, d.close, None)
-        else:
-            self.bars, self.week_of_day = d, None
-        self.atrv = atr_values(self.bars.high, self.bars.low, self.bars.close, p.atr_n)
+        # a memo kept between calls is emptied first if its bars changed (check_bars)
+        shared = check_bars(memo, d) if memo is not None else 0
+        self.bars, self.week_of_day, self.atrv = analysis_arrays(d, weekly, p.atr_n, memo, shared)
         # structures by the day they are built through: shared by the calls of one replay
         # (same first bar, so the same positions), else private to this call
         self._memo: dict = memo if memo is not None else {}
@@ -201,7 +200,7 @@ def share_arrays(memo: dict) -> None:
 def forget_before(memo: dict, day: date) -> None:
     """Drop from a ``find_base`` memo the bases built through days before ``day``."""
     oldest = day.toordinal() - 719163  # day number, as BarArrays.day
-    for key in [k for k in memo if k[-2] < oldest]:
+    for key in [k for k in memo if not is_carried(k) and k[-2] < oldest]:
         del memo[key]
 
 

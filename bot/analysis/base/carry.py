@@ -1,0 +1,141 @@
+"""What a ``find_base`` memo carries from one call to the next besides the bases: a checksum of
+the bars they were built from, and the call's analysis arrays (weekly bars and their ATR).
+
+A caller keeps a memo between calls on growing prefixes of one ticker's bars (a replay, or
+the daily scan from one evening to the next). Two things make that both safe and cheap:
+
+* **The bars are checked.** The memo remembers a running CRC-32 of the day, high, low and
+  close columns (all ``find_base`` reads) of the bars its bases were built on; a call whose
+  first bars differ (a revised bar, a split, another first bar) empties the memo first. So
+  the answer is the same with or without a memo, whoever keeps it.
+* **The arrays are extended, not rebuilt.** With the first bars unchanged, every week but the
+  last of the previous call is unchanged too, and so is its ATR (a causal recursion): only
+  the last week and the new ones are aggregated, and the ATR recursion carries on from the
+  last unchanged week. ``tests/analysis/base/test_carry.py`` checks both against a
+  rebuild from scratch on real data.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.analysis.bars import BarArrays, atr_values, true_range, weekly_arrays
+
+_BARS = ("bars",)  # memo key of the checksum: (first day, rows, CRC-32 per column, times emptied)
+_ARRAYS = "arrays"  # memo key prefix of the arrays: (_ARRAYS, weekly, atr_n)
+_FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
+
+
+def is_carried(key) -> bool:
+    """True for the memo entries this module keeps (not bases)."""
+    return key == _BARS or (isinstance(key, tuple) and len(key) == 3 and key[0] == _ARRAYS)
+
+
+def _crcs(d: BarArrays, lo: int, hi: int, start: tuple[int, ...] = (0, 0, 0, 0)) -> tuple[int, ...]:
+    """Running CRC-32 of rows [lo, hi) of the columns ``find_base`` reads, from ``start``."""
+    out = []
+    for col, crc in zip((d.day, d.high, d.low, d.close), start):
+        part = np.ascontiguousarray(col[lo:hi])
+        out.append(zlib.crc32(memoryview(part).cast("B"), crc))
+    return tuple(out)
+
+
+def check_bars(memo: dict, d: BarArrays) -> int:
+    """Empty ``memo`` unless the bars it was built on are the first bars of ``d``; then record
+    ``d``'s. Returns how many leading bars of ``d`` the memo's entries were built on."""
+    n = len(d)
+    got = memo.get(_BARS)
+    shared, crcs, resets = 0, (0, 0, 0, 0), 0
+    if got is not None:
+        day0, rows, old, resets = got
+        if rows <= n and day0 == int(d.day[0]) and _crcs(d, 0, rows) == old:
+            shared, crcs = rows, old
+        else:
+            memo.clear()
+            resets += 1
+    memo[_BARS] = (int(d.day[0]), n, _crcs(d, shared, n, crcs) if shared < n else crcs, resets)
+    return shared
+
+
+def resets(memo: dict) -> int:
+    """How many times ``check_bars`` emptied ``memo`` because its bars had changed."""
+    got = memo.get(_BARS)
+    return got[3] if got is not None else 0
+
+
+@dataclass
+class _Arrays:
+    rows: int  # daily bars they were built from
+    bars: BarArrays  # weekly (or the daily arrays themselves)
+    week_of_day: np.ndarray | None
+    atrv: np.ndarray
+
+
+def analysis_arrays(d: BarArrays, weekly: bool, atr_n: int, memo: dict | None = None,
+                    shared: int = 0) -> tuple[BarArrays, np.ndarray | None, np.ndarray]:
+    """(the bars the bases are built from: ``d``'s W-FRI weeks, or ``d`` itself for the daily
+    timeframe; each day's week position, or None; their ATR). With ``memo``, the arrays of an
+    earlier call whose bars were the first ``shared`` of ``d`` (``check_bars``) are extended
+    over the new bars rather than rebuilt."""
+    key = (_ARRAYS, weekly, atr_n)
+    prev = memo.get(key) if memo is not None else None
+    if prev is not None and 0 < prev.rows <= shared:
+        got = _extended(prev, d, weekly, atr_n)
+    else:
+        got = _built(d, weekly, atr_n)
+    if memo is not None:
+        memo[key] = got
+    return got.bars, got.week_of_day, got.atrv
+
+
+def _built(d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
+    if weekly:
+        bars, wod = weekly_arrays(d.day, None, d.high, d.low, d.close, None)
+    else:
+        bars, wod = d, None
+    return _Arrays(len(d), bars, wod, atr_values(bars.high, bars.low, bars.close, atr_n))
+
+
+def _extended(prev: _Arrays, d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
+    """``_built(d)`` from ``prev``, built on the first ``prev.rows`` bars of ``d``."""
+    if not weekly:
+        bars, wod, keep = d, None, prev.rows
+    else:
+        last = len(prev.bars) - 1  # the previous call's last week may have gained days
+        first_day = int(np.searchsorted(prev.week_of_day, last))
+        tail, group = weekly_arrays(d.day[first_day:], None, d.high[first_day:], d.low[first_day:],
+                                    d.close[first_day:], None)
+        bars = BarArrays(**{f: (np.concatenate((getattr(prev.bars, f)[:last], getattr(tail, f))) if f in _FIELDS
+                                else None) for f in ("day", "open", "high", "low", "close", "volume", "hi_day",
+                                                      "lo_day", "cmax")})
+        wod = np.concatenate((prev.week_of_day[:first_day], group + last))
+        keep = last
+    return _Arrays(len(d), bars, wod, _atr_extended(prev.atrv, keep, bars, atr_n))
+
+
+def _atr_extended(atrv: np.ndarray, keep: int, bars: BarArrays, n: int) -> np.ndarray:
+    """``atr_values`` of ``bars`` given its first ``keep`` values (of bars unchanged since):
+    the recursion a += (tr - a) / n carried on from there, in the order of operations of the
+    exponential mean ``atr_values`` runs (pandas' ``ewm(alpha=1/n, adjust=False)``)."""
+    m = len(bars)
+    if keep < n or keep > len(atrv):
+        return atr_values(bars.high, bars.low, bars.close, n)  # still in the seed, or nothing kept
+    lo = keep - 1
+    tr = true_range(bars.high[lo:], bars.low[lo:], bars.close[lo:]).tolist()
+    w = float(atrv[keep - 1])
+    if math.isnan(w) or any(math.isnan(x) for x in tr[1:]):
+        return atr_values(bars.high, bars.low, bars.close, n)  # missing values: the full path
+    alpha = 1.0 / n
+    old = 1.0 - alpha
+    out = np.empty(m)
+    out[:keep] = atrv[:keep]
+    for i, x in enumerate(tr[1:], start=keep):
+        if w != x:
+            w = old * w + alpha * x
+            w /= old + alpha
+        out[i] = w
+    return out

@@ -1,0 +1,88 @@
+"""What a ``find_base`` memo carries between calls (``bot.analysis.base.carry``): the weekly
+arrays and ATR extended by the new days equal the ones built from scratch, bit for bit, and a
+memo whose bars changed is emptied before anything in it is read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from bot.analysis.bars import daily_arrays
+from bot.analysis.base import find_base, forget_before, share_arrays
+from bot.analysis.base.carry import analysis_arrays, check_bars, resets
+from bot.analysis.base.scan import Ceilings
+
+FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
+
+
+def _same(a, b) -> None:
+    bars_a, wod_a, atr_a = a
+    bars_b, wod_b, atr_b = b
+    for f in FIELDS:
+        assert np.array_equal(getattr(bars_a, f), getattr(bars_b, f)), f
+    assert (wod_a is None) == (wod_b is None)
+    if wod_a is not None:
+        assert np.array_equal(wod_a, wod_b)
+    assert np.array_equal(atr_a, atr_b)  # exactly: no tolerance
+
+
+@pytest.mark.parametrize("ticker", ["IWM", "TLT", "GLD"])
+@pytest.mark.parametrize("weekly", [True, False])
+def test_arrays_extended_day_by_day_equal_the_ones_built_from_scratch(load_daily, ticker, weekly):
+    daily = load_daily(ticker)
+    memo: dict = {}
+    # day by day through two months (weeks that open, grow and close), then a jump of ten days
+    ends = list(range(len(daily) - 60, len(daily) - 15)) + [len(daily) - 5, len(daily)]
+    extended = 0
+    for end in ends:
+        d = daily_arrays(daily, 0, end, open_volume=False)
+        shared = check_bars(memo, d)
+        extended += shared > 0
+        _same(analysis_arrays(d, weekly, 14, memo, shared), analysis_arrays(d, weekly, 14))
+    assert extended == len(ends) - 1  # every call after the first extended the previous one
+
+
+def test_a_revised_bar_empties_the_memo_before_its_bases_are_read(load_daily):
+    daily = load_daily("MDY").loc["2016-01-01":"2024-01-31"]
+    memo: dict = {}
+    find_base(daily.loc[:"2024-01-12"], memo=memo)
+    first_call = [c for c in memo.values() if isinstance(c, Ceilings)]  # (held: ids stay unique)
+
+    def still_held() -> bool:
+        return any(c is kept for c in first_call for kept in memo.values())
+
+    assert first_call and resets(memo) == 0
+    find_base(daily.loc[:"2024-01-19"].copy(), memo=memo)
+    assert resets(memo) == 0 and still_held()  # the same bars (another frame): reused
+    revised = daily.copy()
+    revised.loc["2023-12-01", ["High", "Close"]] *= 1.01  # a revised bar weeks before the last
+    got = find_base(revised.loc[:"2024-01-19"], memo=memo)
+    assert resets(memo) == 1
+    assert not still_held()  # nothing built on the old bars is left
+    assert got == find_base(revised.loc[:"2024-01-19"])
+    # the memo carries on from the revised bars
+    assert find_base(revised.loc[:"2024-01-26"], memo=memo) == find_base(revised.loc[:"2024-01-26"])
+    assert resets(memo) == 1
+
+
+def test_a_memo_given_another_first_bar_starts_afresh(load_daily):
+    daily = load_daily("IWM").loc["2012-01-01":"2024-03-28"]
+    memo: dict = {}
+    find_base(daily.loc[:"2024-03-01"], memo=memo)
+    later_start = daily.loc["2013-01-01":"2024-03-08"]
+    assert find_base(later_start, memo=memo) == find_base(later_start)
+    assert resets(memo) == 1
+
+
+def test_carried_entries_survive_forget_before_and_share_arrays(load_daily):
+    daily = load_daily("QQQ").loc["2014-01-01":"2024-06-28"]
+    memo: dict = {}
+    for ts in daily.loc["2024-05-01":"2024-06-28"].index:
+        frame = daily.loc[:ts]
+        assert find_base(frame, memo=memo) == find_base(frame)
+        forget_before(memo, ts.date() - timedelta(days=100))
+        share_arrays(memo)
+    assert resets(memo) == 0
+    assert any(not isinstance(c, Ceilings) for c in memo.values())  # the checksum and arrays are kept

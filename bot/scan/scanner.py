@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from bot.analysis.base.params import BaseParams
@@ -100,10 +101,12 @@ def history_revised(daily: pd.DataFrame, stored: StateRecord) -> bool:
     close the state was built on (a split or a vendor revision)."""
     if stored.last_date is None or stored.last_close is None:
         return False
-    pos = daily.index.searchsorted(pd.Timestamp(stored.last_date))
-    if pos >= len(daily) or daily.index[pos] != pd.Timestamp(stored.last_date):
+    stamps = pd.DatetimeIndex(daily.index).values
+    day = np.datetime64(stored.last_date, "D").astype(stamps.dtype)
+    pos = int(np.searchsorted(stamps, day))
+    if pos >= len(stamps) or stamps[pos] != day:
         return False  # that bar is not in this frame: nothing to compare
-    now, then = float(daily["Close"].iloc[pos]), float(stored.last_close)
+    now, then = float(daily["Close"].to_numpy()[pos]), float(stored.last_close)
     return bool(beyond_rounding(then, now))
 
 

@@ -116,8 +116,16 @@ def days_to_index(days: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[ns]"), name="Date")
 
 
+_EPOCH = 719163  # date(1970, 1, 1).toordinal()
+
+
 def day_to_date(d: int) -> date:
-    return date.fromordinal(int(d) + 719163)  # date(1970,1,1).toordinal() == 719163
+    return date.fromordinal(int(d) + _EPOCH)
+
+
+def date_to_day(d: date) -> int:
+    """The day number (as ``day_numbers``) of a date."""
+    return d.toordinal() - _EPOCH
 
 
 def to_weekly(daily: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:

@@ -31,8 +31,9 @@ _FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
 
 
 def is_carried(key) -> bool:
-    """True for the memo entries this module keeps (not bases)."""
-    return key == _BARS or (isinstance(key, tuple) and len(key) == 3 and key[0] == _ARRAYS)
+    """True for a memo entry other than bases (this module's, the known fresh closes): their
+    keys start with a name, the bases' with the finder's parameters."""
+    return isinstance(key[0], str)
 
 
 def _crcs(d: BarArrays, lo: int, hi: int, start: tuple[int, ...] = (0, 0, 0, 0)) -> tuple[int, ...]:

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from bot.analysis.bars import BarArrays, daily_arrays, day_to_date, to_weekly
+from bot.analysis.bars import BarArrays, daily_arrays, date_to_day, day_to_date, to_weekly
 from bot.analysis.base.carry import analysis_arrays, check_bars, is_carried
 from bot.analysis.base.params import BaseParams
 from bot.analysis.base.scan import ROUNDING, Ceilings, Structure, same_bars
@@ -29,6 +29,8 @@ __all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "share_ar
 _PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
+# memo key prefix of the fresh closes known from earlier calls (see _Analyzer.fresh_closes)
+FRESH_KEY = "fresh"
 
 
 def _span(daily: pd.DataFrame, as_of: date | None, keep: int) -> tuple[int, int]:
@@ -81,7 +83,28 @@ class _Analyzer:
         got = self._fresh.get(scale)
         if got is not None:
             return got
-        lo, js, ks, prior, first = self._fresh_candidates()
+        lo, js, new, ks, prior, first = self._fresh_candidates()
+        # whether a day's close could be a breakout depends on the bars through that day
+        # only: a memo kept between calls (checked by check_bars) remembers it
+        known = self._known_fresh(scale)
+        day = self.d.day
+        todo = np.array([int(day[j]) not in known for j in new.tolist()], dtype=bool)
+        if todo.any():
+            flagged = self._fresh_flags(scale, new[todo], ks[todo], prior[todo], first[todo])
+            known.update((int(day[j]), j in flagged) for j in new[todo].tolist())
+        if lo <= len(day) - 1:
+            for d in [d for d in known if d < day[lo]]:
+                del known[d]  # before the scan days: no later call asks
+        got = self._fresh[scale] = (lo, {j for j in js.tolist() if known[int(day[j])]})
+        return got
+
+    def _known_fresh(self, scale: int) -> dict[int, bool]:
+        """Day number -> whether that day's close passed ``fresh_closes``' condition at ``scale``."""
+        return self._memo.setdefault((FRESH_KEY, self.p, self.weekly, scale), {})
+
+    def _fresh_flags(self, scale: int, js, ks, prior, first) -> set[int]:
+        """The days of ``js`` (closing above their ``prior`` closes, line bars ``ks``, ``first``
+        bar after the last close at or above theirs) that pass the necessary condition."""
         p = self.p
         buf = 1 + p.buffer_pct
         if self.weekly:
@@ -95,34 +118,33 @@ class _Analyzer:
         latest = np.minimum(ks - gap * max(1, tests - 1), by_days)
         ok = (latest >= 0) & (first <= latest)
         js, ks, prior, first, latest = js[ok], ks[ok], prior[ok], first[ok], latest[ok]
-        days: set[int] = set()
-        if len(js):
-            # (one row per day, one column per bar of the span, all at once)
-            a, b = int(latest.min()), int(ks.max()) + 1
-            pos = np.arange(a, b)
-            stretch = (pos >= latest[:, None]) & (pos <= ks[:, None])
-            box = np.where(stretch, cmax[a:b], -np.inf).max(axis=1)
-            floor = np.maximum(prior, box) / buf * (1 - ROUNDING)
-            ceiling = self.d.close[js] / buf * (1 + ROUNDING)
-            a = int(first.min())
-            pos, h = np.arange(a, b), high[a:b]
-            inside = (pos >= first[:, None]) & (pos <= ks[:, None])
-            band = inside & (h >= floor[:, None]) & (h < ceiling[:, None])
-            days = set(js[band.any(axis=1)].tolist())
-        got = self._fresh[scale] = (lo, days)
-        return got
+        if not len(js):
+            return set()
+        # (one row per day, one column per bar of the span, all at once)
+        a, b = int(latest.min()), int(ks.max()) + 1
+        pos = np.arange(a, b)
+        stretch = (pos >= latest[:, None]) & (pos <= ks[:, None])
+        box = np.where(stretch, cmax[a:b], -np.inf).max(axis=1)
+        floor = np.maximum(prior, box) / buf * (1 - ROUNDING)
+        ceiling = self.d.close[js] / buf * (1 + ROUNDING)
+        a = int(first.min())
+        pos, h = np.arange(a, b), high[a:b]
+        inside = (pos >= first[:, None]) & (pos <= ks[:, None])
+        band = inside & (h >= floor[:, None]) & (h < ceiling[:, None])
+        return set(js[band.any(axis=1)].tolist())
 
     def _fresh_candidates(self):
-        """(lo, days j of the last ``scan_days`` closing above the prior closes, their line
-        bars k, those prior closes' high, and for each the bar after the last one up to k
-        that closed at or above close[j]); shared by both scales."""
+        """(lo, days j of the last ``scan_days`` closing above the prior closes, and of those
+        the ones not known yet at some scale with their line bars k, their prior closes' high,
+        and the bar after the last one up to k that closed at or above close[j]); shared by
+        both scales."""
         if self._fresh_base is None:
             close, p = self.d.close, self.p
             n = len(close) - 1
             lo = max(_PRIOR_CLOSE_DAYS, n - p.scan_days + 1)
             empty = np.zeros(0, dtype=np.int64)
             if lo > n:
-                self._fresh_base = (lo, empty, empty, np.zeros(0), empty)
+                self._fresh_base = (lo, empty, empty, empty, np.zeros(0), empty)
                 return self._fresh_base
             prior = close[np.arange(lo - _PRIOR_CLOSE_DAYS, lo)[None, :] + np.arange(n + 1 - lo)[:, None]].max(axis=1)
             hit = np.flatnonzero(close[lo : n + 1] > prior)
@@ -132,13 +154,16 @@ class _Analyzer:
             ks = self.week_of_day[js] - 1 if self.weekly else js - 1
             ok = ks >= 0
             js, ks, prior = js[ok], ks[ok], prior[ok]
-            first = np.zeros(len(js), dtype=np.int64)
-            if len(js):
+            scales = [self._known_fresh(scale) for scale in ((0, 1) if self.weekly else (0,))]
+            unknown = np.array([any(int(d) not in k for k in scales) for d in self.d.day[js].tolist()], dtype=bool)
+            new, ks, prior = js[unknown], ks[unknown], prior[unknown]
+            first = np.zeros(len(new), dtype=np.int64)
+            if len(new):
                 span = self.bars.cmax[: int(ks.max()) + 1]
                 pos = np.arange(len(span))
-                at_or_above = (span[None, :] >= close[js][:, None]) & (pos[None, :] <= ks[:, None])
+                at_or_above = (span[None, :] >= close[new][:, None]) & (pos[None, :] <= ks[:, None])
                 first = np.where(at_or_above, pos, -1).max(axis=1) + 1
-            self._fresh_base = (lo, js, ks, prior, first)
+            self._fresh_base = (lo, js, new, ks, prior, first)
         return self._fresh_base
 
     def through(self, pos: int) -> tuple[Structure | NoBase, Structure | None, BarArrays]:
@@ -159,11 +184,15 @@ class _Analyzer:
         key = (*self._key, int(self.d.day[pos]), float(self.d.close[pos]))  # the data, not just its dates
         hit = self._memo.get(key)
         if hit is None:
+            prev = None
             if self.weekly:
                 bars, atrv, end = self._weeks_through(pos)
+                if pos > 0 and self.week_of_day[pos - 1] == self.week_of_day[pos]:
+                    # the day before in the same week: an earlier call's (the scan's yesterday)
+                    prev = self._memo.get((*self._key, int(self.d.day[pos - 1]), float(self.d.close[pos - 1])))
             else:
                 bars, atrv, end = self.bars, self.atrv, pos + 1
-            hit = self._memo[key] = Ceilings(bars, atrv, end, self.p, self.weekly)
+            hit = self._memo[key] = Ceilings(bars, atrv, end, self.p, self.weekly, prev)
         return hit
 
     def _weeks_through(self, pos: int) -> tuple[BarArrays, np.ndarray, int]:
@@ -199,7 +228,7 @@ def share_arrays(memo: dict) -> None:
 
 def forget_before(memo: dict, day: date) -> None:
     """Drop from a ``find_base`` memo the bases built through days before ``day``."""
-    oldest = day.toordinal() - 719163  # day number, as BarArrays.day
+    oldest = date_to_day(day)
     for key in [k for k in memo if not is_carried(k) and k[-2] < oldest]:
         del memo[key]
 

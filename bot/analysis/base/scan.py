@@ -20,7 +20,7 @@ Two scales come out of one set of ceilings:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -87,6 +87,33 @@ class Structure:
         return self.support.depth_pct
 
 
+@dataclass
+class _Reads:
+    """What a candidate compared the window's last bar with. It reads the last bar only
+    through these comparisons (and the bar's high when it touches), so a window on the same
+    bars with another last bar (the same week, a day later) gets the same candidate when
+    that bar compares the same way: see ``_Window.inherit``."""
+
+    lines: list[tuple[float, float]] = field(default_factory=list)  # (touch, pullback) line of each pass
+    close_above: float | None = None  # a close above this ends the box
+    low_before: float | None = None  # the box's lowest low before the last bar
+
+    def view(self, high: float, low: float, cmax: float, late: bool) -> tuple:
+        """How a last bar with these values compares with the thresholds."""
+        touches = tuple(bool(high >= line) for line, _ in self.lines)
+        lowest = None
+        if self.low_before is not None:
+            lowest = ("not lower",) if low >= self.low_before else ("lowest", low)
+        return (
+            touches,
+            tuple(bool(low <= pull) for _, pull in self.lines),
+            late,
+            high if any(touches) else None,
+            None if self.close_above is None else bool(cmax > self.close_above),
+            lowest,
+        )
+
+
 @dataclass(frozen=True)
 class _Rules:
     min_weeks: float
@@ -135,6 +162,8 @@ class _Window:
         self.pull_atr = pull_atr
         self._records: np.ndarray | None = None
         self._starts: dict[int, tuple[int, int, bool]] = {}
+        # per ceiling examined: the thresholds its candidate compared the last bar with
+        self._reads: dict[int, _Reads] = {}
 
     def on(self, b: BarArrays) -> _Window:
         """This window reading from ``b``, arrays equal to its own over its bars (another call's:
@@ -144,6 +173,35 @@ class _Window:
         w.b = b
         w.h, w.l, w.c, w.cmax = (x[self.w0 : self.end] for x in (b.high, b.low, b.close, b.cmax))
         return w
+
+    def last_bar(self) -> tuple[float, float, float, bool]:
+        """(high, low, highest close, low after high) of the window's last bar."""
+        k = self.n - 1
+        return float(self.h[k]), float(self.l[k]), float(self.cmax[k]), bool(self.late_all[k])
+
+    def inherit(self, prev: _Window, prev_memo: dict, memo: dict) -> None:
+        """Take into ``memo`` the candidates ``prev`` (a window on the same bars but for the
+        last one: the same week, built a day earlier) worked out that cannot differ here:
+        under a ceiling other than the last bar's, where the last bar compares with every
+        threshold the candidate read the same way in both (``_Reads``). Everything else a
+        candidate reads ends before the last bar, or is the volatility, which must be equal.
+        A base's length in weeks is counted to the new last day, and its support is worked
+        out afresh (lazily) on these bars."""
+        if prev.w0 != self.w0 or prev.end != self.end or prev.vol != self.vol or self.n < 2:
+            return
+        last = self.n - 1
+        mine, theirs = self.last_bar(), prev.last_bar()
+        self._starts.update((r, v) for r, v in prev._starts.items() if r < last)
+        for r, got in prev_memo.items():
+            reads = prev._reads.get(r)
+            if r >= last or reads is None or reads.view(*mine) != reads.view(*theirs):
+                continue
+            if isinstance(got, tuple):
+                s = got[0]
+                weeks = (self.b.day[self.end - 1] - self.b.day[s.start]) / 7.0  # as ``candidate`` counts
+                got = (replace(s, support_of=partial(self.support, *s.support_of.args)), float(weeks))
+            memo[r] = got
+            self._reads[r] = reads
 
     def tol(self, v: float) -> float:
         """How close to a ceiling ``v`` a high touches it."""
@@ -215,6 +273,11 @@ class _Window:
     def candidate(self, r: int) -> tuple[Structure, float] | NoBase:
         """The base under the record high at window position ``r`` as (structure, weeks), or
         why there is none; the rules of each scale (tests, length, depth) are the caller's."""
+        reads = _Reads()
+        self._reads[r] = reads
+        return self._candidate(r, reads)
+
+    def _candidate(self, r: int, reads: _Reads) -> tuple[Structure, float] | NoBase:
         p, h, l, n = self.p, self.h, self.l, self.n
         buf = 1 + p.buffer_pct
         v = float(h[r])
@@ -225,6 +288,7 @@ class _Window:
         # push the earlier tests out of the zone
         line = v - 2 * tol
         min_gap, reset_gap = self.min_gap, self.reset_gap
+        reads.lines.append((line, line - reset_gap))
         # cheap necessary condition for two tests: touches at least min_gap bars apart with
         # a pullback bar between the first and the last
         tp = np.flatnonzero(h[s2:] >= line)
@@ -236,6 +300,7 @@ class _Window:
             return NoBase("tested_once", price=v)
         if len(tests) > 1:
             line = _median(h[s2 + tests]) - tol
+            reads.lines.append((line, line - reset_gap))
             tests, live = touch_episodes(h[s2:], l[s2:], line, line - reset_gap, min_gap, from_above, late_hi)
             if len(tests) == 0:
                 return NoBase("tested_once", price=v)
@@ -252,6 +317,7 @@ class _Window:
             tests = defining
         zone_low = float(th.min()) if len(defining) > 1 else float(h[tests].min())
         # no daily close above the zone (+ buffer) from the first test on: else it is no ceiling
+        reads.close_above = top * buf
         if (self.cmax[int(tests[0]) : n] > top * buf).any():
             return NoBase("closed_above", price=top)
         if len(tests) < 2:
@@ -261,6 +327,7 @@ class _Window:
         start = int(pre[-1]) + 1 if len(pre) else int(tests[0])
         seg_l = l[start:]
         lmin = float(seg_l.min())
+        reads.low_before = float(seg_l[:-1].min()) if len(seg_l) > 1 else np.inf
         stol = max(p.tol_pct * lmin, self.tol_atr * self.vol)
         recent = min_gap  # bars
         if len(seg_l) > recent and lmin < float(seg_l[:-recent].min()) - stol:
@@ -300,13 +367,18 @@ class Ceilings:
     once and only when asked for: the nearest base, the major one (weekly), or just whether
     a close could be a breakout of either."""
 
-    def __init__(self, b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool):
+    def __init__(self, b: BarArrays, atrv: np.ndarray, end: int, p: BaseParams, weekly: bool,
+                 prev: Ceilings | None = None):
+        """``prev``: the ceilings of the same bars but for the last one (its week a day
+        earlier), whose candidates this one takes over where they cannot differ."""
         self.p, self.weekly = p, weekly
         self.lookback = p.lookback_weeks if weekly else p.lookback_days
         span = max(p.major_lookback_weeks, p.lookback_weeks) if weekly else p.lookback_days
         self.win = _Window(b, atrv, end, span, p, weekly)
         self.bars = b  # the arrays the structures' positions index
         self.memo: dict = {}
+        if prev is not None:
+            self.win.inherit(prev.win, prev.memo, self.memo)
         self._nearest: Structure | NoBase | None = None
         self._major: tuple[Structure | None] | None = None
 

@@ -113,7 +113,8 @@ class EventEngine:
     # ------------------------------------------------------------------ one bar
     def _find(self, bars: DailyBars, i: int, memo: dict | None = None) -> BaseResult | None:
         p = self.params
-        window = bars.frame.iloc[max(0, i + 1 - p.finder_window_bars()) : i + 1]
+        lo = max(0, i + 1 - p.finder_window_bars())
+        window = bars.frame if lo == 0 and i + 1 == len(bars) else bars.frame.iloc[lo : i + 1]
         self.finder_calls += 1
         kw = {}
         if memo is not None:

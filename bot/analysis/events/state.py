@@ -13,7 +13,7 @@ fresh state: the engine then starts over from the newest bar.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Phase = Literal["idle", "armed", "breakout", "failed"]
@@ -97,7 +97,17 @@ class TickerState:
         )
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """``dataclasses.asdict`` of the state, written out (the daily scan saves every ticker's)."""
+        return {
+            "ticker": self.ticker,
+            "last_date": self.last_date,
+            "phase": self.phase,
+            "base": dict(vars(self.base)) if self.base is not None else None,
+            "seen_tests": [dict(vars(a)) for a in self.seen_tests],
+            "base_tests": {k: list(v) for k, v in self.base_tests.items()},
+            "recent_events": list(self.recent_events),
+            "version": self.version,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), allow_nan=False)

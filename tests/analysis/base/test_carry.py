@@ -86,3 +86,34 @@ def test_carried_entries_survive_forget_before_and_share_arrays(load_daily):
         share_arrays(memo)
     assert resets(memo) == 0
     assert any(not isinstance(c, Ceilings) for c in memo.values())  # the checksum and arrays are kept
+
+
+def test_a_scan_kept_memo_gives_the_answers_of_fresh_calls_on_real_stocks(universe_dir, monkeypatch):
+    """Day by day over three months, as the daily scan calls it: each day's base takes over
+    the candidates of the day before in the same week where the new bar cannot change them
+    (``_Window.inherit``), and the fresh closes known from earlier days; every answer equals
+    a call without a memo. (A looser rule for taking over fails this: tried.)"""
+    from bot.analysis.base import scan
+    from bot.market.csvdir import read_price_csv
+
+    taken = []
+    inherit = scan._Window.inherit
+
+    def counting(self, prev, prev_memo, memo):
+        before = len(memo)
+        inherit(self, prev, prev_memo, memo)
+        taken.append(len(memo) - before)
+
+    monkeypatch.setattr(scan._Window, "inherit", counting)
+    files = sorted(universe_dir.glob("*.csv.gz"))[::42]
+    for f in files:
+        daily = read_price_csv(f)
+        memo: dict = {}
+        for end in range(len(daily) - 63, len(daily) + 1):
+            frame = daily.iloc[:end]
+            assert find_base(frame, memo=memo) == find_base(frame), (f.name, frame.index[-1])
+            share_arrays(memo)
+            forget_before(memo, frame.index[-1].date() - timedelta(days=100))
+        assert resets(memo) == 0
+    assert len(files) >= 10 and sum(taken) > 100  # candidates were taken over, many times
+    assert taken.count(0) < len(taken)

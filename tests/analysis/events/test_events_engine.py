@@ -3,6 +3,7 @@ exactly the bar it must, and never again."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -189,6 +190,8 @@ def test_step_by_step_with_json_equals_one_shot():
     assert [e.kind for e in one_shot] == ["testing", "breakout", "failed", "busted"]
     assert stepped == one_shot and st == one_state
     assert TickerState.from_json(st.to_json()) == st
+    assert st.seen_tests and st.base_tests and st.recent_events and st.base is not None
+    assert st.to_dict() == dataclasses.asdict(st)  # the written-out to_dict misses no field
     again, nothing = engine.step(one_state, "TEST", daily)
     assert nothing == [] and again == one_state
 

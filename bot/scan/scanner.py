@@ -101,7 +101,7 @@ def history_revised(daily: pd.DataFrame, stored: StateRecord) -> bool:
     close the state was built on (a split or a vendor revision)."""
     if stored.last_date is None or stored.last_close is None:
         return False
-    stamps = pd.DatetimeIndex(daily.index).values
+    stamps = daily.index.values
     day = np.datetime64(stored.last_date, "D").astype(stamps.dtype)
     pos = int(np.searchsorted(stamps, day))
     if pos >= len(stamps) or stamps[pos] != day:

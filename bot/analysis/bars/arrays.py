@@ -15,9 +15,9 @@ import pandas as pd
 _PER_DAY = {"ns": 86_400_000_000_000, "us": 86_400_000_000, "ms": 86_400_000, "s": 86_400}
 
 
-def day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
-    """Days since 1970-01-01 for a tz-naive DatetimeIndex (int64)."""
-    values = index.values
+def day_numbers(index: pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 for a tz-naive DatetimeIndex or datetime64 array (int64)."""
+    values = index.values if isinstance(index, pd.DatetimeIndex) else index
     unit, count = np.datetime_data(values.dtype)
     if count == 1 and unit in _PER_DAY:
         return values.view(np.int64) // _PER_DAY[unit]  # floors, as the cast to days does
@@ -93,7 +93,7 @@ def daily_arrays(df: pd.DataFrame, start: int = 0, end: int | None = None, open_
     """Arrays of the daily bars at positions [start, end) (views, not copies, where the
     columns are float already); without open and volume unless ``open_volume``."""
     span = slice(start, len(df) if end is None else end)
-    day = day_numbers(df.index[span])
+    day = day_numbers(df.index.values[span])
 
     def col(name: str) -> np.ndarray:
         return df[name].to_numpy(dtype=float)[span]

@@ -11,17 +11,18 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from bot.analysis.bars.arrays import date_to_day, day_numbers, day_to_date
 from bot.analysis.bars.indicators import atr_values
 
 
 class DailyBars:
     """Arrays of a price frame, with helpers to turn positions into dates and back."""
 
-    __slots__ = ("frame", "index", "close", "_atr_period", "_high", "_low", "_volume", "_atr", "_iso")
+    __slots__ = ("frame", "days", "close", "_atr_period", "_high", "_low", "_volume", "_atr", "_iso")
 
     def __init__(self, daily: pd.DataFrame, atr_period: int = 14):
         self.frame = daily
-        self.index = pd.DatetimeIndex(daily.index)
+        self.days = day_numbers(daily.index.values)  # day numbers of the bars (dates without the time)
         self.close = daily["Close"].to_numpy(dtype=float)
         self._atr_period = atr_period
         # the rest is built on first use: most bars of a daily scan only need the closes
@@ -57,23 +58,23 @@ class DailyBars:
         return len(self.close)
 
     def date(self, i: int) -> date:
-        return self.index[i].date()
+        return day_to_date(self.days[i])
 
     def iso(self, i: int) -> str:
         s = self._iso.get(i)
         if s is None:
-            s = self._iso[i] = self.index[i].date().isoformat()
+            s = self._iso[i] = self.date(i).isoformat()
         return s
 
     def pos(self, iso_date: str) -> int:
         """Position of the first bar dated on or after ``iso_date``."""
-        return int(self.index.searchsorted(pd.Timestamp(iso_date)))
+        return int(np.searchsorted(self.days, date_to_day(date.fromisoformat(iso_date))))
 
     def after(self, iso_date: str | None) -> int:
         """Position of the first bar dated strictly after ``iso_date`` (0 if None)."""
         if iso_date is None:
             return 0
-        return int(self.index.searchsorted(pd.Timestamp(iso_date), side="right"))
+        return int(np.searchsorted(self.days, date_to_day(date.fromisoformat(iso_date)), side="right"))
 
     def atr_before(self, i: int) -> float:
         """ATR as known at the close before bar ``i`` (the trigger is set before the bar)."""

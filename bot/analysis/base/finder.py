@@ -29,6 +29,7 @@ __all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "share_ar
 _PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
+_DEFAULTS = BaseParams()  # one object: memo keys compare by identity before field by field
 # memo key prefix of the fresh closes known from earlier calls (see _Analyzer.fresh_closes)
 FRESH_KEY = "fresh"
 
@@ -328,7 +329,7 @@ def find_base(
     one over up to 30; ``"daily"`` the nearest from daily bars over ~1 year. Raises NotEnoughData on
     short histories and BadArgument on an unknown timeframe.
     """
-    p = params or BaseParams()
+    p = params or _DEFAULTS
     if timeframe not in ("weekly", "daily"):
         raise BadArgument(f"Unknown timeframe {timeframe!r}: use weekly or daily.")
     weekly = timeframe == "weekly"

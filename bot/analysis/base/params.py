@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,15 @@ class BaseParams:
     # below this many daily bars find_base raises NotEnoughData
     min_days_weekly: int = 100
     min_days_daily: int = 60
+
+    def __hash__(self) -> int:
+        # the parameters are part of every memo key of find_base: hash the ~40 fields once
+        # (ints and floats, so the hash is the same in every process)
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash(astuple(self))
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def history_bars(self, timeframe: str) -> int:
         """Daily bars find_base reads before as_of: callers giving more get the same answer."""

@@ -57,7 +57,6 @@ class _Analyzer:
         self._memo: dict = memo if memo is not None else {}
         self._key = (p, weekly, int(d.day[0]), float(d.close[0]))
         self._fresh: dict[int, tuple[int, set[int]]] = {}
-        self._fresh_base: tuple | None = None
 
     def line_day(self, j: int) -> int:
         """The day whose base a close on day j is judged against: weekly, the last day of the
@@ -84,20 +83,23 @@ class _Analyzer:
         got = self._fresh.get(scale)
         if got is not None:
             return got
-        lo, js, new, ks, prior, first = self._fresh_candidates()
-        # whether a day's close could be a breakout depends on the bars through that day
-        # only: a memo kept between calls (checked by check_bars) remembers it
-        known = self._known_fresh(scale)
-        day = self.d.day
-        todo = np.array([int(day[j]) not in known for j in new.tolist()], dtype=bool)
-        if todo.any():
-            flagged = self._fresh_flags(scale, new[todo], ks[todo], prior[todo], first[todo])
-            known.update((int(day[j]), j in flagged) for j in new[todo].tolist())
-        if lo <= len(day) - 1:
-            for d in [d for d in known if d < day[lo]]:
-                del known[d]  # before the scan days: no later call asks
-        got = self._fresh[scale] = (lo, {j for j in js.tolist() if known[int(day[j])]})
-        return got
+        n = len(self.d) - 1
+        lo = max(_PRIOR_CLOSE_DAYS, n - self.p.scan_days + 1)
+        days = self.d.day[lo : n + 1].tolist()
+        # whether a day's close passes depends on the bars through that day only: a memo kept
+        # between calls (checked by check_bars) remembers it, so only new days are worked out
+        known = {s: self._known_fresh(s) for s in ((0, 1) if self.weekly else (0,))}
+        todo = [j for j, d in enumerate(days, lo) if any(d not in k for k in known.values())]
+        if todo:
+            cands = self._fresh_candidates(np.asarray(todo, dtype=np.int64))
+            for s, k in known.items():
+                flagged = self._fresh_flags(s, *cands)
+                k.update((days[j - lo], j in flagged) for j in todo)
+        for s, k in known.items():
+            for d in [d for d in k if not days or d < days[0]]:
+                del k[d]  # before the scan days: no later call asks
+            self._fresh[s] = (lo, {j for j, d in enumerate(days, lo) if k[d]})
+        return self._fresh[scale]
 
     def _known_fresh(self, scale: int) -> dict[int, bool]:
         """Day number -> whether that day's close passed ``fresh_closes``' condition at ``scale``."""
@@ -134,38 +136,25 @@ class _Analyzer:
         band = inside & (h >= floor[:, None]) & (h < ceiling[:, None])
         return set(js[band.any(axis=1)].tolist())
 
-    def _fresh_candidates(self):
-        """(lo, days j of the last ``scan_days`` closing above the prior closes, and of those
-        the ones not known yet at some scale with their line bars k, their prior closes' high,
-        and the bar after the last one up to k that closed at or above close[j]); shared by
-        both scales."""
-        if self._fresh_base is None:
-            close, p = self.d.close, self.p
-            n = len(close) - 1
-            lo = max(_PRIOR_CLOSE_DAYS, n - p.scan_days + 1)
-            empty = np.zeros(0, dtype=np.int64)
-            if lo > n:
-                self._fresh_base = (lo, empty, empty, empty, np.zeros(0), empty)
-                return self._fresh_base
-            prior = close[np.arange(lo - _PRIOR_CLOSE_DAYS, lo)[None, :] + np.arange(n + 1 - lo)[:, None]].max(axis=1)
-            hit = np.flatnonzero(close[lo : n + 1] > prior)
-            js = lo + hit
-            prior = prior[hit]
-            # line bars: weekly, the week before the close's week; daily, the day before
-            ks = self.week_of_day[js] - 1 if self.weekly else js - 1
-            ok = ks >= 0
-            js, ks, prior = js[ok], ks[ok], prior[ok]
-            scales = [self._known_fresh(scale) for scale in ((0, 1) if self.weekly else (0,))]
-            unknown = np.array([any(int(d) not in k for k in scales) for d in self.d.day[js].tolist()], dtype=bool)
-            new, ks, prior = js[unknown], ks[unknown], prior[unknown]
-            first = np.zeros(len(new), dtype=np.int64)
-            if len(new):
-                span = self.bars.cmax[: int(ks.max()) + 1]
-                pos = np.arange(len(span))
-                at_or_above = (span[None, :] >= close[new][:, None]) & (pos[None, :] <= ks[:, None])
-                first = np.where(at_or_above, pos, -1).max(axis=1) + 1
-            self._fresh_base = (lo, js, new, ks, prior, first)
-        return self._fresh_base
+    def _fresh_candidates(self, todo: np.ndarray):
+        """Of the days ``todo``, those closing above the ``_PRIOR_CLOSE_DAYS`` closes before
+        them, with their line bars k, the high of those prior closes, and the bar after the
+        last one up to k that closed at or above theirs; shared by both scales."""
+        close = self.d.close
+        prior = close[todo[:, None] - np.arange(_PRIOR_CLOSE_DAYS, 0, -1)[None, :]].max(axis=1)
+        hit = close[todo] > prior
+        js, prior = todo[hit], prior[hit]
+        # line bars: weekly, the week before the close's week; daily, the day before
+        ks = self.week_of_day[js] - 1 if self.weekly else js - 1
+        ok = ks >= 0
+        js, ks, prior = js[ok], ks[ok], prior[ok]
+        first = np.zeros(len(js), dtype=np.int64)
+        if len(js):
+            span = self.bars.cmax[: int(ks.max()) + 1]
+            pos = np.arange(len(span))
+            at_or_above = (span[None, :] >= close[js][:, None]) & (pos[None, :] <= ks[:, None])
+            first = np.where(at_or_above, pos, -1).max(axis=1) + 1
+        return js, ks, prior, first
 
     def through(self, pos: int) -> tuple[Structure | NoBase, Structure | None, BarArrays]:
         """(nearest base or why there is none, major base or None, the arrays their positions
@@ -178,7 +167,7 @@ class _Analyzer:
         could be its breakout, else None; the arrays its positions index). Ceilings too high
         for that close are not examined."""
         c = self.ceilings(pos)
-        return (c.nearest_under(close) if scale == 0 else c.major_under(close)), c.bars
+        return c.under(scale, close), c.bars
 
     def ceilings(self, pos: int) -> Ceilings:
         """The candidate ceilings of the bars through daily position ``pos``, examined lazily."""

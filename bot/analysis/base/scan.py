@@ -98,18 +98,25 @@ class _Reads:
     close_above: float | None = None  # a close above this ends the box
     low_before: float | None = None  # the box's lowest low before the last bar
 
-    def view(self, high: float, low: float, cmax: float, late: bool) -> tuple:
-        """How a last bar with these values compares with the thresholds."""
-        touches = tuple(bool(high >= line) for line, _ in self.lines)
+    def frozen(self) -> tuple:
+        """The thresholds as a tuple of floats (kept per candidate: a tuple of numbers costs
+        the garbage collector nothing)."""
+        return tuple(self.lines), self.close_above, self.low_before
+
+    @staticmethod
+    def view(frozen: tuple, high: float, low: float, cmax: float, late: bool) -> tuple:
+        """How a last bar with these values compares with the ``frozen`` thresholds."""
+        lines, close_above, low_before = frozen
+        touches = tuple(bool(high >= line) for line, _ in lines)
         lowest = None
-        if self.low_before is not None:
-            lowest = ("not lower",) if low >= self.low_before else ("lowest", low)
+        if low_before is not None:
+            lowest = ("not lower",) if low >= low_before else ("lowest", low)
         return (
             touches,
-            tuple(bool(low <= pull) for _, pull in self.lines),
+            tuple(bool(low <= pull) for _, pull in lines),
             late,
             high if any(touches) else None,
-            None if self.close_above is None else bool(cmax > self.close_above),
+            None if close_above is None else bool(cmax > close_above),
             lowest,
         )
 
@@ -163,7 +170,7 @@ class _Window:
         self._records: np.ndarray | None = None
         self._starts: dict[int, tuple[int, int, bool]] = {}
         # per ceiling examined: the thresholds its candidate compared the last bar with
-        self._reads: dict[int, _Reads] = {}
+        self._reads: dict[int, tuple] = {}  # (_Reads.frozen)
 
     def on(self, b: BarArrays) -> _Window:
         """This window reading from ``b``, arrays equal to its own over its bars (another call's:
@@ -194,7 +201,7 @@ class _Window:
         self._starts.update((r, v) for r, v in prev._starts.items() if r < last)
         for r, got in prev_memo.items():
             reads = prev._reads.get(r)
-            if r >= last or reads is None or reads.view(*mine) != reads.view(*theirs):
+            if r >= last or reads is None or _Reads.view(reads, *mine) != _Reads.view(reads, *theirs):
                 continue
             if isinstance(got, tuple):
                 s = got[0]
@@ -274,8 +281,10 @@ class _Window:
         """The base under the record high at window position ``r`` as (structure, weeks), or
         why there is none; the rules of each scale (tests, length, depth) are the caller's."""
         reads = _Reads()
-        self._reads[r] = reads
-        return self._candidate(r, reads)
+        try:
+            return self._candidate(r, reads)
+        finally:
+            self._reads[r] = reads.frozen()
 
     def _candidate(self, r: int, reads: _Reads) -> tuple[Structure, float] | NoBase:
         p, h, l, n = self.p, self.h, self.l, self.n
@@ -381,6 +390,7 @@ class Ceilings:
             self.win.inherit(prev.win, prev.memo, self.memo)
         self._nearest: Structure | NoBase | None = None
         self._major: tuple[Structure | None] | None = None
+        self._under: dict[tuple[int, float], Structure | None] = {}
 
     @property
     def end(self) -> int:
@@ -414,6 +424,14 @@ class Ceilings:
             floor = near.top - near.tol if isinstance(near, Structure) else -np.inf
             self._major = (_major(self.win, self.p, self.memo, floor),)
         return self._major[0]
+
+    def under(self, scale: int, close: float) -> Structure | None:
+        """``nearest_under`` (scale 0) or ``major_under`` (1), each answered once per close: a
+        memo keeps these ceilings, and the same close asks again on the next days."""
+        key = (scale, close)
+        if key not in self._under:
+            self._under[key] = self.nearest_under(close) if scale == 0 else self.major_under(close)
+        return self._under[key]
 
     def nearest_under(self, close: float) -> Structure | None:
         """The nearest base if ``close`` could be its breakout, else None. Ceilings too high

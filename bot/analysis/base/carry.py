@@ -27,7 +27,6 @@ from bot.analysis.bars import BarArrays, atr_values, true_range, weekly_arrays
 
 _BARS = ("bars",)  # memo key of the checksum: (first day, rows, CRC-32 per column, times emptied)
 _ARRAYS = "arrays"  # memo key prefix of the arrays: (_ARRAYS, weekly, atr_n)
-_FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
 
 
 def is_carried(key) -> bool:
@@ -72,14 +71,13 @@ def resets(memo: dict) -> int:
 class _Arrays:
     rows: int  # daily bars they were built from
     bars: BarArrays  # weekly (or the daily arrays themselves)
-    week_of_day: np.ndarray | None
     atrv: np.ndarray
 
 
 def analysis_arrays(d: BarArrays, weekly: bool, atr_n: int, memo: dict | None = None,
-                    shared: int = 0) -> tuple[BarArrays, np.ndarray | None, np.ndarray]:
+                    shared: int = 0) -> tuple[BarArrays, np.ndarray]:
     """(the bars the bases are built from: ``d``'s W-FRI weeks, or ``d`` itself for the daily
-    timeframe; each day's week position, or None; their ATR). With ``memo``, the arrays of an
+    timeframe; their ATR). With ``memo``, the arrays of an
     earlier call whose bars were the first ``shared`` of ``d`` (``check_bars``) are extended
     over the new bars rather than rebuilt."""
     key = (_ARRAYS, weekly, atr_n)
@@ -90,32 +88,34 @@ def analysis_arrays(d: BarArrays, weekly: bool, atr_n: int, memo: dict | None = 
         got = _built(d, weekly, atr_n)
     if memo is not None:
         memo[key] = got
-    return got.bars, got.week_of_day, got.atrv
+    return got.bars, got.atrv
 
 
 def _built(d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
-    if weekly:
-        bars, wod = weekly_arrays(d.day, None, d.high, d.low, d.close, None)
-    else:
-        bars, wod = d, None
-    return _Arrays(len(d), bars, wod, atr_values(bars.high, bars.low, bars.close, atr_n))
+    bars = weekly_arrays(d.day, None, d.high, d.low, d.close, None)[0] if weekly else d
+    return _Arrays(len(d), bars, atr_values(bars.high, bars.low, bars.close, atr_n))
 
 
 def _extended(prev: _Arrays, d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
     """``_built(d)`` from ``prev``, built on the first ``prev.rows`` bars of ``d``."""
     if not weekly:
-        bars, wod, keep = d, None, prev.rows
+        bars, keep = d, prev.rows
     else:
         last = len(prev.bars) - 1  # the previous call's last week may have gained days
-        first_day = int(np.searchsorted(prev.week_of_day, last))
-        tail, group = weekly_arrays(d.day[first_day:], None, d.high[first_day:], d.low[first_day:],
+        first_day = int(np.searchsorted(d.day, prev.bars.day[last - 1], side="right")) if last else 0
+        tail, _ = weekly_arrays(d.day[first_day:], None, d.high[first_day:], d.low[first_day:],
                                     d.close[first_day:], None)
-        bars = BarArrays(**{f: (np.concatenate((getattr(prev.bars, f)[:last], getattr(tail, f))) if f in _FIELDS
-                                else None) for f in ("day", "open", "high", "low", "close", "volume", "hi_day",
-                                                      "lo_day", "cmax")})
-        wod = np.concatenate((prev.week_of_day[:first_day], group + last))
+        old = prev.bars
+
+        def cat(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.concatenate((a[:last], b))
+
+        bars = BarArrays(day=cat(old.day, tail.day), open=None, high=cat(old.high, tail.high),
+                         low=cat(old.low, tail.low), close=cat(old.close, tail.close), volume=None,
+                         hi_day=cat(old.hi_day, tail.hi_day), lo_day=cat(old.lo_day, tail.lo_day),
+                         cmax=cat(old.cmax, tail.cmax))
         keep = last
-    return _Arrays(len(d), bars, wod, _atr_extended(prev.atrv, keep, bars, atr_n))
+    return _Arrays(len(d), bars, _atr_extended(prev.atrv, keep, bars, atr_n))
 
 
 def _atr_extended(atrv: np.ndarray, keep: int, bars: BarArrays, n: int) -> np.ndarray:

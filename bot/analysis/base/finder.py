@@ -51,7 +51,7 @@ class _Analyzer:
         self.p = p
         # a memo kept between calls is emptied first if its bars changed (check_bars)
         shared = check_bars(memo, d) if memo is not None else 0
-        self.bars, self.week_of_day, self.atrv = analysis_arrays(d, weekly, p.atr_n, memo, shared)
+        self.bars, self.atrv = analysis_arrays(d, weekly, p.atr_n, memo, shared)
         # structures by the day they are built through: shared by the calls of one replay
         # (same first bar, so the same positions), else private to this call
         self._memo: dict = memo if memo is not None else {}
@@ -64,7 +64,18 @@ class _Analyzer:
         daily, the day before."""
         if not self.weekly:
             return j - 1
-        return int(np.searchsorted(self.week_of_day, self.week_of_day[j])) - 1
+        w = int(self.week_of(j))
+        return int(np.searchsorted(self.d.day, self.bars.day[w - 1], side="right")) - 1 if w else -1
+
+    def week_of(self, j):
+        """Weekly position of the day (or days) at daily position ``j``: the first week whose
+        last day is not before it."""
+        return np.searchsorted(self.bars.day, self.d.day[j])
+
+    @property
+    def week_of_day(self) -> np.ndarray:
+        """The weekly position of every day (weekly timeframe)."""
+        return self.week_of(slice(None))
 
     def fresh_closes(self, scale: int) -> tuple[int, set[int]]:
         """(first day position of the last ``scan_days``, the days among them whose close could
@@ -89,7 +100,8 @@ class _Analyzer:
         # whether a day's close passes depends on the bars through that day only: a memo kept
         # between calls (checked by check_bars) remembers it, so only new days are worked out
         known = {s: self._known_fresh(s) for s in ((0, 1) if self.weekly else (0,))}
-        todo = [j for j, d in enumerate(days, lo) if any(d not in k for k in known.values())]
+        have = set.intersection(*(set(k) for k in known.values()))  # days known at every scale
+        todo = [j for j, d in enumerate(days, lo) if d not in have]
         if todo:
             cands = self._fresh_candidates(np.asarray(todo, dtype=np.int64))
             for s, k in known.items():
@@ -145,7 +157,7 @@ class _Analyzer:
         hit = close[todo] > prior
         js, prior = todo[hit], prior[hit]
         # line bars: weekly, the week before the close's week; daily, the day before
-        ks = self.week_of_day[js] - 1 if self.weekly else js - 1
+        ks = self.week_of(js) - 1 if self.weekly else js - 1
         ok = ks >= 0
         js, ks, prior = js[ok], ks[ok], prior[ok]
         first = np.zeros(len(js), dtype=np.int64)
@@ -177,7 +189,7 @@ class _Analyzer:
             prev = None
             if self.weekly:
                 bars, atrv, end = self._weeks_through(pos)
-                if pos > 0 and self.week_of_day[pos - 1] == self.week_of_day[pos]:
+                if pos > 0 and self.week_of(pos - 1) == self.week_of(pos):
                     # the day before in the same week: an earlier call's (the scan's yesterday)
                     prev = self._memo.get((*self._key, int(self.d.day[pos - 1]), float(self.d.close[pos - 1])))
             else:
@@ -188,8 +200,8 @@ class _Analyzer:
     def _weeks_through(self, pos: int) -> tuple[BarArrays, np.ndarray, int]:
         """The weekly arrays a base through daily position ``pos`` is built from: ``pos`` is the
         last day of its week (a week end, or the last bar, whose week is the partial last bar)."""
-        k = int(self.week_of_day[pos])
-        assert pos == len(self.d) - 1 or self.week_of_day[pos + 1] != k, "bases are built through week ends"
+        k = int(self.week_of(pos))
+        assert pos == len(self.d) - 1 or self.week_of(pos + 1) != k, "bases are built through week ends"
         return self.bars, self.atrv, k + 1
 
 

@@ -18,13 +18,10 @@ FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
 
 
 def _same(a, b) -> None:
-    bars_a, wod_a, atr_a = a
-    bars_b, wod_b, atr_b = b
+    bars_a, atr_a = a
+    bars_b, atr_b = b
     for f in FIELDS:
         assert np.array_equal(getattr(bars_a, f), getattr(bars_b, f)), f
-    assert (wod_a is None) == (wod_b is None)
-    if wod_a is not None:
-        assert np.array_equal(wod_a, wod_b)
     assert np.array_equal(atr_a, atr_b)  # exactly: no tolerance
 
 
@@ -117,3 +114,20 @@ def test_a_scan_kept_memo_gives_the_answers_of_fresh_calls_on_real_stocks(univer
         assert resets(memo) == 0
     assert len(files) >= 10 and sum(taken) > 100  # candidates were taken over, many times
     assert taken.count(0) < len(taken)
+
+
+def test_week_positions_found_by_search_equal_the_weekly_grouping(load_daily):
+    """The finder finds a day's week by searching the weeks' last days instead of keeping a
+    week number per day: the same numbers as weekly_arrays' grouping, and each line day is
+    the last day of the week before."""
+    from bot.analysis.bars import weekly_arrays
+    from bot.analysis.base.finder import _Analyzer
+    from bot.analysis.base.params import BaseParams
+
+    d = daily_arrays(load_daily("SPY"), open_volume=False)
+    an = _Analyzer(d, True, BaseParams())
+    _, group = weekly_arrays(d.day, None, d.high, d.low, d.close, None)
+    assert np.array_equal(an.week_of_day, group)
+    for j in range(1, len(d), 97):
+        k = an.line_day(j)
+        assert k == int(np.flatnonzero(group < group[j])[-1]) if group[j] else k == -1

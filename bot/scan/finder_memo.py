@@ -24,7 +24,7 @@ from functools import partial
 
 import pandas as pd
 
-from bot.analysis.base import find_base, forget_before, share_arrays
+from bot.analysis.base import find_base, forget_before, settle, share_arrays
 from bot.analysis.base.carry import resets
 from bot.analysis.events import EventEngine
 
@@ -66,13 +66,14 @@ class FinderMemos:
         return EventEngine(engine.params, base_finder=partial(find_base, memo=memo))
 
     def keep(self, ticker: str, daily: pd.DataFrame) -> None:
-        """After a scan of ``ticker`` over ``daily``: drop the bases no later scan asks for, and
-        let the rest read one set of arrays."""
+        """After a scan of ``ticker`` over ``daily``: drop the bases no later scan asks for, let
+        the rest read one set of arrays, and free the candidate work of the older ones."""
         memo = self._kept.get(ticker)
         if memo is None or not len(daily):
             return
         forget_before(memo, daily.index[-1].date() - timedelta(days=self.keep_days))
         share_arrays(memo)
+        settle(memo)
 
     def forget(self, ticker: str) -> None:
         self._kept.pop(ticker, None)

@@ -5,7 +5,7 @@ candidate structures from bars, ``pivots`` finds distinct touches of a level, ``
 the tunables.
 """
 
-from bot.analysis.base.finder import chart_window, find_base, forget_before, share_arrays
+from bot.analysis.base.finder import chart_window, find_base, forget_before, settle, share_arrays
 from bot.analysis.base.params import BaseParams
 
-__all__ = ["BaseParams", "chart_window", "find_base", "forget_before", "share_arrays"]
+__all__ = ["BaseParams", "chart_window", "find_base", "forget_before", "settle", "share_arrays"]

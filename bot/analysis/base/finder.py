@@ -22,7 +22,7 @@ from bot.analysis.base.scan import ROUNDING, Ceilings, Structure, same_bars
 from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
-__all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "share_arrays"]
+__all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "settle", "share_arrays"]
 
 # A breakout close is above every daily close since the base's first test (the box rule),
 # which is at least 4 weeks before its last: only closes above the prior 15 are candidates.
@@ -226,6 +226,17 @@ def share_arrays(memo: dict) -> None:
             c.share(newest)
         elif c.end >= len(c.bars):
             del memo[key]
+
+
+def settle(memo: dict, keep: int = 2) -> None:
+    """Free the candidate work of all but the ``keep`` newest bases of a memo kept between
+    calls (the newest day's, which the next day in its week takes over from, and the last
+    week end's, the line day of the coming closes). An older one is asked again only about
+    closes it has answered already (``Ceilings.under`` keeps the answers); anything else it
+    works out again. Fewer objects kept: less for the garbage collector to walk."""
+    bases = sorted((k for k, c in memo.items() if isinstance(c, Ceilings)), key=lambda k: k[-2])
+    for key in bases[: max(0, len(bases) - keep)]:
+        memo[key].settle()
 
 
 def forget_before(memo: dict, day: date) -> None:

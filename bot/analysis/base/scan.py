@@ -403,10 +403,15 @@ class Ceilings:
         hold one set of arrays, not one per call."""
         self.win = self.win.on(b)
         self.bars = b
-        for got in self.memo.values():
-            if isinstance(got, tuple):
-                s = got[0]
-                s.support_of = partial(self.win.support, *s.support_of.args)
+        for s in self._structures():
+            s.support_of = partial(self.win.support, *s.support_of.args)
+
+    def _structures(self) -> list[Structure]:
+        """Every structure this holds: examined candidates and the answers given."""
+        found = [got[0] for got in self.memo.values() if isinstance(got, tuple)]
+        found += [self._nearest, *(self._major or ()), *self._under.values()]
+        unique = {id(s): s for s in found if isinstance(s, Structure)}
+        return list(unique.values())
 
     def nearest(self) -> Structure | NoBase:
         """The lowest qualifying ceiling of the look-back, or why there is none."""
@@ -424,6 +429,12 @@ class Ceilings:
             floor = near.top - near.tol if isinstance(near, Structure) else -np.inf
             self._major = (_major(self.win, self.p, self.memo, floor),)
         return self._major[0]
+
+    def settle(self) -> None:
+        """Drop the candidates examined so far (kept: the answers given, ``under``'s included);
+        they are worked out again if asked for."""
+        self.memo = {}
+        self.win._starts, self.win._reads = {}, {}
 
     def under(self, scale: int, close: float) -> Structure | None:
         """``nearest_under`` (scale 0) or ``major_under`` (1), each answered once per close: a

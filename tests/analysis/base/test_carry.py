@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.analysis.bars import daily_arrays
-from bot.analysis.base import find_base, forget_before, share_arrays
+from bot.analysis.base import find_base, forget_before, settle, share_arrays
 from bot.analysis.base.carry import analysis_arrays, check_bars, resets
 from bot.analysis.base.scan import Ceilings
 
@@ -111,6 +111,7 @@ def test_a_scan_kept_memo_gives_the_answers_of_fresh_calls_on_real_stocks(univer
             assert find_base(frame, memo=memo) == find_base(frame), (f.name, frame.index[-1])
             share_arrays(memo)
             forget_before(memo, frame.index[-1].date() - timedelta(days=100))
+            settle(memo)  # as the scan keeps it
         assert resets(memo) == 0
     assert len(files) >= 10 and sum(taken) > 100  # candidates were taken over, many times
     assert taken.count(0) < len(taken)

@@ -1,12 +1,13 @@
 """find_base's memo: calls on growing prefixes of one frame (a replay, or the daily scan from
 one day to the next) reuse the bases built through earlier week ends, with the same answers,
-and after ``share_arrays`` the bases a memo keeps read one set of arrays."""
+and after ``share_arrays`` the bases a memo keeps read one set of arrays; ``settle`` frees the
+candidate work of the older ones without changing an answer."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.analysis.base import find_base, forget_before, share_arrays
+from bot.analysis.base import find_base, forget_before, settle, share_arrays
 from bot.analysis.base.scan import Ceilings
 
 
@@ -22,7 +23,12 @@ def test_a_memo_kept_between_days_changes_no_answer_and_holds_one_set_of_arrays(
         assert find_base(frame, memo=memo) == find_base(frame), ts
         share_arrays(memo)
         forget_before(memo, ts.date() - timedelta(days=100))
+        settle(memo)
         kept = _kept(memo)
         assert kept  # the last weeks' ends are kept for the next days
         assert len({id(c.bars) for c in kept.values()}) == 1, ts  # the newest call's arrays only
         assert all(c.win.b is c.bars for c in kept.values())
+        # every base they hold (answers kept after settle included) works its support out on them
+        assert all(s.support_of.func.__self__ is c.win for c in kept.values() for s in c._structures())
+    # settle freed the candidate work of all but the two newest
+    assert sum(1 for c in kept.values() if c.memo) <= 2 < len(kept)

@@ -31,11 +31,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from machine import machine_info, peak_rss_mb  # noqa: E402
 
 from bot.analysis.events import EventEngine  # noqa: E402
 from bot.market.csvdir import read_price_csv  # noqa: E402
-from bot.market.frames import clip  # noqa: E402
 from bot.scan.scanner import Scanner  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.guilds import GuildSettingsRepo  # noqa: E402
@@ -44,15 +45,28 @@ from bot.store.watchlist import WatchlistRepo  # noqa: E402
 
 
 class MemoryMarket:
-    """``histories`` from frames already in memory (the cache-hit path)."""
+    """``histories`` from prices already in memory (the cache-hit path).
+
+    Like the bot's price cache (which builds each scan's frames afresh from its database),
+    every call hands out new frames; here they are built over arrays held in memory, without
+    copying. (Slicing the same long-lived frames every scan instead would pile pandas'
+    copy-on-write bookkeeping, a dead weak reference per view, on them, which the bot never
+    does, and charge the scan for the garbage collector walking it.)"""
 
     def __init__(self, frames):
-        self.frames = frames
+        self.frames = {t: (df.index, np.asfortranarray(df.to_numpy(dtype=float)), df.columns)
+                       for t, df in frames.items()}
         self.calls = 0
+
+    def frame(self, ticker, start=None, end=None) -> pd.DataFrame:
+        index, values, columns = self.frames[ticker]
+        lo = 0 if start is None else int(index.searchsorted(pd.Timestamp(start), side="left"))
+        hi = len(index) if end is None else int(index.searchsorted(pd.Timestamp(end), side="right"))
+        return pd.DataFrame(values[lo:hi], index=index[lo:hi], columns=columns, copy=False)
 
     async def histories(self, tickers, *, start=None, end=None, strict=False):
         self.calls += 1
-        return {t: clip(self.frames[t], start, end) for t in tickers if t in self.frames}
+        return {t: self.frame(t, start, end) for t in tickers if t in self.frames}
 
 
 async def run(args) -> None:

@@ -60,5 +60,7 @@ def beyond_rounding(old, new) -> np.ndarray | bool:
 
     Works on scalars or aligned arrays; the tolerance is 1.1 cents or 0.2 %, whichever is larger.
     """
+    if type(old) is float and type(new) is float:  # (two numbers: the same sum without numpy's overhead)
+        return abs(new - old) > max(0.011, 0.002 * abs(old))
     old, new = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
     return np.abs(new - old) > np.maximum(0.011, 0.002 * np.abs(old))

@@ -96,9 +96,10 @@ def event_payload(event: Event) -> dict:
     return {**event_dict(event), "key": event_key(*event.key)}
 
 
-def history_revised(daily: pd.DataFrame, stored: StateRecord) -> bool:
+def history_revised(daily: pd.DataFrame, stored: StateRecord, closes: np.ndarray | None = None) -> bool:
     """True when the close of the state's last bar now differs beyond cent rounding from the
-    close the state was built on (a split or a vendor revision)."""
+    close the state was built on (a split or a vendor revision). ``closes``: the frame's
+    Close column, if the caller has it."""
     if stored.last_date is None or stored.last_close is None:
         return False
     stamps = daily.index.values
@@ -106,13 +107,12 @@ def history_revised(daily: pd.DataFrame, stored: StateRecord) -> bool:
     pos = int(np.searchsorted(stamps, day))
     if pos >= len(stamps) or stamps[pos] != day:
         return False  # that bar is not in this frame: nothing to compare
-    now, then = float(daily["Close"].to_numpy()[pos]), float(stored.last_close)
-    return bool(beyond_rounding(then, now))
+    closes = daily["Close"].to_numpy() if closes is None else closes
+    return bool(beyond_rounding(float(stored.last_close), float(closes[pos])))
 
 
-def state_record(state: TickerState, daily: pd.DataFrame) -> StateRecord:
+def state_record(state: TickerState, last_close: float | None) -> StateRecord:
     base = state.base
-    last_close = float(daily["Close"].iloc[-1]) if len(daily) else None
     return StateRecord(
         ticker=state.ticker,
         state_json=state.to_json(),
@@ -234,7 +234,8 @@ class Scanner:
     def _advance(self, ticker: str, daily: pd.DataFrame, stored: StateRecord | None):
         prior = TickerState.from_json(stored.state_json) if stored is not None else None
         last_bar = daily.index[-1].date()
-        if prior is not None and history_revised(daily, stored):
+        closes = daily["Close"].to_numpy()
+        if prior is not None and history_revised(daily, stored, closes):
             # A split (or vendor revision) rewrote the bars the state was built on: its levels
             # are in the old prices and would read a 2-for-1 split as a collapse. Start over.
             log.info("%s: prices changed since the last scan (split?); restarting its engine state", ticker)
@@ -250,4 +251,4 @@ class Scanner:
         cold = prior is None or prior.last_date is None
         events = announceable(events, cold_start=cold, last_bar=last_bar,
                               max_age_days=self.max_event_age_days)
-        return state_record(state, daily), events
+        return state_record(state, float(closes[-1])), events

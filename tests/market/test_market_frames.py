@@ -43,3 +43,15 @@ def test_a_bar_without_high_low_does_not_break_the_base(load_daily):
         want = find_base(iwm, as_of, timeframe=timeframe)
         assert got.status == want.status and got.resistance == want.resistance
     assert find_base(holed, as_of).status == reference.status
+
+
+def test_beyond_rounding_of_two_numbers_agrees_with_the_array_rule():
+    from bot.market.frames import beyond_rounding
+
+    old = np.array([100.0, 100.0, 100.0, 2.0, 2.0, 0.0, 50.0, 1e4, float("nan"), 100.0])
+    new = np.array([100.1, 100.3, 99.7, 2.005, 2.02, 0.005, 25.0, 1e4 + 10.0, 1.0, float("nan")])
+    rule = beyond_rounding(old, new)
+    assert rule.tolist() == [False, True, True, False, True, False, True, False, False, False]
+    for o, n, want in zip(old.tolist(), new.tolist(), rule.tolist()):
+        got = beyond_rounding(o, n)
+        assert got == want and isinstance(got, bool), (o, n)

@@ -172,14 +172,12 @@ class _Window:
         # per ceiling examined: the thresholds its candidate compared the last bar with
         self._reads: dict[int, tuple] = {}  # (_Reads.frozen)
 
-    def on(self, b: BarArrays) -> _Window:
-        """This window reading from ``b``, arrays equal to its own over its bars (another call's:
-        see ``Ceilings.share``); what it worked out so far is kept."""
-        w = object.__new__(_Window)
-        w.__dict__.update(self.__dict__)
-        w.b = b
-        w.h, w.l, w.c, w.cmax = (x[self.w0 : self.end] for x in (b.high, b.low, b.close, b.cmax))
-        return w
+    def read_from(self, b: BarArrays) -> None:
+        """Read from ``b`` from now on: arrays equal to this window's over its bars (another
+        call's: see ``Ceilings.share``); what it worked out so far, and the bases bound to it,
+        stay as they are."""
+        self.b = b
+        self.h, self.l, self.c, self.cmax = (x[self.w0 : self.end] for x in (b.high, b.low, b.close, b.cmax))
 
     def last_bar(self) -> tuple[float, float, float, bool]:
         """(high, low, highest close, low after high) of the window's last bar."""
@@ -401,10 +399,8 @@ class Ceilings:
         """Read from ``b`` from now on: arrays equal to this one's up to its end (check with
         ``same_bars``), from a later call, so that the bases a caller keeps between calls
         hold one set of arrays, not one per call."""
-        self.win = self.win.on(b)
+        self.win.read_from(b)
         self.bars = b
-        for s in self._structures():
-            s.support_of = partial(self.win.support, *s.support_of.args)
 
     def _structures(self) -> list[Structure]:
         """Every structure this holds: examined candidates and the answers given."""

@@ -70,7 +70,9 @@ def weekly_arrays(day: np.ndarray, o, h, l, c, v) -> tuple[BarArrays, np.ndarray
     np.not_equal(wid[1:], wid[:-1], out=newweek[1:])
     starts = np.flatnonzero(newweek)
     group = np.cumsum(newweek) - 1
-    ends = np.r_[starts[1:], n] - 1
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:] - 1
+    ends[-1] = n - 1
     wh = np.maximum.reduceat(h, starts)
     wl = np.minimum.reduceat(l, starts)
     hi_pos = _first_flag_per_group(h == wh[group], group)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.analysis.bars import BarArrays, atr_values, true_range, weekly_arrays
+from bot.analysis.bars import BarArrays, atr_values, true_range, week_ids, weekly_arrays
 
 _BARS = ("bars",)  # memo key of the checksum: (first day, rows, CRC-32 per column, times emptied)
 _ARRAYS = "arrays"  # memo key prefix of the arrays: (_ARRAYS, weekly, atr_n)
@@ -103,8 +103,7 @@ def _extended(prev: _Arrays, d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
     else:
         last = len(prev.bars) - 1  # the previous call's last week may have gained days
         first_day = int(np.searchsorted(d.day, prev.bars.day[last - 1], side="right")) if last else 0
-        tail, _ = weekly_arrays(d.day[first_day:], None, d.high[first_day:], d.low[first_day:],
-                                    d.close[first_day:], None)
+        tail = _few_weeks(d.day[first_day:], d.high[first_day:], d.low[first_day:], d.close[first_day:])
         old = prev.bars
 
         def cat(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -116,6 +115,36 @@ def _extended(prev: _Arrays, d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
                          cmax=cat(old.cmax, tail.cmax))
         keep = last
     return _Arrays(len(d), bars, _atr_extended(prev.atrv, keep, bars, atr_n))
+
+
+def _few_weeks(day: np.ndarray, high: np.ndarray, low: np.ndarray, close: np.ndarray) -> BarArrays:
+    """``weekly_arrays`` of a few days (the last week or two), in plain Python: for a handful
+    of values a dozen numpy calls cost more than the loop. Missing values take numpy's path."""
+    h, lo, c = high.tolist(), low.tolist(), close.tolist()
+    if any(x != x for x in (*h, *lo, *c)):
+        return weekly_arrays(day, None, high, low, close, None)[0]
+    out: list[list] = []  # per week: day, high, low, close, hi_day, lo_day, cmax
+    week = None
+    for dd, hh, ll, cc in zip(day.tolist(), h, lo, c):
+        wid = week_ids(dd)
+        if wid != week:
+            week = wid
+            out.append([dd, hh, ll, cc, dd, dd, cc])
+            continue
+        w = out[-1]
+        w[0], w[3] = dd, cc
+        if hh > w[1]:  # (ties keep the first day, as weekly_arrays does)
+            w[1], w[4] = hh, dd
+        if ll < w[2]:
+            w[2], w[5] = ll, dd
+        if cc > w[6]:
+            w[6] = cc
+    cols = list(zip(*out))
+    ints, floats = np.int64, np.float64
+    return BarArrays(day=np.array(cols[0], dtype=ints), open=None, high=np.array(cols[1], dtype=floats),
+                     low=np.array(cols[2], dtype=floats), close=np.array(cols[3], dtype=floats), volume=None,
+                     hi_day=np.array(cols[4], dtype=ints), lo_day=np.array(cols[5], dtype=ints),
+                     cmax=np.array(cols[6], dtype=floats))
 
 
 def _atr_extended(atrv: np.ndarray, keep: int, bars: BarArrays, n: int) -> np.ndarray:

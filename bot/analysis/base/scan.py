@@ -107,15 +107,25 @@ class _Reads:
     def view(frozen: tuple, high: float, low: float, cmax: float, late: bool) -> tuple:
         """How a last bar with these values compares with the ``frozen`` thresholds."""
         lines, close_above, low_before = frozen
-        touches = tuple(bool(high >= line) for line, _ in lines)
+        # Per touch line: whether the bar touches it and, only if it does, whether it also
+        # pulls back (and whether that pullback came after the high). A pullback on a last bar
+        # that does not touch ends the last episode, which matters only when the last bar is
+        # itself a test (whether the test is still in progress).
+        per_line = []
+        touching = False
+        for line, pull in lines:
+            if high >= line:
+                touching = True
+                back = bool(low <= pull)
+                per_line.append((True, back, late if back else None))
+            else:
+                per_line.append((False,))
         lowest = None
         if low_before is not None:
             lowest = ("not lower",) if low >= low_before else ("lowest", low)
         return (
-            touches,
-            tuple(bool(low <= pull) for _, pull in lines),
-            late,
-            high if any(touches) else None,
+            tuple(per_line),
+            high if touching else None,
             None if close_above is None else bool(cmax > close_above),
             lowest,
         )

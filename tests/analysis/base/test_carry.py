@@ -132,3 +132,21 @@ def test_week_positions_found_by_search_equal_the_weekly_grouping(load_daily):
     for j in range(1, len(d), 97):
         k = an.line_day(j)
         assert k == int(np.flatnonzero(group < group[j])[-1]) if group[j] else k == -1
+
+
+def test_a_few_days_make_the_weeks_weekly_arrays_makes():
+    """The plain-Python weeks of the last days: ties keep the first day, missing values too."""
+    from bot.analysis.bars import weekly_arrays
+    from bot.analysis.base.carry import _few_weeks
+
+    day = np.array([20270, 20271, 20272, 20275, 20276, 20277, 20278, 20279, 20282], dtype=np.int64)
+    high = np.array([10.0, 11.0, 11.0, 9.0, 9.5, 9.5, 8.0, 9.4, 12.0])
+    low = np.array([9.0, 8.5, 8.5, 8.0, 8.0, 8.7, 7.9, 8.8, 11.0])
+    close = np.array([9.5, 10.9, 10.0, 8.5, 9.4, 9.0, 8.1, 9.4, 11.5])
+    for h in (high, np.where(np.arange(len(high)) == 4, np.nan, high)):
+        want = weekly_arrays(day, None, h, low, close, None)[0]
+        got = _few_weeks(day, h, low, close)
+        assert len(want) == 3
+        for f in FIELDS:
+            assert np.array_equal(getattr(got, f), getattr(want, f), equal_nan=True), f
+            assert getattr(got, f).dtype == getattr(want, f).dtype, f

@@ -19,9 +19,7 @@ Two scales come out of one set of ceilings:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 
 import numpy as np
 
@@ -45,8 +43,9 @@ class Support:
 class Structure:
     """A candidate base on bars [start, end) of the analysis arrays (absolute positions).
 
-    Its support is worked out on first use (``support_of``): most candidates are turned
-    down on their tests or length before anyone asks how deep they are.
+    Its support is worked out on first use, by the window it was found in (``win``, with
+    ``support_args``): most candidates are turned down on their tests or length before
+    anyone asks how deep they are. ``weeks`` is its length to the window's last bar.
     """
 
     start: int
@@ -57,7 +56,9 @@ class Structure:
     tests: np.ndarray
     tol: float
     buffer: float
-    support_of: Callable[[], Support] = field(repr=False, compare=False)
+    weeks: float = field(default=0.0, compare=False)
+    win: _Window | None = field(default=None, repr=False, compare=False)
+    support_args: tuple = field(default=(), repr=False, compare=False)
     _support: Support | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -67,7 +68,7 @@ class Structure:
     @property
     def support(self) -> Support:
         if self._support is None:
-            self._support = self.support_of()
+            self._support = self.win.support(*self.support_args)
         return self._support
 
     @property
@@ -211,10 +212,9 @@ class _Window:
             reads = prev._reads.get(r)
             if r >= last or reads is None or _Reads.view(reads, *mine) != _Reads.view(reads, *theirs):
                 continue
-            if isinstance(got, tuple):
-                s = got[0]
-                weeks = (self.b.day[self.end - 1] - self.b.day[s.start]) / 7.0  # as ``candidate`` counts
-                got = (replace(s, support_of=partial(self.support, *s.support_of.args)), float(weeks))
+            if isinstance(got, Structure):
+                weeks = (self.b.day[self.end - 1] - self.b.day[got.start]) / 7.0  # as ``candidate`` counts
+                got = replace(got, weeks=float(weeks), win=self)
             memo[r] = got
             self._reads[r] = reads
 
@@ -273,28 +273,28 @@ class _Window:
         got = memo.get(r)
         if got is None:
             got = memo[r] = self.candidate(r)
-        if isinstance(got, tuple):
-            s, weeks = got
+        if isinstance(got, Structure):
+            s = got
             if len(s.tests) < rules.min_tests:
                 return NoBase("too_few_tests", price=s.top, tests=len(s.tests))
-            if weeks < rules.min_weeks:
-                return NoBase("too_young", weeks=weeks)
+            if s.weeks < rules.min_weeks:
+                return NoBase("too_young", weeks=s.weeks)
             # (a depth is below 100 % while prices are positive: no need to work it out then)
             if rules.max_depth_pct < 100.0 and s.depth_pct > rules.max_depth_pct:
                 return NoBase("too_deep", depth_pct=s.depth_pct)
             return s
         return got
 
-    def candidate(self, r: int) -> tuple[Structure, float] | NoBase:
-        """The base under the record high at window position ``r`` as (structure, weeks), or
-        why there is none; the rules of each scale (tests, length, depth) are the caller's."""
+    def candidate(self, r: int) -> Structure | NoBase:
+        """The base under the record high at window position ``r``, or why there is none; the
+        rules of each scale (tests, length, depth) are the caller's."""
         reads = _Reads()
         try:
             return self._candidate(r, reads)
         finally:
             self._reads[r] = reads.frozen()
 
-    def _candidate(self, r: int, reads: _Reads) -> tuple[Structure, float] | NoBase:
+    def _candidate(self, r: int, reads: _Reads) -> Structure | NoBase:
         p, h, l, n = self.p, self.h, self.l, self.n
         buf = 1 + p.buffer_pct
         v = float(h[r])
@@ -361,9 +361,11 @@ class _Window:
             tests=tests + w0,
             tol=tol,
             buffer=p.buffer_pct * top,
-            support_of=partial(self.support, start, lmin, stol, level),
+            weeks=float(weeks),
+            win=self,
+            support_args=(start, lmin, stol, level),
         )
-        return s, float(weeks)
+        return s
 
     def support(self, start: int, lmin: float, stol: float, level: float) -> Support:
         """The support of a base starting at window position ``start`` whose lowest low is
@@ -414,7 +416,7 @@ class Ceilings:
 
     def _structures(self) -> list[Structure]:
         """Every structure this holds: examined candidates and the answers given."""
-        found = [got[0] for got in self.memo.values() if isinstance(got, tuple)]
+        found = [got for got in self.memo.values() if isinstance(got, Structure)]
         found += [self._nearest, *(self._major or ()), *self._under.values()]
         unique = {id(s): s for s in found if isinstance(s, Structure)}
         return list(unique.values())

@@ -29,6 +29,6 @@ def test_a_memo_kept_between_days_changes_no_answer_and_holds_one_set_of_arrays(
         assert len({id(c.bars) for c in kept.values()}) == 1, ts  # the newest call's arrays only
         assert all(c.win.b is c.bars for c in kept.values())
         # every base they hold (answers kept after settle included) works its support out on them
-        assert all(s.support_of.func.__self__ is c.win for c in kept.values() for s in c._structures())
+        assert all(s.win is c.win for c in kept.values() for s in c._structures())
     # settle freed the candidate work of all but the two newest
     assert sum(1 for c in kept.values() if c.memo) <= 2 < len(kept)

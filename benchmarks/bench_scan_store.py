@@ -54,15 +54,17 @@ class MemoryMarket:
     does, and charge the scan for the garbage collector walking it.)"""
 
     def __init__(self, frames):
-        self.frames = {t: (df.index, np.asfortranarray(df.to_numpy(dtype=float)), df.columns)
+        self.frames = {t: (df.index.values, np.asfortranarray(df.to_numpy(dtype=float)), df.columns)
                        for t, df in frames.items()}
         self.calls = 0
 
     def frame(self, ticker, start=None, end=None) -> pd.DataFrame:
-        index, values, columns = self.frames[ticker]
-        lo = 0 if start is None else int(index.searchsorted(pd.Timestamp(start), side="left"))
-        hi = len(index) if end is None else int(index.searchsorted(pd.Timestamp(end), side="right"))
-        return pd.DataFrame(values[lo:hi], index=index[lo:hi], columns=columns, copy=False)
+        days, values, columns = self.frames[ticker]
+        lo = 0 if start is None else int(np.searchsorted(days, np.datetime64(start, "D").astype(days.dtype)))
+        hi = len(days) if end is None else int(np.searchsorted(days, np.datetime64(end, "D").astype(days.dtype),
+                                                              side="right"))
+        index = pd.DatetimeIndex(days[lo:hi], name="Date")
+        return pd.DataFrame(values[lo:hi], index=index, columns=columns, copy=False)
 
     async def histories(self, tickers, *, start=None, end=None, strict=False):
         self.calls += 1
@@ -77,6 +79,9 @@ async def run(args) -> None:
     print(f"loaded {len(tickers)} tickers in {time.perf_counter() - t0:.1f}s; RSS {peak_rss_mb():.0f} MB")
     sessions = frames[tickers[0]].index
     days = [d.date() for d in sessions[-(args.days + 1):]]
+    # the prices live in the source from now on, as they live in the bot's price database
+    market = MemoryMarket(frames)
+    del frames, sessions
     with tempfile.TemporaryDirectory() as tmp:
         scanners = {}
         for name, reuse in (("pre-filter", True), ("no pre-filter", False)):
@@ -91,7 +96,7 @@ async def run(args) -> None:
                 await guilds.set_channel(gid, gid * 10)
             await WatchlistRepo(db, limit=10_000).add(1, tickers)
             await guilds.set_channel(1, 10)
-            scanners[name] = (db, Scanner(db, MemoryMarket(frames), EventEngine(), reuse_bases=reuse))
+            scanners[name] = (db, Scanner(db, market, EventEngine(), reuse_bases=reuse))
         cpu: dict[str, list[float]] = {name: [] for name in scanners}
         for i, d in enumerate(days):
             for name, (_db, scanner) in scanners.items():

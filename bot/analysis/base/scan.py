@@ -19,7 +19,7 @@ Two scales come out of one set of ceilings:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -272,7 +272,12 @@ class _Window:
         whether it qualifies does."""
         got = memo.get(r)
         if got is None:
-            got = memo[r] = self.candidate(r)
+            got = self.candidate(r)
+            # why a candidate failed is kept as a plain tuple of numbers: one object fewer per
+            # ceiling for the garbage collector to walk (it stops tracking such tuples)
+            memo[r] = got if isinstance(got, Structure) else tuple(getattr(got, f) for f in _NO_BASE_FIELDS)
+        elif not isinstance(got, Structure):
+            got = NoBase(*got)
         if isinstance(got, Structure):
             s = got
             if len(s.tests) < rules.min_tests:
@@ -496,6 +501,7 @@ def _breakable(top: float, close: float, p: BaseParams) -> bool:
 # margin covers the rounding of x * buf / buf.
 ROUNDING = 1e-9
 
+_NO_BASE_FIELDS = tuple(f.name for f in fields(NoBase))
 _BAR_FIELDS = ("day", "high", "low", "close", "hi_day", "lo_day", "cmax")
 
 

@@ -9,6 +9,7 @@ day it happens even mid-week. Only bars dated <= ``as_of`` are ever read.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 
@@ -96,26 +97,30 @@ class _Analyzer:
             return got
         n = len(self.d) - 1
         lo = max(_PRIOR_CLOSE_DAYS, n - self.p.scan_days + 1)
+        scales = (0, 1) if self.weekly else (0,)
+        if lo > n:
+            for s in scales:
+                self._fresh[s] = (lo, set())
+            return self._fresh[scale]
         days = self.d.day[lo : n + 1].tolist()
         # whether a day's close passes depends on the bars through that day only: a memo kept
-        # between calls (checked by check_bars) remembers it, so only new days are worked out
-        known = {s: self._known_fresh(s) for s in ((0, 1) if self.weekly else (0,))}
-        have = set.intersection(*(set(k) for k in known.values()))  # days known at every scale
-        todo = [j for j, d in enumerate(days, lo) if d not in have]
+        # between calls (checked by check_bars) remembers the days worked out and those that
+        # passed at each scale, so only new days are worked out
+        known, passed = self._memo.setdefault((FRESH_KEY, self.p, self.weekly), (set(), {s: set() for s in scales}))
+        todo = [j for j, d in enumerate(days, lo) if d not in known]
         if todo:
             cands = self._fresh_candidates(np.asarray(todo, dtype=np.int64))
-            for s, k in known.items():
-                flagged = self._fresh_flags(s, *cands)
-                k.update((days[j - lo], j in flagged) for j in todo)
-        for s, k in known.items():
-            for d in [d for d in k if not days or d < days[0]]:
-                del k[d]  # before the scan days: no later call asks
-            self._fresh[s] = (lo, {j for j, d in enumerate(days, lo) if k[d]})
+            for s in scales:
+                passed[s].update(days[j - lo] for j in self._fresh_flags(s, *cands))
+            known.update(days[j - lo] for j in todo)
+        first = days[0]
+        if min(known) < first:  # days before the scan days: no later call asks
+            known.intersection_update(days)
+            for s in scales:
+                passed[s].intersection_update(days)
+        for s in scales:
+            self._fresh[s] = (lo, {lo + bisect_left(days, d) for d in passed[s] if d >= first})
         return self._fresh[scale]
-
-    def _known_fresh(self, scale: int) -> dict[int, bool]:
-        """Day number -> whether that day's close passed ``fresh_closes``' condition at ``scale``."""
-        return self._memo.setdefault((FRESH_KEY, self.p, self.weekly, scale), {})
 
     def _fresh_flags(self, scale: int, js, ks, prior, first) -> set[int]:
         """The days of ``js`` (closing above their ``prior`` closes, line bars ``ks``, ``first``

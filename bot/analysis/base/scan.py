@@ -446,8 +446,9 @@ class Ceilings:
     def settle(self) -> None:
         """Drop the candidates examined so far (kept: the answers given, ``under``'s included);
         they are worked out again if asked for."""
-        self.memo = {}
-        self.win._starts, self.win._reads = {}, {}
+        if self.memo or self.win._starts or self.win._reads:
+            self.memo = {}
+            self.win._starts, self.win._reads = {}, {}
 
     def under(self, scale: int, close: float) -> Structure | None:
         """``nearest_under`` (scale 0) or ``major_under`` (1), each answered once per close: a

@@ -108,11 +108,15 @@ class _Analyzer:
         # passed at each scale, so only new days are worked out
         known, passed = self._memo.setdefault((FRESH_KEY, self.p, self.weekly), (set(), {s: set() for s in scales}))
         todo = [j for j, d in enumerate(days, lo) if d not in known]
-        if todo:
+        if len(todo) > 3:
             cands = self._fresh_candidates(np.asarray(todo, dtype=np.int64))
             for s in scales:
                 passed[s].update(days[j - lo] for j in self._fresh_flags(s, *cands))
-            known.update(days[j - lo] for j in todo)
+        else:  # (the next day of a kept memo: one day at a time, without building matrices)
+            for j in todo:
+                for s in self._fresh_one(j, scales):
+                    passed[s].add(days[j - lo])
+        known.update(days[j - lo] for j in todo)
         first = days[0]
         if min(known) < first:  # days before the scan days: no later call asks
             known.intersection_update(days)
@@ -122,20 +126,52 @@ class _Analyzer:
             self._fresh[s] = (lo, {lo + bisect_left(days, d) for d in passed[s] if d >= first})
         return self._fresh[scale]
 
+    def _stretch(self, scale: int) -> tuple[int, float]:
+        """(bars, weeks) the box at ``scale`` spans at least before its line bar: (min_tests - 1)
+        test gaps of bars and ``min_weeks`` weeks."""
+        p = self.p
+        gap = p.min_test_gap_weekly if self.weekly else p.min_test_gap_daily
+        tests, weeks = (p.major_min_tests, p.major_min_weeks) if scale else (p.min_tests, p.min_weeks)
+        return gap * max(1, tests - 1), weeks
+
+    def _fresh_one(self, j: int, scales) -> list[int]:
+        """The scales at which day j's close passes: ``_fresh_candidates`` and ``_fresh_flags``
+        for one day (the same comparisons, in the same order of operations)."""
+        close, p = self.d.close, self.p
+        c = float(close[j])
+        prior = float(close[j - _PRIOR_CLOSE_DAYS : j].max())
+        if not c > prior:
+            return []
+        k = int(self.week_of(j)) - 1 if self.weekly else j - 1
+        if k < 0:
+            return []
+        day, cmax, high = self.bars.day, self.bars.cmax, self.bars.high
+        above = np.flatnonzero(cmax[: k + 1] >= c)
+        first = int(above[-1]) + 1 if len(above) else 0
+        buf = 1 + p.buffer_pct
+        out = []
+        for scale in scales:
+            bars, weeks = self._stretch(scale)
+            by_days = int(np.searchsorted(day, day[k] - 7.0 * weeks, side="right")) - 1
+            latest = min(k - bars, by_days)
+            if latest < 0 or first > latest:
+                continue
+            floor = max(prior, float(cmax[latest : k + 1].max())) / buf * (1 - ROUNDING)
+            ceiling = c / buf * (1 + ROUNDING)
+            h = high[first : k + 1]
+            if ((h >= floor) & (h < ceiling)).any():
+                out.append(scale)
+        return out
+
     def _fresh_flags(self, scale: int, js, ks, prior, first) -> set[int]:
         """The days of ``js`` (closing above their ``prior`` closes, line bars ``ks``, ``first``
         bar after the last close at or above theirs) that pass the necessary condition."""
-        p = self.p
-        buf = 1 + p.buffer_pct
-        if self.weekly:
-            gap = p.min_test_gap_weekly
-        else:
-            gap = p.min_test_gap_daily
-        tests, weeks = (p.major_min_tests, p.major_min_weeks) if scale else (p.min_tests, p.min_weeks)
+        buf = 1 + self.p.buffer_pct
+        bars, weeks = self._stretch(scale)
         day, cmax, high = self.bars.day, self.bars.cmax, self.bars.high
         # the latest possible start: gap * (tests - 1) bars, and the last bar min_weeks weeks, before k
         by_days = np.searchsorted(day, day[ks] - 7.0 * weeks, side="right") - 1
-        latest = np.minimum(ks - gap * max(1, tests - 1), by_days)
+        latest = np.minimum(ks - bars, by_days)
         ok = (latest >= 0) & (first <= latest)
         js, ks, prior, first, latest = js[ok], ks[ok], prior[ok], first[ok], latest[ok]
         if not len(js):

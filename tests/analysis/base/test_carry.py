@@ -150,3 +150,26 @@ def test_a_few_days_make_the_weeks_weekly_arrays_makes():
         for f in FIELDS:
             assert np.array_equal(getattr(got, f), getattr(want, f), equal_nan=True), f
             assert getattr(got, f).dtype == getattr(want, f).dtype, f
+
+
+@pytest.mark.parametrize("weekly", [True, False])
+def test_one_day_at_a_time_the_fresh_close_rule_gives_the_matrix_answer(load_daily, weekly):
+    """The next day of a kept memo is checked on its own (``_fresh_one``); a cold call checks
+    its ~50 days at once with matrices (``_fresh_candidates``, ``_fresh_flags``): the same days
+    pass, at both scales, over every day of four years of real closes."""
+    from bot.analysis.base.finder import _Analyzer
+    from bot.analysis.base.params import BaseParams
+
+    scales = (0, 1) if weekly else (0,)
+    passed = 0
+    for ticker in ("IWM", "QQQ", "TLT"):
+        d = daily_arrays(load_daily(ticker), open_volume=False)
+        an = _Analyzer(d, weekly, BaseParams())
+        js = np.arange(len(d) - 1000, len(d))
+        cands = an._fresh_candidates(js)
+        matrix = {s: an._fresh_flags(s, *cands) for s in scales}
+        for j in js.tolist():
+            one = an._fresh_one(j, scales)
+            assert one == [s for s in scales if j in matrix[s]], (ticker, j)
+            passed += bool(one)
+    assert passed > 20  # days that pass, not only days that fail

@@ -8,7 +8,6 @@ This is the offline twin of the Yahoo provider and a feature for people with the
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import date
@@ -21,6 +20,7 @@ from bot.errors import DataSourceError
 from bot.market.frames import clip
 from bot.market.price_file import BadPriceFile, read_price_file
 from bot.market.provider import PriceBatch
+from bot.threads import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class CsvDirectoryProvider:
             df = self.load(ticker)
             return None if df is None or df.empty else (df.index[0].date(), df.index[-1].date())
 
-        return await asyncio.to_thread(work)
+        return await off_loop(work)
 
     async def latest_date(self, tickers: Sequence[str]) -> date | None:
         """The newest bar date among ``tickers``' readable files (None if none exist)."""
@@ -105,7 +105,7 @@ class CsvDirectoryProvider:
                     if (df := self._load_or_skip(t)) is not None and not df.empty]
             return max(last) if last else None
 
-        return await asyncio.to_thread(work)
+        return await off_loop(work)
 
     async def fetch(
         self, tickers: Sequence[str], start: date | None = None, end: date | None = None
@@ -124,4 +124,4 @@ class CsvDirectoryProvider:
                     out[t] = df
             return out
 
-        return await asyncio.to_thread(work)
+        return await off_loop(work)

@@ -33,6 +33,7 @@ from bot.store.outbox import NewMessage, OutboxRepo, event_key
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.transaction import utc_now
 from bot.store.watchlist import WatchlistRepo
+from bot.threads import off_loop
 from bot.words.events import event_dict
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ class Scanner:
             for i in range(0, len(tickers), self.chunk_size):
                 chunk = tickers[i : i + self.chunk_size]
                 # CPU work (engine, JSON) in a worker thread, a chunk at a time; writes on the loop.
-                results = await asyncio.to_thread(self._advance_many, chunk, frames, stored)
+                results = await off_loop(self._advance_many, chunk, frames, stored)
                 batch = []
                 for ticker, result in zip(chunk, results):
                     if isinstance(result, str):

@@ -19,7 +19,7 @@ from bot.services.bar_fingerprint import frame_fingerprint
 from bot.services.common import is_stale, lookback_start, safe_filename, source_of
 from bot.services.render_cache import ByteBoundedLRU
 from bot.services.render_pool import RenderPool
-from bot.services.threads import off_loop
+from bot.threads import off_loop
 from bot.tickers import normalize_ticker
 from bot.words.reports import data_footer, price_headline
 

@@ -13,7 +13,7 @@ from bot.dates import parse_date, parse_period_text
 from bot.market.service import MarketData
 from bot.services.closes import MAX_TICKERS, fetch_closes
 from bot.services.common import is_stale, safe_filename
-from bot.services.threads import off_loop
+from bot.threads import off_loop
 from bot.tickers import normalize_tickers
 from bot.words.compare import comparison_fields, comparison_headline, returns_table
 from bot.words.reports import data_footer

@@ -27,7 +27,7 @@ from bot.services.replay_memo import (
     spans,
     usable,
 )
-from bot.services.threads import off_loop
+from bot.threads import off_loop
 from bot.tickers import normalize_ticker
 from bot.words.history import history_footer, history_lines, history_title
 

@@ -30,7 +30,7 @@ import pandas as pd
 
 from bot.analysis.models import BaseResult, Marker
 from bot.charts import transport
-from bot.services.threads import off_loop
+from bot.threads import off_loop
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from bot.market.service import MarketData
 from bot.market.universes import SP500_AS_OF, UNIVERSES
 from bot.services.base import LOOKBACK_DAYS
 from bot.services.common import is_stale, lookback_start, safe_filename
-from bot.services.threads import off_loop
 from bot.store.watchlist import DEFAULT_WATCHLIST
+from bot.threads import off_loop
 from bot.tickers import normalize_ticker, normalize_tickers
 from bot.words.setups import (
     digest_fields,

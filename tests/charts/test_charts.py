@@ -384,7 +384,7 @@ def test_global_rcparams_do_not_leak_into_charts(iwm_weekly, iwm_base):
 
 
 async def test_renders_run_off_the_loop(iwm_weekly, iwm_base):
-    from bot.services.threads import off_loop
+    from bot.threads import off_loop
 
     direct = render_base_chart(iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly")
     a, b = await asyncio.gather(

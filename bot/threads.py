@@ -1,12 +1,15 @@
-"""The one lane for blocking work off the event loop: a small thread pool every caller shares
-(price files read and parsed, analyses, renders in threads, the daily scan's chunks).
+"""The one lane for blocking work off the event loop: a one-thread pool every caller shares
+(price files read and parsed, analyses and renders when no worker process takes them, the
+daily scan's chunks).
 
-Small on purpose. Under the GIL, threads doing Python or pandas work take turns in 5 ms
+One thread on purpose. Under the GIL, threads doing Python or pandas work take turns in 5 ms
 switch intervals, and the event loop waits its turn behind every one of them: with the default
 executor's six threads, a cold burst of twenty ``!base`` (ten price files parsed at once)
-stalled the loop for 40 to 80 ms. Two threads bound a stall to about two intervals and still
-let one thread's file read or GIL-free numpy work overlap the other's. Nothing here waits on
-the network: a call that may hang goes to a daemon thread (``bot.market.daemon``).
+stalled the loop for 30 to 80 ms; with two lane threads, 25 ms; with one, 6.5 ms at p99 and
+18 ms at worst (``benchmarks/bench_bot_commands.py``). The price: blocking jobs run one after
+another (the burst took 58 ms a chart instead of 45; renders and analyses go to the worker
+processes anyway). Nothing here waits on the network: a call that may hang goes to a daemon
+thread (``bot.market.daemon``).
 """
 
 from __future__ import annotations
@@ -20,15 +23,14 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-LANE_THREADS = 2
+LANE_THREADS = 1
 _lane = ThreadPoolExecutor(max_workers=LANE_THREADS, thread_name_prefix="breakout-lane")
 
 
 async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``await off_loop(render_base_chart, bars, base, ticker=..., timeframe=...)``: ``fn`` runs
     in the shared lane with the caller's context variables (as ``asyncio.to_thread`` does), so
-    the event loop stays responsive. The analysis and chart functions share no mutable state,
-    so both lane threads may run them at once."""
+    the event loop stays responsive."""
     loop = asyncio.get_running_loop()
     call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
     return await loop.run_in_executor(_lane, call)

@@ -73,11 +73,6 @@ class _Analyzer:
         last day is not before it."""
         return np.searchsorted(self.bars.day, self.d.day[j])
 
-    @property
-    def week_of_day(self) -> np.ndarray:
-        """The weekly position of every day (weekly timeframe)."""
-        return self.week_of(slice(None))
-
     def fresh_closes(self, scale: int) -> tuple[int, set[int]]:
         """(first day position of the last ``scan_days``, the days among them whose close could
         be a breakout of the base at ``scale``).

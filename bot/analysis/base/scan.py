@@ -419,13 +419,6 @@ class Ceilings:
         self.win.read_from(b)
         self.bars = b
 
-    def _structures(self) -> list[Structure]:
-        """Every structure this holds: examined candidates and the answers given."""
-        found = [got for got in self.memo.values() if isinstance(got, Structure)]
-        found += [self._nearest, *(self._major or ()), *self._under.values()]
-        unique = {id(s): s for s in found if isinstance(s, Structure)}
-        return list(unique.values())
-
     def nearest(self) -> Structure | NoBase:
         """The lowest qualifying ceiling of the look-back, or why there is none."""
         if self._nearest is None:

@@ -128,7 +128,7 @@ def test_week_positions_found_by_search_equal_the_weekly_grouping(load_daily):
     d = daily_arrays(load_daily("SPY"), open_volume=False)
     an = _Analyzer(d, True, BaseParams())
     _, group = weekly_arrays(d.day, None, d.high, d.low, d.close, None)
-    assert np.array_equal(an.week_of_day, group)
+    assert np.array_equal(an.week_of(slice(None)), group)
     for j in range(1, len(d), 97):
         k = an.line_day(j)
         assert k == int(np.flatnonzero(group < group[j])[-1]) if group[j] else k == -1

@@ -8,7 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.analysis.base import find_base, forget_before, settle, share_arrays
-from bot.analysis.base.scan import Ceilings
+from bot.analysis.base.scan import Ceilings, Structure
+
+
+def _held(c: Ceilings) -> list[Structure]:
+    """Every base a ceilings object holds: examined candidates and the answers it gave."""
+    found = [*c.memo.values(), c._nearest, *(c._major or ()), *c._under.values()]
+    return [s for s in found if isinstance(s, Structure)]
 
 
 def _kept(memo: dict) -> dict:
@@ -29,6 +35,6 @@ def test_a_memo_kept_between_days_changes_no_answer_and_holds_one_set_of_arrays(
         assert len({id(c.bars) for c in kept.values()}) == 1, ts  # the newest call's arrays only
         assert all(c.win.b is c.bars for c in kept.values())
         # every base they hold (answers kept after settle included) works its support out on them
-        assert all(s.win is c.win for c in kept.values() for s in c._structures())
+        assert all(s.win is c.win for c in kept.values() for s in _held(c))
     # settle freed the candidate work of all but the two newest
     assert sum(1 for c in kept.values() if c.memo) <= 2 < len(kept)

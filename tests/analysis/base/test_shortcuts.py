@@ -33,7 +33,7 @@ def _every_fresh_close(self, scale: int):
     days = set()
     for j in (lo + np.flatnonzero(close[lo : n + 1] > prior)).tolist():
         line = self.line_day(j)
-        highs = self.bars.high[: int(self.week_of_day[line]) + 1] if self.weekly else self.d.high[: line + 1]
+        highs = self.bars.high[: int(self.week_of(line)) + 1] if self.weekly else self.d.high[: line + 1]
         if ((highs >= prior[j - lo] / buf) & (highs < close[j] / buf)).any():
             days.add(j)
     return lo, days

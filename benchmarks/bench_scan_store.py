@@ -3,8 +3,9 @@
 Unlike bench_scan.py (the engine alone), this runs the real scanner: the watchlist query, one
 batched ``histories`` call (served from memory, as if cached: new frames over arrays held in
 memory), the engine step per ticker in the lane thread (``bot.threads``), and the states and
-outbox rows of a chunk of 32 tickers in one SQLite transaction on a database file. Eleven servers watch 46 tickers each (limit 50), one more watches all of
-them through a raised limit, so every event is queued for two servers.
+outbox rows of a chunk of 32 tickers in one SQLite transaction on a database file. Eleven
+servers watch 46 tickers each (limit 50), one more watches all of them through a raised limit,
+so every event is queued for two servers.
 
 Phases:
   * cold:  first scan, no engine state (each ticker: one find_base on its newest bar);

@@ -97,10 +97,10 @@ def event_payload(event: Event) -> dict:
     return {**event_dict(event), "key": event_key(*event.key)}
 
 
-def history_revised(daily: pd.DataFrame, stored: StateRecord, closes: np.ndarray | None = None) -> bool:
+def history_revised(daily: pd.DataFrame, closes: np.ndarray, stored: StateRecord) -> bool:
     """True when the close of the state's last bar now differs beyond cent rounding from the
-    close the state was built on (a split or a vendor revision). ``closes``: the frame's
-    Close column, if the caller has it."""
+    close the state was built on (a split or a vendor revision); ``closes`` is the frame's
+    Close column."""
     if stored.last_date is None or stored.last_close is None:
         return False
     stamps = daily.index.values
@@ -108,7 +108,6 @@ def history_revised(daily: pd.DataFrame, stored: StateRecord, closes: np.ndarray
     pos = int(np.searchsorted(stamps, day))
     if pos >= len(stamps) or stamps[pos] != day:
         return False  # that bar is not in this frame: nothing to compare
-    closes = daily["Close"].to_numpy() if closes is None else closes
     return bool(beyond_rounding(float(stored.last_close), float(closes[pos])))
 
 
@@ -170,7 +169,7 @@ class Scanner:
             newest: date | None = None
             for i in range(0, len(tickers), self.chunk_size):
                 chunk = tickers[i : i + self.chunk_size]
-                # CPU work (engine, JSON) in a worker thread, a chunk at a time; writes on the loop.
+                # CPU work (engine, JSON) in the lane thread, a chunk at a time; writes on the loop.
                 results = await off_loop(self._advance_many, chunk, frames, stored)
                 batch = []
                 for ticker, result in zip(chunk, results):
@@ -236,7 +235,7 @@ class Scanner:
         prior = TickerState.from_json(stored.state_json) if stored is not None else None
         last_bar = daily.index[-1].date()
         closes = daily["Close"].to_numpy()
-        if prior is not None and history_revised(daily, stored, closes):
+        if prior is not None and history_revised(daily, closes, stored):
             # A split (or vendor revision) rewrote the bars the state was built on: its levels
             # are in the old prices and would read a 2-for-1 split as a collapse. Start over.
             log.info("%s: prices changed since the last scan (split?); restarting its engine state", ticker)

@@ -46,6 +46,7 @@ import pandas as pd  # noqa: E402
 from machine import machine_info, peak_rss_mb  # noqa: E402
 
 from bot.analysis.events import EventEngine  # noqa: E402
+from bot.heap import freeze_long_lived  # noqa: E402
 from bot.market.csvdir import read_price_csv  # noqa: E402
 from bot.scan.scanner import Scanner  # noqa: E402
 from bot.store.db import Database  # noqa: E402
@@ -112,6 +113,8 @@ async def run(args) -> None:
             await WatchlistRepo(db, limit=10_000).add(1, tickers)
             await guilds.set_channel(1, 10)
             scanners[name] = (db, Scanner(db, market, EventEngine(), reuse_bases=reuse))
+        # the bot freezes its start-up heap once its extensions are loaded (Services.started)
+        freeze_long_lived()
         cpu: dict[str, list[float]] = {name: [] for name in scanners}
         for i, d in enumerate(days):
             for name, (_db, scanner) in scanners.items():

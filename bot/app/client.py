@@ -65,6 +65,7 @@ class BreakoutBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.services.open()
         await self.load_all_extensions()
+        self.services.started()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.heap import freeze_long_lived
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.settings import Settings
@@ -74,6 +75,12 @@ class Services:
             _ = self.base  # import the drawing stack at start-up, not in the first command's answer
             if self.render_pool is not None:
                 self.render_pool.start_soon()  # worker processes start in the background
+
+    def started(self) -> None:
+        """The face has finished starting (extensions loaded): in a long-running process, what
+        exists now lives as long as it, so the garbage collector stops walking it."""
+        if self.long_running:
+            freeze_long_lived()
 
     async def close(self) -> None:
         try:

@@ -12,6 +12,7 @@ from fakes import FAKE_TOKEN
 
 from bot.app.logging_setup import REDACTED, RedactSecret
 from bot.cli.run_command import run_bot
+from bot.services import composition
 from bot.settings import Settings
 
 
@@ -26,12 +27,15 @@ def test_run_without_a_token_exits_2_with_one_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("error: DISCORD_TOKEN is not set:"), proc.stderr
 
 
-def test_the_token_never_appears_in_logs(fake_discord, shared_data, tmp_path, caplog, capsys):
+def test_the_token_never_appears_in_logs(fake_discord, shared_data, tmp_path, caplog, capsys, monkeypatch):
     caplog.set_level(logging.DEBUG)
+    frozen = []
+    monkeypatch.setattr(composition, "freeze_long_lived", lambda: frozen.append(True))
     settings = Settings(token=FAKE_TOKEN, db_path=tmp_path / "bot.sqlite3", data_dir=shared_data)
     assert run_bot(settings, verbose=True) == 0
     assert fake_discord["token"] == FAKE_TOKEN  # the path really reached the login
     assert "cogs.charts" in fake_discord["extensions"]  # and setup_hook ran
+    assert frozen == [True]  # the bot froze its start-up heap once
     out, err = capsys.readouterr()
     assert "logging in using static token" in caplog.text and "pretending to connect" in err
     for text in (caplog.text, out, err):

@@ -19,8 +19,7 @@ set of arrays, not one per day.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from functools import partial
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -63,15 +62,15 @@ class FinderMemos:
             memo = self._kept[ticker] = {}
         elif memo:
             self.reused += 1
-        return EventEngine(engine.params, base_finder=partial(find_base, memo=memo))
+        return EventEngine(engine.params, memo=memo)
 
-    def keep(self, ticker: str, daily: pd.DataFrame) -> None:
-        """After a scan of ``ticker`` over ``daily``: drop the bases no later scan asks for, let
-        the rest read one set of arrays, and free the candidate work of the older ones."""
+    def keep(self, ticker: str, last_bar: date) -> None:
+        """After a scan of ``ticker`` through ``last_bar``: drop the bases no later scan asks
+        for, let the rest read one set of arrays, and free the candidate work of the older ones."""
         memo = self._kept.get(ticker)
-        if memo is None or not len(daily):
+        if memo is None:
             return
-        forget_before(memo, daily.index[-1].date() - timedelta(days=self.keep_days))
+        forget_before(memo, last_bar - timedelta(days=self.keep_days))
         share_arrays(memo)
         settle(memo)
 

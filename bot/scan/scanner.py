@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from bot.analysis.bars import last_date
 from bot.analysis.base.params import BaseParams
 from bot.analysis.events.state import TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event
@@ -233,7 +234,7 @@ class Scanner:
 
     def _advance(self, ticker: str, daily: pd.DataFrame, stored: StateRecord | None):
         prior = TickerState.from_json(stored.state_json) if stored is not None else None
-        last_bar = daily.index[-1].date()
+        last_bar = last_date(daily)
         closes = daily["Close"].to_numpy()
         if prior is not None and history_revised(daily, closes, stored):
             # A split (or vendor revision) rewrote the bars the state was built on: its levels
@@ -246,7 +247,7 @@ class Scanner:
         engine = memos.engine_for(self.engine, ticker, daily) if memos is not None else self.engine
         state, events = engine.step(prior, ticker, daily)
         if memos is not None:
-            memos.keep(ticker, daily)
+            memos.keep(ticker, last_bar)
         # no usable memory (first scan, or a state of an older engine that loads fresh)
         cold = prior is None or prior.last_date is None
         events = announceable(events, cold_start=cold, last_bar=last_bar,

@@ -7,6 +7,7 @@ from bot.analysis.bars.arrays import (
     day_numbers,
     day_to_date,
     days_to_index,
+    last_date,
     to_weekly,
     week_ids,
     weekly_arrays,
@@ -16,5 +17,5 @@ from bot.analysis.bars.indicators import atr, atr_values, true_range, volume_rat
 
 __all__ = [
     "BarArrays", "DailyBars", "atr", "atr_values", "daily_arrays", "date_to_day", "day_numbers", "day_to_date", "days_to_index",
-    "to_weekly", "true_range", "volume_ratio", "week_ids", "weekly_arrays",
+    "last_date", "to_weekly", "true_range", "volume_ratio", "week_ids", "weekly_arrays",
 ]

@@ -11,14 +11,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from bot.analysis.bars.arrays import date_to_day, day_numbers, day_to_date
+from bot.analysis.bars.arrays import BarArrays, date_to_day, day_numbers, day_to_date
 from bot.analysis.bars.indicators import atr_values
 
 
 class DailyBars:
     """Arrays of a price frame, with helpers to turn positions into dates and back."""
 
-    __slots__ = ("frame", "days", "close", "_atr_period", "_high", "_low", "_volume", "_atr", "_iso")
+    __slots__ = ("frame", "days", "close", "_atr_period", "_high", "_low", "_volume", "_atr", "_iso", "_arrays")
 
     def __init__(self, daily: pd.DataFrame, atr_period: int = 14):
         self.frame = daily
@@ -28,6 +28,7 @@ class DailyBars:
         # the rest is built on first use: most bars of a daily scan only need the closes
         self._high = self._low = self._volume = self._atr = None
         self._iso: dict[int, str] = {}
+        self._arrays: BarArrays | None = None
 
     @property
     def high(self) -> np.ndarray:
@@ -56,6 +57,14 @@ class DailyBars:
 
     def __len__(self) -> int:
         return len(self.close)
+
+    def arrays(self) -> BarArrays:
+        """The daily arrays ``find_base`` reads (day, high, low, close) over every bar, built
+        once from the columns already read."""
+        if self._arrays is None:
+            self._arrays = BarArrays(day=self.days, open=None, high=self.high, low=self.low, close=self.close,
+                                     volume=None, hi_day=self.days, lo_day=self.days, cmax=self.close)
+        return self._arrays
 
     def date(self, i: int) -> date:
         return day_to_date(self.days[i])

@@ -35,11 +35,15 @@ _DEFAULTS = BaseParams()  # one object: memo keys compare by identity before fie
 FRESH_KEY = "fresh"
 
 
-def _span(daily: pd.DataFrame, as_of: date | None, keep: int) -> tuple[int, int]:
-    """Positions [start, end) of the bars dated <= as_of, of which only the last ``keep``."""
+def _span(daily: pd.DataFrame, as_of: date | None, keep: int, days: np.ndarray | None) -> tuple[int, int]:
+    """Positions [start, end) of the bars dated <= as_of, of which only the last ``keep``
+    (``days``: the frame's day numbers, if the caller has them)."""
     end = len(daily)
     if as_of is not None:
-        end = int(daily.index.searchsorted(pd.Timestamp(as_of), side="right"))
+        if days is None:
+            end = int(daily.index.searchsorted(pd.Timestamp(as_of), side="right"))
+        else:
+            end = int(days.searchsorted(date_to_day(as_of), side="right"))
     return max(0, end - keep), end
 
 
@@ -366,12 +370,15 @@ def find_base(
     timeframe: str = "weekly",
     params: BaseParams | None = None,
     memo: dict | None = None,
+    arrays: BarArrays | None = None,
 ) -> BaseResult:
     """Find the base of a daily OHLCV frame as of ``as_of`` (None = its last bar).
 
     ``memo`` (optional, a dict the caller keeps between calls on growing prefixes of one
     frame, as a replay does) lets a call reuse the bases an earlier call built through the same
-    day; the answer is the same with or without it.
+    day; the answer is the same with or without it. ``arrays`` (optional): the daily arrays
+    (day, high, low, close) of all of ``daily``'s rows, when the caller holds them already (the
+    event engine does), so the frame's columns are not read again.
 
     ``timeframe="weekly"`` builds the nearest base from W-FRI weeks over ~3 years and the major
     one over up to 30; ``"daily"`` the nearest from daily bars over ~1 year. Raises NotEnoughData on
@@ -381,14 +388,14 @@ def find_base(
     if timeframe not in ("weekly", "daily"):
         raise BadArgument(f"Unknown timeframe {timeframe!r}: use weekly or daily.")
     weekly = timeframe == "weekly"
-    start, end = _span(daily, as_of, p.history_bars(timeframe))
+    start, end = _span(daily, as_of, p.history_bars(timeframe), None if arrays is None else arrays.day)
     need = p.min_days_weekly if weekly else p.min_days_daily
     if end - start < need:
         raise NotEnoughData(
             f"Need at least {need} daily bars for a {timeframe} base, have {end - start}"
             + (f" up to {as_of}." if as_of is not None else ".")
         )
-    d = daily_arrays(daily, start, end, open_volume=False)
+    d = daily_arrays(daily, start, end, open_volume=False) if arrays is None else arrays.cut(start, end)
     an = _Analyzer(d, weekly, p, memo)
     n = len(d) - 1
     as_of_date = day_to_date(d.day[n]) if as_of is None else as_of

@@ -63,10 +63,17 @@ def base_id_of(ticker: str, r: BaseResult) -> str:
 class EventEngine:
     """Turns daily bars into breakout events. Pure: no I/O, no clock, no globals."""
 
-    def __init__(self, params: EngineParams | None = None, base_finder: BaseFinder | None = None):
+    def __init__(self, params: EngineParams | None = None, base_finder: BaseFinder | None = None, *,
+                 memo: dict | None = None):
+        """``base_finder``: a finder other than ``find_base`` (tests). ``memo``: a ``find_base``
+        memo kept by the caller across steps over one ticker's bars (the daily scan keeps one per
+        ticker, ``bot.scan.finder_memo``); without it each step shares one among its own days."""
+        if memo is not None and base_finder is not None:
+            raise ValueError("a memo is find_base's: it goes with the default finder only")
         self.params = params or EngineParams()
         self.base_finder = base_finder or find_base
         self._shares_memo = base_finder is None  # find_base reuses the bases of earlier days
+        self._memo = memo
         self.finder_calls = 0  # for benchmarks
 
     # ------------------------------------------------------------------ public API
@@ -89,7 +96,7 @@ class EventEngine:
         else:
             first = 0 if every_bar else n - 1
         events: list[Event] = []
-        memo: dict | None = {} if self._shares_memo else None
+        memo = self._memo if self._memo is not None else {} if self._shares_memo else None
         for i in range(first, n):
             event = self._bar(st, ticker, bars, i, memo)
             st.last_date = bars.iso(i)
@@ -114,15 +121,17 @@ class EventEngine:
     def _find(self, bars: DailyBars, i: int, memo: dict | None = None) -> BaseResult | None:
         p = self.params
         lo = max(0, i + 1 - p.finder_window_bars())
-        window = bars.frame if lo == 0 and i + 1 == len(bars) else bars.frame.iloc[lo : i + 1]
         self.finder_calls += 1
-        kw = {}
-        if memo is not None:
-            kw["memo"] = memo
-            if len(memo) > 400:  # only the last ~50 sessions' bases are asked for again
-                forget_before(memo, window.index[max(0, len(window) - 80)].date())
         try:
-            return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe, **kw)
+            if memo is None:  # a finder of the caller's: it sees the bars through day i only
+                window = bars.frame if lo == 0 and i + 1 == len(bars) else bars.frame.iloc[lo : i + 1]
+                return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe)
+            if len(memo) > 400:  # only the last ~50 sessions' bases are asked for again
+                forget_before(memo, bars.date(max(lo, i - 79)))
+            # find_base itself reads no bar after as_of, nor more than the window: it gets the
+            # arrays already read instead of a slice of the frame
+            return self.base_finder(bars.frame, as_of=bars.date(i), timeframe=p.timeframe, memo=memo,
+                                    arrays=bars.arrays())
         except NotEnoughData:
             return None
 

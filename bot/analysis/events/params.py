@@ -12,6 +12,8 @@ from typing import Literal
 
 from bot.analysis.base.params import BaseParams
 
+_FINDER = BaseParams()  # the finder's defaults, which the engine's find_base runs with
+
 
 @dataclass(frozen=True)
 class EngineParams:
@@ -47,7 +49,7 @@ class EngineParams:
     def finder_window_bars(self) -> int:
         """Bars handed to the base finder: all it reads (≈ 31 years weekly), so the engine sees
         exactly what ``find_base`` on the whole file sees."""
-        return BaseParams().history_bars(self.timeframe)
+        return _FINDER.history_bars(self.timeframe)
 
     def buffer(self, level: float, atr: float) -> float:
         atr_part = self.buffer_atr * atr if atr == atr else 0.0  # NaN-safe

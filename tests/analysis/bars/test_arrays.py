@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.analysis.bars import daily_arrays, day_numbers, to_weekly, weekly_arrays
+from bot.analysis.bars import daily_arrays, day_numbers, last_date, to_weekly, weekly_arrays
 
 
 @pytest.mark.parametrize("unit", ["ns", "us", "ms", "s"])
@@ -50,3 +50,28 @@ def test_weekly_bars_are_the_same_with_or_without_open_and_volume():
     weekly = to_weekly(_frame())
     assert np.array_equal(weekly["Volume"].to_numpy(), with_all.volume)
     assert len(weekly) == 13  # W-FRI weeks of the first quarter of 2024
+
+
+def test_cut_is_the_arrays_of_the_span_and_daily_arrays_stay_daily():
+    df = _frame()
+    whole = daily_arrays(df)
+    part = whole.cut(5, 40)
+    expected = daily_arrays(df, 5, 40)
+    for f in ("day", "open", "high", "low", "close", "volume", "hi_day", "lo_day", "cmax"):
+        assert np.array_equal(getattr(part, f), getattr(expected, f)), f
+    assert part.hi_day is part.day and part.lo_day is part.day and part.cmax is part.close
+    assert np.shares_memory(part.close, whole.close)  # views, not copies
+    w, _ = weekly_arrays(whole.day, whole.open, whole.high, whole.low, whole.close, whole.volume)
+    wk = w.cut(2, 9)
+    assert np.array_equal(wk.hi_day, w.hi_day[2:9]) and np.array_equal(wk.cmax, w.cmax[2:9])
+    assert wk.hi_day is not wk.day
+    lean = daily_arrays(df, open_volume=False).cut(1, 3)
+    assert lean.open is None and lean.volume is None
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_last_date_is_the_date_of_the_last_bar(unit):
+    df = _frame()
+    df.index = pd.DatetimeIndex(df.index.values.astype(f"datetime64[{unit}]") + np.timedelta64(16, "h"), name="Date")
+    assert last_date(df) == df.index[-1].date() == pd.Timestamp("2024-03-29").date()
+    assert last_date(df.iloc[:1]) == df.index[0].date()

@@ -388,6 +388,8 @@ def find_base(
     if timeframe not in ("weekly", "daily"):
         raise BadArgument(f"Unknown timeframe {timeframe!r}: use weekly or daily.")
     weekly = timeframe == "weekly"
+    if arrays is not None and len(arrays) != len(daily):
+        raise ValueError(f"arrays of {len(arrays)} bars for a frame of {len(daily)}: they must be the frame's")
     start, end = _span(daily, as_of, p.history_bars(timeframe), None if arrays is None else arrays.day)
     need = p.min_days_weekly if weekly else p.min_days_daily
     if end - start < need:

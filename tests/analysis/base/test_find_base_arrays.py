@@ -38,3 +38,11 @@ def test_the_engine_hands_find_base_the_whole_frame_with_its_arrays(load_daily, 
     assert [s[1] for s in seen] == [d.date() for d in daily.index[-4:]]
     assert all(s[0] == len(daily) - 3 for s in seen[:1]) and all(s[0] == len(daily) for s in seen[1:])
     assert all(s[3] == s[0] for s in seen)
+
+
+def test_arrays_of_other_bars_are_refused(load_daily):
+    daily = load_daily("IWM")
+    with pytest.raises(ValueError, match="must be the frame's"):
+        find_base(daily, arrays=DailyBars(daily.iloc[:-1]).arrays())
+    with pytest.raises(ValueError, match="default finder"):
+        EventEngine(base_finder=find_base, memo={})

@@ -25,6 +25,7 @@ from bot.market.frames import beyond_rounding, clip
 from bot.market.provider import PriceBatch, PriceProvider
 from bot.store.db import Database
 from bot.store.prices import PriceRepo
+from bot.threads import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,20 @@ OVERLAP_DAYS = 10  # calendar days re-fetched before the last cached bar
 LIVE_REFRESH = timedelta(minutes=5)  # how often an unfinished bar is refreshed
 EARLIEST = date(1970, 1, 1)
 _COLUMNS = ["Open", "High", "Low", "Close", "Volume", "Adj Close"]
+
+
+def frame_of_rows(rows: Sequence[Sequence]) -> pd.DataFrame:
+    """The price frame of stored (day, open, high, low, close, volume, adj close) rows, oldest
+    first: float columns in one block (a missing value is NaN; Adj Close only when some bar has
+    one) over a DatetimeIndex "Date" in microseconds, as the price files are read."""
+    if not rows:
+        return pd.DataFrame(columns=_COLUMNS[:-1], index=pd.DatetimeIndex([], dtype="datetime64[us]", name="Date"),
+                            dtype=float)
+    days, *columns = zip(*rows)
+    index = pd.DatetimeIndex(np.array(days, dtype="datetime64[D]").astype("datetime64[us]"), name="Date")
+    values = np.array(columns, dtype=float)  # (column, bar); None becomes NaN
+    names = _COLUMNS if not np.isnan(values[-1]).all() else _COLUMNS[:-1]
+    return pd.DataFrame(values[: len(names)].T, index=index, columns=names, copy=False)
 
 
 def _num(x) -> float | None:
@@ -60,12 +75,9 @@ class PriceCache:
 
     async def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
         rows = await self.prices.bars(ticker, (start or EARLIEST).isoformat(), (end or date(9999, 12, 31)).isoformat())
-        df = pd.DataFrame(rows, columns=["Date", *_COLUMNS])
-        df.index = pd.DatetimeIndex(pd.to_datetime(df.pop("Date")), name="Date")
-        df = df.astype(float)
-        if df["Adj Close"].isna().all():
-            df = df.drop(columns="Adj Close")
-        return df
+        # a scan loads every tracked ticker's years of bars: the frames are built in the lane,
+        # not on the event loop
+        return await off_loop(frame_of_rows, rows)
 
     async def _store(self, ticker: str, df: pd.DataFrame, *, first_day: date, replace: bool) -> None:
         adj = df["Adj Close"] if "Adj Close" in df.columns else pd.Series(np.nan, index=df.index)

@@ -25,13 +25,15 @@ class PriceRepo:
                                  .where(_m.ticker.in_(list(tickers))))
         return {r["ticker"]: dict(r) for r in rows}
 
-    async def bars(self, ticker: str, first_day: str, last_day: str) -> list[tuple]:
-        """(day, open, high, low, close, volume, adj_close) rows of first_day..last_day (ISO), oldest first."""
+    async def bars(self, ticker: str, first_day: str, last_day: str) -> Sequence[Sequence]:
+        """(day, open, high, low, close, volume, adj_close) rows of first_day..last_day (ISO), oldest
+        first, as the driver's row objects (sequences: turning each into a tuple here cost as much as
+        the query on the event loop)."""
         async with self.db.reading() as conn:
             result = await conn.execute(
                 sa.select(*(price_bars.c[c] for c in BAR_COLUMNS))
                 .where(_b.ticker == ticker, _b.day >= first_day, _b.day <= last_day).order_by(_b.day))
-            return [tuple(r) for r in result.all()]
+            return result.all()
 
     async def store(self, ticker: str, rows: Sequence[tuple], *, first_day: str, last_day: str | None,
                     fetched_at: str, replace: bool) -> None:

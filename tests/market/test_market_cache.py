@@ -5,7 +5,7 @@ import pytest
 from fakes import FakeProvider, synthetic_daily
 
 from bot.errors import DataSourceError, UnknownTicker
-from bot.market.cache import PriceCache
+from bot.market.cache import PriceCache, frame_of_rows
 from bot.market.service import MarketData
 
 
@@ -232,3 +232,35 @@ async def test_cached_ticker_missing_from_the_answer_is_stale(db):
     got = await market.histories(["AAA", "BBB"], start=date(2024, 1, 2))
     assert got["AAA"].attrs["stale"] is False and got["AAA"].index[-1] == pd.Timestamp("2024-06-28")
     assert got["BBB"].attrs["stale"] is True and got["BBB"].index[-1] == pd.Timestamp("2024-06-21")
+
+
+def _frame_the_pandas_way(rows) -> pd.DataFrame:
+    """What the cache built before frame_of_rows (the oracle): a frame of the rows, the dates
+    parsed by pandas, floats, Adj Close dropped when no bar has one."""
+    df = pd.DataFrame(rows, columns=["Date", "Open", "High", "Low", "Close", "Volume", "Adj Close"])
+    df.index = pd.DatetimeIndex(pd.to_datetime(df.pop("Date")), name="Date")
+    df = df.astype(float)
+    return df.drop(columns="Adj Close") if df["Adj Close"].isna().all() else df
+
+
+@pytest.mark.parametrize("adj", [None, 1.5])
+def test_frame_of_rows_is_the_frame_pandas_builds(adj):
+    rows = [("2024-06-26", 10.0, 11.0, 9.5, 10.5, 1000.0, adj), ("2024-06-27", None, 11.2, 9.9, 11.0, None, adj),
+            ("2024-06-28", 11.0, 11.5, 10.75, 11.25, 1500.0, None)]
+    got = frame_of_rows(rows)
+    pd.testing.assert_frame_equal(got, _frame_the_pandas_way(rows), check_exact=True)
+    assert list(got.columns) == ["Open", "High", "Low", "Close", "Volume"] + (["Adj Close"] if adj else [])
+    assert got.index.dtype == "datetime64[us]" and got.index.name == "Date"
+    assert frame_of_rows([]).empty
+
+
+async def test_real_bars_come_back_from_the_cache_as_they_went_in(db, load_daily):
+    daily = load_daily("IWM").iloc[-800:]
+    provider = FakeProvider({"IWM": daily})
+    cache = PriceCache(db, clock=Clock(datetime(2025, 12, 31, 23, 0, tzinfo=timezone.utc)))
+    await MarketData(provider, cache).history("IWM", start=daily.index[0].date())
+    back = await cache.load("IWM")
+    pd.testing.assert_frame_equal(back[["Open", "High", "Low", "Close", "Volume"]],
+                                  daily[["Open", "High", "Low", "Close", "Volume"]], check_exact=True, check_freq=False)
+    rows = await cache.prices.bars("IWM", "1970-01-01", "2099-12-31")
+    pd.testing.assert_frame_equal(back, _frame_the_pandas_way([tuple(r) for r in rows]), check_exact=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
@@ -24,6 +25,7 @@ from bot.market import calendar
 from bot.market.frames import beyond_rounding, clip
 from bot.market.provider import PriceBatch, PriceProvider
 from bot.store.db import Database
+from bot.store.price_pack import arrays_of_rows
 from bot.store.prices import PriceRepo
 from bot.threads import off_loop
 
@@ -35,18 +37,22 @@ EARLIEST = date(1970, 1, 1)
 _COLUMNS = ["Open", "High", "Low", "Close", "Volume", "Adj Close"]
 
 
-def frame_of_rows(rows: Sequence[Sequence]) -> pd.DataFrame:
-    """The price frame of stored (day, open, high, low, close, volume, adj close) rows, oldest
-    first: float columns in one block (a missing value is NaN; Adj Close only when some bar has
-    one) over a DatetimeIndex "Date" in microseconds, as the price files are read."""
-    if not rows:
+def frame_of_arrays(a: np.ndarray) -> pd.DataFrame:
+    """The price frame of stored bars as a (7, n) array (``bot.store.price_pack``: day numbers,
+    open, high, low, close, volume, adj close): float columns in one block (a missing value is
+    NaN; Adj Close only when some bar has one) over a DatetimeIndex "Date" in microseconds, as
+    the price files are read."""
+    if a.shape[1] == 0:
         return pd.DataFrame(columns=_COLUMNS[:-1], index=pd.DatetimeIndex([], dtype="datetime64[us]", name="Date"),
                             dtype=float)
-    days, *columns = zip(*rows)
-    index = pd.DatetimeIndex(np.array(days, dtype="datetime64[D]").astype("datetime64[us]"), name="Date")
-    values = np.array(columns, dtype=float)  # (column, bar); None becomes NaN
-    names = _COLUMNS if not np.isnan(values[-1]).all() else _COLUMNS[:-1]
-    return pd.DataFrame(values[: len(names)].T, index=index, columns=names, copy=False)
+    index = pd.DatetimeIndex(a[0].astype(np.int64).astype("datetime64[D]").astype("datetime64[us]"), name="Date")
+    names = _COLUMNS if not np.isnan(a[-1]).all() else _COLUMNS[:-1]
+    return pd.DataFrame(a[1 : 1 + len(names)].T, index=index, columns=names, copy=False)
+
+
+def frame_of_rows(rows: Sequence[Sequence]) -> pd.DataFrame:
+    """``frame_of_arrays`` of stored (day, open, high, low, close, volume, adj close) rows."""
+    return frame_of_arrays(arrays_of_rows(rows))
 
 
 def _num(x) -> float | None:
@@ -63,6 +69,13 @@ def revised(old: pd.Series, new: pd.Series) -> bool:
     return bool(np.any(beyond_rounding(a, b)))
 
 
+@dataclass(frozen=True)
+class _Now:
+    at: pd.Timestamp  # the clock, UTC
+    final_at: pd.Timestamp  # a fetch at or after this holds the asked-for bars as final
+    live: bool  # the newest asked-for bar is still trading
+
+
 class PriceCache:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None):
         self.db = db
@@ -74,10 +87,12 @@ class PriceCache:
         return await self.prices.meta(tickers)
 
     async def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
-        rows = await self.prices.bars(ticker, (start or EARLIEST).isoformat(), (end or date(9999, 12, 31)).isoformat())
-        # a scan loads every tracked ticker's years of bars: the frames are built in the lane,
-        # not on the event loop
-        return await off_loop(frame_of_rows, rows)
+        first, last = (start or EARLIEST).isoformat(), (end or date(9999, 12, 31)).isoformat()
+        packed = await self.prices.packed(ticker, first, last)  # a scan reads every tracked ticker's years
+        if packed is not None:
+            return frame_of_arrays(packed)
+        rows = await self.prices.bars(ticker, first, last)  # bars stored before the packs
+        return await off_loop(frame_of_rows, rows)  # (thousands of rows: not on the event loop)
 
     async def _store(self, ticker: str, df: pd.DataFrame, *, first_day: date, replace: bool) -> None:
         adj = df["Adj Close"] if "Adj Close" in df.columns else pd.Series(np.nan, index=df.index)
@@ -97,18 +112,22 @@ class PriceCache:
                                 fetched_at=self.clock().isoformat(), replace=replace)
 
     # ---- policy --------------------------------------------------------------------
-    def _fresh(self, meta: dict | None, start: date, end: date) -> bool:
+    def _now(self, end: date) -> _Now:
+        """What freshness depends on besides a ticker's meta, worked out once per request."""
+        now = calendar.utc(self.clock())
+        wanted = min(end, calendar.current_session(now))
+        return _Now(now, calendar.final_at(wanted), wanted > calendar.last_final_session(now))
+
+    def _fresh(self, meta: dict | None, start: date, end: date, now: _Now | None = None) -> bool:
         """Does the cache already hold every bar of start..end that exists by now?"""
         if meta is None or date.fromisoformat(meta["first_day"]) > start:
             return False
-        now = self.clock()
-        fetched = datetime.fromisoformat(meta["fetched_at"])
-        wanted = min(end, calendar.current_session(now))
-        final_now = calendar.last_final_session(now)
-        if wanted <= calendar.last_final_session(fetched):
+        now = now or self._now(end)
+        fetched = calendar.utc(datetime.fromisoformat(meta["fetched_at"]))
+        if fetched >= now.final_at:
             return True  # every bar asked for was already final when we fetched
-        if wanted > final_now:  # the asked-for bar is still live: refresh now and then
-            return now - fetched < LIVE_REFRESH
+        if now.live:  # the asked-for bar is still live: refresh now and then
+            return now.at - fetched < LIVE_REFRESH
         return False
 
     @staticmethod
@@ -131,11 +150,12 @@ class PriceCache:
         start = start or EARLIEST
         end = end or self.clock().date()
         metas = await self._meta(tickers)
+        now = self._now(end)
         # Group the tickers that need the same fetch window into one batched call.
         plans: dict[tuple[date, bool], list[str]] = defaultdict(list)
         for t in tickers:
             meta = metas.get(t)
-            if self._fresh(meta, start, end):
+            if self._fresh(meta, start, end, now):
                 continue
             if meta is None or date.fromisoformat(meta["first_day"]) > start or meta["last_day"] is None:
                 plans[(start, True)].append(t)

@@ -30,7 +30,8 @@ def xnys():
         return xcals.get_calendar("XNYS", start=FIRST_DAY, end=end.strftime("%Y-%m-%d"))
 
 
-def _utc(now: datetime | None) -> pd.Timestamp:
+def utc(now: datetime | None) -> pd.Timestamp:
+    """``now`` (None: the clock) as a UTC Timestamp; a naive time is taken as UTC."""
     now = now or datetime.now(timezone.utc)
     ts = pd.Timestamp(now)
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
@@ -62,7 +63,7 @@ def session_close(day: date) -> pd.Timestamp:
 def last_final_session(now: datetime | None = None) -> date:
     """The newest session whose daily bar is final at ``now`` (its close + settle has passed)."""
     cal = xnys()
-    now_utc = _utc(now)
+    now_utc = utc(now)
     day = now_utc.tz_convert(NEW_YORK).date()
     ts = pd.Timestamp(day)
     session = cal.date_to_session(ts, direction="previous")
@@ -71,9 +72,21 @@ def last_final_session(now: datetime | None = None) -> date:
     return session.date()
 
 
+def final_at(day: date) -> pd.Timestamp:
+    """When the bar of the first session on or after ``day`` becomes final (its close + settle,
+    UTC): ``last_final_session(t) >= day`` exactly when ``t >= final_at(day)``. Outside the
+    calendar's range, weekdays count as sessions closing at 16:00 New York time."""
+    ts = pd.Timestamp(day)
+    if not _in_range(ts):
+        while ts.weekday() >= 5:
+            ts += pd.Timedelta(days=1)
+        return session_close(ts.date()) + SETTLE
+    return xnys().session_close(xnys().date_to_session(ts, direction="next")) + SETTLE
+
+
 def current_session(now: datetime | None = None) -> date:
     """The session trading now or most recently traded (its bar may still be live)."""
-    now_utc = _utc(now)
+    now_utc = utc(now)
     day = now_utc.tz_convert(NEW_YORK).date()
     cal = xnys()
     session = cal.date_to_session(pd.Timestamp(day), direction="previous")

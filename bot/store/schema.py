@@ -32,6 +32,16 @@ price_meta = sa.Table(
     sa.Column("full_history", sa.Integer, nullable=False, server_default="0"),
 )
 
+# price_bars packed by ticker and calendar year (bot/store/price_pack.py), kept in step with them
+# by every write: reading a ticker's 30 years of bars costs 30 rows, and a new day rewrites one
+price_packs = sa.Table(
+    "price_packs", metadata,
+    sa.Column("ticker", sa.Text, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("bars", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
 guild_settings = sa.Table(
     "guild_settings", metadata,
     sa.Column("guild_id", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -116,4 +126,4 @@ leases = sa.Table(
 
 # What `db copy` moves, parents first.
 DATA_TABLES: tuple[sa.Table, ...] = (guild_settings, watchlist, engine_states, outbox, scan_runs, ticker_lists,
-                                     price_meta, price_bars)
+                                     price_meta, price_bars, price_packs)

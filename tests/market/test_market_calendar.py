@@ -4,7 +4,7 @@ A bot that runs for more than a year, or a clock/date past the default window, u
 crash (DateOutOfBounds from the price cache) or treat holidays as sessions (schedule).
 """
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 from fakes import FakeProvider, synthetic_daily
@@ -55,3 +55,15 @@ async def test_cache_works_with_a_clock_years_ahead(tmp_path):
         await market.history("AAA", start=date(2030, 1, 2))
     assert df.index[-1] == pd.Timestamp("2030-11-29")
     assert len(provider.calls) == 1  # Friday's bar was final when fetched
+
+
+def test_final_at_is_when_last_final_session_reaches_the_day():
+    """A fetch at t holds the bars through day d as final exactly when t >= final_at(d): each
+    hour over weeks with a holiday (2024-07-04), a half day (07-03) and weekends."""
+    days = [date(2024, 6, 28) + timedelta(days=k) for k in range(12)]  # sessions and non-sessions
+    times = pd.date_range("2024-06-28 00:00", "2024-07-12 23:00", freq="1h", tz="UTC")
+    for d in days:
+        edge = calendar.final_at(d)
+        for t in times:
+            assert (calendar.last_final_session(t.to_pydatetime()) >= d) == (t >= edge), (d, t)
+    assert calendar.final_at(date(2024, 7, 3)) == pd.Timestamp("2024-07-03 17:20", tz="UTC")  # 13:00 ET + 20 min

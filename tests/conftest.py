@@ -3,6 +3,7 @@ never committed; tests that need it skip cleanly when it is absent."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -50,3 +51,12 @@ def load_daily(shared_data: Path):
         return cache[ticker].copy()
 
     return load
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap():
+    """A bot started as ``python -m bot run`` starts it freezes its heap (bot.heap): give the
+    test process's heap back to the garbage collector after each test."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()

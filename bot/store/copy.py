@@ -16,11 +16,12 @@ import sqlalchemy as sa
 
 from bot.errors import BreakoutError
 from bot.store.db import Database
-from bot.store.schema import DATA_TABLES, outbox, scan_runs
+from bot.store.schema import DATA_TABLES, outbox, price_packs, scan_runs
 
 log = logging.getLogger(__name__)
 
 BATCH = 5_000  # rows per INSERT round trip
+PACK_BATCH = 200  # of price_packs (a year of one ticker's bars, ~14 KB each)
 
 
 class CopyRefused(BreakoutError):
@@ -81,7 +82,7 @@ async def _copy_table(source: Database, dst, table: sa.Table) -> int:
     copied = 0
     async with source.reading() as src:
         result = await src.stream(sa.select(table))
-        async for chunk in result.mappings().partitions(BATCH):
+        async for chunk in result.mappings().partitions(PACK_BATCH if table is price_packs else BATCH):
             await dst.execute(table.insert(), [{**row, **clear} for row in chunk])
             copied += len(chunk)
     return copied

@@ -50,10 +50,14 @@ def unpack(data: bytes, bars: int) -> np.ndarray:
 
 
 def by_year(a: np.ndarray) -> dict[int, np.ndarray]:
-    """The bars of ``a`` sorted by day and split by calendar year."""
+    """The bars of ``a`` sorted by day (of one day written twice, the later row, as an upsert
+    of the rows in order keeps) and split by calendar year."""
     if a.shape[1] == 0:
         return {}
     a = a[:, np.argsort(a[0], kind="stable")]
+    last_of_day = np.ones(a.shape[1], dtype=bool)
+    last_of_day[:-1] = a[0][1:] != a[0][:-1]
+    a = a[:, last_of_day]
     years = years_of(a[0].astype(np.int64))
     cuts = np.flatnonzero(years[1:] != years[:-1]) + 1
     return {int(years[part[0]]): a[:, part] for part in np.split(np.arange(a.shape[1]), cuts)}

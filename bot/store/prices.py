@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from bot.store.db import Database
 from bot.store.price_pack import arrays_of_rows, by_year, day_number, joined, merged, pack, unpack
 from bot.store.schema import price_bars, price_meta, price_packs
+from bot.threads import off_loop
 
 _b, _m, _p = price_bars.c, price_meta.c, price_packs.c
 BAR_COLUMNS = ("day", "open", "high", "low", "close", "volume", "adj_close")
@@ -73,15 +74,18 @@ class PriceRepo:
     async def _repack(self, conn, ticker: str, rows: Sequence[tuple], replace: bool) -> None:
         """Bring the ticker's packs in step with its bars after a write of ``rows``: every year
         anew after a replace; else the years the rows touch, merged as the upsert merged them; a
-        ticker not packed yet (bars cached before the packs) is packed whole, once."""
-        new = arrays_of_rows(rows)
+        ticker not packed yet (bars cached before the packs) is packed whole, once. (On
+        PostgreSQL two writers of one ticker cannot interleave here: the price_meta upsert before
+        it holds the ticker's row lock until the transaction ends.)"""
+        # (the rows of a ticker's history are thousands: their arrays are made in the lane)
+        new = await off_loop(arrays_of_rows, rows)
         if replace:
             await conn.execute(price_packs.delete().where(_p.ticker == ticker))
             packs = by_year(new)
         elif not (await conn.execute(sa.select(sa.func.count()).where(_p.ticker == ticker))).scalar():
             every = await conn.execute(sa.select(*(price_bars.c[c] for c in BAR_COLUMNS))
                                        .where(_b.ticker == ticker).order_by(_b.day))
-            packs = by_year(arrays_of_rows(every.all()))
+            packs = by_year(await off_loop(arrays_of_rows, every.all()))
         else:
             packs = by_year(new)
             old = await conn.execute(sa.select(_p.year, _p.bars, _p.data)

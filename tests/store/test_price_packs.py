@@ -100,3 +100,13 @@ def test_merge_by_year_and_join_are_an_upsert_and_a_range_read():
     on_new = np.isin(got[0], new[0])
     assert np.array_equal(got[4][on_new], new[4][np.isin(new[0], got[0])])  # the new values win
     assert got.flags.writeable
+
+
+async def test_a_day_written_twice_in_one_write_keeps_the_later_row_in_both(db):
+    repo = PriceRepo(db)
+    rows = _rows(_sessions("2024-01-02", "2024-01-10"))
+    twice = [*rows[:3], (rows[1][0], 1.0, 2.0, 0.5, 1.5, 7.0, None), *rows[3:]]
+    await repo.store("T", twice, first_day="2024-01-02", last_day="2024-01-10", fetched_at="x", replace=True)
+    packed, stored = await _both_reads(repo, "1970-01-01", "9999-12-31")
+    _same(packed, stored)
+    assert packed.shape[1] == len(rows) and packed[4][1] == 1.5

@@ -78,16 +78,15 @@ class PriceRepo:
         PostgreSQL two writers of one ticker cannot interleave here: the price_meta upsert before
         it holds the ticker's row lock until the transaction ends.)"""
         # (the rows of a ticker's history are thousands: their arrays are made in the lane)
-        new = await off_loop(arrays_of_rows, rows)
         if replace:
             await conn.execute(price_packs.delete().where(_p.ticker == ticker))
-            packs = by_year(new)
+            packs = by_year(await off_loop(arrays_of_rows, rows))
         elif not (await conn.execute(sa.select(sa.func.count()).where(_p.ticker == ticker))).scalar():
             every = await conn.execute(sa.select(*(price_bars.c[c] for c in BAR_COLUMNS))
                                        .where(_b.ticker == ticker).order_by(_b.day))
             packs = by_year(await off_loop(arrays_of_rows, every.all()))
         else:
-            packs = by_year(new)
+            packs = by_year(await off_loop(arrays_of_rows, rows))
             old = await conn.execute(sa.select(_p.year, _p.bars, _p.data)
                                      .where(_p.ticker == ticker, _p.year.in_(list(packs))))
             for r in old.all():

@@ -29,10 +29,6 @@ def arrays_of_rows(rows: Sequence[Sequence]) -> np.ndarray:
     return out
 
 
-def day_number(iso: str) -> int:
-    return int(np.datetime64(iso, "D").astype(np.int64))
-
-
 def years_of(days: np.ndarray) -> np.ndarray:
     """Calendar year of each day number."""
     return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + _EPOCH_YEAR

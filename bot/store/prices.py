@@ -4,12 +4,14 @@ takes), and, per ticker, what the cache holds."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 import sqlalchemy as sa
 
+from bot.analysis.bars import date_to_day
 from bot.store.db import Database
-from bot.store.price_pack import arrays_of_rows, by_year, day_number, joined, merged, pack, unpack
+from bot.store.price_pack import arrays_of_rows, by_year, joined, merged, pack, unpack
 from bot.store.schema import price_bars, price_meta, price_packs
 from bot.threads import off_loop
 
@@ -51,7 +53,8 @@ class PriceRepo:
             found = result.all()
         if not found:
             return None
-        return joined((unpack(r.data, r.bars) for r in found), day_number(first_day), day_number(last_day))
+        return joined((unpack(r.data, r.bars) for r in found), date_to_day(date.fromisoformat(first_day)),
+                      date_to_day(date.fromisoformat(last_day)))
 
     async def store(self, ticker: str, rows: Sequence[tuple], *, first_day: str, last_day: str | None,
                     fetched_at: str, replace: bool) -> None:

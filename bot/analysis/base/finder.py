@@ -371,7 +371,8 @@ def find_base(
     params: BaseParams | None = None,
     memo: dict | None = None,
     arrays: BarArrays | None = None,
-) -> BaseResult:
+    only_if_event: bool = False,
+) -> BaseResult | None:
     """Find the base of a daily OHLCV frame as of ``as_of`` (None = its last bar).
 
     ``memo`` (optional, a dict the caller keeps between calls on growing prefixes of one
@@ -383,6 +384,12 @@ def find_base(
     ``timeframe="weekly"`` builds the nearest base from W-FRI weeks over ~3 years and the major
     one over up to 30; ``"daily"`` the nearest from daily bars over ~1 year. Raises NotEnoughData on
     short histories and BadArgument on an unknown timeframe.
+
+    ``only_if_event``: return None, without building the bases as of ``as_of``, when neither base
+    (nearest, major) has a breakout in its last ``scan_days`` — so the status could not be
+    breakout, failed or faded (the event engine's data-only replay, which asks for nothing else;
+    ``tests/analysis/events/test_data_only.py`` checks it announces what the plain replay does).
+    Otherwise the same answer as without it.
     """
     p = params or _DEFAULTS
     if timeframe not in ("weekly", "daily"):
@@ -401,8 +408,12 @@ def find_base(
     an = _Analyzer(d, weekly, p, memo)
     n = len(d) - 1
     as_of_date = day_to_date(d.day[n]) if as_of is None else as_of
-    near = _evaluate(an, 0, as_of_date, timeframe, p)
-    major = _evaluate(an, 1, as_of_date, timeframe, p) if weekly else None
+    near_event = _recent_event(an, 0, p)
+    major_event = _recent_event(an, 1, p) if weekly else None
+    if only_if_event and near_event is None and major_event is None:
+        return None
+    near = _evaluate(an, 0, as_of_date, timeframe, p, near_event)
+    major = _evaluate(an, 1, as_of_date, timeframe, p, major_event) if weekly else None
     if major is not None and near.has_base:
         if major.resistance.zone_high > near.resistance.zone_high * (1 + p.buffer_pct):
             return replace(near, major=major)  # a higher ceiling above the nearest base
@@ -419,14 +430,13 @@ def find_base(
     return near
 
 
-def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: BaseParams) -> BaseResult | None:
-    """The base at ``scale`` (0 nearest, 1 major) as of the last bar; for the major base None
-    when there is none."""
+def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: BaseParams, event) -> BaseResult | None:
+    """The base at ``scale`` (0 nearest, 1 major) as of the last bar, given its
+    ``_recent_event``; for the major base None when there is none."""
     d = an.d
     n = len(d) - 1
     close = d.close
     name = "major" if scale else "nearest"
-    event = _recent_event(an, scale, p)
     if event is not None:
         status, j, s, bars, f, attempt = event
         return _result(as_of_date, timeframe, status, d, n, s, bars, p, name, breakout_date=day_to_date(d.day[j]),

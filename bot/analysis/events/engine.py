@@ -64,16 +64,26 @@ class EventEngine:
     """Turns daily bars into breakout events. Pure: no I/O, no clock, no globals."""
 
     def __init__(self, params: EngineParams | None = None, base_finder: BaseFinder | None = None, *,
-                 memo: dict | None = None):
+                 memo: dict | None = None, data_only: bool = False):
         """``base_finder``: a finder other than ``find_base`` (tests). ``memo``: a ``find_base``
         memo kept by the caller across steps over one ticker's bars (the daily scan keeps one per
-        ticker, ``bot.scan.finder_memo``); without it each step shares one among its own days."""
+        ticker, ``bot.scan.finder_memo``); without it each step shares one among its own days.
+
+        ``data_only``: announce only breakout, failed, faded and busted — exactly those a plain
+        engine announces, as they depend on the data alone — and skip the work only the "n-th
+        test" needs: find_base builds the day's bases only when one of them broke out within
+        its last ``scan_days`` (``find_base(only_if_event=True)``), and no test memory is kept
+        (so the state's phase and base are not kept either). For measuring past breakouts
+        (``python -m bot study``); ``tests/analysis/events/test_data_only.py`` proves it equal."""
         if memo is not None and base_finder is not None:
             raise ValueError("a memo is find_base's: it goes with the default finder only")
+        if data_only and base_finder is not None:
+            raise ValueError("data_only skips find_base's work: it goes with the default finder only")
         self.params = params or EngineParams()
         self.base_finder = base_finder or find_base
         self._shares_memo = base_finder is None  # find_base reuses the bases of earlier days
         self._memo = memo
+        self.data_only = data_only
         self.finder_calls = 0  # for benchmarks
 
     # ------------------------------------------------------------------ public API
@@ -130,6 +140,9 @@ class EventEngine:
                 forget_before(memo, bars.date(max(lo, i - 79)))
             # find_base itself reads no bar after as_of, nor more than the window: it gets the
             # arrays already read instead of a slice of the frame
+            if self.data_only:
+                return self.base_finder(bars.frame, as_of=bars.date(i), timeframe=p.timeframe, memo=memo,
+                                        arrays=bars.arrays(), only_if_event=True)
             return self.base_finder(bars.frame, as_of=bars.date(i), timeframe=p.timeframe, memo=memo,
                                     arrays=bars.arrays())
         except NotEnoughData:
@@ -139,6 +152,8 @@ class EventEngine:
         if i + 1 < max(1, self.params.min_history_bars):
             return None
         r = self._find(bars, i, memo)
+        if self.data_only:
+            return self._data_event(ticker, r, bars, i)
         self._remember(st, ticker, r)
         if r is None or not r.has_base:
             return None
@@ -155,6 +170,17 @@ class EventEngine:
         event = max(found, key=lambda e: KIND_PRIORITY[e.kind])  # max keeps the first of equals
         st.recent_events.append(today.isoformat())
         return event
+
+    def _data_event(self, ticker: str, r: BaseResult | None, bars: DailyBars, i: int) -> Event | None:
+        """``_bar``'s event of the data-only kinds: the same choice among the same events (a
+        "testing" one never outranks them, and the test budget only ever drops tests)."""
+        if r is None or not r.has_base:
+            return None
+        found = [
+            e for b in (r.major, r) if b is not None and b.status != "testing"
+            for e in [self._event_of(None, ticker, b, r, bars, i)] if e
+        ]
+        return max(found, key=lambda e: KIND_PRIORITY[e.kind]) if found else None
 
     def _remember_tests(self, st: TickerState, ticker: str, r: BaseResult, today: date) -> None:
         """The most tests the finder reported per base, kept while the base was reported within

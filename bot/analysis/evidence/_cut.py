@@ -1,0 +1,25 @@
+"""Cutting a price series or frame at an ``as_of`` day (that day included, nothing after it)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TypeVar
+
+import pandas as pd
+
+Frameish = TypeVar("Frameish", pd.Series, pd.DataFrame)
+
+
+def cut(data: Frameish, as_of: date | datetime | str | pd.Timestamp | None) -> Frameish:
+    """The rows dated on or before ``as_of`` (all rows when it is None)."""
+    if as_of is None:
+        return data
+    end = pd.Timestamp(as_of)
+    if end.tz is not None:
+        end = end.tz_localize(None)
+    return data.loc[data.index <= end]
+
+
+def as_date(ts) -> date:
+    """A bar's index value as a plain date."""
+    return pd.Timestamp(ts).date()

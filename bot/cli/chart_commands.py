@@ -1,4 +1,4 @@
-"""CLI subcommands ``base``, ``compare`` and ``perf``."""
+"""CLI subcommands ``base``, ``compare``, ``perf`` and ``chart``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,15 @@ def register(sub) -> None:
     add_data_options(p)
     p.set_defaults(func=perf_command)
 
+    p = sub.add_parser("chart", help="candles, volume and 50/200 moving averages of one ticker")
+    p.add_argument("ticker")
+    p.add_argument("--timeframe", choices=TIMEFRAMES, default="daily")
+    p.add_argument("--period", default="1y", type=period_option, help=f"one of {', '.join(PERIODS)} (default 1y)")
+    p.add_argument("--as-of", metavar="DATE", help="the chart's last day (YYYY-MM-DD); default: latest bar")
+    p.add_argument("--out", metavar="FILE.png", type=png_option, help="write the chart here")
+    add_data_options(p)
+    p.set_defaults(func=chart_command)
+
 
 def emit(args: argparse.Namespace, doc: dict, summary: str, png: bytes = b"") -> int:
     """Print the JSON document or the human summary; write the chart when --out was given."""
@@ -88,3 +97,12 @@ async def perf_command(args: argparse.Namespace) -> int:
     async with services_for(args) as services:
         report = await services.perf.report(args.tickers or None, period=args.period, as_of=args.as_of)
     return emit(args, {**report.comparison.to_dict(), "stale": report.stale}, report.summary)
+
+
+async def chart_command(args: argparse.Namespace) -> int:
+    async with services_for(args) as services:
+        report = await services.chart.report(args.ticker, timeframe=args.timeframe, period=args.period,
+                                             as_of=args.as_of)
+    doc = {"ticker": report.ticker, "timeframe": report.timeframe, "period": report.period,
+           "data_date": report.data_date.isoformat(), "stale": report.stale}
+    return emit(args, doc, report.summary, report.png)

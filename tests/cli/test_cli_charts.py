@@ -79,3 +79,23 @@ def test_module_entry_point_without_traceback(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert len(proc.stderr.strip().splitlines()) == 1 and "does not exist" in proc.stderr
+
+
+def test_chart_text_json_and_png(shared_data, capsys, tmp_path):
+    png = tmp_path / "qqq.png"
+    code, out, err = run(capsys, "chart", "qqq", "--timeframe", "weekly", "--period", "2y", "--as-of", "2023-12-15",
+                         "--data-dir", str(shared_data), "--out", str(png))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("QQQ · weekly · 2Y:") and lines[1] == "Data as of 2023-12-15 (csv)"
+    assert lines[2] == f"Chart written to {png}"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, out, err = run(capsys, "chart", "QQQ", "--as-of", "2023-12-15", "--data-dir", str(shared_data), "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"ticker": "QQQ", "timeframe": "daily", "period": "1y", "data_date": "2023-12-15",
+                               "stale": False}
+
+
+def test_chart_bad_period_is_one_line(shared_data, capsys):
+    code, out, err = run(capsys, "chart", "QQQ", "--period", "9y", "--data-dir", str(shared_data))
+    assert code == 2 and "not a period" in err and len(err.strip().splitlines()) == 1

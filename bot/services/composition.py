@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.threads import off_loop
 
 if TYPE_CHECKING:
+    from bot.market.earnings import EarningsSource
     from bot.scan.scanner import Engine
     from bot.services.alerts import AlertsService
     from bot.services.base import BaseService
@@ -144,6 +145,13 @@ class Services:
         from bot.services.source import SourceService
 
         return SourceService(self.market)
+
+    @cached_property
+    def earnings(self) -> EarningsSource:
+        """Next earnings dates: ``earnings.csv`` beside the price files, else Yahoo's calendar."""
+        from bot.market.earnings import build_earnings
+
+        return build_earnings(getattr(self.market.provider, "directory", None))
 
     @cached_property
     def setups(self) -> SetupsService:

@@ -87,7 +87,8 @@ def compare_embed(report) -> discord.Embed:
 
 def perf_embed(report) -> discord.Embed:
     """``perf``: the period-return table as a code block."""
-    return _embed(report.headline, NEUTRAL, report, description=f"```\n{report.text}\n```")
+    note = f"\n*{report.note}*" if getattr(report, "note", "") else ""
+    return _embed(report.headline, NEUTRAL, report, description=f"```\n{report.text}\n```{note}")
 
 
 def price_embed(report) -> discord.Embed:

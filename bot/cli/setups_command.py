@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.cli.chart_commands import emit, png_option
 from bot.cli.common import add_data_options, services_for
 from bot.dates import TIMEFRAMES
+from bot.errors import NotEnoughData
 from bot.services.setups import NEAR_PCT, SORTS, STATUS_FILTERS, UNIVERSE_NAMES, parse_request
+from bot.words.setups import no_picture
 
 
 def register(sub) -> None:
@@ -32,4 +35,11 @@ async def setups_command(args: argparse.Namespace) -> int:
     async with services_for(args) as services:
         report = await services.setups.report(request, tickers=args.tickers, as_of=args.as_of,
                                               render=bool(args.out))
+    if report.screened == 0:  # nothing screened: an error, and no picture
+        raise NotEnoughData(report.empty)
+    if args.out and not report.png:  # nothing matched: the answer stands, but there is no picture to write
+        args.out = None
+        code = emit(args, report.to_dict(), report.summary)
+        print(no_picture(), file=sys.stderr)
+        return code
     return emit(args, report.to_dict(), report.summary, report.png)

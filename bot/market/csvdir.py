@@ -38,8 +38,12 @@ def _read_cached(path: str, mtime: float, size: int) -> pd.DataFrame:
     return read_price_csv(path)
 
 
+UNIVERSE_SUBFOLDER = "universe"  # a data folder's stock files (the sp500 universe) may sit in this subfolder
+
+
 class CsvDirectoryProvider:
-    """Reads ``<dir>/<TICKER>.csv[.gz]``; ``BRK.B`` is also looked up as ``BRK-B``."""
+    """Reads ``<dir>/<TICKER>.csv[.gz]``, then ``<dir>/universe/<TICKER>.csv[.gz]`` (a data folder
+    keeps its S&P 500 stocks there); ``BRK.B`` is also looked up as ``BRK-B``."""
 
     name = "csv"
 
@@ -51,22 +55,28 @@ class CsvDirectoryProvider:
         if not self.directory.is_dir():
             raise DataSourceError(f"Data directory {self.directory} does not exist.")
 
+    def _folders(self) -> list[Path]:
+        sub = self.directory / UNIVERSE_SUBFOLDER
+        return [self.directory, sub] if sub.is_dir() else [self.directory]
+
     def path_for(self, ticker: str) -> Path | None:
-        for stem in dict.fromkeys([ticker, ticker.replace(".", "-"), ticker.replace("-", ".")]):
-            for suffix in (".csv", ".csv.gz"):
-                p = self.directory / f"{stem}{suffix}"
-                if p.is_file():
-                    return p
+        for folder in self._folders():
+            for stem in dict.fromkeys([ticker, ticker.replace(".", "-"), ticker.replace("-", ".")]):
+                for suffix in (".csv", ".csv.gz"):
+                    p = folder / f"{stem}{suffix}"
+                    if p.is_file():
+                        return p
         return None
 
     def tickers(self) -> list[str]:
-        """Every ticker that has a file in the directory."""
+        """Every ticker that has a file in the directory or its ``universe/`` subfolder."""
         names = set()
-        for p in self.directory.iterdir():
-            if p.name.endswith(".csv.gz"):
-                names.add(p.name[: -len(".csv.gz")])
-            elif p.suffix == ".csv":
-                names.add(p.stem)
+        for folder in self._folders():
+            for p in folder.iterdir():
+                if p.name.endswith(".csv.gz"):
+                    names.add(p.name[: -len(".csv.gz")])
+                elif p.suffix == ".csv":
+                    names.add(p.stem)
         return sorted(names)
 
     def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame | None:

@@ -14,7 +14,7 @@ from bot.services.closes import MAX_TICKERS, fetch_closes
 from bot.services.common import is_stale
 from bot.tickers import normalize_tickers
 from bot.words.compare import perf_headline, returns_table
-from bot.words.reports import data_footer
+from bot.words.reports import data_footer, ends_earlier
 
 DEFAULT_TICKERS = ("SPY", "QQQ", "IWM", "MDY")
 MAX_PERF = MAX_TICKERS * 2  # rows of one returns table
@@ -28,10 +28,11 @@ class PerfReport:
     footer: str
     data_date: date
     stale: bool
+    note: str = ""  # which tickers' prices end before the others' ('' when they all end on one day)
 
     @property
     def summary(self) -> str:
-        return f"{self.headline}\n{self.text}\n{self.footer}"
+        return "\n".join(x for x in (self.headline, self.text, self.note, self.footer) if x)
 
 
 async def make_perf_report(
@@ -54,6 +55,7 @@ async def make_perf_report(
         footer=data_footer(comparison.end, market.source_name, stale),
         data_date=comparison.end,
         stale=stale,
+        note=ends_earlier({t: df.index[-1].date() for t, df in frames.items() if not df.empty}),
     )
 
 

@@ -30,6 +30,7 @@ from bot.services.common import is_stale, lookback_start, safe_filename
 from bot.store.watchlist import DEFAULT_WATCHLIST
 from bot.threads import off_loop
 from bot.tickers import normalize_ticker, normalize_tickers
+from bot.words.reports import ends_earlier
 from bot.words.setups import (
     digest_fields,
     digest_footer,
@@ -37,6 +38,7 @@ from bot.words.setups import (
     grid_as_of,
     grid_title,
     missing_note,
+    no_prices_footer,
     nothing_matches,
     page_label,
     pending_note,
@@ -183,14 +185,16 @@ def tiles(frames: Mapping[str, pd.DataFrame], chosen: Sequence[Setup], timeframe
 
 
 def screen_and_draw(frames: Mapping[str, pd.DataFrame], as_of: date, request: SetupsRequest, *,
-                    render: bool = True) -> tuple[list[Setup], list[str], bytes]:
-    """The whole blocking part of a screen (one thread hop): analyse, filter, sort, draw."""
+                    render: bool = True, given: Sequence[str] = ()) -> tuple[list[Setup], list[str], bytes]:
+    """The whole blocking part of a screen (one thread hop): analyse, filter, sort, draw
+    (``given``: the tickers asked for one by one, which name the screen instead of its universe)."""
     found, failed = screen(frames, as_of, request.timeframe)
     chosen = select(found, request)
     png = b""
     if render and chosen:
         png = render_setups_grid(tiles(frames, chosen[:GRID_MAX], request.timeframe),
-                                 title=grid_title(request.universe, request.timeframe, request.status, request.near),
+                                 title=grid_title(request.universe, request.timeframe, request.status, request.near,
+                                                  given),
                                  subtitle=grid_as_of(as_of))
     return chosen, failed, png
 
@@ -207,6 +211,8 @@ class SetupsReport:
     source: str
     stale: bool
     pending: tuple[str, ...] = ()  # not fetched within the budget: loading in the background
+    given: tuple[str, ...] = ()  # the tickers asked for one by one (they name the screen), else ()
+    ends: tuple[tuple[str, date], ...] = ()  # each screened ticker's last bar
 
     @property
     def data_date(self) -> date:
@@ -219,7 +225,7 @@ class SetupsReport:
     @property
     def headline(self) -> str:
         r = self.request
-        return setups_headline(r.universe, r.status, r.near, len(self.setups), self.screened)
+        return setups_headline(r.universe, r.status, r.near, len(self.setups), self.screened, self.given)
 
     @property
     def rows(self) -> list[str]:
@@ -229,14 +235,17 @@ class SetupsReport:
     def empty(self) -> str:
         """What to say when nothing matches ('' when something does)."""
         r = self.request
-        return "" if self.setups else nothing_matches(r.universe, r.status, r.near, self.screened)
+        return "" if self.setups else nothing_matches(r.universe, r.status, r.near, self.screened, self.given)
 
     @property
     def missing_note(self) -> str:
-        return " ".join(x for x in (missing_note(self.missing), pending_note(self.pending)) if x)
+        notes = (missing_note(self.missing), pending_note(self.pending), ends_earlier(dict(self.ends)))
+        return " ".join(x for x in notes if x)
 
     @property
     def footer(self) -> str:
+        if not self.ends:  # nothing was read: no day to name
+            return no_prices_footer(self.source)
         return setups_footer(self.as_of, self.source, self.request.sort, self.stale)
 
     def pages(self, rows: int | None = None) -> list[str]:
@@ -262,11 +271,13 @@ class SetupsReport:
 
     def to_dict(self) -> dict:
         r = self.request
-        doc = {"universe": r.universe, "status": r.status, "timeframe": r.timeframe, "sort": r.sort,
+        doc = {"universe": "tickers" if self.given else r.universe, "status": r.status, "timeframe": r.timeframe, "sort": r.sort,
                "near_pct": r.near, "as_of": self.as_of.isoformat(), "screened": self.screened,
                "missing": list(self.missing), "pending": list(self.pending), "setups": [s.to_dict() for s in self.setups],
                "source": self.source, "stale": self.stale}
-        if r.universe == "sp500":
+        if self.given:
+            doc["tickers"] = list(self.given)
+        elif r.universe == "sp500":
             doc["universe_as_of"] = SP500_AS_OF
         return doc
 
@@ -403,14 +414,17 @@ class SetupsService:
             not_in_future(wanted, self.market.today())
         start = lookback_start(wanted, LOOKBACK_DAYS[request.timeframe])
         frames, pending = await self._fetch(names, start, wanted, fetch_budget)
-        chosen, failed, png = await off_loop(screen_and_draw, frames, wanted, request, render=render)
+        given = tuple(dict.fromkeys(names)) if tickers else ()
+        chosen, failed, png = await off_loop(screen_and_draw, frames, wanted, request, render=render, given=given)
         missing = tuple(t for t in names if (t not in frames or t in failed) and t not in pending)
-        data_date = max((df.index[-1].date() for df in frames.values()), default=wanted)
+        ends = tuple((t, df.index[-1].date()) for t, df in frames.items() if t not in failed and not df.empty)
+        # the screen is as of the newest bar it read (never a day no data supports; with no data, the day asked)
+        data_date = max((d for _t, d in ends), default=wanted)
         source = next((str(df.attrs.get("source")) for df in frames.values() if df.attrs.get("source")),
                       self.market.source_name)
         return SetupsReport(request=request, as_of=min(wanted, data_date), setups=tuple(chosen),
                             screened=len(frames) - len(failed), missing=missing, png=png, source=source,
-                            stale=is_stale(*frames.values()), pending=pending)
+                            stale=is_stale(*frames.values()), pending=pending, given=given, ends=ends)
 
     async def _fetch(self, names: list[str], start: date, end: date,
                      budget: float | None) -> tuple[dict[str, pd.DataFrame], tuple[str, ...]]:

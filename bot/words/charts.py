@@ -93,9 +93,9 @@ def moving_average_label(window: int, last: float | None) -> str:
 # ---------------------------------------------------------------- `compare`
 
 def compare_title(tickers: Sequence[str], period: str) -> str:
-    """'IWM vs SPY · 1y', or '5 tickers · ytd' from five on."""
+    """'IWM vs SPY · 1Y', or '5 tickers · YTD' from five on (the period written as the text writes it)."""
     title = " vs ".join(tickers) if len(tickers) <= 4 else f"{len(tickers)} tickers"
-    return f"{title} · {period}"
+    return f"{title} · {period.upper()}"
 
 
 def compare_subtitle(start: date, end: date) -> str:

@@ -3,6 +3,7 @@ lines; and the headline of a plain price chart (``chart TICKER``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from bot.words.vocabulary import day, pct, price
@@ -19,6 +20,24 @@ def data_footer(data_date: date, source: str, stale: bool) -> str:
     if stale:
         text += " — the data source is unavailable, showing cached data"
     return text
+
+
+def ends_earlier(last_dates: Mapping[str, date]) -> str:
+    """'Prices of XLC, XLK end on 2025-09-25, before SPY's (2025-09-26).' ('' when every
+    ticker's prices end on the same day)."""
+    if not last_dates:
+        return ""
+    latest = max(last_dates.values())
+    groups: dict[date, list[str]] = {}
+    for ticker, last in sorted(last_dates.items()):
+        if last < latest:
+            groups.setdefault(last, []).append(ticker)
+    if not groups:
+        return ""
+    parts = [f"{', '.join(names)} end on {day(d)}" for d, names in sorted(groups.items())]
+    rest = sorted(t for t, last in last_dates.items() if last == latest)
+    others = f"{', '.join(rest)}'s" if len(rest) <= 3 else "the others'"
+    return f"Prices of {'; '.join(parts)}, before {others} ({day(latest)})."
 
 
 def stale_note(data_date: date) -> str:

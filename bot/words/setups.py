@@ -66,7 +66,15 @@ def lists_text(lists: Sequence[tuple[str, Sequence[str]]]) -> str:
     return "\n".join(f"**{name}** ({len(t)}): {' '.join(t)}" for name, t in lists)
 
 
-def universe_name(universe: str) -> str:
+GIVEN_SHOWN = 6  # tickers named in a title when the screen was given its tickers
+
+
+def universe_name(universe: str, given: Sequence[str] = ()) -> str:
+    """'the ETFs', 'the list 'tech''; for tickers given one by one, 'IWM, SPY, QQQ'."""
+    if given:
+        if len(given) <= GIVEN_SHOWN:
+            return ", ".join(given)
+        return f"the {len(given)} tickers given"
     return UNIVERSE_WORDS.get(universe, f"the list '{universe}'")
 
 
@@ -74,9 +82,10 @@ def filter_words(status: str | None, near: float) -> str:
     return FILTER_WORDS[status].format(near=near)
 
 
-def setups_headline(universe: str, status: str | None, near: float, shown: int, screened: int) -> str:
+def setups_headline(universe: str, status: str | None, near: float, shown: int, screened: int,
+                    given: Sequence[str] = ()) -> str:
     """'Setups in the ETFs: 9 of 12 tickers with a base'."""
-    return f"Setups in {universe_name(universe)}: {shown} of {screened} tickers {filter_words(status, near)}"
+    return f"Setups in {universe_name(universe, given)}: {shown} of {screened} tickers {filter_words(status, near)}"
 
 
 def count_of_tests(r: BaseResult) -> str:
@@ -124,9 +133,9 @@ def tile_detail(r: BaseResult) -> str:
     return f"{count_of_tests(r)}{length}"
 
 
-def grid_title(universe: str, timeframe: str, status: str | None, near: float) -> str:
+def grid_title(universe: str, timeframe: str, status: str | None, near: float, given: Sequence[str] = ()) -> str:
     """'Setups · the ETFs · weekly · testing resistance'."""
-    return f"Setups · {universe_name(universe)} · {timeframe} · {filter_words(status, near)}"
+    return f"Setups · {universe_name(universe, given)} · {timeframe} · {filter_words(status, near)}"
 
 
 def grid_as_of(as_of: date) -> str:
@@ -152,12 +161,18 @@ def pending_note(pending: Sequence[str]) -> str:
             "full screen.")
 
 
-def nothing_matches(universe: str, status: str | None, near: float, screened: int) -> str:
+def nothing_matches(universe: str, status: str | None, near: float, screened: int, given: Sequence[str] = ()) -> str:
     """The answer when the filter leaves no ticker."""
+    name = universe_name(universe, given)
     if screened == 0:
-        return f"No prices for any ticker in {universe_name(universe)}: nothing to screen."
+        return f"No prices for any ticker in {name}: nothing to screen."
     verb = FILTER_VERBS[status].format(near=near)
-    return f"Nothing to show: no ticker in {universe_name(universe)} {verb} right now ({plural(screened, 'ticker')} screened)."
+    return f"Nothing to show: no ticker in {name} {verb} right now ({plural(screened, 'ticker')} screened)."
+
+
+def no_picture() -> str:
+    """The CLI's line when ``--out`` was asked for but the screen has nothing to draw."""
+    return "No picture written: nothing to draw."
 
 
 def setups_footer(as_of: date, source: str, sort: str, stale: bool) -> str:
@@ -165,6 +180,11 @@ def setups_footer(as_of: date, source: str, sort: str, stale: bool) -> str:
     if stale:
         text += " — the data source is unavailable, showing cached data"
     return text
+
+
+def no_prices_footer(source: str) -> str:
+    """The footer of a screen that read no prices (it names no day)."""
+    return f"No prices read ({source})"
 
 
 def page_label(page: int, pages: int) -> str:

@@ -99,3 +99,13 @@ def test_chart_text_json_and_png(shared_data, capsys, tmp_path):
 def test_chart_bad_period_is_one_line(shared_data, capsys):
     code, out, err = run(capsys, "chart", "QQQ", "--period", "9y", "--data-dir", str(shared_data))
     assert code == 2 and "not a period" in err and len(err.strip().splitlines()) == 1
+
+
+def test_perf_says_which_tickers_end_earlier(shared_data, capsys):
+    code, out, err = run(capsys, "perf", "SPY", "XLK", "XLC", "--data-dir", str(shared_data))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[-2:] == ["Prices of XLC, XLK end on 2025-09-25, before SPY's (2025-09-26).",
+                          "Data as of 2025-09-25 (csv)"]
+    code, out, err = run(capsys, "perf", "SPY", "QQQ", "--data-dir", str(shared_data))
+    assert "end on" not in out  # one last day: nothing to say

@@ -59,3 +59,50 @@ def test_bad_status_is_a_usage_error(shared_data, capsys):
 def test_out_must_be_png(shared_data, capsys):
     code, _, err = run(capsys, "setups", "--out", "grid.jpg", "--data-dir", str(shared_data))
     assert code == 2 and ".png" in err
+
+
+def test_sp500_reads_the_data_folders_universe_subfolder(shared_data, capsys, monkeypatch, tmp_path):
+    """The stocks sit in ``<data>/universe/``: ``--universe sp500 --data-dir <data>`` screens them."""
+    from bot.market.universes import UNIVERSES
+
+    monkeypatch.setitem(UNIVERSES, "sp500", ("AAPL", "MSFT", "JPM"))  # three of the 503, to keep it quick
+    code, out, err = run(capsys, "setups", "--universe", "sp500", "--as-of", "2024-06-28", "--json",
+                         "--data-dir", str(shared_data))
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["screened"] == 3 and doc["missing"] == [] and doc["as_of"] == "2024-06-28"
+
+
+def test_an_empty_screen_fails_and_writes_no_picture(capsys, tmp_path, shared_data):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "SPY.csv").write_bytes((shared_data / "SPY.csv").read_bytes())  # no universe/ subfolder
+    png = tmp_path / "grid.png"
+    code, out, err = run(capsys, "setups", "--universe", "sp500", "--out", str(png), "--data-dir", str(folder))
+    assert code == 1 and out == "" and not png.exists()
+    assert err.strip() == "error: No prices for any ticker in the S&P 500: nothing to screen."
+    assert "Data as of" not in err  # no day is named that no data supports
+
+
+def test_nothing_matched_writes_no_empty_picture(shared_data, capsys, tmp_path):
+    png = tmp_path / "grid.png"
+    code, out, err = run(capsys, "setups", "--tickers", "IWM", "SPY", "QQQ", "--status", "failed", "--as-of",
+                         "2023-12-15", "--out", str(png), "--data-dir", str(shared_data))
+    assert code == 0, err
+    assert not png.exists() and err.strip() == "No picture written: nothing to draw."
+    assert out.splitlines()[0].startswith("Setups in IWM, SPY, QQQ: 0 of 3 tickers")
+
+
+def test_given_tickers_name_the_screen_and_late_ends_are_said(shared_data, capsys, tmp_path):
+    png = tmp_path / "grid.png"
+    code, out, err = run(capsys, "setups", "--tickers", "IWM", "SPY", "XLK", "XLC", "--out", str(png),
+                         "--data-dir", str(shared_data))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Setups in IWM, SPY, XLK, XLC:") and "watchlist" not in out
+    # the sector ETFs' files end a session before SPY's
+    assert "Prices of XLC, XLK end on 2025-09-25, before IWM, SPY's (2025-09-26)." in lines
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, out, err = run(capsys, "setups", "--tickers", "IWM", "SPY", "--json", "--data-dir", str(shared_data))
+    doc = json.loads(out)
+    assert doc["universe"] == "tickers" and doc["tickers"] == ["IWM", "SPY"]

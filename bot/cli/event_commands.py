@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.cli.common import add_data_options, print_json, services_for
 from bot.dates import parse_date
@@ -11,6 +12,14 @@ from bot.errors import BadArgument
 from bot.tickers import normalize_ticker
 from bot.words.events import event_dict, replay_headline, replay_line
 from bot.words.history import cli_history_headline, cli_outcome_line
+from bot.words.reports import range_cut
+
+
+def say_cut(args: argparse.Namespace, note: str) -> None:
+    """The one line saying --from/--to were cut to the data: before the text, or on stderr
+    beside the JSON (which stays one document)."""
+    if note:
+        print(note, file=sys.stderr if args.json else sys.stdout)
 
 
 def register(sub) -> None:
@@ -42,6 +51,7 @@ async def replay_command(args: argparse.Namespace) -> int:
     async with services_for(args) as services:
         replayed = await services.history.replay(ticker, start, end)
     events = replayed.events
+    say_cut(args, range_cut(ticker, start, end, replayed.start, replayed.end))
     if args.json:
         print_json([event_dict(e) for e in events])
         return 0
@@ -54,6 +64,9 @@ async def replay_command(args: argparse.Namespace) -> int:
 async def history_command(args: argparse.Namespace) -> int:
     ticker, start, end = _dates(args)
     async with services_for(args) as services:
+        if start is not None or end is not None:
+            lo, hi = await services.history.data_range(ticker, start, end)
+            say_cut(args, range_cut(ticker, start, end, lo, hi, doing="looking"))
         outcomes = await services.history.breakouts(ticker, start, end)
     if args.json:
         print_json([o.to_dict() for o in outcomes])

@@ -133,6 +133,10 @@ class HistoryService:
         last = daily.index[-1].date()
         return Replay(ticker, start, min(end, last) if end else last, events)
 
+    async def data_range(self, ticker: str, start: date | None, end: date | None) -> tuple[date, date]:
+        """``start..end`` cut to the ticker's data (NotEnoughData when they miss it)."""
+        return await bounded_range(self.market, ticker, start, end)
+
     async def breakouts(self, ticker: str, start: date | None = None, end: date | None = None) -> list:
         """Every breakout between ``start`` and ``end`` (None: all history) and how it ended
         (:class:`bot.analysis.events.outcomes.BreakoutOutcome`)."""

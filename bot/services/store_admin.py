@@ -14,8 +14,9 @@ async def copy_database(settings: Settings, to: str, *, source: str | Path | Non
                         to_schema: str | None = None, replace: bool = False) -> tuple[str, str, list[TableCopy]]:
     """Copy the configured store (or ``source``) into ``to``; returns both names (no passwords)
     and the per-table row counts, verified equal."""
+    named = "--from" if source else None  # the messages name the option that chose each store
     source = source or settings.store_target
-    async with Database(source, schema=settings.db_schema, timeout=settings.db_timeout) as src, \
-            Database(to, schema=to_schema, timeout=settings.db_timeout) as dst:
+    async with Database(source, schema=settings.db_schema, timeout=settings.db_timeout, setting=named) as src, \
+            Database(to, schema=to_schema, timeout=settings.db_timeout, setting="--to") as dst:
         report = await copy_store(src, dst, replace=replace)
     return shown(source), shown(to), report

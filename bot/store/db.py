@@ -36,8 +36,10 @@ _WRITE = "breakout_write"  # execution option: this transaction writes (SQLite: 
 
 
 class Database:
-    def __init__(self, target: str | Path | URL, *, timeout: float = 10.0, schema: str | None = None):
+    def __init__(self, target: str | Path | URL, *, timeout: float = 10.0, schema: str | None = None,
+                 setting: str | None = None):
         self.url = store_url(target)
+        self.setting = setting  # what messages tell the user to fix (default DATABASE_URL / BREAKOUT_DB_PATH)
         self.dialect: str = self.url.get_backend_name()  # "sqlite" or "postgresql"
         self.path = shown(self.url)  # how messages name it: never a password
         self.timeout = timeout  # seconds to wait for a lock (SQLite) or a connection (PostgreSQL)
@@ -67,6 +69,8 @@ class Database:
                 if self.dialect == "sqlite" and not self._memory:
                     Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
                 self._engine = self._create_engine()
+                if self.is_postgres and self.schema:  # the tables' schema: created when missing
+                    await asyncio.wait_for(self._create_schema(), timeout=self.timeout * 3)
                 from bot.store.migrate import upgrade
 
                 await asyncio.wait_for(upgrade(self), timeout=self.timeout * 3)
@@ -76,9 +80,15 @@ class Database:
             except BaseException as exc:
                 await self.close()  # an open connection (thread, socket) would keep the process alive
                 if is_store_error(exc):
-                    raise DatabaseUnavailable(unusable(self.path, exc, postgres=self.is_postgres)) from exc
+                    raise DatabaseUnavailable(unusable(self.path, exc, postgres=self.is_postgres,
+                                                       setting=self.setting)) from exc
                 raise
         return self
+
+    async def _create_schema(self) -> None:
+        quoted = self.engine.dialect.identifier_preparer.quote_identifier(self.schema)
+        async with self.engine.begin() as conn:
+            await conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
 
     async def _take_presence(self) -> None:
         self._presence = await self.engine.connect()
@@ -217,8 +227,9 @@ def is_database_error(exc: BaseException) -> bool:
             or type(exc).__module__.startswith("asyncpg"))
 
 
-def unusable(path: str | Path, exc: BaseException, *, postgres: bool | None = None) -> str:
-    """One line saying why the store cannot be used and what to do."""
+def unusable(path: str | Path, exc: BaseException, *, postgres: bool | None = None, setting: str | None = None) -> str:
+    """One line saying why the store cannot be used and what to do (``setting``: the option or
+    variable that chose this store, named in the advice; default DATABASE_URL / BREAKOUT_DB_PATH)."""
     name = str(path)
     if postgres is None:
         postgres = name.startswith("postgresql://")
@@ -230,9 +241,10 @@ def unusable(path: str | Path, exc: BaseException, *, postgres: bool | None = No
     if postgres:
         if isinstance(root, (OSError, TimeoutError)) or isinstance(exc, TimeoutError):
             why = "no answer" if isinstance(root, TimeoutError) or isinstance(exc, TimeoutError) else text
-            return (f"The database {name} cannot be reached ({why}): start PostgreSQL or check DATABASE_URL.")
-        return f"The database {name} cannot be used ({text}): check DATABASE_URL and the server's log."
+            return (f"The database {name} cannot be reached ({why}): start PostgreSQL or check {setting or 'DATABASE_URL'}.")
+        return f"The database {name} cannot be used ({text}): check {setting or 'DATABASE_URL'} and the server's log."
+    other = f"give {setting} another file" if setting else "set BREAKOUT_DB_PATH to another file"
     if "locked" in text or "busy" in text:
         return (f"The database {name} is locked by another process (another breakout-bot?): "
-                "stop it, or set BREAKOUT_DB_PATH to another file.")
-    return f"The database {name} cannot be used ({text}): move it away or set BREAKOUT_DB_PATH to another file."
+                f"stop it, or {other}.")
+    return f"The database {name} cannot be used ({text}): move it away or {other}."

@@ -40,6 +40,21 @@ def ends_earlier(last_dates: Mapping[str, date]) -> str:
     return f"Prices of {'; '.join(parts)}, before {others} ({day(latest)})."
 
 
+def range_cut(ticker: str, asked_start: date | None, asked_end: date | None, start: date, end: date,
+              doing: str = "replaying") -> str:
+    """'IWM's prices start 2000-05-26: replaying from there.' when ``--from``/``--to`` reach past the
+    data and were cut to it ('' when they were not)."""
+    early = asked_start is not None and asked_start < start
+    late = asked_end is not None and asked_end > end
+    if early and late:
+        return f"{ticker}'s prices run from {day(start)} to {day(end)}: {doing} over that."
+    if early:
+        return f"{ticker}'s prices start {day(start)}: {doing} from there."
+    if late:
+        return f"{ticker}'s prices end {day(end)}: {doing} to there."
+    return ""
+
+
 def stale_note(data_date: date) -> str:
     """The first line of an embed built on cached data."""
     return f"⚠️ The data source is unavailable right now: this uses cached data up to {day(data_date)}."

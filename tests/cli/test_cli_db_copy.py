@@ -108,3 +108,29 @@ async def test_copying_a_store_onto_itself_is_refused(tmp_path):
     await filled_sqlite_store(source)
     code, _, err = await run_cli("db", "copy", "--to", str(source), env={"BREAKOUT_DB_PATH": str(source)})
     assert code == 1 and err.strip() == f"error: The source and the target are the same store ({source})."
+
+
+async def test_to_schema_that_does_not_exist_yet_is_created(tmp_path):
+    from store_engines import _pg_execute, test_database_url
+
+    url = test_database_url()
+    if url is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    await filled_sqlite_store(tmp_path / "bot.sqlite3")
+    schema = f"t_new_{os.getpid()}_{tmp_path.name[-8:]}".lower().replace("-", "_")
+    try:
+        code, out, err = await run_cli("db", "copy", "--from", str(tmp_path / "bot.sqlite3"), "--to", url,
+                                       "--to-schema", schema)
+        assert code == 0, err
+        async with Database(url, schema=schema) as copied, Database(tmp_path / "bot.sqlite3") as original:
+            assert await contents(copied) == await contents(original)
+    finally:
+        await _pg_execute(url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+async def test_an_unreachable_target_names_the_to_option(tmp_path):
+    await filled_sqlite_store(tmp_path / "bot.sqlite3")
+    code, out, err = await run_cli("db", "copy", "--from", str(tmp_path / "bot.sqlite3"), "--to",
+                                   "postgresql://nobody@127.0.0.1:9/none")
+    assert code == 1 and out == ""
+    assert err.strip().endswith("start PostgreSQL or check --to.") and "DATABASE_URL" not in err

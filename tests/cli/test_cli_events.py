@@ -62,3 +62,22 @@ def test_missing_from_is_a_usage_error(shared_data, capsys):
     assert main(["replay", "IWM", "--data-dir", str(shared_data)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--from" in err
+
+
+def test_from_to_partly_outside_the_data_is_said_in_one_line(shared_data, capsys):
+    code = main(["replay", "IWM", "--from", "1990-01-01", "--to", "2001-01-01", "--data-dir", str(shared_data)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.splitlines()[:2] == ["IWM's prices run from 2000-05-26 to 2000-12-29: replaying over that.",
+                                    "IWM: 0 events from 2000-05-26 to 2000-12-29"]
+    code = main(["replay", "IWM", "--from", "2025-06-01", "--to", "2026-01-01", "--json",
+                 "--data-dir", str(shared_data)])
+    out, err = capsys.readouterr()
+    assert code == 0 and isinstance(json.loads(out), list)  # the JSON stays one document
+    assert err.strip() == "IWM's prices end 2025-09-26: replaying to there."
+    code = main(["history", "IWM", "--from", "1990-01-01", "--data-dir", str(shared_data)])
+    out, err = capsys.readouterr()
+    assert code == 0 and out.splitlines()[0] == "IWM's prices start 2000-05-26: looking from there."
+    code = main(["replay", "IWM", "--from", "2024-01-01", "--to", "2024-03-01", "--data-dir", str(shared_data)])
+    out, err = capsys.readouterr()
+    assert code == 0 and out.startswith("IWM: 2 events from 2024-01-01 to 2024-03-01")  # inside: nothing to say

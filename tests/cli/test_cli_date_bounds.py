@@ -64,7 +64,8 @@ def test_replay_and_history_cut_their_range_to_the_data(shared_data, capsys):
     code, out, err = run(capsys, "replay", "IWM", "--from", "1990-01-01", "--to", "2001-01-01",
                          "--data-dir", str(shared_data))
     assert code == 0, err
-    assert out.startswith("IWM: 0 events from 2000-05-26 to 2000-12-29")
+    assert out.splitlines()[:2] == ["IWM's prices run from 2000-05-26 to 2000-12-29: replaying over that.",
+                                    "IWM: 0 events from 2000-05-26 to 2000-12-29"]
 
 
 def test_a_known_ticker_is_never_unknown_and_an_unknown_one_is(shared_data, capsys):

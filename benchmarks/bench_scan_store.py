@@ -17,12 +17,15 @@ The pre-filter (each ticker's base finder reuses the bases built by the previous
 on the same days, interleaved, and checks both queue the same announcements.
 
 Machines differ (the same code has taken 1.34 s on one and 3.17 s on another), so a CPU
-figure alone says little. ``--against REV`` also runs this benchmark as it was at commit REV (a
-temporary git worktree, a subprocess with this interpreter), on the same data and days, and
-prints the ratio per day and of the means. The default REV, ``ISSUE9_BASE``, is main as it was
-when issue 9 was filed: its 1.34 s and the ≤ 0.5 s target make the target ratio ≤ 0.37.
+figure alone says little. ``--against REV`` instead measures this checkout against the code at
+git revision REV (a temporary git worktree) under one harness (``scan_harness.py``): two worker
+processes with this interpreter, one importing each revision's ``bot``, the same data, store and
+price serving, stepped day by day and taking turns (the first to scan alternates), so load drift on
+a shared machine falls on both sides; it prints the ratio per day and of the means. The default
+REV, ``BEFORE_SPEEDUP``, is the scan before its speed-up: 1.34 s on the machine it was first
+measured on, with a target of 0.5 s there, so a target ratio of ≤ 0.37.
 
-Run:  python benchmarks/bench_scan_store.py [--data DIR] [--days 5] [--limit N] [--compare] [--against [REV]]
+Run:  python benchmarks/bench_scan_store.py [--data DIR] [--days 5] [--limit N] [--compare | --against [REV]]
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -41,9 +43,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 from machine import machine_info, peak_rss_mb  # noqa: E402
+from scan_harness import MemoryMarket  # noqa: E402
 
 from bot.analysis.events import EventEngine  # noqa: E402
 from bot.heap import freeze_long_lived  # noqa: E402
@@ -54,37 +55,9 @@ from bot.store.guilds import GuildSettingsRepo  # noqa: E402
 from bot.store.outbox import OutboxRepo  # noqa: E402
 from bot.store.watchlist import WatchlistRepo  # noqa: E402
 
-# main when issue 9 was filed (the scan before any of its work): 1.34 s there, target 0.5 s
-ISSUE9_BASE = "5d63539"
-ISSUE9_RATIO = 0.5 / 1.34
-_DAILY = re.compile(r"daily scan (\d{4}-\d{2}-\d{2})\b.*\bCPU ([0-9.]+)s")
-
-
-class MemoryMarket:
-    """``histories`` from prices already in memory (the cache-hit path).
-
-    Like the bot's price cache (which builds each scan's frames afresh from its database),
-    every call hands out new frames; here they are built over arrays held in memory, without
-    copying. (Slicing the same long-lived frames every scan instead would pile pandas'
-    copy-on-write bookkeeping, a dead weak reference per view, on them, which the bot never
-    does, and charge the scan for the garbage collector walking it.)"""
-
-    def __init__(self, frames):
-        self.frames = {t: (df.index.values, np.asfortranarray(df.to_numpy(dtype=float)), df.columns)
-                       for t, df in frames.items()}
-        self.calls = 0
-
-    def frame(self, ticker, start=None, end=None) -> pd.DataFrame:
-        days, values, columns = self.frames[ticker]
-        lo = 0 if start is None else int(np.searchsorted(days, np.datetime64(start, "D").astype(days.dtype)))
-        hi = len(days) if end is None else int(np.searchsorted(days, np.datetime64(end, "D").astype(days.dtype),
-                                                              side="right"))
-        index = pd.DatetimeIndex(days[lo:hi], name="Date")
-        return pd.DataFrame(values[lo:hi], index=index, columns=columns, copy=False)
-
-    async def histories(self, tickers, *, start=None, end=None, strict=False):
-        self.calls += 1
-        return {t: self.frame(t, start, end) for t in tickers if t in self.frames}
+# the scan before its speed-up: 1.34 s where it was first measured, target 0.5 s
+BEFORE_SPEEDUP = "5d63539"
+TARGET_RATIO = 0.5 / 1.34
 
 
 async def run(args) -> None:
@@ -139,34 +112,80 @@ async def run(args) -> None:
         keys = [sorted((m.guild_id, m.ticker, m.base_id, m.kind, m.bar_date, json.dumps(m.payload, sort_keys=True))
                        for m in r) for r in rows.values()]
         print("same announcements with and without the pre-filter:", keys[0] == keys[1])
-    if args.against:
-        against(args, dict(cpu["pre-filter"]))
     print(machine_info())
 
 
-def against(args, now: dict) -> None:
-    """Run this benchmark as it was at ``args.against`` on the same data and days; print the ratios."""
+class Worker:
+    """One harness process scanning with the ``bot`` of ``tree``."""
+
+    def __init__(self, name: str, tree: Path, args):
+        self.name = name
+        cmd = [sys.executable, str(Path(__file__).with_name("scan_harness.py")), "--tree", str(tree),
+               "--data", args.data, "--days", str(args.days)] + (["--limit", str(args.limit)] if args.limit else [])
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def ready(self) -> tuple[int, list[date]]:
+        words = self._line().split()
+        if not words or words[0] != "ready":
+            raise SystemExit(f"the {self.name} worker did not start: {' '.join(words)}")
+        return int(words[1]), [date.fromisoformat(w) for w in words[2:]]
+
+    def scan(self, d: date) -> tuple[int, int, float]:
+        self.proc.stdin.write(f"scan {d}\n")
+        words = self._line().split()
+        if not words or words[0] != "done":
+            raise SystemExit(f"the {self.name} worker failed on {d}: {' '.join(words)}")
+        return int(words[3]), int(words[4]), float(words[5])  # events, queued, cpu
+
+    def _line(self) -> str:
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait()
+            raise SystemExit(f"the {self.name} worker exited ({self.proc.returncode})")
+        return line
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.close()
+            self.proc.wait(timeout=60)
+
+
+def against(args) -> None:
+    """This checkout against ``args.against``, under one harness, interleaved day by day."""
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "tree"
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(tree), args.against],
                        check=True)
+        workers = []
         try:
-            cmd = [sys.executable, str(tree / "benchmarks" / "bench_scan_store.py"), "--data", args.data,
-                   "--days", str(args.days)] + (["--limit", str(args.limit)] if args.limit else [])
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            workers = [Worker("now", REPO, args), Worker(f"at {args.against}", tree, args)]
+            starts = [w.ready() for w in workers]
+            if starts[0] != starts[1]:
+                raise SystemExit(f"the two workers loaded different data: {starts}")
+            tickers, days = starts[0]
+            print(f"{tickers} tickers; this checkout vs {args.against}, one harness, taking turns day by day")
+            cpu: dict[str, dict[date, float]] = {w.name: {} for w in workers}
+            for i, d in enumerate(days):
+                order = workers if i % 2 == 0 else workers[::-1]
+                for w in order:
+                    events, queued, spent = w.scan(d)
+                    kind = "cold scan" if i == 0 else "daily scan"
+                    print(f"{kind} {d} ({w.name}): {events} events, {queued} rows | CPU {spent:.2f}s")
+                    if i:
+                        cpu[w.name][d] = spent
         finally:
+            for w in workers:
+                w.close()
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=True)
-    then = {date.fromisoformat(m[1]): float(m[2]) for m in _DAILY.finditer(out)}
-    days = sorted(set(then) & set(now))
-    if not days:
-        raise SystemExit(f"no daily scan of the same days at {args.against}; its output:\n{out}")
-    print(f"the same daily scans with the code at {args.against} (same interpreter, data and days):")
-    for d in days:
+    now, then = (cpu[w.name] for w in workers)
+    for d in sorted(now):
         print(f"  {d}: {then[d]:.2f}s then, {now[d]:.2f}s now: {now[d] / then[d]:.2f}x")
-    mean_then, mean_now = (sum(x[d] for d in days) / len(days) for x in (then, now))
-    target = f" (target ≤ {ISSUE9_RATIO:.2f}x: {'met' if mean_now / mean_then <= ISSUE9_RATIO else 'not met'})" \
-        if args.against == ISSUE9_BASE else ""
+    mean_then, mean_now = (sum(x.values()) / len(x) for x in (then, now))
+    target = f" (target ≤ {TARGET_RATIO:.2f}x: {'met' if mean_now / mean_then <= TARGET_RATIO else 'not met'})" \
+        if args.against == BEFORE_SPEEDUP else ""
     print(f"mean CPU {mean_then:.2f}s then, {mean_now:.2f}s now: {mean_now / mean_then:.2f}x{target}")
+    print(machine_info())
 
 
 def main() -> None:
@@ -176,10 +195,15 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--compare", action="store_true", help="also scan without the pre-filter (interleaved) and "
                     "check both queue the same announcements")
-    ap.add_argument("--against", nargs="?", const=ISSUE9_BASE, default=None, metavar="REV",
-                    help=f"also run this benchmark as it was at git revision REV (default {ISSUE9_BASE}, main when "
-                    "issue 9 was filed) on the same days and print the ratio")
-    asyncio.run(run(ap.parse_args()))
+    ap.add_argument("--against", nargs="?", const=BEFORE_SPEEDUP, default=None, metavar="REV",
+                    help=f"instead, scan the same days with this checkout and with git revision REV (default "
+                    f"{BEFORE_SPEEDUP}, the scan before its speed-up) under one harness, taking turns day by day, "
+                    "and print the CPU ratio")
+    args = ap.parse_args()
+    if args.against:
+        against(args)
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``alerts channel/off/status/role``: where this server's announcements go and whom they ping.
+"""``alerts channel/off/status/role/digest/market``: where this server's announcements go and whom they ping.
 
 Changing anything needs Manage Server (checked on both paths; the slash group is also hidden
 from members without it by default). Guild-only.
@@ -17,8 +17,10 @@ from bot.app.error_handler import permission_names
 from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument
 from bot.services.composition import Services
+from bot.services.market_index import INDEXES
 from bot.services.watchlist import DEFAULT_WATCHLIST
 from bot.words import alerts as alerts_words
+from bot.words import market as market_words
 from bot.words import watchlist as watchlist_words
 from bot.words.alerts import status_lines
 
@@ -93,6 +95,15 @@ class Alerts(commands.Cog):
         settings = await self.services.alerts.set_digest(ctx.guild.id, word == "on")
         await send_reply(ctx, content=alerts_words.digest_set(settings.digest_enabled,
                                                               alerts_on=settings.alerts_enabled))
+
+    @alerts.command(name="market", description="The market index this server follows: SPY, QQQ or IWM (Manage Server)",
+                    extras={"examples": ["alerts market QQQ", "alerts market SPY"]})
+    @app_commands.describe(index="SPY (default), QQQ or IWM")
+    @app_commands.choices(index=[app_commands.Choice(name=i, value=i) for i in INDEXES])
+    @commands.has_guild_permissions(manage_guild=True)
+    async def alerts_market(self, ctx: commands.Context, index: str) -> None:
+        settings = await self.services.alerts.set_market_index(ctx.guild.id, index)
+        await send_reply(ctx, content=market_words.index_set(settings.market_index))
 
     @alerts.command(name="role", description="Role to ping with each announcement; leave empty for none (Manage Server)",
                     extras={"examples": ["alerts role @Traders", "alerts role none"]})

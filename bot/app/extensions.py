@@ -6,6 +6,7 @@ A module that fails to load is logged and skipped; the others still load.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",  # help, about, sync
     "cogs.charts",  # base, compare, perf, chart
+    "cogs.market",  # market
     "cogs.setups",  # setups, universe save/delete/list
     "cogs.watch",  # watch add/remove/list
     "cogs.alerts",  # alerts channel/off/status

@@ -24,6 +24,7 @@ from bot.settings import SettingsError
 
 COMMAND_MODULES = (
     "bot.cli.chart_commands",  # base, compare, perf, chart
+    "bot.cli.market_command",  # market
     "bot.cli.event_commands",  # replay, history
     "bot.cli.setups_command",  # setups
     "bot.cli.run_command",  # run (the Discord bot)

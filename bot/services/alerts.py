@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.errors import BadArgument
 from bot.scan.schedule import NEW_YORK, next_run_time
+from bot.services.market_index import parse_market_index
 from bot.store.db import Database
 from bot.store.guilds import GuildSettings, GuildSettingsRepo
 from bot.store.outbox import pending_count
 from bot.store.scan_runs import ScanRun, ScanRunRepo
 from bot.store.watchlist import WatchlistRepo
+from bot.words.market import unknown_index
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,16 @@ class AlertsService:
     async def set_digest(self, guild_id: int, on: bool) -> GuildSettings:
         """The daily digest on or off (posted in the alerts channel, while alerts are on)."""
         return await self.guilds.set_digest(guild_id, on)
+
+    async def set_market_index(self, guild_id: int, index: str) -> GuildSettings:
+        """The index whose state `market` and the announcements show (SPY, QQQ or IWM; else BadArgument)."""
+        chosen = parse_market_index(index)
+        if chosen is None:
+            raise BadArgument(unknown_index(""))
+        return await self.guilds.set_market_index(guild_id, chosen)
+
+    async def market_index(self, guild_id: int) -> str:
+        return (await self.guilds.get(guild_id)).market_index
 
     async def set_ping_role(self, guild_id: int, role_id: int | None) -> GuildSettings:
         return await self.guilds.set_ping_role(guild_id, role_id)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.services.chart import ChartService
     from bot.services.compare import CompareService
     from bot.services.history import HistoryService
+    from bot.services.market import MarketService
     from bot.services.perf import PerfService
     from bot.services.render_pool import RenderPool
     from bot.services.scan import ScanService
@@ -145,6 +146,12 @@ class Services:
         from bot.services.source import SourceService
 
         return SourceService(self.market)
+
+    @cached_property
+    def market_state(self) -> MarketService:
+        from bot.services.market import MarketService
+
+        return MarketService(self.market, cache=self.base.cache)  # one cache for all charts
 
     @cached_property
     def earnings(self) -> EarningsSource:

@@ -22,6 +22,7 @@ class GuildSettings:
     defaults_added: bool = False  # the default watchlist was offered once (added, or skipped)
     alerts_since: str | None = None  # UTC ISO time alerts were last turned on
     digest_enabled: bool = False  # one digest post after each daily scan (needs alerts on)
+    market_index: str = "SPY"  # the index whose state `market` and the announcements show
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class GuildSettingsRepo:
             defaults_added=bool(row["defaults_added"]),
             alerts_since=row["alerts_since"],
             digest_enabled=bool(row["digest_enabled"]),
+            market_index=row["market_index"] or "SPY",
         )
 
     async def set_channel(self, guild_id: int, channel_id: int) -> ChannelSet:
@@ -112,6 +114,14 @@ class GuildSettingsRepo:
         async with transaction(self.db) as conn:
             await conn.execute(_upsert(self.db, guild_id, now))
             await conn.execute(_update(guild_id, digest_enabled=int(bool(on)), updated_at=now))
+        return await self.get(guild_id)
+
+    async def set_market_index(self, guild_id: int, index: str) -> GuildSettings:
+        """The server's market index (SPY is stored as the default, NULL)."""
+        now = utc_now()
+        async with transaction(self.db) as conn:
+            await conn.execute(_upsert(self.db, guild_id, now))
+            await conn.execute(_update(guild_id, market_index=None if index == "SPY" else index, updated_at=now))
         return await self.get(guild_id)
 
     async def digest_targets(self) -> list[tuple[int, int]]:

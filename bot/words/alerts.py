@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.words.market import index_line
 from bot.words.vocabulary import day, plural
 from bot.words.watchlist import tickers_text
 
@@ -31,6 +32,7 @@ def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, n
     else:
         lines = ["🔕 Alerts are **off**. Turn them on with `alerts channel #channel`."]
     lines.append(f"Ping: {role_text}." if settings.ping_role_id else "Ping: nobody (no role set).")
+    lines.append(index_line(getattr(settings, "market_index", "SPY")))
     lines.append(f"Tracked tickers: {len(tracked)}{f' ({tickers_text(tracked)})' if tracked else ''}.")
     if getattr(settings, "digest_enabled", False):
         lines.append("Daily digest: on (one summary of the watchlist after each scan).")

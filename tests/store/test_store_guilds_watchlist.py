@@ -113,3 +113,13 @@ async def test_ticker_lists_save_replace_delete(db):
     assert await lists.names(1) == ["banks", "tech"] and await lists.get(1, "tech") == ["SMH"]
     assert await lists.count(1) == 2 and await lists.get(2, "tech") is None
     assert await lists.delete(1, "tech") is True and await lists.delete(1, "tech") is False
+
+
+async def test_market_index_is_stored_per_server(db):
+    guilds = GuildSettingsRepo(db)
+    assert (await guilds.get(5)).market_index == "SPY"
+    assert (await guilds.set_market_index(5, "QQQ")).market_index == "QQQ"
+    assert (await guilds.get(6)).market_index == "SPY"
+    await guilds.set_channel(5, 100)
+    assert (await guilds.get(5)).market_index == "QQQ"  # other settings keep it
+    assert (await guilds.set_market_index(5, "SPY")).market_index == "SPY"

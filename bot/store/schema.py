@@ -53,7 +53,7 @@ guild_settings = sa.Table(
     sa.Column("updated_at", sa.Text, nullable=False),
     sa.Column("alerts_since", sa.Text),
     sa.Column("digest_enabled", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("market_index", sa.Text),  # SPY (NULL), QQQ or IWM: the index `market` and announcements use
+    sa.Column("market_index", sa.Text),  # SPY (NULL), QQQ or IWM: the server's market index
 )
 
 watchlist = sa.Table(

@@ -83,8 +83,7 @@ def unknown_index(text: str) -> str:
 
 
 def index_set(index: str) -> str:
-    return (f"📈 This server's market is now {index} ({INDEX_NAMES[index]}): `market` and the announcements "
-            "show its state.")
+    return f"📈 This server follows {index} ({INDEX_NAMES[index]}) as its market: `market` shows its state."
 
 
 def index_line(index: str) -> str:

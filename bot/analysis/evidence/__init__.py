@@ -26,7 +26,14 @@ from bot.analysis.evidence.market_state import (
     market_states,
     market_tape,
 )
-from bot.analysis.evidence.relative_strength import rs_line, rs_line_at_high, rs_line_highs, rs_ranks, rs_score
+from bot.analysis.evidence.relative_strength import (
+    rs_line,
+    rs_line_at_high,
+    rs_line_highs,
+    rs_ranks,
+    rs_ranks_at,
+    rs_score,
+)
 from bot.analysis.evidence.trend import Trend, trend_at
 
 
@@ -115,5 +122,6 @@ def evidence_at(
 
 __all__ = [
     "INDEXES", "STATES", "Evidence", "MarketRules", "MarketState", "Trend", "evidence_at", "market_state", "market_states",
-    "market_tape", "rs_line", "rs_line_at_high", "rs_line_highs", "rs_ranks", "rs_score", "trend_at",
+    "market_tape", "rs_line", "rs_line_at_high", "rs_line_highs", "rs_ranks", "rs_ranks_at", "rs_score",
+    "trend_at",
 ]

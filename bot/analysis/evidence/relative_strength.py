@@ -86,3 +86,8 @@ def rs_ranks(scores: Mapping[str, float | None]) -> dict[str, int]:
     values = np.sort(np.fromiter(valid.values(), dtype=float, count=n))
     below = np.searchsorted(values, list(valid.values()), side="left")  # strictly lower scores
     return {t: 1 + int(98 * int(b) // (n - 1)) for t, b in zip(valid, below)}
+
+
+def rs_ranks_at(closes: Mapping[str, pd.Series], as_of=None) -> dict[str, int]:
+    """:func:`rs_ranks` of every ticker's :func:`rs_score` on ``as_of`` (a universe's closes)."""
+    return rs_ranks({t: rs_score(c, as_of) for t, c in closes.items()})

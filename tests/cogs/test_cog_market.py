@@ -8,6 +8,7 @@ from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.services.market import MarketService
 from bot.store.guilds import GuildSettingsRepo
+from cogs.charts import CHART_RATE
 
 EXTENSIONS = ("cogs.market", "cogs.alerts")
 
@@ -61,7 +62,7 @@ async def test_an_unknown_index_is_one_clear_message(make_harness, market):
 
 async def test_market_shares_the_chart_cooldown(make_harness, market):
     h = await make_harness(market, extensions=EXTENSIONS)
-    for _ in range(3):
+    for _ in range(CHART_RATE):
         (reply,) = visible(await h.prefix("!market QQQ"))
         assert reply["files"]
     (reply,) = visible(await h.prefix("!market QQQ"))

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from bot.analysis.base import find_base, forget_before, settle, share_arrays
+from bot.analysis.base import FinderMemo, find_base, forget_before, settle, share_arrays
 from bot.analysis.base.carry import resets
 from bot.analysis.events import EventEngine
 
@@ -37,7 +37,7 @@ class FinderMemos:
 
     def __init__(self, keep_days: int = KEEP_DAYS):
         self.keep_days = keep_days
-        self._kept: dict[str, dict] = {}
+        self._kept: dict[str, FinderMemo] = {}
         self.reused = 0  # tickers whose memo held bases from an earlier scan (benchmarks, tests)
 
     @property
@@ -59,8 +59,8 @@ class FinderMemos:
             return engine
         memo = self._kept.get(ticker)
         if memo is None:
-            memo = self._kept[ticker] = {}
-        elif memo:
+            memo = self._kept[ticker] = FinderMemo()
+        elif not memo.empty:
             self.reused += 1
         return EventEngine(engine.params, memo=memo)
 

@@ -6,6 +6,7 @@ the tunables.
 """
 
 from bot.analysis.base.finder import chart_window, find_base, forget_before, settle, share_arrays
+from bot.analysis.base.memo import FinderMemo
 from bot.analysis.base.params import BaseParams
 
-__all__ = ["BaseParams", "chart_window", "find_base", "forget_before", "settle", "share_arrays"]
+__all__ = ["BaseParams", "FinderMemo", "chart_window", "find_base", "forget_before", "settle", "share_arrays"]

@@ -20,19 +20,14 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.analysis.bars import BarArrays, atr_values, true_range, week_ids, weekly_arrays
 
-_BARS = ("bars",)  # memo key of the checksum: (first day, rows, CRC-32 per column, times emptied)
-_ARRAYS = "arrays"  # memo key prefix of the arrays: (_ARRAYS, weekly, atr_n)
-
-
-def is_carried(key) -> bool:
-    """True for a memo entry other than bases (this module's, the known fresh closes): their
-    keys start with a name, the bases' with the finder's parameters."""
-    return isinstance(key[0], str)
+if TYPE_CHECKING:
+    from bot.analysis.base.memo import FinderMemo
 
 
 def _crcs(d: BarArrays, lo: int, hi: int, start: tuple[int, ...] = (0, 0, 0, 0)) -> tuple[int, ...]:
@@ -44,59 +39,67 @@ def _crcs(d: BarArrays, lo: int, hi: int, start: tuple[int, ...] = (0, 0, 0, 0))
     return tuple(out)
 
 
-def check_bars(memo: dict, d: BarArrays) -> int:
+@dataclass(frozen=True)
+class BarsSeen:
+    """The bars a memo's entries were built on: the first bar's day number, how many bars, and a
+    running CRC-32 of the day, high, low and close columns (all ``find_base`` reads)."""
+
+    first_day: int
+    rows: int
+    crcs: tuple[int, ...]
+
+
+def check_bars(memo: FinderMemo, d: BarArrays) -> int:
     """Empty ``memo`` unless the bars it was built on are the first bars of ``d``; then record
     ``d``'s. Returns how many leading bars of ``d`` the memo's entries were built on."""
     n = len(d)
-    got = memo.get(_BARS)
-    shared, crcs, resets = 0, (0, 0, 0, 0), 0
+    got = memo.seen
+    shared, crcs = 0, (0, 0, 0, 0)
     if got is not None:
-        day0, rows, old, resets = got
-        if rows <= n and day0 == int(d.day[0]) and _crcs(d, 0, rows) == old:
-            shared, crcs = rows, old
+        if got.rows <= n and got.first_day == int(d.day[0]) and _crcs(d, 0, got.rows) == got.crcs:
+            shared, crcs = got.rows, got.crcs
         else:
             memo.clear()
-            resets += 1
-    memo[_BARS] = (int(d.day[0]), n, _crcs(d, shared, n, crcs) if shared < n else crcs, resets)
+            memo.resets += 1
+    memo.seen = BarsSeen(int(d.day[0]), n, _crcs(d, shared, n, crcs) if shared < n else crcs)
     return shared
 
 
-def resets(memo: dict) -> int:
+def resets(memo: FinderMemo) -> int:
     """How many times ``check_bars`` emptied ``memo`` because its bars had changed."""
-    got = memo.get(_BARS)
-    return got[3] if got is not None else 0
+    return memo.resets
 
 
 @dataclass
-class _Arrays:
+class AnalysisArrays:
     rows: int  # daily bars they were built from
     bars: BarArrays  # weekly (or the daily arrays themselves)
     atrv: np.ndarray
 
 
-def analysis_arrays(d: BarArrays, weekly: bool, atr_n: int, memo: dict | None = None,
+def analysis_arrays(d: BarArrays, weekly: bool, atr_n: int, memo: FinderMemo | None = None,
                     shared: int = 0) -> tuple[BarArrays, np.ndarray]:
     """(the bars the bases are built from: ``d``'s W-FRI weeks, or ``d`` itself for the daily
     timeframe; their ATR). With ``memo``, the arrays of an
     earlier call whose bars were the first ``shared`` of ``d`` (``check_bars``) are extended
     over the new bars rather than rebuilt."""
-    key = (_ARRAYS, weekly, atr_n)
-    prev = memo.get(key) if memo is not None else None
+    key = (weekly, atr_n)
+    prev = memo.arrays.get(key) if memo is not None else None
     if prev is not None and 0 < prev.rows <= shared:
         got = _extended(prev, d, weekly, atr_n)
     else:
         got = _built(d, weekly, atr_n)
     if memo is not None:
-        memo[key] = got
+        memo.arrays[key] = got
     return got.bars, got.atrv
 
 
-def _built(d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
+def _built(d: BarArrays, weekly: bool, atr_n: int) -> AnalysisArrays:
     bars = weekly_arrays(d.day, None, d.high, d.low, d.close, None)[0] if weekly else d
-    return _Arrays(len(d), bars, atr_values(bars.high, bars.low, bars.close, atr_n))
+    return AnalysisArrays(len(d), bars, atr_values(bars.high, bars.low, bars.close, atr_n))
 
 
-def _extended(prev: _Arrays, d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
+def _extended(prev: AnalysisArrays, d: BarArrays, weekly: bool, atr_n: int) -> AnalysisArrays:
     """``_built(d)`` from ``prev``, built on the first ``prev.rows`` bars of ``d``."""
     if not weekly:
         bars, keep = d, prev.rows
@@ -114,7 +117,7 @@ def _extended(prev: _Arrays, d: BarArrays, weekly: bool, atr_n: int) -> _Arrays:
                          hi_day=cat(old.hi_day, tail.hi_day), lo_day=cat(old.lo_day, tail.lo_day),
                          cmax=cat(old.cmax, tail.cmax))
         keep = last
-    return _Arrays(len(d), bars, _atr_extended(prev.atrv, keep, bars, atr_n))
+    return AnalysisArrays(len(d), bars, _atr_extended(prev.atrv, keep, bars, atr_n))
 
 
 def _few_weeks(day: np.ndarray, high: np.ndarray, low: np.ndarray, close: np.ndarray) -> BarArrays:

@@ -17,13 +17,14 @@ import numpy as np
 import pandas as pd
 
 from bot.analysis.bars import BarArrays, daily_arrays, date_to_day, day_to_date, to_weekly
-from bot.analysis.base.carry import analysis_arrays, check_bars, is_carried
+from bot.analysis.base.carry import analysis_arrays, check_bars
+from bot.analysis.base.memo import FinderMemo, FreshCloses
 from bot.analysis.base.params import BaseParams
 from bot.analysis.base.scan import ROUNDING, Ceilings, Structure, same_bars
 from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
 from bot.errors import BadArgument, NotEnoughData
 
-__all__ = ["BaseParams", "find_base", "chart_window", "forget_before", "settle", "share_arrays"]
+__all__ = ["BaseParams", "FinderMemo", "find_base", "chart_window", "forget_before", "settle", "share_arrays"]
 
 # A breakout close is above every daily close since the base's first test (the box rule),
 # which is at least 4 weeks before its last: only closes above the prior 15 are candidates.
@@ -31,8 +32,6 @@ _PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
 _DEFAULTS = BaseParams()  # one object: memo keys compare by identity before field by field
-# memo key prefix of the fresh closes known from earlier calls (see _Analyzer.fresh_closes)
-FRESH_KEY = "fresh"
 
 
 def _span(daily: pd.DataFrame, as_of: date | None, keep: int, days: np.ndarray | None) -> tuple[int, int]:
@@ -50,7 +49,7 @@ def _span(daily: pd.DataFrame, as_of: date | None, keep: int, days: np.ndarray |
 class _Analyzer:
     """Holds the arrays of one call and evaluates the bases as of any day position."""
 
-    def __init__(self, d: BarArrays, weekly: bool, p: BaseParams, memo: dict | None = None):
+    def __init__(self, d: BarArrays, weekly: bool, p: BaseParams, memo: FinderMemo | None = None):
         self.d = d
         self.weekly = weekly
         self.p = p
@@ -59,7 +58,7 @@ class _Analyzer:
         self.bars, self.atrv = analysis_arrays(d, weekly, p.atr_n, memo, shared)
         # structures by the day they are built through: shared by the calls of one replay
         # (same first bar, so the same positions), else private to this call
-        self._memo: dict = memo if memo is not None else {}
+        self._memo = memo if memo is not None else FinderMemo()
         self._key = (p, weekly, int(d.day[0]), float(d.close[0]))
         self._fresh: dict[int, tuple[int, set[int]]] = {}
 
@@ -105,7 +104,10 @@ class _Analyzer:
         # whether a day's close passes depends on the bars through that day only: a memo kept
         # between calls (checked by check_bars) remembers the days worked out and those that
         # passed at each scale, so only new days are worked out
-        known, passed = self._memo.setdefault((FRESH_KEY, self.p, self.weekly), (set(), {s: set() for s in scales}))
+        fresh = self._memo.fresh.get((self.p, self.weekly))
+        if fresh is None:
+            fresh = self._memo.fresh[(self.p, self.weekly)] = FreshCloses(passed={s: set() for s in scales})
+        known, passed = fresh.known, fresh.passed
         todo = [j for j, d in enumerate(days, lo) if d not in known]
         if len(todo) > 3:
             cands = self._fresh_candidates(np.asarray(todo, dtype=np.int64))
@@ -224,17 +226,17 @@ class _Analyzer:
     def ceilings(self, pos: int) -> Ceilings:
         """The candidate ceilings of the bars through daily position ``pos``, examined lazily."""
         key = (*self._key, int(self.d.day[pos]), float(self.d.close[pos]))  # the data, not just its dates
-        hit = self._memo.get(key)
+        hit = self._memo.bases.get(key)
         if hit is None:
             prev = None
             if self.weekly:
                 bars, atrv, end = self._weeks_through(pos)
                 if pos > 0 and self.week_of(pos - 1) == self.week_of(pos):
                     # the day before in the same week: an earlier call's (the scan's yesterday)
-                    prev = self._memo.get((*self._key, int(self.d.day[pos - 1]), float(self.d.close[pos - 1])))
+                    prev = self._memo.bases.get((*self._key, int(self.d.day[pos - 1]), float(self.d.close[pos - 1])))
             else:
                 bars, atrv, end = self.bars, self.atrv, pos + 1
-            hit = self._memo[key] = Ceilings(bars, atrv, end, self.p, self.weekly, prev)
+            hit = self._memo.bases[key] = Ceilings(bars, atrv, end, self.p, self.weekly, prev)
         return hit
 
     def _weeks_through(self, pos: int) -> tuple[BarArrays, np.ndarray, int]:
@@ -245,14 +247,14 @@ class _Analyzer:
         return self.bars, self.atrv, k + 1
 
 
-def share_arrays(memo: dict) -> None:
+def share_arrays(memo: FinderMemo) -> None:
     """Let the bases a ``find_base`` memo keeps between calls read one set of arrays.
 
     Each call builds its own arrays, and the bases it adds to the memo read from them. After
     a call, the bases built through a week end that the newest call's arrays hold unchanged
     are pointed at those; the ones built through a day whose week was still open are dropped
     (no later call asks for them); the ones on bars revised since keep their own arrays."""
-    kept = [(k, c) for k, c in memo.items() if isinstance(c, Ceilings)]
+    kept = list(memo.bases.items())
     if not kept:
         return
     newest = max(kept, key=lambda kc: kc[0][-2])[1].bars
@@ -265,25 +267,25 @@ def share_arrays(memo: dict) -> None:
         if c.end <= equal[id(c.bars)]:
             c.share(newest)
         elif c.end >= len(c.bars):
-            del memo[key]
+            del memo.bases[key]
 
 
-def settle(memo: dict, keep: int = 2) -> None:
+def settle(memo: FinderMemo, keep: int = 2) -> None:
     """Free the candidate work of all but the ``keep`` newest bases of a memo kept between
     calls (the newest day's, which the next day in its week takes over from, and the last
     week end's, the line day of the coming closes). An older one is asked again only about
     closes it has answered already (``Ceilings.under`` keeps the answers); anything else it
     works out again. Fewer objects kept: less for the garbage collector to walk."""
-    bases = sorted((k for k, c in memo.items() if isinstance(c, Ceilings)), key=lambda k: k[-2])
+    bases = sorted(memo.bases, key=lambda k: k[-2])
     for key in bases[: max(0, len(bases) - keep)]:
-        memo[key].settle()
+        memo.bases[key].settle()
 
 
-def forget_before(memo: dict, day: date) -> None:
+def forget_before(memo: FinderMemo, day: date) -> None:
     """Drop from a ``find_base`` memo the bases built through days before ``day``."""
     oldest = date_to_day(day)
-    for key in [k for k in memo if not is_carried(k) and k[-2] < oldest]:
-        del memo[key]
+    for key in [k for k in memo.bases if k[-2] < oldest]:
+        del memo.bases[key]
 
 
 def _outcome(s: Structure, close: np.ndarray, j: int, n: int, p: BaseParams) -> tuple[int, str] | None:
@@ -369,14 +371,14 @@ def find_base(
     *,
     timeframe: str = "weekly",
     params: BaseParams | None = None,
-    memo: dict | None = None,
+    memo: FinderMemo | None = None,
     arrays: BarArrays | None = None,
     only_if_event: bool = False,
 ) -> BaseResult | None:
     """Find the base of a daily OHLCV frame as of ``as_of`` (None = its last bar).
 
-    ``memo`` (optional, a dict the caller keeps between calls on growing prefixes of one
-    frame, as a replay does) lets a call reuse the bases an earlier call built through the same
+    ``memo`` (optional, a :class:`FinderMemo` the caller keeps between calls on growing prefixes
+    of one frame, as a replay does) lets a call reuse the bases an earlier call built through the same
     day; the answer is the same with or without it. ``arrays`` (optional): the daily arrays
     (day, high, low, close) of all of ``daily``'s rows, when the caller holds them already (the
     event engine does), so the frame's columns are not read again.

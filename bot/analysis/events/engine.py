@@ -32,7 +32,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from bot.analysis.bars.daily import DailyBars
-from bot.analysis.base import find_base, forget_before
+from bot.analysis.base import FinderMemo, find_base, forget_before
 from bot.analysis.events.params import EngineParams
 from bot.analysis.events.state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event, EventKind
@@ -64,7 +64,7 @@ class EventEngine:
     """Turns daily bars into breakout events. Pure: no I/O, no clock, no globals."""
 
     def __init__(self, params: EngineParams | None = None, base_finder: BaseFinder | None = None, *,
-                 memo: dict | None = None, data_only: bool = False):
+                 memo: FinderMemo | None = None, data_only: bool = False):
         """``base_finder``: a finder other than ``find_base`` (tests). ``memo``: a ``find_base``
         memo kept by the caller across steps over one ticker's bars (the daily scan keeps one per
         ticker, ``bot.scan.finder_memo``); without it each step shares one among its own days.
@@ -106,7 +106,7 @@ class EventEngine:
         else:
             first = 0 if every_bar else n - 1
         events: list[Event] = []
-        memo = self._memo if self._memo is not None else {} if self._shares_memo else None
+        memo = self._memo if self._memo is not None else FinderMemo() if self._shares_memo else None
         for i in range(first, n):
             event = self._bar(st, ticker, bars, i, memo)
             st.last_date = bars.iso(i)
@@ -128,7 +128,7 @@ class EventEngine:
         return state
 
     # ------------------------------------------------------------------ one bar
-    def _find(self, bars: DailyBars, i: int, memo: dict | None = None) -> BaseResult | None:
+    def _find(self, bars: DailyBars, i: int, memo: FinderMemo | None = None) -> BaseResult | None:
         p = self.params
         lo = max(0, i + 1 - p.finder_window_bars())
         self.finder_calls += 1
@@ -136,7 +136,7 @@ class EventEngine:
             if memo is None:  # a finder of the caller's: it sees the bars through day i only
                 window = bars.frame if lo == 0 and i + 1 == len(bars) else bars.frame.iloc[lo : i + 1]
                 return self.base_finder(window, as_of=bars.date(i), timeframe=p.timeframe)
-            if len(memo) > 400:  # only the last ~50 sessions' bases are asked for again
+            if len(memo.bases) > 400:  # only the last ~50 sessions' bases are asked for again
                 forget_before(memo, bars.date(max(lo, i - 79)))
             # find_base itself reads no bar after as_of, nor more than the window: it gets the
             # arrays already read instead of a slice of the frame
@@ -148,7 +148,7 @@ class EventEngine:
         except NotEnoughData:
             return None
 
-    def _bar(self, st: TickerState, ticker: str, bars: DailyBars, i: int, memo: dict | None = None) -> Event | None:
+    def _bar(self, st: TickerState, ticker: str, bars: DailyBars, i: int, memo: FinderMemo | None = None) -> Event | None:
         if i + 1 < max(1, self.params.min_history_bars):
             return None
         r = self._find(bars, i, memo)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.analysis.bars import daily_arrays
-from bot.analysis.base import find_base, forget_before, settle, share_arrays
+from bot.analysis.base import FinderMemo, find_base, forget_before, settle, share_arrays
 from bot.analysis.base.carry import analysis_arrays, check_bars, resets
 from bot.analysis.base.scan import Ceilings
 
@@ -29,7 +29,7 @@ def _same(a, b) -> None:
 @pytest.mark.parametrize("weekly", [True, False])
 def test_arrays_extended_day_by_day_equal_the_ones_built_from_scratch(load_daily, ticker, weekly):
     daily = load_daily(ticker)
-    memo: dict = {}
+    memo = FinderMemo()
     # day by day through two months (weeks that open, grow and close), then a jump of ten days
     ends = list(range(len(daily) - 60, len(daily) - 15)) + [len(daily) - 5, len(daily)]
     extended = 0
@@ -43,12 +43,12 @@ def test_arrays_extended_day_by_day_equal_the_ones_built_from_scratch(load_daily
 
 def test_a_revised_bar_empties_the_memo_before_its_bases_are_read(load_daily):
     daily = load_daily("MDY").loc["2016-01-01":"2024-01-31"]
-    memo: dict = {}
+    memo = FinderMemo()
     find_base(daily.loc[:"2024-01-12"], memo=memo)
-    first_call = [c for c in memo.values() if isinstance(c, Ceilings)]  # (held: ids stay unique)
+    first_call = list(memo.bases.values())  # (held: ids stay unique)
 
     def still_held() -> bool:
-        return any(c is kept for c in first_call for kept in memo.values())
+        return any(c is kept for c in first_call for kept in memo.bases.values())
 
     assert first_call and resets(memo) == 0
     find_base(daily.loc[:"2024-01-19"].copy(), memo=memo)
@@ -66,7 +66,7 @@ def test_a_revised_bar_empties_the_memo_before_its_bases_are_read(load_daily):
 
 def test_a_memo_given_another_first_bar_starts_afresh(load_daily):
     daily = load_daily("IWM").loc["2012-01-01":"2024-03-28"]
-    memo: dict = {}
+    memo = FinderMemo()
     find_base(daily.loc[:"2024-03-01"], memo=memo)
     later_start = daily.loc["2013-01-01":"2024-03-08"]
     assert find_base(later_start, memo=memo) == find_base(later_start)
@@ -75,14 +75,15 @@ def test_a_memo_given_another_first_bar_starts_afresh(load_daily):
 
 def test_carried_entries_survive_forget_before_and_share_arrays(load_daily):
     daily = load_daily("QQQ").loc["2014-01-01":"2024-06-28"]
-    memo: dict = {}
+    memo = FinderMemo()
     for ts in daily.loc["2024-05-01":"2024-06-28"].index:
         frame = daily.loc[:ts]
         assert find_base(frame, memo=memo) == find_base(frame)
         forget_before(memo, ts.date() - timedelta(days=100))
         share_arrays(memo)
     assert resets(memo) == 0
-    assert any(not isinstance(c, Ceilings) for c in memo.values())  # the checksum and arrays are kept
+    assert memo.seen is not None and memo.arrays and memo.fresh  # the checksum, arrays and fresh closes are kept
+    assert all(isinstance(c, Ceilings) for c in memo.bases.values())
 
 
 def test_a_scan_kept_memo_gives_the_answers_of_fresh_calls_on_real_stocks(universe_dir, monkeypatch):
@@ -105,7 +106,7 @@ def test_a_scan_kept_memo_gives_the_answers_of_fresh_calls_on_real_stocks(univer
     files = sorted(universe_dir.glob("*.csv.gz"))[::42]
     for f in files:
         daily = read_price_csv(f)
-        memo: dict = {}
+        memo = FinderMemo()
         for end in range(len(daily) - 63, len(daily) + 1):
             frame = daily.iloc[:end]
             assert find_base(frame, memo=memo) == find_base(frame), (f.name, frame.index[-1])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.analysis.bars.daily import DailyBars
-from bot.analysis.base import find_base
+from bot.analysis.base import FinderMemo, find_base
 from bot.analysis.events import EventEngine
 
 
@@ -45,4 +45,4 @@ def test_arrays_of_other_bars_are_refused(load_daily):
     with pytest.raises(ValueError, match="must be the frame's"):
         find_base(daily, arrays=DailyBars(daily.iloc[:-1]).arrays())
     with pytest.raises(ValueError, match="default finder"):
-        EventEngine(base_finder=find_base, memo={})
+        EventEngine(base_finder=find_base, memo=FinderMemo())

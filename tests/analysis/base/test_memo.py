@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.analysis.base import find_base, forget_before, settle, share_arrays
+from bot.analysis.base import FinderMemo, find_base, forget_before, settle, share_arrays
 from bot.analysis.base.scan import Ceilings, Structure
 
 
@@ -17,13 +17,14 @@ def _held(c: Ceilings) -> list[Structure]:
     return [s for s in found if isinstance(s, Structure)]
 
 
-def _kept(memo: dict) -> dict:
-    return {k: c for k, c in memo.items() if isinstance(c, Ceilings)}
+def _kept(memo: FinderMemo) -> dict:
+    assert all(isinstance(c, Ceilings) for c in memo.bases.values())
+    return memo.bases
 
 
 def test_a_memo_kept_between_days_changes_no_answer_and_holds_one_set_of_arrays(load_daily):
     daily = load_daily("IWM").loc["2015-01-01":"2024-03-28"]  # shorter than the finder reads
-    memo: dict = {}
+    memo = FinderMemo()
     for ts in daily.loc["2023-11-01":"2024-03-28"].index:
         frame = daily.loc[:ts]
         assert find_base(frame, memo=memo) == find_base(frame), ts

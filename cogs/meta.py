@@ -86,6 +86,7 @@ class Meta(commands.Cog):
         failed = getattr(self.bot, "failed_extensions", {})
         if failed:
             embed.add_field(name="Modules not loaded", value=", ".join(failed)[:1024], inline=False)
+        embed.add_field(name="Disclaimer", value=meta_words.NOT_ADVICE, inline=False)
         await send_reply(ctx, embed=embed)
 
     @commands.command(name="sync", hidden=True, ignore_extra=False,

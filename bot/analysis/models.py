@@ -110,6 +110,8 @@ class BaseResult:
     # this base it is (1 = first; 2 = after one failed breakout, the base re-armed; ...).
     failed_date: date | None = None
     attempt: int | None = None
+    # status breakout/failed/faded: the daily close of the breakout day (the 8 % rule's anchor)
+    breakout_close: float | None = None
     scale: Scale = "nearest"
     major: "BaseResult | None" = None
     record: RecordHigh | None = None
@@ -135,6 +137,7 @@ class BaseResult:
             "distance_pct": round(self.distance_pct, 2) if self.distance_pct is not None else None,
             "base_type": self.base_type,
             "breakout_date": d(self.breakout_date),
+            "breakout_close": round(self.breakout_close, 2) if self.breakout_close is not None else None,
             "resistance": (
                 {**self.resistance.to_dict(), "tests": [{"date": t.date.isoformat(), "high": round(t.high, 2)} for t in self.tests]}
                 if self.resistance is not None

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from bot.analysis.levels import Levels, levels_of_result
 from bot.analysis.models import BaseResult, Marker
 from bot.charts import style as S
 from bot.charts.figure import (
@@ -27,7 +28,16 @@ from bot.charts.figure import (
     set_x_range,
     to_png,
 )
-from bot.words.charts import as_of, base_subtitle, base_title, major_tag, resistance_tag, support_tag
+from bot.words.charts import (
+    as_of,
+    base_subtitle,
+    base_title,
+    buy_range_tag,
+    invalidation_tag,
+    major_tag,
+    resistance_tag,
+    support_tag,
+)
 
 _MARKER_COLOR = {"breakout": S.BREAKOUT, "failed": S.FAILED, "faded": S.FAILED, "busted": S.FAILED, "testing": S.RESISTANCE,
                  "note": S.NOTE}
@@ -65,9 +75,12 @@ def base_chart_figure(
     lo = float(np.nanmin(data["Low"].to_numpy()))
     hi = float(np.nanmax(data["High"].to_numpy()))
     has_levels = base.status != "no_base" and base.has_base
+    trade = _trade_levels(base) if has_levels else None
     if has_levels:
         lo = min(lo, base.support.zone_low)
         hi = max(hi, base.resistance.zone_high)
+    if trade is not None:
+        lo, hi = min(lo, trade.invalidation), max(hi, trade.buy_top)
     wanted_below = any(m.kind in _MARKER_BELOW for m in markers)
     set_price_range(ax, lo, hi, pad_low=0.12 if wanted_below else 0.05, pad_high=0.12)
 
@@ -79,6 +92,8 @@ def base_chart_figure(
     tags = [last_close_tag(data)]
     if has_levels:
         tags += _draw_base(ax, data, base)
+    if trade is not None:
+        tags += _draw_trade_levels(ax, data, base, trade)
     if major_on_chart:
         tags.append(_draw_major(ax, data, major))
     _draw_markers(ax, data, markers)
@@ -128,6 +143,35 @@ def _draw_base(ax, data: pd.DataFrame, base: BaseResult) -> list[Tag]:
         Tag(r.level, resistance_tag(r.level), S.RESISTANCE),
         Tag(s.level, support_tag(s.level), S.SUPPORT),
     ]
+
+
+# the buy range and the invalidation are drawn while they are news: a test, a close pressing the
+# line or a breakout, or a close within this many % under the line
+_LEVELS_NEAR_PCT = 5.0
+_LEVELS_BARS = 12  # the band spans at least the last this many bars (from the breakout bar when earlier)
+
+
+def _trade_levels(base: BaseResult) -> Levels | None:
+    lv = levels_of_result(base)
+    if lv is None or base.status in ("failed", "faded"):
+        return None
+    if base.status in ("testing", "pressing", "breakout") or lv.close >= lv.line * (1 - _LEVELS_NEAR_PCT / 100):
+        return lv
+    return None
+
+
+def _draw_trade_levels(ax, data: pd.DataFrame, base: BaseResult, lv: Levels) -> list[Tag]:
+    """The buy range as a green band from the breakout line up, and the invalidation as a red
+    dashed line, from the breakout bar (or the last few bars) to the right edge."""
+    n = len(data)
+    start = bar_position(data.index, base.breakout_date) if base.breakout_date is not None else None
+    x0 = min(start if start is not None else n, max(0, n - _LEVELS_BARS)) - 0.5
+    x1 = n + 0.5
+    ax.add_patch(mpatches.Rectangle((x0, lv.line), x1 - x0, lv.buy_top - lv.line, facecolor=S.BREAKOUT,
+                                    alpha=0.22, edgecolor=S.BREAKOUT, linewidth=1.2, zorder=0.7))
+    ax.hlines(lv.invalidation, x0, x1, colors=S.FAILED, linewidths=2.4, linestyles=(0, (5, 3)), zorder=3)
+    return [Tag(lv.buy_top, buy_range_tag(lv.buy_top), S.BREAKOUT),
+            Tag(lv.invalidation, invalidation_tag(lv.invalidation), S.FAILED)]
 
 
 def _draw_major(ax, data: pd.DataFrame, major: BaseResult) -> Tag:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.analysis.events.types import Event
+from bot.analysis.levels import levels_of_event
 from bot.words.events import event_reason
+from bot.words.levels import levels_fields
 from bot.words.vocabulary import EN_DASH, ordinal, pct, price, span, zone
 
 # The fields short enough to sit side by side in the embed.
@@ -104,6 +106,8 @@ def _fields(e: Event) -> list[tuple[str, str]]:
     if kind in ("failed", "faded", "busted") and e.breakout_close is not None:
         change = (float(e.close) / float(e.breakout_close) - 1.0) * 100.0
         out.append(("Since breakout", f"{_pct(change)} (from {_price(e.breakout_close)} on {e.breakout_date})"))
+    if kind in ("breakout", "testing"):
+        out.extend(levels_fields(levels_of_event(e), broken_out=kind == "breakout"))
     if e.base_start:
         where = zone(float(e.zone_low), float(e.zone_high)) if e.zone_low is not None else ""
         out.append(("Base", f"since {e.base_start} ({_weeks(e.base_weeks)} weeks), {where}"))

@@ -4,7 +4,9 @@ lines, and the one short sentence on why (``base_reason``) the JSON document car
 from __future__ import annotations
 
 from bot.analysis.base.params import BaseParams
+from bot.analysis.levels import Levels, levels_of_result
 from bot.analysis.models import BaseResult, NoBase
+from bot.words.levels import levels_fields
 from bot.words.vocabulary import EM_DASH, EN_DASH, STATUS_WORDS, a_span, capitalised, day, ordinal, pct, price, span, zone
 
 BREAKOUT_BUFFER = BaseParams().buffer_pct
@@ -69,6 +71,8 @@ def base_fields(r: BaseResult) -> list[tuple[str, str]]:
     status = capitalised(STATUS_WORDS[r.status]) if r.status in STATUS_WORDS else r.status
     if r.breakout_date is not None and r.status in ("breakout", "failed", "faded"):
         status += f" (broke out {day(r.breakout_date)})"
+    lv = levels_of_result(r)
+    status += line_standing(r, lv)
     fields = [("Status", status)]
     if r.resistance is None or r.support is None:
         fields.append(("Last close", f"{price(r.last_close)} on {day(r.last_date)}"))
@@ -95,9 +99,24 @@ def base_fields(r: BaseResult) -> list[tuple[str, str]]:
     fields.append(("Last close", f"{price(r.last_close)} on {day(r.last_date)}"))
     if r.distance_pct is not None:
         fields.append(("To resistance", f"{pct(r.distance_pct)} from {price(res.level)}"))
+    if lv is not None:
+        fields.extend(levels_fields(lv, broken_out=r.status == "breakout"))
     if r.major is not None:
         fields.append(("Major resistance", major_words(r)))
     return fields
+
+
+def line_standing(r: BaseResult, lv: Levels | None) -> str:
+    """What the status alone would hide: a breakout whose close is back at or under the line,
+    a failed or faded one whose close is back above it (' · back at the line, -0.4%')."""
+    if lv is None:
+        return ""
+    away = (lv.close / lv.line - 1) * 100
+    if r.status == "breakout" and lv.close <= lv.line:
+        return f" · back at the line, {pct(away)}"
+    if r.status in ("failed", "faded") and lv.close > lv.line:
+        return f" · back above the line, {pct(away)}"
+    return ""
 
 
 # ---------------------------------------------------------------- why: one short sentence
@@ -154,6 +173,8 @@ def base_dict(r: BaseResult) -> dict:
         out[key] = value
         if key == "support":
             out["reason"] = base_reason(r)
+    lv = levels_of_result(r)
+    out["levels"] = lv.to_dict() if lv is not None else None
     if r.major is not None:
         out["major"] = base_dict(r.major)
     return out

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.analysis.models import BaseResult
 from bot.words.base import base_reason
-from bot.words.vocabulary import STATUS_WORDS, long_day, plural, price
+from bot.words.vocabulary import STATUS_WORDS, long_day, pct, plural, price
 
 # The label of an event's marker on the chart of an announcement.
 MARKER_LABELS = {"breakout": "Breakout", "failed": "Failed", "faded": "Faded", "busted": "Busted", "testing": "Test"}
@@ -41,6 +41,16 @@ def major_tag(level: float) -> str:
     return f"Major {price(level)}"
 
 
+def buy_range_tag(top: float) -> str:
+    """The top of the buy range band (it starts at the breakout line): 'Buy ≤ 213.15'."""
+    return f"Buy ≤ {price(top)}"
+
+
+def invalidation_tag(level: float) -> str:
+    """The invalidation line: 'Fails < 197.74'."""
+    return f"Fails < {price(level)}"
+
+
 # ---------------------------------------------------------------- `base`
 
 def base_title(ticker: str, timeframe: str, status: str) -> str:
@@ -61,7 +71,7 @@ def base_subtitle(base: BaseResult, has_levels: bool) -> str:
     if base.depth_pct is not None:  # the type in words only when there is room (no major base)
         parts.append(f"{base.depth_pct:.0f}% deep" + (f" ({base.base_type})" if base.base_type and m is None else ""))
     if base.distance_pct is not None:
-        parts.append(f"close {base.distance_pct:+.1f}%" + (" vs resistance" if m is None else ""))
+        parts.append(f"close {pct(base.distance_pct)}" + (" vs resistance" if m is None else ""))
     if m is not None:  # drawn as a dashed line when it fits the chart, named here always
         away = (m.resistance.level / m.last_close - 1) * 100
         parts.append(f"major {price(m.resistance.level)} {abs(away):.1f}% {'above' if away >= 0 else 'below'}")
@@ -79,9 +89,9 @@ def price_subtitle(last: float, previous: float | None, first: float | None, fir
     before the last (None or 0: left out), ``first`` the first close shown (0: left out)."""
     sub = f"last {price(last)}"
     if previous:
-        sub += f" · {(last / previous - 1) * 100:+.2f}% on the {'week' if timeframe == 'weekly' else 'day'}"
+        sub += f" · {pct((last / previous - 1) * 100, digits=2)} on the {'week' if timeframe == 'weekly' else 'day'}"
     if first:
-        sub += f" · {(last / first - 1) * 100:+.1f}% since {long_day(first_day)}"
+        sub += f" · {pct((last / first - 1) * 100)} since {long_day(first_day)}"
     return sub
 
 
@@ -107,7 +117,7 @@ COMPARE_CORNER = "relative performance"
 
 def return_tag(change: float) -> str:
     """'+12.3%': a ticker's return on the right edge."""
-    return f"{change:+.1f}%"
+    return pct(change)
 
 
 def return_label(ticker: str, change: float) -> str:

@@ -41,8 +41,9 @@ def breakout_reason(e: Event) -> str:
 def failed_reason(e: Event) -> str:
     """A failed or faded breakout: back inside the base, or down to the stop."""
     later = plural(e.bars_since_breakout or 0, "bar")
-    if e.back_inside:
-        return (f"{e.ticker} closed at {plain_price(e.close)}, back inside the base below {plain_price(e.zone_low)}, "
+    if e.back_inside:  # e.level: the zone's bottom less its buffer, the line the close fell through
+        return (f"{e.ticker} closed at {plain_price(e.close)}, back inside the base below {plain_price(e.level)} "
+                f"(the zone's bottom {plain_price(e.zone_low)} less its buffer), "
                 f"{later} after the {day(e.breakout_date)} breakout at {plain_price(e.breakout_close)}.")
     return (f"{e.ticker} closed at {plain_price(e.close)}, "
             f"{pct((1 - e.close / e.breakout_close) * 100, signed=False)} below the "

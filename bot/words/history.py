@@ -53,14 +53,19 @@ def cli_history_headline(ticker: str, outcomes: Sequence) -> str:
 
 
 def _cli_pct(x) -> str:
-    return f"{x:+6.1f}%" if x is not None else "     - "
+    return f"{pct(x, missing='-'):>7}"
+
+
+# the tags column is as wide as its widest value ("on volume, attempt 2"), so the columns after
+# it line up whatever a breakout carries
+_TAGS_WIDTH = len("on volume, attempt 9")
 
 
 def cli_outcome_line(o) -> str:
     end_date = o.busted_date or o.failed_date
     fate = f"{o.outcome}{f' {end_date}' if end_date else ''}"
-    vol = " on volume" if o.on_volume else ""
-    attempt = f" (attempt {o.attempt})" if o.attempt > 1 else ""
-    return (f"{o.date}  close {o.close:>9.2f} over {o.level:>9.2f}{vol}{attempt}: {fate:<18} "
+    tags = ", ".join(t for t in ("on volume" if o.on_volume else "",
+                                 f"attempt {o.attempt}" if o.attempt > 1 else "") if t)
+    return (f"{o.date}  close {o.close:>9.2f} over {o.level:>9.2f}  {tags:<{_TAGS_WIDTH}}  {fate:<18} "
             f"10 bars {_cli_pct(o.move_10_pct)}  30 bars {_cli_pct(o.move_30_pct)}  "
             f"max drawdown {_cli_pct(o.max_drawdown_pct)}")

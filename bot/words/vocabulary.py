@@ -23,11 +23,12 @@ def plain_price(x: float) -> str:
     return f"{x:.2f}"
 
 
-def pct(x: float | None, *, signed: bool = True, missing: str = EM_DASH) -> str:
-    """'+2.4%' (signed) or '2.4%'."""
+def pct(x: float | None, *, signed: bool = True, missing: str = EM_DASH, digits: int = 1) -> str:
+    """'+2.4%' (signed) or '2.4%'; a value that rounds to zero is '+0.0%' / '0.0%', never '-0.0%'."""
     if x is None:
         return missing
-    return f"{float(x):+.1f}%" if signed else f"{float(x):.1f}%"
+    v = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{v:+.{digits}f}%" if signed else f"{v:.{digits}f}%"
 
 
 def zone(low: float, high: float) -> str:

@@ -173,7 +173,8 @@ def test_tags_never_overlap(iwm_weekly, iwm_base):
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     tags = [t for t in fig.axes[0].texts if t.get_bbox_patch() is not None and not t.get_text().isdigit()]
-    assert len(tags) == 3
+    # last close, resistance, support, and a test's levels: the buy range's top and the invalidation
+    assert sorted(t.get_text().split()[0] for t in tags) == ["197.04", "Buy", "Fails", "R", "S"]
     boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in tags]
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):

@@ -39,6 +39,7 @@ async def test_about_shows_version_source_and_freshness(make_harness, market):
     fields = {f["name"]: f["value"] for f in reply["embeds"][0]["fields"]}
     assert fields["Version"] == __version__ and fields["Data source"] == "csv"
     assert fields["Data freshness"] == f"latest SPY bar {spy_last}"
+    assert "not investment advice" in fields["Disclaimer"].lower()
 
 
 async def test_about_says_when_there_are_no_recent_bars(make_harness, market):

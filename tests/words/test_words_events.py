@@ -20,7 +20,8 @@ IWM_2023_2024 = [
      "IWM closed at 204.10, 2.4% above the 199.26 resistance (zone 198.75–201.99) of a 1.7-year base tested 4 times, "
      "on light volume (0.6x average). Next resistance 234.08, 14.7% above."),
     ("2024-01-03", "failed",
-     "IWM closed at 194.20, back inside the base below 198.75, 5 bars after the 2023-12-26 breakout at 204.10."),
+     "IWM closed at 194.20, back inside the base below 197.74 (the zone's bottom 198.75 less its buffer), 5 bars after "
+     "the 2023-12-26 breakout at 204.10."),
     ("2024-02-12", "testing",
      "IWM reached the resistance zone 198.75–205.49 (high 203.55) and closed back at 202.96: the 5th test of 200.62 "
      "in a 1.8-year base."),
@@ -31,7 +32,8 @@ IWM_2023_2024 = [
      "IWM reached the resistance zone 209.05–212.25 (high 211.88) and closed back at 204.45: the 3rd test of 211.88 "
      "in a 2.2-year base."),
     ("2024-04-15", "faded",
-     "IWM closed at 195.78, back inside the base below 198.75, 26 bars after the 2024-03-07 breakout at 206.96."),
+     "IWM closed at 195.78, back inside the base below 197.72 (the zone's bottom 198.75 less its buffer), 26 bars after "
+     "the 2024-03-07 breakout at 206.96."),
 ]
 
 PAYLOAD_KEYS = ["date", "ticker", "event", "close", "level", "zone_low", "zone_high", "support", "base_id",

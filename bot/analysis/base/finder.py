@@ -442,7 +442,8 @@ def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: Ba
     if event is not None:
         status, j, s, bars, f, attempt = event
         return _result(as_of_date, timeframe, status, d, n, s, bars, p, name, breakout_date=day_to_date(d.day[j]),
-                       attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None)
+                       attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None,
+                       breakout_close=float(close[j]))
     got = an.through(n)
     s, bars = got[scale], got[2]
     if not isinstance(s, Structure):
@@ -467,7 +468,7 @@ def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: Ba
 
 
 def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, bars: BarArrays, p: BaseParams,
-            scale: str, breakout_date=None, attempt=None, failed_date=None):
+            scale: str, breakout_date=None, attempt=None, failed_date=None, breakout_close=None):
     p_tests = tuple(Test(date=day_to_date(bars.hi_day[i]), high=float(bars.high[i])) for i in s.tests.tolist())
     last_close = float(d.close[n])
     start = day_to_date(bars.day[s.start] if timeframe == "daily" else _week_first_day(d, bars, s.start))
@@ -487,6 +488,7 @@ def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, b
         distance_pct=(last_close / s.level - 1.0) * 100.0,
         base_type=_base_type(s.depth_pct, p),
         breakout_date=breakout_date,
+        breakout_close=breakout_close,
         failed_date=failed_date,
         attempt=attempt,
         scale=scale,

@@ -36,6 +36,7 @@ from bot.analysis.base import FinderMemo, find_base, forget_before
 from bot.analysis.events.params import EngineParams
 from bot.analysis.events.state import PHASE_OF_STATUS, ActiveBase, SeenTest, TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event, EventKind
+from bot.analysis.levels import levels_of
 from bot.analysis.models import BaseResult
 from bot.errors import NotEnoughData
 
@@ -243,8 +244,9 @@ class EventEngine:
         j = bars.pos(r.breakout_date.isoformat())
         bc = float(bars.close[j])
         kind = "faded" if r.status == "faded" else "failed"
-        back_inside = close < res.zone_low  # else it fell to the stop below the breakout close
-        level = res.zone_low if back_inside else (1 - self.params.stop_pct / 100) * bc
+        lv = levels_of(res.zone_low, res.zone_high, close, breakout_close=bc)  # the finder's failure rule
+        back_inside = close < lv.floor  # else it fell to the stop below the breakout close
+        level = lv.floor if back_inside else lv.stop
         return self._event(ticker, kind, r, bars, i, level, breakout=(r.breakout_date, bc), bars_since_breakout=int(i - j),
                            back_inside=back_inside)
 

@@ -24,8 +24,6 @@ class EngineParams:
     # --- volume tag ------------------------------------------------------------------------
     volume_window: int = 50  # average of the previous 50 sessions (today excluded)
     volume_ratio_on: float = 1.4  # "on volume" when volume >= 1.4 x that average
-    # --- failure wording (the rule is find_base's: BaseParams.failure_window_days/failure_drop_pct)
-    stop_pct: float = 8.0
     # --- tests -----------------------------------------------------------------------------
     announce_tests_from: int = 3  # "n-th test" is announced for n >= this, once per test
     recent_test_bars: int = 5  # the newest test must be this recent for "testing" to be news

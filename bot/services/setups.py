@@ -54,7 +54,7 @@ from bot.words.setups import (
 log = logging.getLogger(__name__)
 
 UNIVERSE_NAMES = ("watchlist", *UNIVERSES)  # watchlist: the server's (the default)
-STATUS_FILTERS = ("testing", "breakout", "failed", "near")
+STATUS_FILTERS = ("testing", "pressing", "breakout", "failed", "near")
 SORTS = ("distance", "length", "tests")
 NEAR_PCT = 3.0  # "near": the last close within this many percent of resistance
 GRID_MAX = 12  # tiles in the picture; the table lists the rest
@@ -63,7 +63,8 @@ FETCH_CHUNK = 50  # tickers per batched price request when a budget applies
 RESOLVE_SAMPLE = 20  # tickers asked for the newest bar date when no as-of date is given
 
 # What each status filter keeps (a BaseResult.status); "near" is a distance, not a status.
-_STATUSES = {"testing": ("testing", "pressing"), "breakout": ("breakout",), "failed": ("failed", "faded")}
+_STATUSES = {"testing": ("testing", "pressing"), "pressing": ("pressing",), "breakout": ("breakout",),
+             "failed": ("failed", "faded")}
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%?")
 _ALIASES = {"test": "testing", "breakouts": "breakout", "fail": "failed", "failing": "failed",
             "etf": "etfs", "spx": "sp500", "s&p500": "sp500", "watch": "watchlist"}

@@ -67,13 +67,14 @@ async def test_tickers_without_data_are_named_not_fatal(service, shared_data):
     assert report.to_dict()["missing"] == absent
 
 
-@pytest.mark.parametrize("status", ["testing", "breakout", "failed", "near"])
+@pytest.mark.parametrize("status", ["testing", "pressing", "breakout", "failed", "near"])
 async def test_status_filters_keep_only_their_setups(service, status):
     everything = await service.report(SetupsRequest(universe="etfs"), as_of=SEED_DAY, render=False)
     report = await service.report(SetupsRequest(universe="etfs", status=status), as_of=SEED_DAY, render=False)
     expected = {s.ticker for s in everything.setups if matches(s.result, status, report.request.near)}
     assert {s.ticker for s in report.setups} == expected
-    allowed = {"testing": {"testing", "pressing"}, "breakout": {"breakout"}, "failed": {"failed", "faded"}}
+    allowed = {"testing": {"testing", "pressing"}, "pressing": {"pressing"}, "breakout": {"breakout"},
+               "failed": {"failed", "faded"}}
     for s in report.setups:
         if status == "near":
             assert abs(s.result.distance_pct) <= 3.0
@@ -210,3 +211,8 @@ async def test_a_slow_source_answers_with_what_came_in_and_finishes_in_the_backg
 async def test_enough_time_means_nothing_pending(service):
     report = await service.report(SetupsRequest(universe="etfs"), as_of=SEED_DAY, render=False, fetch_budget=60)
     assert report.pending == () and report.screened == 12
+
+
+def test_pressing_is_a_status_wherever_one_is_accepted():
+    assert parse_request(["pressing"]).status == "pressing"
+    assert parse_request(["etfs", "pressing"]).universe == "etfs"

@@ -83,7 +83,12 @@ def breakout_history(
     The fate is judged on all bars of ``daily``, including those after ``end``.
     """
     engine = engine or EventEngine()
-    events = replay(ticker, daily, start, None, engine)
+    return outcomes_of(replay(ticker, daily, start, None, engine), daily, end)
+
+
+def outcomes_of(events: list[Event], daily: pd.DataFrame, end: date | str | None = None) -> list[BreakoutOutcome]:
+    """The breakouts among a replay's ``events`` (up to ``end``) with their fates, judged on all
+    bars of ``daily`` (the same frame the events were replayed over)."""
     hi = parse_day(end).date() if end is not None else None
     closes = daily["Close"].to_numpy(dtype=float)
     lows = daily["Low"].to_numpy(dtype=float)

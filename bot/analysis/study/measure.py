@@ -88,9 +88,9 @@ def _at(series: pd.Series | None, day: pd.Timestamp):
     if series is None:
         return None
     value = series.get(day)
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or pd.isna(value):
         return None
-    return value
+    return value if isinstance(value, str) else bool(value)
 
 
 def measure_ticker(ticker: str, daily: pd.DataFrame, start: date | None = None, end: date | None = None, *,
@@ -113,7 +113,7 @@ def measure_ticker(ticker: str, daily: pd.DataFrame, start: date | None = None, 
         i = int(index.searchsorted(day))
         c = o.close
         line = o.zone_high * (1 + buf)
-        rets = [(close[i + k] / c - 1) * 100 if i + k <= last else None for k in HORIZONS]
+        rets = [float(close[i + k] / c - 1) * 100 if i + k <= last else None for k in HORIZONS]
         f = int(index.searchsorted(pd.Timestamp(o.failed_date))) if o.failed_date is not None else None
         stop = min(f, i + BEST_GAIN_BARS) if f is not None else i + BEST_GAIN_BARS
         best = (float(high[i + 1 : stop + 1].max()) / c - 1) * 100 if stop <= last else None

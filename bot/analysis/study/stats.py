@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+OUTCOMES = ("held", "failed", "faded", "busted", "pending")
+QUANTILES = (10, 25, 50, 75, 90)
 Z95 = 1.959963984540054  # the standard normal's 97.5 % quantile
 
 
@@ -37,6 +39,14 @@ def median(values: Iterable[float | None]) -> float | None:
     return _r(float(np.median(known)), 2) if known else None
 
 
+def quantiles(values: Sequence[float | None]) -> list[float] | None:
+    """The 10th, 25th, 50th, 75th and 90th percentiles of the known values (None: none known)."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    return [_r(float(q), 2) for q in np.percentile(known, QUANTILES)]
+
+
 def overlap(a: dict, b: dict) -> bool:
     """Whether two rates' intervals overlap."""
     return a["lo"] <= b["hi"] and b["lo"] <= a["hi"]
@@ -54,6 +64,8 @@ def summarize(cases: Sequence) -> dict:
         "throwback": rate(c.throwback for c in cases),
         "resumed": rate(c.resumed for c in cases if c.throwback),
         "median": {k: median(getattr(c, k) for c in cases) for k in ("r10", "r20", "r60", "best_gain")},
+        "outcomes": {k: sum(c.outcome == k for c in cases) for k in OUTCOMES},
+        "r20_quantiles": quantiles([c.r20 for c in cases]),
     }
 
 
@@ -66,6 +78,7 @@ def summarize_baseline(returns: np.ndarray) -> dict:
         "n": n,
         "up20": {"k": k, "n": n, "pct": _r(100 * k / n) if n else None, "lo": _r(100 * lo), "hi": _r(100 * hi)},
         "median_r20": _r(float(np.median(returns)), 2) if n else None,
+        "r20_quantiles": [_r(float(q), 2) for q in np.percentile(returns, QUANTILES)] if n else None,
     }
 
 

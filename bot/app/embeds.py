@@ -108,3 +108,11 @@ def setups_embed(report, page: int = 0) -> discord.Embed:
     if report.png:
         _attach_image(embed, report)
     return embed
+
+
+def odds_embed(report) -> discord.Embed:
+    """``odds``: the rates as a code block, the notes, the outcome distribution inside the embed."""
+    description = "\n".join([f"```\n{report.text}\n```", *report.notes])
+    embed = _embed(report.headline, NEUTRAL, report, description=description)
+    _attach_image(embed, report)
+    return embed

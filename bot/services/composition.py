@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.services.compare import CompareService
     from bot.services.history import HistoryService
     from bot.services.market import MarketService
+    from bot.services.odds import OddsService
     from bot.services.perf import PerfService
     from bot.services.render_pool import RenderPool
     from bot.services.scan import ScanService
@@ -140,6 +141,12 @@ class Services:
         from bot.services.history import HistoryService
 
         return HistoryService(self.market, pool=self.render_pool)
+
+    @cached_property
+    def odds(self) -> OddsService:
+        from bot.services.odds import OddsService
+
+        return OddsService(self.market)
 
     @cached_property
     def source(self) -> SourceService:

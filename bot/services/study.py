@@ -230,6 +230,9 @@ def check_table(root: str | Path, universes: tuple[str, ...] = UNIVERSES, worker
 def study_chart(table: dict, keys: list[str] | None = None) -> bytes:
     """The outcome-distribution picture of a universe's table (default: all and the kinds)."""
     from bot.charts.odds_chart import render_odds_chart
+    from bot.words.study import group_row_label, odds_chart_subtitle, odds_chart_title
 
-    keys = keys or ["all", "kind=record", "kind=major", "kind=nearest"]
-    return render_odds_chart(table, keys)
+    keys = [k for k in keys or ["all", "kind=record", "kind=major", "kind=nearest"] if k in table["groups"]]
+    rows = [(group_row_label(k, table["groups"][k]["all"]), table["groups"][k]["all"]) for k in keys]
+    return render_odds_chart(odds_chart_title(table), odds_chart_subtitle(table), rows,
+                             table["baseline"]["all"]["median_r20"])

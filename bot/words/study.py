@@ -147,11 +147,127 @@ def study_report(table: dict, depth: int = 2) -> list[str]:
     return lines
 
 
-def odds_chart_title(table: dict) -> str:
-    return f"Past breakouts: {universe_name(table['universe'])} {_years(table['from'], table['to'])}"
+def odds_chart_title(table: dict, kind: str | None = None) -> str:
+    what = f"{KIND_WORDS[kind]} breakouts" if kind else "breakouts"
+    return f"Past {what}: {universe_name(table['universe'])} {_years(table['from'], table['to'])}"
 
 
 def odds_chart_subtitle(table: dict) -> str:
     b = table["baseline"]["all"]
     return (f"{table['tickers']} tickers · held = no failing close within 30 sessions · "
             f"every day's 20-session return: {share(b['up20'])} up, median {signed(b['median_r20'])}")
+
+
+def group_row_label(key: str, summary: dict) -> str:
+    """'record high  (65)': a group's name and count, as a chart row names it."""
+    return f"{group_name(key)}  ({summary['n']:,})"
+
+
+# ----------------------------------------------------------------- the odds command
+UNKNOWN_KIND = "Give a kind (record, major, nearest) or a ticker, e.g. `odds record` or `odds IWM`."
+NO_TABLE = "The base-rate table is missing from this installation."
+UNIVERSE_SHORT = {"etfs": "ETFs", "sp500": "S&P"}
+SHORT_VALUES = {
+    ("kind", "record"): "record", ("kind", "major"): "major", ("kind", "nearest"): "nearest",
+    ("length", "short"): "<6 mo", ("length", "mid"): "6–18 mo", ("length", "long"): ">18 mo",
+    ("market", "uptrend"): "uptrend", ("market", "under_pressure"): "pressure", ("market", "correction"): "correction",
+    ("rs", "high"): "RS high", ("rs", "not_high"): "RS not high",
+    ("volume", "heavy"): "vol ≥1.4×", ("volume", "light"): "vol <1.4×",
+}
+_LABEL = 26
+
+
+def universe_short(universe: str) -> str:
+    return UNIVERSE_SHORT.get(universe, universe)
+
+
+def short_group(key: str) -> str:
+    if key == "all":
+        return "all"
+    return " ".join(SHORT_VALUES.get(tuple(p.split("=", 1)), p) for p in key.split(","))
+
+
+def rate_keys(part: dict, kind: str | None) -> list[str]:
+    """The groups ``odds`` shows: all and the kinds; with a kind, it and its base lengths."""
+    if kind is None:
+        keys = ["all", "kind=record", "kind=major", "kind=nearest"]
+    else:
+        keys = [f"kind={kind}", *(f"kind={kind},length={v}" for v in ("short", "mid", "long"))]
+    return [k for k in keys if k in part["groups"]]
+
+
+def table_label(universe: str, key: str) -> str:
+    """'S&P record >18 mo': a universe's group in the ``odds`` table."""
+    return f"{universe_short(universe)} {short_group(key)}"
+
+
+def rates_table(rows) -> str:
+    """A monospace table of (label, summary) rows: count, held 30 sessions, up 20 sessions
+    later, median best gain, throwback share."""
+    head = f"{'group':<{_LABEL}} {'n':>5} {'held':>5} {'up20':>5} {'best':>6} {'back':>5}"
+    lines = [head]
+    for label, s in rows:
+        lines.append(f"{label[:_LABEL]:<{_LABEL}} {s['n']:>5,} {share(s['held']):>5} {share(s['up20']):>5} "
+                     f"{signed(s['median']['best_gain']):>6} {share(s['throwback']):>5}")
+    return "\n".join(lines)
+
+
+def rates_title(kind: str | None) -> str:
+    return f"Past {KIND_WORDS[kind]} breakouts: how they went" if kind else "Past breakouts: how they went"
+
+
+def rates_notes(parts: dict) -> tuple[str, ...]:
+    notes = []
+    for name in ("sp500", "etfs"):
+        part = parts.get(name)
+        if part is None:
+            continue
+        b = part["baseline"]["all"]
+        no_edge = [short_group(k) for k in ("all", "kind=record", "kind=major", "kind=nearest")
+                   if k in part["groups"] and part["groups"][k]["edge"]["verdict"] == "none"]
+        unstable = [short_group(k) for k, g in part["groups"].items() if "," not in k and g["unstable"]]
+        line = (f"**{universe_name(name)}** {_years(part['from'], part['to'])}: every day's 20-session return "
+                f"{share(b['up20'])} up, median {signed(b['median_r20'])}")
+        if no_edge:
+            line += f" · no edge over it: {', '.join(no_edge)}"
+        if unstable:
+            line += f" · unstable in/out of sample: {', '.join(unstable)}"
+        notes.append(line)
+    notes.append("held: no failing close within 30 sessions · up20: higher 20 sessions later · best: median "
+                 "best gain before the failing close or 60 sessions · back: came back to the line within 10 sessions")
+    return tuple(notes)
+
+
+def rates_footer(parts: dict) -> str:
+    last = max((p["data"]["last"] for p in parts.values() if p.get("data", {}).get("last")), default="")
+    return f"Measured by `study` on the engine's own announced breakouts, data to {last} · past rates, not advice"
+
+
+def own_label(ticker: str, last) -> str:
+    return f"{ticker} own"
+
+
+def ticker_title(ticker: str, cases) -> str:
+    n = len(cases)
+    return f"{ticker}: {n} past breakout{'s' if n != 1 else ''} since 2016, next to its group"
+
+
+def ticker_notes(ticker: str, cases, latest) -> tuple[str, ...]:
+    notes = []
+    if not cases:
+        notes.append(f"{ticker} had no breakout the engine announced since 2016.")
+    if latest is not None:
+        notes.append(f"Latest breakout {cases[-1].date.isoformat()}: " + odds_line(latest))
+    return tuple(notes)
+
+
+def ticker_footer(last) -> str:
+    return f"Daily closes to {last.isoformat()} · held: no failing close within 30 sessions · past rates, not advice"
+
+
+def ticker_chart_title(ticker: str) -> str:
+    return f"{ticker}: its past breakouts against its group"
+
+
+def ticker_chart_subtitle(ticker: str, universe: str) -> str:
+    return f"since 2016 · the group's rates from the {universe_name(universe)} table"

@@ -142,15 +142,21 @@ def odds_for(universe: str, kind: str, base_weeks: float, volume_ratio: float | 
              market_state: str | None, *, table: dict | None = None, min_cases: int = MIN_CASES) -> Odds | None:
     """The most specific group of the chain with at least ``min_cases`` breakouts (else its
     parent, up to all breakouts of the universe); None when the table has no such universe."""
+    values = {"kind": kind, "length": length_group(base_weeks), "volume": volume_group(volume_ratio),
+              "rs": rs_group(rs_high), "market": market_group(market_state)}
+    return odds_of_groups(universe, values, table=table, min_cases=min_cases)
+
+
+def odds_of_groups(universe: str, values: dict[str, str | None], *, table: dict | None = None,
+                   min_cases: int = MIN_CASES) -> Odds | None:
+    """:func:`odds_for` of a breakout's groups already worked out (a measured case's)."""
     table = table if table is not None else base_rates()
     part = table.get("universes", {}).get(universe)
     if not part:
         return None
-    values = {"kind": kind, "length": length_group(base_weeks), "volume": volume_group(volume_ratio),
-              "rs": rs_group(rs_high), "market": market_group(market_state)}
     pairs: list[tuple[str, str]] = []
     for dim in CHAIN:
-        if values[dim] is None:
+        if values.get(dim) is None:
             break
         pairs.append((dim, values[dim]))
     groups = part["groups"]

@@ -7,6 +7,9 @@ through, and, on a sample of stocks timed in this process: the plain replay's CP
 ``EventEngine(data_only=True)``, proven equal by tests/analysis/events/test_data_only.py), with
 what the plain replay of all 503 would take on 2 cores.
 
+Also prints the odds line's coverage: the share of the breakouts announced over the 503 stocks
+that get one from the committed table (target >= 95 %), and how deep in the chain its group is.
+
 Run: python benchmarks/bench_study.py [--workers 2] [--sample 12] [--universe-only]
 """
 
@@ -37,6 +40,30 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def coverage(study) -> None:
+    """The odds line of each breakout announced in the replay of the 503 stocks, as the live
+    announcement looks it up from the committed table (its kind, base length, volume, RS line
+    and market state): the share that gets one, and how specific its group is."""
+    from collections import Counter
+
+    from bot.analysis.study.table import CHAIN, base_rates, odds_of_groups
+    from bot.words.study import odds_line
+
+    base_rates.cache_clear()
+    depth: Counter = Counter()
+    lines = 0
+    for c in study.cases:
+        odds = odds_of_groups("sp500", {d: c.group(d) for d in CHAIN})
+        if odds is not None and odds_line(odds):
+            lines += 1
+            depth[len(odds.pairs)] += 1
+    n = len(study.cases)
+    print(f"odds line on {lines:,} of {n:,} breakout announcements = {100 * lines / max(n, 1):.1f} % (target >= 95 %)")
+    names = ["all", *CHAIN]
+    print("its group: " + ", ".join(f"{names[k]} {100 * depth[k] / max(lines, 1):.1f} %" for k in sorted(depth))
+          + "  (the deepest level of the chain reached with >= 30 cases)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
@@ -58,6 +85,8 @@ def main() -> None:
     print(f"study: {study.tickers} stocks, {len(study.cases):,} breakouts, {bars:,} bars from {START}")
     print(f"study wall {wall:.1f} s on {args.workers} workers (target <= {TARGET_S:.0f} s: "
           f"{'met' if wall <= TARGET_S else 'NOT met'}); workers' CPU {cpu:.1f} s = {cpu / bars * 1000:.3f} ms per bar")
+
+    coverage(study)
 
     step = max(1, len(files) // args.sample)
     sample = files[::step][: args.sample]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.study.table import base_rates, dump
+from bot.analysis.study.table import CHAIN, MIN_CASES, base_rates, dump, odds_of_groups
 from bot.services.study import check_table, command_line, run_study
+from bot.words.study import odds_line
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +30,11 @@ def test_the_etf_part_regenerates_identically(shared_data, committed):
     study = run_study(shared_data, universe="etfs", command=command_line("etfs", None, None, None, None))
     assert study.table["command"] == part["command"]
     assert dump(study.table) == dump(part)
+    # every breakout announced gets an odds line from the table, from a group of >= 30 cases
+    for c in study.cases:
+        odds = odds_of_groups("etfs", {d: c.group(d) for d in CHAIN})
+        assert odds is not None and (odds.stats["n"] >= MIN_CASES or not odds.pairs)
+        assert odds_line(odds).startswith("Past breakouts")
 
 
 def test_check_skips_a_universe_without_data(tmp_path, committed):

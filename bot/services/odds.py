@@ -121,8 +121,8 @@ class OddsService:
         universe = universe_of(ticker)
         part = self.table["universes"].get(universe)
         own = summarize(cases)
-        rows = [(words.own_label(ticker, daily.index[-1].date()), own)]
-        chart_rows = [(words.own_label(ticker, daily.index[-1].date()), own)]
+        rows = [(words.own_label(ticker), own)]
+        chart_rows = [(words.own_label(ticker, len(cases)), own)]
         latest: Odds | None = None
         if part is not None:
             everyone = part["groups"]["all"]["all"]

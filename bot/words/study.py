@@ -243,8 +243,9 @@ def rates_footer(parts: dict) -> str:
     return f"Measured by `study` on the engine's own announced breakouts, data to {last} · past rates, not advice"
 
 
-def own_label(ticker: str, last) -> str:
-    return f"{ticker} own"
+def own_label(ticker: str, n: int | None = None) -> str:
+    """'IWM own' (the table's row), 'IWM own  (13)' with the count (the picture's)."""
+    return f"{ticker} own" if n is None else f"{ticker} own  ({n:,})"
 
 
 def ticker_title(ticker: str, cases) -> str:

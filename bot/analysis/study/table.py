@@ -114,8 +114,24 @@ def universe_table(cases: Sequence, baseline_days: np.ndarray, baseline: np.ndar
 
 
 def dump(table: dict) -> str:
-    """The table as the committed file's text (sorted keys, one trailing newline)."""
-    return json.dumps(table, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """The table as the committed file's text: sorted keys, one line per group (a diff of two
+    tables reads group by group), one trailing newline."""
+    def compact(x) -> str:
+        return json.dumps(x, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def nested(d: dict, indent: int) -> list[str]:
+        pad = " " * indent
+        out = []
+        for i, k in enumerate(sorted(d)):
+            v = d[k]
+            comma = "," if i < len(d) - 1 else ""
+            if isinstance(v, dict) and k in ("universes", "groups") or (isinstance(v, dict) and "groups" in v):
+                out += [f"{pad}{compact(k)}: {{", *nested(v, indent + 1), f"{pad}}}{comma}"]
+            else:
+                out.append(f"{pad}{compact(k)}: {compact(v)}{comma}")
+        return out
+
+    return "\n".join(["{", *nested(table, 1), "}"]) + "\n"
 
 
 @lru_cache(maxsize=1)

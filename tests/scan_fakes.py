@@ -64,6 +64,12 @@ class ScriptedEngine:
         self.fail = set(fail)
         self.steps: list[tuple[str, str | None, int]] = []
 
+    def first_step(self, ticker, daily):
+        """As the real engine's: silently through the bars before the newest, then that bar
+        (one step, recorded as ``(ticker, None, bars)``)."""
+        state, events = self.step(None, ticker, daily)
+        return state, [e for e in events if e.date == daily.index[-1].date()]
+
     def step(self, state, ticker, daily):
         if ticker in self.fail:
             raise RuntimeError(f"engine broke on {ticker}")

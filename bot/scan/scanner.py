@@ -52,6 +52,8 @@ DIGEST_TICKER, DIGEST_BASE, DIGEST_KIND = "*", "digest", "digest"
 class Engine(Protocol):
     def step(self, state: TickerState | None, ticker: str, daily: pd.DataFrame) -> tuple[TickerState, list[Event]]: ...
 
+    def first_step(self, ticker: str, daily: pd.DataFrame) -> tuple[TickerState, list[Event]]: ...
+
 
 class PriceSource(Protocol):
     async def histories(self, tickers: Sequence[str], *, start: date | None = None, end: date | None = None,
@@ -72,15 +74,15 @@ class ScanReport:
 def announceable(events: Sequence[Event], *, cold_start: bool, last_bar: date, max_age_days: int) -> list[Event]:
     """The events worth posting.
 
-    A ticker seen for the first time replays its warm-up history: only events on its newest
-    bar are news, and not an "n-th test" (without the memory of the tests already reported the
-    bot could repeat one that a bot running all along announced earlier; breakouts and failures
-    depend on the data alone). Otherwise events older than ``max_age_days`` are dropped. Of
-    several events of one ticker on one day only the highest-ranked is kept
-    (busted > failed/faded > breakout > test).
+    A ticker seen for the first time (``cold_start``) was stepped silently through the year
+    before its newest bar (``Engine.first_step``, a replay from that bar): only events on its
+    newest bar are news, a test included (the memory of the tests already reported was built by
+    the warm-up, so the test is one a bot running all along announces on that day too).
+    Otherwise events older than ``max_age_days`` are dropped. Of several events of one ticker
+    on one day only the highest-ranked is kept (busted > failed/faded > breakout > test).
     """
     if cold_start:
-        kept = [e for e in events if e.date == last_bar and e.kind != "testing"]
+        kept = [e for e in events if e.date == last_bar]
     else:
         oldest = last_bar - timedelta(days=max_age_days)
         kept = [e for e in events if e.date >= oldest]
@@ -245,11 +247,16 @@ class Scanner:
             return None
         memos = self.memos if self.memos is not None and FinderMemos.applies_to(self.engine) else None
         engine = memos.engine_for(self.engine, ticker, daily) if memos is not None else self.engine
-        state, events = engine.step(prior, ticker, daily)
+        # no usable memory (first scan, a state of an older engine that loads fresh, a revised
+        # history): the ticker starts as a replay from its newest bar would, warm-up included,
+        # so from here on it announces exactly what `replay` shows
+        cold = prior is None or prior.last_date is None
+        if cold:
+            state, events = engine.first_step(ticker, daily)
+        else:
+            state, events = engine.step(prior, ticker, daily)
         if memos is not None:
             memos.keep(ticker, last_bar)
-        # no usable memory (first scan, or a state of an older engine that loads fresh)
-        cold = prior is None or prior.last_date is None
         events = announceable(events, cold_start=cold, last_bar=last_bar,
                               max_age_days=self.max_event_age_days)
         return state_record(state, float(closes[-1])), events

@@ -80,9 +80,9 @@ async def test_digest_is_delivered_once_across_a_crash_mid_post(store):
         assert report.recovered == 1
         (row,) = digests(await OutboxRepo(db).rows())
         assert row.sent_at is not None
-    posted = [m for m in discord_side[100] if m["kind"] == "digest"]
+    posted = [m for m in discord_side[100] if m.get("kind") == "digest"]
     assert len(posted) == 1 and posted[0]["date"] == DAYS[0].isoformat() and posted[0]["guild_id"] == 1
-    assert not [m for m in discord_side.get(200, []) if m["kind"] == "digest"]
+    assert not [m for m in discord_side.get(200, []) if m.get("kind") == "digest"]
 
 
 async def test_digest_row_becomes_a_delivery_without_event(store):

@@ -90,14 +90,23 @@ async def test_cold_start_announces_only_the_newest_bar(db):
     assert {r.kind for r in await OutboxRepo(db).rows()} == {"breakout"}
 
 
-async def test_cold_start_does_not_announce_a_test(db):
-    """Without the memory of tests already reported, a fresh bot could repeat a test that a bot
-    running all along announced earlier: its first scan announces only data-only events."""
+async def test_cold_start_is_the_engines_first_step(db):
+    """A ticker's first scan goes through ``first_step`` (a replay from its newest bar, whose
+    warm-up holds the memory of the tests already reported), then ``step`` from its state:
+    its newest bar's test is announced as the engine gives it."""
     await two_servers_tracking_iwm(db)
     market = CountingMarket({"IWM": synthetic_daily()})
     script = {("IWM", BREAKOUT_DAY): "testing"}
-    report = await Scanner(db, market, ScriptedEngine(script)).run(as_of=BREAKOUT_DAY)
-    assert report.events == 0 and await OutboxRepo(db).rows() == []
+    engine = ScriptedEngine(script)
+    calls = []
+    first_step = engine.first_step
+    engine.first_step = lambda *a: calls.append(a[0]) or first_step(*a)
+    scanner = Scanner(db, market, engine)
+    report = await scanner.run(as_of=BREAKOUT_DAY)
+    await scanner.run(as_of=date(2023, 12, 15))
+    assert calls == ["IWM"]  # the second scan steps from the stored state
+    assert engine.steps[-1][:2] == ("IWM", "2023-12-14")
+    assert report.events == 1 and {r.kind for r in await OutboxRepo(db).rows()} == {"testing"}
 
 
 async def test_catch_up_after_downtime_announces_recent_events_only(db):

@@ -21,7 +21,9 @@ announces the same ones. The only memory (TickerState.seen_tests and base_tests)
 finder *reported* lately — not what was announced — so a replay that warms up on the year before
 its first day announces what a replay from the first bar announces.
 At most one event per bar: busted > failed = faded > breakout > testing, the major base first
-on a tie. With no state only the newest bar is evaluated (one finder call).
+on a tie. With no state ``step`` evaluates only the newest bar (one finder call); a ticker's
+first step in the live scan is ``first_step``, a replay from its newest bar (warm-up included),
+so the live scan and ``replay`` announce the same events.
 """
 
 from __future__ import annotations
@@ -114,6 +116,17 @@ class EventEngine:
             if event is not None:
                 events.append(event)
         return st, events
+
+    def first_step(self, ticker: str, daily: pd.DataFrame) -> tuple[TickerState, list[Event]]:
+        """A ticker's first step, with no state (the live scan's cold start): exactly a replay
+        from the newest bar of ``daily``. The bars before it that the test memory spans
+        (``EngineParams.warm_up_bars``) are stepped through silently, then the newest bar is
+        processed and its event, if any, returned. So from here on the live scan announces what
+        ``replay`` shows, a test included: the memory of the tests already reported is there."""
+        if len(daily) < 2:
+            return self.step(None, ticker, daily)
+        state = self.warm_up(ticker, daily.iloc[:-1], self.params.warm_up_bars)
+        return self.step(state, ticker, daily)
 
     def warm_up(self, ticker: str, daily: pd.DataFrame, bars: int = 1) -> TickerState:
         """State after the last bar of ``daily``, announcing nothing (for a newly watched ticker):

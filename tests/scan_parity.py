@@ -106,6 +106,15 @@ class CaseResult:
         return sum(len(v) for v in self.replayed.values())
 
 
+def sqlite_store(path: Path) -> Callable[[], Awaitable[Database]]:
+    """``open_db`` for a SQLite file."""
+
+    async def open_db() -> Database:
+        return await Database(path).open()
+
+    return open_db
+
+
 def _announcement(date_iso: str, kind: str, level: float, base_id: str) -> Announcement:
     return (date_iso, kind, round(float(level), 2), base_id)
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from scan_parity import ETFS, load_frames, month_ends, run_case, stock_sample
-
-from bot.store.db import Database
+from scan_parity import ETFS, load_frames, month_ends, run_case, sqlite_store, stock_sample
 
 STOCKS = 50
 CASES = 12  # month ends sampled in the suite; each gets a slice of the tickers
@@ -49,12 +47,7 @@ async def test_live_scan_from_a_cold_start_announces_what_replay_shows(universe,
     assert len({d for d, _ in cases}) == CASES and sorted(t for _, ts in cases for t in ts) == sorted(tickers)
     events = 0
     for n, (day, some) in enumerate(cases):
-        path = tmp_path / f"case{n}.sqlite3"
-
-        async def open_db():
-            return await Database(path).open()
-
-        result = await run_case(open_db, frames, some, day, calendar)
+        result = await run_case(sqlite_store(tmp_path / f"case{n}.sqlite3"), frames, some, day, calendar)
         assert not result.mismatches(), f"cold start {day}: {_report(result)}"
         events += result.events
     assert events >= 10  # the comparison is not vacuous: replay announced things in those weeks
@@ -65,11 +58,7 @@ async def test_cold_start_on_2023_12_13_does_not_repeat_tests(universe, tmp_path
     on 2023-12-14 (a recount of a base whose 4th test the finder reported in November; the
     replay's warm-up remembers it, a cold start did not)."""
     _, frames, calendar, _ = universe
-
-    async def open_db():
-        return await Database(tmp_path / "dec.sqlite3").open()
-
-    result = await run_case(open_db, frames, ["QQQ", "SPY", "IWM"], date(2023, 12, 13), calendar)
+    result = await run_case(sqlite_store(tmp_path / "dec.sqlite3"), frames, ["QQQ", "SPY", "IWM"], date(2023, 12, 13), calendar)
     assert not result.mismatches(), _report(result)
     assert not [a for a in result.live["QQQ"] if a[:2] == ("2023-12-14", "testing")]
     assert [a[1] for a in result.live["QQQ"]] == ["breakout", "failed"]  # 2023-12-26, 2024-01-03

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Protocol
 
 from bot.analysis.events.types import Event
+from bot.analysis.evidence import Evidence
 from bot.scan.scanner import DIGEST_KIND
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
@@ -64,12 +65,16 @@ class Delivery:
     ping_role_id: int | None = None
     digest: date | None = None
     guild_id: int | None = None
+    # what the scan saw beside the event (rows queued by older versions have none)
+    evidence: Evidence | None = None
 
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
         if row.kind == DIGEST_KIND:
             return cls(None, row.key, row.ping_role_id, digest=row.bar_date, guild_id=row.guild_id)
-        return cls(Event.from_dict(row.payload), row.key, row.ping_role_id, guild_id=row.guild_id)
+        ev = row.payload.get("evidence")
+        return cls(Event.from_dict(row.payload), row.key, row.ping_role_id, guild_id=row.guild_id,
+                   evidence=Evidence.from_dict(ev) if ev is not None else None)
 
 
 class Poster(Protocol):

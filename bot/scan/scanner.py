@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -24,8 +24,11 @@ from bot.analysis.bars import last_date
 from bot.analysis.base.params import BaseParams
 from bot.analysis.events.state import TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event
+from bot.analysis.evidence import Evidence
 from bot.errors import DataSourceError
+from bot.market.earnings import EarningsSource, earnings_for
 from bot.market.frames import beyond_rounding
+from bot.scan.evidence import BENCHMARK, event_evidence, market_states, rank_universe, with_market
 from bot.scan.finder_memo import FinderMemos
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
@@ -100,6 +103,15 @@ def event_payload(event: Event) -> dict:
     return {**event_dict(event), "key": event_key(*event.key)}
 
 
+def announced_payload(event: Event, evidence: Evidence | None, states: dict, index: str) -> dict:
+    """:func:`event_payload` with what one server's announcement carries beside the event: the
+    evidence, with the state of the server's market ``index`` (``states``: index -> state)."""
+    payload = event_payload(event)
+    if evidence is not None:
+        payload["evidence"] = with_market(evidence, states.get(index))
+    return payload
+
+
 def history_revised(daily: pd.DataFrame, closes: np.ndarray, stored: StateRecord) -> bool:
     """True when the close of the state's last bar now differs beyond cent rounding from the
     close the state was built on (a split or a vendor revision); ``closes`` is the frame's
@@ -129,10 +141,11 @@ def state_record(state: TickerState, last_close: float | None) -> StateRecord:
 class Scanner:
     def __init__(self, db: Database, market: PriceSource, engine: Engine, *,
                  lookback_days: int = DEFAULT_LOOKBACK_DAYS, max_event_age_days: int = DEFAULT_MAX_EVENT_AGE_DAYS,
-                 chunk_size: int = 32, reuse_bases: bool = True):
+                 chunk_size: int = 32, reuse_bases: bool = True, earnings: EarningsSource | None = None):
         self.db = db
         self.market = market
         self.engine = engine
+        self.earnings = earnings  # next earnings dates for the announcements (None: left out)
         self.lookback_days = lookback_days
         self.max_event_age_days = max_event_age_days
         self.chunk_size = chunk_size
@@ -160,7 +173,12 @@ class Scanner:
         report = ScanReport(session=as_of, tickers=len(tickers))
         if tickers:
             start = (as_of or date.today()) - timedelta(days=self.lookback_days)
-            frames = await self.market.histories(tickers, start=start, end=as_of)
+            # the RS line's benchmark and the servers' market indexes come in the same request
+            indexes = {s.market_index for ss in subs.values() for s in ss}
+            fetch = sorted(set(tickers) | {BENCHMARK} | indexes)
+            frames = await self.market.histories(fetch, start=start, end=as_of)
+            context = {t: frames[t] for t in ({BENCHMARK} | indexes) - set(tickers) if t in frames}
+            frames = {t: df for t, df in frames.items() if t in subs}
             # Behind the price cache a source outage arrives as cached bars marked stale, not
             # as an exception: all stale is a failed scan (not recorded, retried); a stale
             # ticker waits for the next scan instead of being advanced on old bars.
@@ -174,6 +192,8 @@ class Scanner:
                 chunk = tickers[i : i + self.chunk_size]
                 # CPU work (engine, JSON) in the lane thread, a chunk at a time; writes on the loop.
                 results = await off_loop(self._advance_many, chunk, frames, stored)
+                found = [e for r in results if isinstance(r, tuple) for e in r[1]]
+                beside = await self._beside(found, frames, context, indexes, tickers) if found else {}
                 batch = []
                 for ticker, result in zip(chunk, results):
                     if isinstance(result, str):
@@ -183,7 +203,8 @@ class Scanner:
                         continue  # nothing new since the last scan
                     record, events = result
                     messages = [
-                        NewMessage(s.guild_id, s.channel_id, e.ticker, e.base_id, e.kind, e.date, event_payload(e))
+                        NewMessage(s.guild_id, s.channel_id, e.ticker, e.base_id, e.kind, e.date,
+                                   announced_payload(e, *beside.get(e.key, (None, {})), s.market_index))
                         for e in events
                         for s in subs[ticker]
                     ]
@@ -207,6 +228,31 @@ class Scanner:
         log.info("scan %s: %d tickers, %d events, %d queued, %d failed in %.2fs", report.session, report.tickers,
                  report.events, report.queued, len(report.failed), report.seconds)
         return report
+
+    async def _beside(self, events: Sequence[Event], frames: dict[str, pd.DataFrame], context: dict[str, pd.DataFrame],
+                      indexes: set[str], tickers: Sequence[str]) -> dict:
+        """event key -> (its evidence, {index: market state}): what its announcements carry."""
+        both = {**frames, **context}
+
+        def work():
+            days = {e.date for e in events}
+            states = market_states(both, indexes, days)
+            ranks = rank_universe(frames, tickers, days)
+            bench = both.get(BENCHMARK)
+            return {e.key: (event_evidence(e, frames[e.ticker], bench, ranks),
+                            {i: states.get((i, e.date)) for i in indexes}) for e in events}
+
+        out = await off_loop(work)
+        if self.earnings is not None:
+            for e in events:
+                ev, states = out[e.key]
+                try:
+                    when, sessions = await earnings_for(self.earnings, e.ticker, e.date)
+                except Exception:  # earnings are a nicety: never a reason to lose a signal (logged)
+                    log.warning("earnings date of %s left out of its announcement", e.ticker, exc_info=True)
+                    continue
+                out[e.key] = (replace(ev, earnings=when, earnings_sessions=sessions), states)
+        return out
 
     async def _queue_digests(self, session: date) -> int:
         """One digest row per server with the digest on, after the session's events (so it is

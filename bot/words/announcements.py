@@ -6,12 +6,14 @@ Announcements show a missing value as an en dash (``–``), where reports use an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.analysis.events.types import Event
+from bot.analysis.evidence import Evidence
 from bot.analysis.levels import levels_of_event
 from bot.words.events import event_reason
+from bot.words.evidence import evidence_lines
 from bot.words.levels import levels_fields
 from bot.words.vocabulary import EN_DASH, ordinal, pct, price, span, zone
 
@@ -114,8 +116,17 @@ def _fields(e: Event) -> list[tuple[str, str]]:
     return out
 
 
-def build_announcement(e: Event, key: str = "") -> Announcement:
-    """The announcement of event ``e``; ``key`` (its idempotency key) goes in the footer."""
+def _evidence_fields(e: Event, evidence: Evidence | None) -> list[tuple[str, str]]:
+    """The evidence lines in one field. The volume line is left out: the Volume field says it."""
+    if evidence is None:
+        return []
+    lines = evidence_lines(replace(evidence, volume_ratio=None))
+    return [("Evidence", "\n".join(lines))] if lines else []
+
+
+def build_announcement(e: Event, key: str = "", evidence: Evidence | None = None) -> Announcement:
+    """The announcement of event ``e``; ``key`` (its idempotency key) goes in the footer;
+    ``evidence``, what the scan saw beside it, one compact line each."""
     data_date = e.date
     footer = f"Daily close of {data_date.isoformat()} · not financial advice"
     if key:
@@ -125,7 +136,7 @@ def build_announcement(e: Event, key: str = "") -> Announcement:
         ticker=e.ticker,
         title=title_for(e),
         description=_description(e),
-        fields=tuple(_fields(e)),
+        fields=tuple(_fields(e) + _evidence_fields(e, evidence)),
         footer=footer,
         data_date=data_date,
         key=key,

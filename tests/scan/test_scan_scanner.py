@@ -31,7 +31,8 @@ async def test_two_servers_one_fetch_two_posts(db):
     scanner = Scanner(db, market, engine)
     await scanner.run(as_of=date(2023, 12, 1))  # cold start: primes the state, history is not news
     report = await scanner.run(as_of=BREAKOUT_DAY)
-    assert len(market.calls) == 2 and market.calls[-1][0] == ("IWM",)  # one batched call per scan
+    # one batched call per scan, SPY in it: the RS line's benchmark and the servers' market index
+    assert len(market.calls) == 2 and market.calls[-1][0] == ("IWM", "SPY")
     assert report.events == 1 and report.queued == 2
     poster = RecordingPoster()
     flushed = await Sender(db, poster).flush()

@@ -191,7 +191,7 @@ class Services:
         from bot.services.scan import ScanService
 
         background = {"base": self.base, "history": self.history} if self.long_running else {}
-        return ScanService(self._store(), self.market, self.engine, **background)
+        return ScanService(self._store(), self.market, self.engine, earnings=self.earnings, **background)
 
     @cached_property
     def engine(self) -> Engine:

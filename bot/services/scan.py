@@ -68,9 +68,9 @@ class ScanService:
     ``base`` service, the pre-render of the tracked tickers' charts after each scanned session
     (:mod:`bot.services.prerender`: in the background, after the cycle's announcements)."""
 
-    def __init__(self, db: Database, market: PriceSource, engine: Engine, *, base=None, history=None):
+    def __init__(self, db: Database, market: PriceSource, engine: Engine, *, base=None, history=None, earnings=None):
         self.db = db
-        self.scanner = Scanner(db, market, engine)
+        self.scanner = Scanner(db, market, engine, earnings=earnings)
         self.prerender = Prerenderer(base, self._tracked, history=history) if base is not None else None
 
     async def _tracked(self) -> list[str]:

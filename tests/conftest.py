@@ -27,12 +27,13 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """In CI a missing data folder fails the run: a third of the tests need the real prices, and
-    a CI that skipped them would go green on what is left. On a developer's machine they skip."""
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI a missing data folder fails the run at once, in one line: a third of the tests need
+    the real prices, and a CI that skipped them would go green on what is left. On a developer's
+    machine they skip."""
     if _in_ci() and not (SHARED_DATA / "IWM.csv").is_file():
-        pytest.exit(f"CI needs the real price data: {SHARED_DATA / 'IWM.csv'} not found "
-                    "(put the data folder there, or set BREAKOUT_SHARED_DATA)", returncode=4)
+        raise pytest.UsageError(f"CI needs the real price data: {SHARED_DATA / 'IWM.csv'} not found "
+                                "(put the data folder there, or set BREAKOUT_SHARED_DATA)")
 
 
 @pytest.fixture(scope="session")

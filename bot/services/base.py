@@ -15,6 +15,7 @@ import pandas as pd
 
 from bot.analysis.base import chart_window, find_base
 from bot.analysis.base.params import BaseParams
+from bot.analysis.evidence import Evidence
 from bot.analysis.models import BaseResult, Marker
 from bot.charts.base_chart import render_base_chart
 from bot.charts.transport import PackedBars, pack_bars, unpack_bars
@@ -27,13 +28,15 @@ from bot.services.render_cache import DEFAULT_MAX_BYTES, ByteBoundedLRU
 from bot.services.render_pool import RenderPool
 from bot.threads import off_loop
 from bot.tickers import normalize_ticker
-from bot.words.base import base_dict, base_fields, base_headline
+from bot.words.base import base_dict, base_fields, base_headline, evidence_fields
 from bot.words.reports import data_footer, lines
 
 log = logging.getLogger(__name__)
 
 ChartRenderer = Callable[..., Awaitable[bytes]]
 Analyser = Callable[[pd.DataFrame, date, str], Awaitable[tuple[BaseResult, pd.DataFrame]]]
+# (the ticker's bars, the ticker, the day) -> the evidence beside its base (bot.services.evidence)
+EvidenceGatherer = Callable[[pd.DataFrame, str, date], Awaitable[Evidence]]
 
 # All the history find_base reads: the major base looks back 30 years of weeks.
 LOOKBACK_DAYS = {tf: BaseParams().history_bars(tf) * 7 // 5 + 60 for tf in ("weekly", "daily")}
@@ -51,6 +54,8 @@ class BaseReport:
     data_date: date
     stale: bool
     source: str
+    evidence: Evidence | None = None  # what stands beside the base: RS, trend, market, earnings
+
 
     @property
     def filename(self) -> str:
@@ -61,8 +66,9 @@ class BaseReport:
         return lines(self.headline, self.fields, self.footer)
 
     def to_dict(self) -> dict:
-        return {"ticker": self.ticker, **base_dict(self.result), "data_date": self.data_date.isoformat(),
-                "stale": self.stale, "source": self.source}
+        return {"ticker": self.ticker, **base_dict(self.result),
+                "evidence": self.evidence.to_dict() if self.evidence is not None else None,
+                "data_date": self.data_date.isoformat(), "stale": self.stale, "source": self.source}
 
 
 def analyse(daily: pd.DataFrame, as_of: date | None, timeframe: str) -> tuple[BaseResult, pd.DataFrame]:
@@ -105,6 +111,7 @@ async def make_base_report(
     cache: ByteBoundedLRU | None = None,
     render_chart: ChartRenderer | None = None,
     analyse_bars: Analyser | None = None,
+    evidence: EvidenceGatherer | None = None,
 ) -> BaseReport:
     """The report of ``ticker``'s base. With a ``cache``, the analysis and the chart are kept
     under keys naming what determines them (the ticker, timeframe, day, markers, every bar
@@ -130,13 +137,15 @@ async def make_base_report(
     stale = is_stale(daily)
     source = source_of(daily, market.source_name)
     data_date = daily.index[-1].date()
+    beside = await evidence(daily, ticker, data_date) if evidence is not None else None
     return BaseReport(
         ticker=ticker,
         timeframe=timeframe,
         result=result,
         png=png,
         headline=base_headline(ticker, result),
-        fields=base_fields(result),
+        fields=base_fields(result) + evidence_fields(beside),
+        evidence=beside,
         footer=data_footer(data_date, source, stale),
         data_date=data_date,
         stale=stale,
@@ -150,10 +159,11 @@ class BaseService:
     ``pool`` (worker processes) when given, else in a thread."""
 
     def __init__(self, market: MarketData, *, cache: ByteBoundedLRU | None = None, pool: RenderPool | None = None,
-                 cache_bytes: int = DEFAULT_MAX_BYTES):
+                 cache_bytes: int = DEFAULT_MAX_BYTES, evidence: EvidenceGatherer | None = None):
         self.market = market
         self.cache = cache if cache is not None else ByteBoundedLRU(cache_bytes)
         self.pool = pool
+        self.evidence = evidence
 
     async def _analyse(self, daily: pd.DataFrame, as_of: date, timeframe: str) -> tuple[BaseResult, pd.DataFrame]:
         if self.pool is None:
@@ -175,10 +185,11 @@ class BaseService:
                                            in_thread=render_base_chart)
 
     async def report(self, ticker: str, *, timeframe: str = "weekly", as_of: date | str | None = None,
-                     markers: Sequence[Marker] = (), render: bool = True) -> BaseReport:
+                     markers: Sequence[Marker] = (), render: bool = True, evidence: bool = True) -> BaseReport:
+        """``evidence`` False: without the evidence lines (an announcement's chart needs none)."""
         return await make_base_report(self.market, ticker, timeframe=timeframe, as_of=as_of, markers=markers,
                                       render=render, cache=self.cache, render_chart=self._render,
-                                      analyse_bars=self._analyse)
+                                      analyse_bars=self._analyse, evidence=self.evidence if evidence else None)
 
     async def event_chart(self, key: str, ticker: str, as_of: date | str, markers: Sequence[Marker] = ()) -> bytes | None:
         """The base chart of one announced event (PNG bytes), or None when it cannot be drawn.
@@ -187,7 +198,7 @@ class BaseService:
         one render). Never raises: a missing chart must not hold the announcement back.
         """
         try:
-            return (await self.report(ticker, as_of=as_of, markers=markers)).png or None
+            return (await self.report(ticker, as_of=as_of, markers=markers, evidence=False)).png or None
         except Exception:
             log.warning("chart for announcement %s failed; posting without it", key, exc_info=True)
             return None

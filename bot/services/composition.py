@@ -116,7 +116,15 @@ class Services:
     def base(self) -> BaseService:
         from bot.services.base import BaseService
 
-        return BaseService(self.market, pool=self.render_pool)
+        return BaseService(self.market, pool=self.render_pool, evidence=self.evidence_beside)
+
+    async def evidence_beside(self, daily, ticker: str, day):
+        """The evidence beside a ticker's base on ``day`` (SPY's market state: a command has no
+        server's choice to go by)."""
+        from bot.services.evidence import gather_evidence
+
+        return await gather_evidence(self.market, daily, ticker, day, market_state=self.market_state,
+                                     earnings=self.earnings)
 
     @cached_property
     def compare(self) -> CompareService:

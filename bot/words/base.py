@@ -4,8 +4,10 @@ lines, and the one short sentence on why (``base_reason``) the JSON document car
 from __future__ import annotations
 
 from bot.analysis.base.params import BaseParams
+from bot.analysis.evidence import Evidence
 from bot.analysis.levels import Levels, levels_of_result
 from bot.analysis.models import BaseResult, NoBase
+from bot.words.evidence import evidence_lines
 from bot.words.levels import levels_fields
 from bot.words.vocabulary import EM_DASH, EN_DASH, STATUS_WORDS, a_span, capitalised, day, ordinal, pct, price, span, zone
 
@@ -178,3 +180,10 @@ def base_dict(r: BaseResult) -> dict:
     if r.major is not None:
         out["major"] = base_dict(r.major)
     return out
+
+
+def evidence_fields(evidence: Evidence | None) -> list[tuple[str, str]]:
+    """The evidence beside a base, one compact line each, in one field (none when the data
+    supports none of it)."""
+    lines = evidence_lines(evidence) if evidence is not None else []
+    return [("Evidence", "\n".join(lines))] if lines else []

@@ -120,6 +120,8 @@ def test_one_inf_row_in_2000_changes_nothing_in_2023(shared_data, tmp_path, caps
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     (damaged / "IWM.csv").write_text("\n".join(clean[:row] + [",".join(fields)] + clean[row + 1:]) + "\n")
+    # SPY as it is: base's evidence reads it (the RS line, the market's state)
+    (damaged / "SPY.csv").write_text((shared_data / "SPY.csv").read_text())
     answers, said = [], []
     for folder in (shared_data, damaged):
         code, out, err = run(capsys, "history", "IWM", "--from", "2022-06-01", "--json", "--data-dir", str(folder))

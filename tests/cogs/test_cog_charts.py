@@ -43,7 +43,8 @@ def assert_chart(reply: dict, filename: str, title: str) -> dict:
 
 
 async def test_base_prefix_matches_the_report(h, market):
-    expected = await make_base_report(market, "IWM", render=False)
+    expected = await make_base_report(market, "IWM", render=False, evidence=h.bot.services.evidence_beside)
+    assert dict(expected.fields)["Evidence"]  # the RS line, trend and market lines beside the base
     reply = only_reply(await h.prefix("!base iwm"))
     embed = assert_chart(reply, "IWM-base-weekly.png", expected.headline)
     assert [f["name"] for f in embed["fields"]] == [name for name, _ in expected.fields]
@@ -56,7 +57,8 @@ async def test_base_prefix_matches_the_report(h, market):
 
 
 async def test_base_slash_defers_then_answers_with_the_chart(h, market):
-    expected = await make_base_report(market, "SPY", timeframe="daily", render=False)
+    expected = await make_base_report(market, "SPY", timeframe="daily", render=False,
+                                      evidence=h.bot.services.evidence_beside)
     sent = await h.slash("base", {"ticker": "SPY", "timeframe": "daily"})
     assert sent[0]["kind"] == "defer" and not sent[0]["ephemeral"]
     reply = only_reply(sent)

@@ -74,7 +74,7 @@ class AnnouncementMessage:
 
 def announcement_message(delivery: Delivery, png: bytes | None = None) -> AnnouncementMessage:
     """``delivery``: the queued event, its key and the role to ping; ``png``: the chart."""
-    a = build_announcement(delivery.event, delivery.key, delivery.evidence)
+    a = build_announcement(delivery.event, delivery.key, delivery.evidence, delivery.odds)
     name = chart_filename(delivery.event) if png else None
     role = delivery.ping_role_id
     return AnnouncementMessage(

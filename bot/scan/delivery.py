@@ -29,6 +29,8 @@ from typing import Protocol
 
 from bot.analysis.events.types import Event
 from bot.analysis.evidence import Evidence
+from bot.analysis.study.table import Odds
+from bot.scan.evidence import odds_of_payload
 from bot.scan.scanner import DIGEST_KIND
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
@@ -65,8 +67,9 @@ class Delivery:
     ping_role_id: int | None = None
     digest: date | None = None
     guild_id: int | None = None
-    # what the scan saw beside the event (rows queued by older versions have none)
+    # what the scan saw beside the event, and a breakout's odds (rows queued by older versions have none)
     evidence: Evidence | None = None
+    odds: Odds | None = None
 
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
@@ -74,7 +77,8 @@ class Delivery:
             return cls(None, row.key, row.ping_role_id, digest=row.bar_date, guild_id=row.guild_id)
         ev = row.payload.get("evidence")
         return cls(Event.from_dict(row.payload), row.key, row.ping_role_id, guild_id=row.guild_id,
-                   evidence=Evidence.from_dict(ev) if ev is not None else None)
+                   evidence=Evidence.from_dict(ev) if ev is not None else None,
+                   odds=odds_of_payload(row.payload.get("odds")))
 
 
 class Poster(Protocol):

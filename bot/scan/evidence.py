@@ -17,6 +17,9 @@ import pandas as pd
 
 from bot.analysis.events.types import Event
 from bot.analysis.evidence import Evidence, MarketState, evidence_at, market_state, rs_ranks_at
+from bot.analysis.study.kinds import breakout_kind
+from bot.analysis.study.table import Odds, odds_for
+from bot.market.universes import ETFS
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +71,34 @@ def event_evidence(e: Event, daily: pd.DataFrame, bench: pd.DataFrame | None,
 def with_market(evidence: Evidence, state: MarketState | None) -> dict:
     """The payload's "evidence": the event's evidence with one server's market state."""
     return {**evidence.to_dict(), "market": state.to_dict() if state is not None else None}
+
+
+def universe_of(ticker: str) -> str:
+    """The base-rate table a ticker's odds come from: the ETFs' for the bot's ETFs, else the
+    S&P 500 stocks' (the two are adjusted differently and measured apart)."""
+    return "etfs" if ticker in ETFS else "sp500"
+
+
+def breakout_odds(e: Event, daily: pd.DataFrame, evidence: Evidence, spy: MarketState | None) -> Odds | None:
+    """The odds line's group for a breakout: its kind, base length, volume, RS line and SPY's
+    market state (the dimensions the table was made with: docs/algorithm.md, "Odds")."""
+    if e.kind != "breakout":
+        return None
+    kind = breakout_kind(e, daily)
+    return odds_for(universe_of(e.ticker), kind, e.base_weeks, e.volume_ratio, evidence.rs_high,
+                    spy.state if spy is not None else None)
+
+
+def odds_payload(odds: Odds | None) -> dict | None:
+    """The payload's "odds": the group's data (the words are made when it is posted)."""
+    if odds is None:
+        return None
+    return {"universe": odds.universe, "pairs": [list(p) for p in odds.pairs], "stats": odds.stats,
+            "start": odds.start, "end": odds.end, "unstable": odds.unstable, "edge": odds.edge}
+
+
+def odds_of_payload(d: Mapping | None) -> Odds | None:
+    if not d:
+        return None
+    return Odds(universe=d["universe"], pairs=tuple(tuple(p) for p in d["pairs"]), stats=d["stats"], start=d["start"],
+                end=d["end"], unstable=d.get("unstable"), edge=d.get("edge") or {})

@@ -25,10 +25,19 @@ from bot.analysis.base.params import BaseParams
 from bot.analysis.events.state import TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event
 from bot.analysis.evidence import Evidence
+from bot.analysis.study.table import Odds
 from bot.errors import DataSourceError
 from bot.market.earnings import EarningsSource, earnings_for
 from bot.market.frames import beyond_rounding
-from bot.scan.evidence import BENCHMARK, event_evidence, market_states, rank_universe, with_market
+from bot.scan.evidence import (
+    BENCHMARK,
+    breakout_odds,
+    event_evidence,
+    market_states,
+    odds_payload,
+    rank_universe,
+    with_market,
+)
 from bot.scan.finder_memo import FinderMemos
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
@@ -103,12 +112,15 @@ def event_payload(event: Event) -> dict:
     return {**event_dict(event), "key": event_key(*event.key)}
 
 
-def announced_payload(event: Event, evidence: Evidence | None, states: dict, index: str) -> dict:
+def announced_payload(event: Event, evidence: Evidence | None, states: dict, odds: Odds | None, index: str) -> dict:
     """:func:`event_payload` with what one server's announcement carries beside the event: the
-    evidence, with the state of the server's market ``index`` (``states``: index -> state)."""
+    evidence, with the state of the server's market ``index`` (``states``: index -> state), and
+    a breakout's odds (its group in the base-rate table)."""
     payload = event_payload(event)
     if evidence is not None:
         payload["evidence"] = with_market(evidence, states.get(index))
+    if odds is not None:
+        payload["odds"] = odds_payload(odds)
     return payload
 
 
@@ -204,7 +216,7 @@ class Scanner:
                     record, events = result
                     messages = [
                         NewMessage(s.guild_id, s.channel_id, e.ticker, e.base_id, e.kind, e.date,
-                                   announced_payload(e, *beside.get(e.key, (None, {})), s.market_index))
+                                   announced_payload(e, *beside.get(e.key, (None, {}, None)), s.market_index))
                         for e in events
                         for s in subs[ticker]
                     ]
@@ -236,22 +248,26 @@ class Scanner:
 
         def work():
             days = {e.date for e in events}
-            states = market_states(both, indexes, days)
+            states = market_states(both, indexes | {BENCHMARK}, days)  # SPY's: the odds' market
             ranks = rank_universe(frames, tickers, days)
             bench = both.get(BENCHMARK)
-            return {e.key: (event_evidence(e, frames[e.ticker], bench, ranks),
-                            {i: states.get((i, e.date)) for i in indexes}) for e in events}
+            out = {}
+            for e in events:
+                ev = event_evidence(e, frames[e.ticker], bench, ranks)
+                odds = breakout_odds(e, frames[e.ticker], ev, states.get((BENCHMARK, e.date)))
+                out[e.key] = (ev, {i: states.get((i, e.date)) for i in indexes}, odds)
+            return out
 
         out = await off_loop(work)
         if self.earnings is not None:
             for e in events:
-                ev, states = out[e.key]
+                ev, states, odds = out[e.key]
                 try:
                     when, sessions = await earnings_for(self.earnings, e.ticker, e.date)
                 except Exception:  # earnings are a nicety: never a reason to lose a signal (logged)
                     log.warning("earnings date of %s left out of its announcement", e.ticker, exc_info=True)
                     continue
-                out[e.key] = (replace(ev, earnings=when, earnings_sessions=sessions), states)
+                out[e.key] = (replace(ev, earnings=when, earnings_sessions=sessions), states, odds)
         return out
 
     async def _queue_digests(self, session: date) -> int:

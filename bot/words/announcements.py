@@ -12,9 +12,11 @@ from datetime import date
 from bot.analysis.events.types import Event
 from bot.analysis.evidence import Evidence
 from bot.analysis.levels import levels_of_event
+from bot.analysis.study.table import Odds
 from bot.words.events import event_reason
 from bot.words.evidence import evidence_lines
 from bot.words.levels import levels_fields
+from bot.words.study import odds_line
 from bot.words.vocabulary import EN_DASH, ordinal, pct, price, span, zone
 
 # The fields short enough to sit side by side in the embed.
@@ -124,9 +126,10 @@ def _evidence_fields(e: Event, evidence: Evidence | None) -> list[tuple[str, str
     return [("Evidence", "\n".join(lines))] if lines else []
 
 
-def build_announcement(e: Event, key: str = "", evidence: Evidence | None = None) -> Announcement:
+def build_announcement(e: Event, key: str = "", evidence: Evidence | None = None, odds: Odds | None = None) -> Announcement:
     """The announcement of event ``e``; ``key`` (its idempotency key) goes in the footer;
-    ``evidence``, what the scan saw beside it, one compact line each."""
+    ``evidence``, what the scan saw beside it, one compact line each; ``odds``, a breakout's
+    group in the base-rate table, its one line."""
     data_date = e.date
     footer = f"Daily close of {data_date.isoformat()} · not financial advice"
     if key:
@@ -136,7 +139,7 @@ def build_announcement(e: Event, key: str = "", evidence: Evidence | None = None
         ticker=e.ticker,
         title=title_for(e),
         description=_description(e),
-        fields=tuple(_fields(e) + _evidence_fields(e, evidence)),
+        fields=tuple(_fields(e) + _evidence_fields(e, evidence) + ([("Odds", odds_line(odds))] if odds else [])),
         footer=footer,
         data_date=data_date,
         key=key,

@@ -1,5 +1,5 @@
 """The seed, replayed through the live path: IWM scanned day by day from a cold start on
-2023-12-13, its 2023-12-26 breakout announced with its levels and evidence, then the
+2023-12-13, its 2023-12-26 breakout announced with its levels, evidence and odds line, then the
 2024-01-03 failure. Real data (skips without ../shared/data), both store engines."""
 
 from __future__ import annotations
@@ -68,4 +68,8 @@ async def test_the_seed_breakout_carries_levels_and_evidence_then_fails(shared_d
         assert any(line.startswith(f"Market ({index}): ") for line in evidence), evidence
         if index == "SPY":  # SPY on 2023-12-26: an uptrend (docs/algorithm.md, "Evidence")
             assert any(line.startswith("Market (SPY): uptrend") for line in evidence), evidence
+        # the odds line: its group in the committed table (ETFs: IWM is one)
+        assert fields["Odds"].startswith("Past breakouts like this (") and "ETFs 2016" in fields["Odds"]
         assert len(embed) <= 6000 and all(len(f.value) <= 1024 for f in embed.fields)
+        failed = next(p for p in posts if p["event"] == "failed")
+        assert "Odds" not in {f.name for f in poster.messages[(channel, failed["key"])].embed.fields}

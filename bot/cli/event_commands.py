@@ -11,6 +11,7 @@ from bot.dates import parse_date
 from bot.errors import BadArgument
 from bot.tickers import normalize_ticker
 from bot.words.events import event_dict, replay_headline, replay_line
+from bot.words.followups import follow_up_line, thread_name
 from bot.words.history import cli_history_headline, cli_outcome_line
 from bot.words.reports import range_cut
 
@@ -27,6 +28,8 @@ def register(sub) -> None:
     p.add_argument("ticker")
     p.add_argument("--from", dest="start", metavar="DATE", required=True, help="first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD); default: latest bar")
+    p.add_argument("--followups", action="store_true",
+                   help="also print what each breakout's thread would have received")
     add_data_options(p)
     p.set_defaults(func=replay_command)
 
@@ -49,15 +52,26 @@ def _dates(args: argparse.Namespace):
 async def replay_command(args: argparse.Namespace) -> int:
     ticker, start, end = _dates(args)
     async with services_for(args) as services:
-        replayed = await services.history.replay(ticker, start, end)
+        replayed = await services.history.replay(ticker, start, end, followups=args.followups)
     events = replayed.events
+    threads = replayed.followups or {}
     say_cut(args, range_cut(ticker, start, end, replayed.start, replayed.end))
     if args.json:
-        print_json([event_dict(e) for e in events])
+        if args.followups:
+            print_json([{**event_dict(e), **({"thread": thread_name(e.ticker, e.date),
+                                              "followups": [f.to_dict() for f in threads[e.key]]}
+                                             if e.key in threads else {})} for e in events])
+        else:
+            print_json([event_dict(e) for e in events])
         return 0
     print(replay_headline(ticker, events, replayed.start, replayed.end))
     for e in events:
         print(replay_line(e))
+        if e.key in threads:
+            print(f"  thread \"{thread_name(e.ticker, e.date)}\":" if threads[e.key] else
+                  f"  thread \"{thread_name(e.ticker, e.date)}\": nothing yet")
+            for f in threads[e.key]:
+                print(follow_up_line(f))
     return 0
 
 

@@ -42,6 +42,8 @@ class Replay:
     start: date
     end: date  # the last day replayed: --to, or the last bar when the data ends sooner
     events: list  # bot.analysis.events.types.Event
+    # with ``followups``: each breakout's follow-ups up to ``end`` (bot.analysis.events.followups)
+    followups: dict | None = None  # breakout event key -> [FollowUp]
 
 
 async def bounded_range(market: MarketData, ticker: str, start: date | None, end: date | None):
@@ -123,15 +125,27 @@ class HistoryService:
         self.memos = ByteBoundedLRU(memo_bytes)  # ticker -> ReplayMemo, shared by requests and the pre-render
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def replay(self, ticker: str, start: date | None, end: date | None) -> Replay:
-        """The events the bot would have announced for ``ticker`` from ``start`` to ``end``."""
+    async def replay(self, ticker: str, start: date | None, end: date | None, *, followups: bool = False) -> Replay:
+        """The events the bot would have announced for ``ticker`` from ``start`` to ``end``;
+        with ``followups``, what each breakout's thread would have received up to ``end``."""
+        from bot.analysis.events.followups import follow_ups
         from bot.analysis.events.replay import replay
+        from bot.services.odds import universe_of
 
         start, end = await bounded_range(self.market, ticker, start, end)
         daily = await self.market.history(ticker, start=start - LOOKBACK, end=end)
-        events = replay(ticker, daily, start, end)
+
+        def work():
+            events = replay(ticker, daily, start, end)
+            if not followups:
+                return events, None
+            universe = universe_of(ticker)
+            return events, {e.key: follow_ups(e, daily, events, universe=universe)
+                            for e in events if e.kind == "breakout"}
+
+        events, threads = await off_loop(work)
         last = daily.index[-1].date()
-        return Replay(ticker, start, min(end, last) if end else last, events)
+        return Replay(ticker, start, min(end, last) if end else last, events, threads)
 
     async def data_range(self, ticker: str, start: date | None, end: date | None) -> tuple[date, date]:
         """``start..end`` cut to the ticker's data (NotEnoughData when they miss it)."""

@@ -81,3 +81,28 @@ def test_from_to_partly_outside_the_data_is_said_in_one_line(shared_data, capsys
     code = main(["replay", "IWM", "--from", "2024-01-01", "--to", "2024-03-01", "--data-dir", str(shared_data)])
     out, err = capsys.readouterr()
     assert code == 0 and out.startswith("IWM: 2 events from 2024-01-01 to 2024-03-01")  # inside: nothing to say
+
+
+def test_replay_followups_prints_each_breakouts_thread(shared_data, capsys):
+    """The issue's replay: the 2023-12-26 thread up to the failure and its summary, then the
+    2024-03-07 second attempt with its own thread."""
+    rc = main(["replay", "IWM", "--from", "2023-12-01", "--to", "2024-04-30", "--followups", "--data-dir",
+               str(shared_data)])
+    out = capsys.readouterr().out
+    assert rc == 0
+    first, second = out.split('thread "IWM breakout 2023-12-26":')[1].split('thread "IWM breakout 2024-03-07":')
+    kinds = [line.split()[1] for line in first.splitlines() if line.startswith("  2")]
+    assert kinds == ["day1", "throwback", "failed", "summary"]
+    assert "fails on a close below 197.74" in first and "2024-01-03" in first
+    assert "failed (failing close 2024-01-03)" in first
+    assert "faded" in second and "summary" in second
+
+
+def test_replay_followups_json(shared_data, capsys):
+    rc = main(["replay", "IWM", "--from", "2023-12-01", "--to", "2024-01-05", "--followups", "--data-dir",
+               str(shared_data), "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    b = next(r for r in rows if r["event"] == "breakout")
+    assert rc == 0 and b["thread"] == "IWM breakout 2023-12-26"
+    assert [f["kind"] for f in b["followups"]] == ["day1", "throwback", "failed"]  # --to 2024-01-05: no summary yet
+    assert all("followups" not in r for r in rows if r["event"] != "breakout")

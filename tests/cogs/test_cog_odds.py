@@ -76,3 +76,10 @@ async def test_odds_of_a_ticker_is_its_own_breakouts_next_to_its_group(h, market
 async def test_odds_rejects_a_bad_word_without_a_traceback(h):
     reply = _reply(await h.prefix("!odds $$$"))
     assert "Traceback" not in reply["content"] and reply["content"]
+
+
+async def test_odds_has_the_chart_commands_cooldown(h):
+    """3 requests per member per 30 seconds, as each chart command (cogs/charts.py)."""
+    for _ in range(3):
+        assert _reply(await h.prefix("!odds major"))["embeds"]
+    assert "Slow down" in _reply(await h.prefix("!odds"))["content"]

@@ -26,7 +26,7 @@ IWM_2023_2024 = [
      "IWM reached the resistance zone 198.75–205.49 (high 203.55) and closed back at 202.96: the 5th test of 200.62 "
      "in a 1.8-year base."),
     ("2024-03-07", "breakout",
-     "IWM closed at 206.96, 3.9% above the 199.26 resistance (zone 198.75–205.49) of a 1.9-year base tested 4 times, "
+     "IWM closed at 206.96, 3.9% above the 199.26 resistance (zone 198.75–205.49) of a 1.9-year base tested 5 times, "
      "on light volume (0.7x average) (2nd attempt). Next resistance 234.08, 13.1% above."),
     ("2024-04-05", "testing",
      "IWM reached the resistance zone 209.05–212.25 (high 211.88) and closed back at 204.45: the 3rd test of 211.88 "

@@ -29,6 +29,7 @@ so the live scan and ``replay`` announce the same events.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -76,8 +77,10 @@ class EventEngine:
         engine announces, as they depend on the data alone — and skip the work only the "n-th
         test" needs: find_base builds the day's bases only when one of them broke out within
         its last ``scan_days`` (``find_base(only_if_event=True)``), and no test memory is kept
-        (so the state's phase and base are not kept either). For measuring past breakouts
-        (``python -m bot study``); ``tests/analysis/events/test_data_only.py`` proves it equal."""
+        (so the state's phase and base are not kept either, and an event's ``test_count`` is the
+        finder's, where a plain engine raises it to the most its memory holds for the base). For
+        measuring past breakouts (``python -m bot study``, which reads no test count);
+        ``tests/analysis/events/test_data_only.py`` proves it equal."""
         if memo is not None and base_finder is not None:
             raise ValueError("a memo is find_base's: it goes with the default finder only")
         if data_only and base_finder is not None:
@@ -175,6 +178,7 @@ class EventEngine:
         found = [e for b in (r.major, r) if b is not None for e in [self._event_of(st, ticker, b, r, bars, i)] if e]
         today = bars.date(i)
         self._remember_tests(st, ticker, r, today)
+        found = [self._counted(st, e) for e in found]
         year_ago = (today - timedelta(days=365)).isoformat()
         st.recent_events = [d for d in st.recent_events if d > year_ago]
         if len(st.recent_events) >= self.params.test_budget:
@@ -195,6 +199,15 @@ class EventEngine:
             for e in [self._event_of(None, ticker, b, r, bars, i)] if e
         ]
         return max(found, key=lambda e: KIND_PRIORITY[e.kind]) if found else None
+
+    @staticmethod
+    def _counted(st: TickerState, e: Event) -> Event:
+        """``e`` with the most tests its base was reported with lately: the finder may recount a
+        base's tests (a re-armed base counts those before its first breakout), but the tests a
+        member was told of only go up. Kept in memory (``base_tests``), so the data-only engine,
+        which keeps none, says the finder's count."""
+        seen = st.base_tests.get(e.base_id, [0])[0]
+        return replace(e, test_count=seen) if seen > e.test_count else e
 
     def _remember_tests(self, st: TickerState, ticker: str, r: BaseResult, today: date) -> None:
         """The most tests the finder reported per base, kept while the base was reported within

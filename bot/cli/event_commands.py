@@ -10,7 +10,7 @@ from bot.cli.common import add_data_options, print_json, services_for
 from bot.dates import parse_date
 from bot.errors import BadArgument
 from bot.tickers import normalize_ticker
-from bot.words.events import event_dict, replay_headline, replay_line
+from bot.words.events import replay_dict, replay_headline, replay_line
 from bot.words.followups import follow_up_line, thread_name
 from bot.words.history import cli_history_headline, cli_outcome_line
 from bot.words.reports import range_cut
@@ -58,11 +58,11 @@ async def replay_command(args: argparse.Namespace) -> int:
     say_cut(args, range_cut(ticker, start, end, replayed.start, replayed.end))
     if args.json:
         if args.followups:
-            print_json([{**event_dict(e), **({"thread": thread_name(e.ticker, e.date),
+            print_json([{**replay_dict(e), **({"thread": thread_name(e.ticker, e.date),
                                               "followups": [f.to_dict() for f in threads[e.key]]}
                                              if e.key in threads else {})} for e in events])
         else:
-            print_json([event_dict(e) for e in events])
+            print_json([replay_dict(e) for e in events])
         return 0
     print(replay_headline(ticker, events, replayed.start, replayed.end))
     for e in events:

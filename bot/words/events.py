@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.analysis.events.types import Event
+from bot.analysis.levels import levels_of_event
 from bot.words.vocabulary import a_span, day, ordinal, pct, plain_price, plural, times, zone
 
 
@@ -82,6 +83,15 @@ def event_dict(e: Event) -> dict:
 
 
 # ---------------------------------------------------------------- the CLI's `replay`
+
+def replay_dict(e: Event) -> dict:
+    """:func:`event_dict` with, for a breakout or a test, its levels (the announcement's breakout
+    line, buy range and invalidation): the CLI's ``replay --json``."""
+    out = event_dict(e)
+    if e.kind in ("breakout", "testing"):
+        out["levels"] = levels_of_event(e).to_dict()
+    return out
+
 
 def replay_headline(ticker: str, events: Sequence[Event], start: date, end: date) -> str:
     return f"{ticker}: {plural(len(events), 'event')} from {start} to {end}"

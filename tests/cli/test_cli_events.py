@@ -106,3 +106,13 @@ def test_replay_followups_json(shared_data, capsys):
     assert rc == 0 and b["thread"] == "IWM breakout 2023-12-26"
     assert [f["kind"] for f in b["followups"]] == ["day1", "throwback", "failed"]  # --to 2024-01-05: no summary yet
     assert all("followups" not in r for r in rows if r["event"] != "breakout")
+
+
+def test_replay_json_carries_a_breakouts_levels(shared_data, capsys):
+    code = main(["replay", "IWM", "--from", "2023-12-20", "--to", "2024-01-05", "--data-dir", str(shared_data), "--json"])
+    assert code == 0
+    events = {e["event"]: e for e in json.loads(capsys.readouterr().out)}
+    levels = events["breakout"]["levels"]
+    assert levels["breakout_line"] == 203.0 and levels["buy_range"] == [203.0, 213.15]
+    assert levels["invalidation"] == 197.74 and levels["invalidation_rule"] == "zone"
+    assert "levels" not in events["failed"]  # a failure has no buy range: it is the invalidation's close

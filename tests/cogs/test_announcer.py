@@ -71,6 +71,9 @@ async def test_breakout_is_posted_with_chart_and_no_mentions(make_harness, marke
     assert "2026-11-18" in embed["footer"]["text"] and "IWM|IWM-B1|breakout|2026-11-18" in embed["footer"]["text"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert {"Resistance", "Close", "Beyond level", "Volume", "Tests of resistance"} <= set(fields)
+    # the levels, the evidence the scan saw and the odds line reach Discord
+    assert {"Breakout line", "Buy range", "Invalidation", "Evidence", "Odds"} <= set(fields)
+    assert "Market (SPY): " in fields["Evidence"] and fields["Odds"].startswith("Past breakouts")
     (png,) = msg["files"]
     assert png["bytes"].startswith(b"\x89PNG") and embed["image"]["url"] == f"attachment://{png['name']}"
     assert msg["allowed_mentions"] == {"parse": []} and not msg["content"]

@@ -39,3 +39,14 @@ class RateLimited(DataSourceError):
 
 class DatabaseUnavailable(BreakoutError):
     """The SQLite file cannot be opened or used (corrupt, not a database, locked)."""
+
+
+class StoreUnavailable(BreakoutError):
+    """The store failed while the bot ran (unreachable, frozen, locked, full): a fault of the
+    running system, not of the program. ``str()`` is the member's sentence; ``detail`` is the
+    operator's (it may name the store and the driver's message: logs only)."""
+
+    def __init__(self, message: str, *, kind: str = "unavailable", detail: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.detail = detail or kind

@@ -26,12 +26,13 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from bot.errors import DatabaseUnavailable
-from bot.store import presence
+from bot.errors import DatabaseUnavailable, StoreUnavailable
+from bot.store import faults, presence
 from bot.store.urls import shown, store_url
 
 log = logging.getLogger(__name__)
 
+WAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes the SQLite write-ahead log keeps after a checkpoint
 _WRITE = "breakout_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
 
@@ -49,6 +50,9 @@ class Database:
         self._memory = self.dialect == "sqlite" and self.url.database in (None, "", ":memory:")
         self.holder = presence.new_holder()  # this process's name on claims and leases (bot.store.presence)
         self._presence: AsyncConnection | None = None
+        self.outage = faults.Outage(self.path)  # one log line when the store goes, one when it is back
+        self._fold_due = False  # SQLite after a full disk: fold the write-ahead log once it answers again
+        self._cleanups: set[asyncio.Task] = set()  # connections the store failed on, closing in the background
 
     @property
     def is_postgres(self) -> bool:
@@ -76,6 +80,8 @@ class Database:
                 await asyncio.wait_for(upgrade(self), timeout=self.timeout * 3)
                 if self.is_postgres:  # held while connected: other machines see this process alive
                     await self._take_presence()
+                elif not await self.fold_wal():  # a log left long by the last run (a full disk)
+                    self._fold_due = True  # is folded in and cut now, else after the next use
                 presence.opened(self.holder)
             except BaseException as exc:
                 await self.close()  # an open connection (thread, socket) would keep the process alive
@@ -118,6 +124,8 @@ class Database:
                 await conn.close()
             except Exception as exc:  # the server is gone: so is the session and its lock
                 log.debug("closing the presence connection: %s", exc)
+        if self._cleanups:  # failed connections still closing: a moment, then the pool goes anyway
+            await asyncio.wait(list(self._cleanups), timeout=2.0)
         if self._engine is not None:
             engine, self._engine = self._engine, None
             await engine.dispose()
@@ -153,20 +161,112 @@ class Database:
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         """``async with db.transaction() as conn:`` — all or nothing, committed at the end."""
-        lock = self._write_lock if self.dialect == "sqlite" else contextlib.nullcontext()
-        async with lock:
-            engine = self.engine.execution_options(**{_WRITE: True})
-            async with engine.begin() as conn:
-                yield conn
+        async with self._use(write=True) as conn:
+            yield conn
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads (committed data). In-memory SQLite has one connection, so
         reads there wait for a running write."""
-        lock = self._write_lock if self._memory else contextlib.nullcontext()
-        async with lock:
-            async with self.engine.connect() as conn:
-                yield conn
+        async with self._use(write=False) as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def _use(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
+        """One use of the store. A fault of the store (unreachable, frozen, locked, full) is
+        :class:`StoreUnavailable` and told to :attr:`outage` (one log line per outage); while a
+        member waits (:func:`bot.store.faults.answering`) the use is bounded by the timeout, and
+        a failed connection is cleaned up in the background so a frozen server holds no answer."""
+        serial = self.dialect == "sqlite" if write else self._memory
+        lock = self._write_lock if serial else contextlib.nullcontext()
+        bound = faults.bound_for(self.timeout)
+        body_failed = False
+        try:
+            async with asyncio.timeout(bound):
+                async with lock:
+                    engine = self.engine.execution_options(**{_WRITE: True}) if write else self.engine
+                    conn = await self._connect(engine)
+                    try:
+                        if write:
+                            await conn.begin()
+                        try:
+                            yield conn
+                        except BaseException:
+                            body_failed = True
+                            raise
+                        if write:
+                            await conn.commit()
+                    except BaseException as exc:
+                        if faults.fault_kind(exc) is None and not isinstance(exc, asyncio.CancelledError):
+                            await conn.close()  # a program error: roll back here and now
+                        else:  # the store (or a cancel): never wait for a server that may be frozen
+                            faults.in_background(self._drop(conn), self._cleanups)
+                        raise
+                    await conn.close()
+        except BaseException as exc:
+            if isinstance(exc, StoreUnavailable | asyncio.CancelledError | GeneratorExit):
+                raise
+            if body_failed and faults.fault_kind(exc) is None:
+                raise  # the caller's own error (a limit, a bug): not the store's
+            kind = faults.fault_kind(exc)
+            if kind is None:
+                raise
+            self._store_failed(exc, kind)
+            raise faults.unavailable(exc, kind) from exc
+        self._store_answered()
+
+    async def fold_wal(self) -> bool:
+        """SQLite: copy the write-ahead log into the database and cut it to nothing (``PRAGMA
+        wal_checkpoint(TRUNCATE)``); what a full disk needs once space returns, as retries
+        grew the log. False when it could not be done now (busy readers, still no space)."""
+        if self.dialect != "sqlite" or self._memory or self._engine is None:
+            return False
+        try:
+            async with self._write_lock, self.engine.connect() as conn:
+                busy, _, _ = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+        except sa.exc.DBAPIError as exc:
+            log.debug("folding the write-ahead log of %s: %s", self.path, faults.detail_of(exc))
+            return False
+        return not busy
+
+    def _store_failed(self, exc: BaseException, kind: str) -> None:
+        self.outage.failed(exc)
+        if kind == faults.DISK_FULL and self.dialect == "sqlite":
+            self._fold_due = True
+
+    def _store_answered(self) -> None:
+        self.outage.ok()
+        if self._fold_due:  # space is back: give the log the retries grew back to the disk
+            self._fold_due = False
+            faults.in_background(self._fold_or_later(), self._cleanups)
+
+    async def _fold_or_later(self) -> None:
+        if not await self.fold_wal():
+            self._fold_due = True
+
+    async def _connect(self, engine: AsyncEngine) -> AsyncConnection:
+        """``engine.connect()``; when the wait is cut (a member's bound, a cancel) the connect goes
+        on in the background and its connection is closed there: the pool's check of a pooled
+        connection (pre-ping) against a frozen server would otherwise hold the answer while it
+        closes that connection gracefully."""
+        task = asyncio.ensure_future(engine.connect())
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            faults.in_background(self._close_late(task), self._cleanups)
+            raise
+
+    async def _close_late(self, task: asyncio.Future) -> None:
+        conn = await task
+        await self._drop(conn)
+
+    async def _drop(self, conn: AsyncConnection) -> None:
+        """Close a connection the store failed on: PostgreSQL's is cut (not returned to the pool);
+        SQLite's is rolled back and closed (in memory the one connection is the database)."""
+        if self.is_postgres:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
+        await conn.close()
 
     async def all(self, stmt) -> list[sa.RowMapping]:
         async with self.reading() as conn:
@@ -201,9 +301,12 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
     def on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                       f"journal_size_limit={WAL_SIZE_LIMIT}"):
             # With WAL, NORMAL loses no committed transaction on an application crash (only,
-            # possibly, the last ones on a power cut) and saves an fsync per commit.
+            # possibly, the last ones on a power cut) and saves an fsync per commit. The size
+            # limit: after a checkpoint the write-ahead log is cut back to it (by default it
+            # keeps its largest size for ever: on a small disk, the log alone fills it).
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
 

@@ -124,9 +124,10 @@ class Announcer(commands.Cog):
                 self.last_cycle = await scan.cycle(self.sender, now=now or discord.utils.utcnow(), scanner=self.scanner)
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as exc:
             self._failures += 1
-            log.exception("announcer wake-up failed; the next one retries")
+            if not self.bot.services.store_fault(exc, where="announcer wake-up"):
+                log.exception("announcer wake-up failed; the next one retries")
             return None
         self._failures = 0
         return self.last_cycle

@@ -18,6 +18,7 @@ from bot.app import error_handler
 from bot.app.extensions import EXTENSIONS
 from bot.services.composition import Services
 from bot.settings import Settings
+from bot.store.faults import answering
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,15 @@ def build_intents() -> discord.Intents:
     intents = discord.Intents.default()
     intents.message_content = True
     return intents
+
+
+class BreakoutTree(discord.app_commands.CommandTree):
+    """The slash-command tree: a member waits for every slash command and autocomplete, so each
+    use of the store is bounded (``bot.store.faults.answering``)."""
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        with answering():
+            await super()._call(interaction)
 
 
 class BreakoutBot(commands.Bot):
@@ -53,6 +63,7 @@ class BreakoutBot(commands.Bot):
             owner_ids=set(settings.owner_ids) or None,
             case_insensitive=True,
             strip_after_prefix=True,
+            tree_cls=BreakoutTree,
             **client_options,
         )
         self.settings = settings
@@ -89,6 +100,11 @@ class BreakoutBot(commands.Bot):
             else:
                 self.loaded_extensions.append(name)
         log.info("loaded extensions: %s", ", ".join(self.loaded_extensions) or "none")
+
+    async def invoke(self, ctx: commands.Context, /) -> None:
+        """Prefix (and hybrid) commands: a member waits, so each use of the store is bounded."""
+        with answering():
+            await super().invoke(ctx)
 
     async def close(self) -> None:
         try:

@@ -18,7 +18,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.replies import NO_MENTIONS
-from bot.errors import BadArgument, BreakoutError, DataSourceError, InvalidTicker, TooManyTickers
+from bot.errors import BadArgument, BreakoutError, DataSourceError, InvalidTicker, StoreUnavailable, TooManyTickers
+from bot.logs import tracebacks
+from bot.store.faults import is_store_fault
 from bot.words import errors as words
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,8 @@ def usage_line(command, prefix: str = "!") -> str:
 def describe_error(error: BaseException, command=None, prefix: str = "!") -> ErrorReply:
     """Map any error from any command path to the reply the user sees."""
     error = unwrap(error)
+    if is_store_fault(error):  # the store away (frozen, locked, full): the one sentence, never its text
+        return ErrorReply(words.STORE_DOWN)
     if isinstance(error, DataSourceError):
         return ErrorReply(words.source_problem(str(error)))
     if isinstance(error, BreakoutError):
@@ -147,6 +151,19 @@ def _prefix_of(ctx: commands.Context) -> str:
     return getattr(settings, "prefix", "!") if ctx.prefix is None or "<@" in ctx.prefix else ctx.prefix
 
 
+def _log_expected(client, error: BaseException, where: str) -> None:
+    """An expected error: DEBUG; a store fault raised past the store's own tracker (which already
+    said it once) is told to it, so the outage is still one WARNING line."""
+    error = unwrap(error)
+    if is_store_fault(error) and not isinstance(error, StoreUnavailable):
+        db = getattr(getattr(client, "services", None), "db", None)
+        if db is not None:
+            db.outage.failed(error, where=where)
+        else:
+            log.warning("the database failed (%s): %s", where, error, exc_info=error if tracebacks() else None)
+    log.debug("command error (%s): %s", where, error)
+
+
 # Rejected before any work was done: a typo should not use up the user's cooldown.
 _FREE_ERRORS = (InvalidTicker, BadArgument, TooManyTickers, commands.UserInputError)
 
@@ -158,7 +175,7 @@ async def handle_command_error(ctx: commands.Context, error: BaseException) -> N
         if ctx.command is not None and isinstance(unwrap(error), _FREE_ERRORS):
             ctx.command.reset_cooldown(ctx)
         if reply.expected:
-            log.debug("command error (%s): %s", _context_of_ctx(ctx), unwrap(error))
+            _log_expected(ctx.bot, error, _context_of_ctx(ctx))
         else:
             log.error("unexpected error in command (%s)", _context_of_ctx(ctx), exc_info=unwrap(error))
         if reply.text:
@@ -172,7 +189,7 @@ async def handle_app_command_error(interaction: discord.Interaction, error: Base
     try:
         reply = describe_error(error, None, "/")
         if reply.expected:
-            log.debug("app command error (%s): %s", _context_of_interaction(interaction), unwrap(error))
+            _log_expected(interaction.client, error, _context_of_interaction(interaction))
         else:
             log.error("unexpected error in app command (%s)", _context_of_interaction(interaction),
                       exc_info=unwrap(error))
@@ -187,7 +204,7 @@ async def handle_view_error(interaction: discord.Interaction, error: BaseExcepti
     try:
         reply = describe_error(error, None, "/")
         if reply.expected:
-            log.debug("view error in %s: %s", what, unwrap(error))
+            _log_expected(interaction.client, error, what)
         else:
             log.error("unexpected error in %s (guild=%s user=%s)", what, interaction.guild_id,
                       interaction.user and interaction.user.id, exc_info=unwrap(error))

@@ -11,6 +11,7 @@ import discord
 from bot.app import embeds
 from bot.app.error_handler import handle_view_error
 from bot.app.replies import NO_MENTIONS
+from bot.store.faults import mark_answering
 from bot.words.errors import STILL_DRAWING, not_your_chart
 from bot.words.setups import ONLY_ASKER_PAGES
 
@@ -37,6 +38,7 @@ class AskerOnlyView(discord.ui.View):
         raise NotImplementedError
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        mark_answering()  # this button press's task answers a member: the store's waits are bounded
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(self.refusal(), ephemeral=True, allowed_mentions=NO_MENTIONS)

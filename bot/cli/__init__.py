@@ -19,7 +19,7 @@ import threading
 
 from bot import __version__
 from bot.cli import logs
-from bot.errors import BreakoutError
+from bot.errors import BreakoutError, StoreUnavailable
 from bot.settings import SettingsError
 
 COMMAND_MODULES = (
@@ -105,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
             result = asyncio.run(result)
         sys.stdout.flush()
         return int(result or 0)
+    except StoreUnavailable as exc:  # the operator is told what the store said, not the members' sentence
+        print(f"error: the database {exc.kind} ({exc.detail}); try again once it is back.", file=sys.stderr)
+        return 1
     except (BreakoutError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot.logs import QuietLibraries
+from bot.logs import QuietLibraries, set_verbosity
 
 
 class _Lower(logging.Formatter):
@@ -47,6 +47,7 @@ def level_for(verbosity: int) -> int:
 
 def configure(verbosity: int) -> logging.Handler:
     """Install the CLI's stderr handler on the root logger (replacing an earlier one)."""
+    set_verbosity(verbosity)
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "breakout_cli", False):

@@ -50,8 +50,10 @@ def run_bot(settings, *, data_dir=None, verbose: int = 0) -> int:
 
     from bot.app import logging_setup
     from bot.app.client import create_bot
+    from bot.logs import set_verbosity
     from bot.services.composition import build_services, store_name
 
+    set_verbosity(verbose)  # the store's outage lines carry their traceback only with -v
     handler = logging_setup.install(settings.token, level=logging.DEBUG if verbose >= 2 else logging.INFO,
                                     quiet_libraries=verbose == 0)
     try:

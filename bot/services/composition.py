@@ -85,6 +85,16 @@ class Services:
 
             await off_loop(xnys)
 
+    def store_fault(self, exc: BaseException, *, where: str) -> bool:
+        """Background work that failed: True when the store is away (then said once per outage by
+        the store's tracker, ``bot.store.faults``: one WARNING when it goes, one INFO when it is
+        back; the traceback only with -v); False for anything else (the caller logs it)."""
+        if self.db is None:
+            return False
+        from bot.store.faults import is_store_fault
+
+        return is_store_fault(exc) and self.db.outage.failed(exc, where=where)
+
     def started(self) -> None:
         """The face has finished starting (extensions loaded): in a long-running process, what
         exists now lives as long as it, so the garbage collector stops walking it."""

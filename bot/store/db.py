@@ -97,24 +97,39 @@ class Database:
             await conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
 
     async def _take_presence(self) -> None:
-        self._presence = await self.engine.connect()
-        await self._presence.execute(presence.presence_sql(),
-                                     {"cls": presence.LOCK_CLASS, "key": presence.lock_key(self.holder)})
-        await self._presence.commit()
+        conn = await self.engine.connect()
+        try:
+            await conn.execute(presence.presence_sql(),
+                               {"cls": presence.LOCK_CLASS, "key": presence.lock_key(self.holder)})
+            await conn.commit()
+        except BaseException:
+            faults.in_background(self._drop(conn), self._cleanups)
+            raise
+        self._presence = conn
 
     async def refresh_presence(self) -> None:
         """PostgreSQL: after a lost connection, take this process's presence lock again (other
-        processes took its unfinished claims meanwhile; begin_attempt keeps each post single)."""
-        if self._presence is None:
+        processes took its unfinished claims meanwhile; begin_attempt keeps each post single).
+        A store still away is StoreUnavailable (and the outage's one log line)."""
+        if not self.is_postgres or self._engine is None:
             return
+        if self._presence is not None:
+            try:
+                await self._presence.execute(sa.text("SELECT 1"))
+                await self._presence.commit()
+                return
+            except sa.exc.DBAPIError as exc:
+                if not self.outage.failed(exc, where="presence"):
+                    log.warning("the database connection was lost (%s); connecting again", type(exc.orig).__name__)
+                conn, self._presence = self._presence, None
+                faults.in_background(self._drop(conn), self._cleanups)
         try:
-            await self._presence.execute(sa.text("SELECT 1"))
-            await self._presence.commit()
-        except sa.exc.DBAPIError as exc:
-            log.warning("the database connection was lost (%s); connecting again", type(exc.orig).__name__)
-            await self._presence.invalidate()
-            await self._presence.close()
             await self._take_presence()
+        except Exception as exc:
+            if not faults.is_store_fault(exc):
+                raise
+            self.outage.failed(exc, where="presence")
+            raise faults.unavailable(exc) from exc
 
     async def close(self) -> None:
         presence.closed(self.holder)
@@ -211,9 +226,9 @@ class Database:
             kind = faults.fault_kind(exc)
             if kind is None:
                 raise
-            self._store_failed(exc, kind)
+            self._store_failed(exc, kind, write=write)
             raise faults.unavailable(exc, kind) from exc
-        self._store_answered()
+        self._store_answered(write=write)
 
     async def fold_wal(self) -> bool:
         """SQLite: copy the write-ahead log into the database and cut it to nothing (``PRAGMA
@@ -229,14 +244,14 @@ class Database:
             return False
         return not busy
 
-    def _store_failed(self, exc: BaseException, kind: str) -> None:
-        self.outage.failed(exc)
+    def _store_failed(self, exc: BaseException, kind: str, *, write: bool) -> None:
+        self.outage.failed(exc, write=write)
         if kind == faults.DISK_FULL and self.dialect == "sqlite":
             self._fold_due = True
 
-    def _store_answered(self) -> None:
-        self.outage.ok()
-        if self._fold_due:  # space is back: give the log the retries grew back to the disk
+    def _store_answered(self, *, write: bool) -> None:
+        self.outage.ok(write=write)
+        if self._fold_due and write:  # space is back: give the log the retries grew back to the disk
             self._fold_due = False
             faults.in_background(self._fold_or_later(), self._cleanups)
 

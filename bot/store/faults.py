@@ -120,6 +120,17 @@ def fault_kind(exc: BaseException) -> str | None:
     return generic
 
 
+def _from_a_store(e: BaseException) -> bool:
+    return (isinstance(e, sa.exc.SQLAlchemyError | sqlite3.Error | StoreUnavailable)
+            or type(e).__module__.split(".")[0] == "asyncpg")
+
+
+def is_store_fault(exc: BaseException) -> bool:
+    """A fault of the store, raised by the store (a TimeoutError or OSError of anything else,
+    a price file say, is not the database's)."""
+    return fault_kind(exc) is not None and any(_from_a_store(e) for e in _chain(exc))
+
+
 def detail_of(exc: BaseException) -> str:
     """The innermost driver message, one line (for the operator's log, never for members)."""
     inner = exc
@@ -131,10 +142,13 @@ def detail_of(exc: BaseException) -> str:
     return f"{type(inner).__name__}: {text}"[:200] if text else type(inner).__name__
 
 
-def unavailable(exc: BaseException, kind: str | None = None) -> StoreUnavailable:
-    """The typed error for a store fault (chain it: ``raise unavailable(exc) from exc``)."""
+def unavailable(exc: BaseException, kind: str | None = None, *, noted: bool = True) -> StoreUnavailable:
+    """The typed error for a store fault (chain it: ``raise unavailable(exc) from exc``);
+    ``noted``: its outage tracker has counted it already."""
     kind = kind or fault_kind(exc) or FAILED
-    return StoreUnavailable(STORE_DOWN, kind=kind, detail=detail_of(exc))
+    error = StoreUnavailable(STORE_DOWN, kind=kind, detail=detail_of(exc))
+    error.noted = noted
+    return error
 
 
 # ---- one line per outage -----------------------------------------------------------------
@@ -158,29 +172,35 @@ class Outage:
         self.since: float | None = None
         self.kind: str | None = None
         self.failures = 0
+        self.writes_only = False  # only writes failed so far (reads working do not end the outage)
 
     @property
     def down(self) -> bool:
         return self.since is not None
 
-    def failed(self, exc: BaseException, *, where: str = "") -> bool:
-        """Note a failure; True when it was a store fault (then logged: WARNING once per outage)."""
+    def failed(self, exc: BaseException, *, where: str = "", write: bool = False) -> bool:
+        """Note a failure; True when it was a store fault (then logged: WARNING once per outage).
+        ``write``: it failed a write (a lock or a full disk may leave reads working)."""
         kind = fault_kind(exc)
         if kind is None:
             return False
+        if any(getattr(e, "noted", False) for e in _chain(exc)):
+            return True  # the store told this one already (Database raises it noted)
         self.failures += 1
         where = f" ({where})" if where else ""
         if self.since is None:
-            self.since, self.kind = self.clock(), kind
+            self.since, self.kind, self.writes_only = self.clock(), kind, write
             log.warning("the database %s %s: %s%s; members are told it is unavailable and background work "
                         "retries until it is back", self.name, kind, detail_of(exc), where,
                         exc_info=exc if tracebacks() else None)
         else:
+            self.writes_only = self.writes_only and write
             log.debug("the database %s is still unavailable (%s: %s)%s", self.name, kind, detail_of(exc), where)
         return True
 
-    def ok(self) -> None:
-        if self.since is None:
+    def ok(self, *, write: bool = True) -> None:
+        """A use of the store worked: the outage is over (when only writes failed, a write must work)."""
+        if self.since is None or (self.writes_only and not write):
             return
         gone, failures = self.clock() - self.since, self.failures
         self.since, self.kind, self.failures = None, None, 0

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 
 import sqlalchemy as sa
 
+from bot.store import faults
 from bot.store.db import Database
 from bot.store.presence import alive
 from bot.store.schema import leases
@@ -76,7 +77,8 @@ async def held(db: Database, name: str, holder: str, *, seconds: float = 300.0) 
                     log.warning("lease %s was taken over by another process", name)
                     return
             except Exception as exc:  # the store is briefly away: retry at the next beat, the lease lasts longer
-                log.warning("could not renew lease %s (%s: %s)", name, type(exc).__name__, exc)
+                if not _store_away(db, exc, f"renewing lease {name}"):
+                    log.warning("could not renew lease %s (%s: %s)", name, type(exc).__name__, exc)
 
     beat = asyncio.create_task(renew(), name=f"lease-{name}")
     try:
@@ -88,5 +90,11 @@ async def held(db: Database, name: str, holder: str, *, seconds: float = 300.0) 
         try:
             await repo.release(name, holder)
         except Exception as exc:  # the store is away: the lease simply expires
-            log.warning("could not release lease %s (%s: %s); it expires in %.0f s", name, type(exc).__name__, exc,
-                        seconds)
+            if not _store_away(db, exc, f"releasing lease {name}; it expires in {seconds:.0f} s"):
+                log.warning("could not release lease %s (%s: %s); it expires in %.0f s", name, type(exc).__name__, exc,
+                            seconds)
+
+
+def _store_away(db: Database, exc: BaseException, where: str) -> bool:
+    """A store fault is the outage's (one line per outage, ``bot.store.faults``), not a line of its own."""
+    return faults.is_store_fault(exc) and db.outage.failed(exc, where=where)

@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         return int(result or 0)
     except StoreUnavailable as exc:  # the operator is told what the store said, not the members' sentence
-        print(f"error: the database {exc.kind} ({exc.detail}); try again once it is back.", file=sys.stderr)
+        problem = _database_problem(exc.__cause__ or exc)
+        print(f"error: {problem or f'the database {exc.kind} ({exc.detail})'}", file=sys.stderr)
         return 1
     except (BreakoutError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -41,6 +41,14 @@ class StderrHandler(logging.StreamHandler):
         return
 
 
+class _NoOutageLines(logging.Filter):
+    """A one-shot command's store fault is its one ``error:`` line; the running bot's outage
+    lines (bot.store.faults) would say it twice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name != "bot.store.faults"
+
+
 def level_for(verbosity: int) -> int:
     return logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
 
@@ -56,6 +64,7 @@ def configure(verbosity: int) -> logging.Handler:
     if verbosity <= 0:
         handler.setFormatter(_Lower())
         handler.addFilter(QuietLibraries())
+        handler.addFilter(_NoOutageLines())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

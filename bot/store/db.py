@@ -51,6 +51,7 @@ class Database:
         self.holder = presence.new_holder()  # this process's name on claims and leases (bot.store.presence)
         self._presence: AsyncConnection | None = None
         self.outage = faults.Outage(self.path)  # one log line when the store goes, one when it is back
+        self._opening = False
         self._fold_due = False  # SQLite after a full disk: fold the write-ahead log once it answers again
         self._cleanups: set[asyncio.Task] = set()  # connections the store failed on, closing in the background
 
@@ -72,6 +73,7 @@ class Database:
             try:
                 if self.dialect == "sqlite" and not self._memory:
                     Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+                self._opening = True  # a failure now is DatabaseUnavailable's one line, not an outage
                 self._engine = self._create_engine()
                 if self.is_postgres and self.schema:  # the tables' schema: created when missing
                     await asyncio.wait_for(self._create_schema(), timeout=self.timeout * 3)
@@ -83,11 +85,14 @@ class Database:
                 elif not await self.fold_wal():  # a log left long by the last run (a full disk)
                     self._fold_due = True  # is folded in and cut now, else after the next use
                 presence.opened(self.holder)
+                self._opening = False
             except BaseException as exc:
+                self._opening = False
                 await self.close()  # an open connection (thread, socket) would keep the process alive
-                if is_store_error(exc):
-                    raise DatabaseUnavailable(unusable(self.path, exc, postgres=self.is_postgres,
-                                                       setting=self.setting)) from exc
+                root = exc.__cause__ if isinstance(exc, StoreUnavailable) and exc.__cause__ is not None else exc
+                if is_store_error(root):
+                    raise DatabaseUnavailable(unusable(self.path, root, postgres=self.is_postgres,
+                                                       setting=self.setting)) from root
                 raise
         return self
 
@@ -245,6 +250,8 @@ class Database:
         return not busy
 
     def _store_failed(self, exc: BaseException, kind: str, *, write: bool) -> None:
+        if self._opening:
+            return
         self.outage.failed(exc, write=write)
         if kind == faults.DISK_FULL and self.dialect == "sqlite":
             self._fold_due = True

@@ -364,17 +364,16 @@ class SetupsService:
         return parse_request(words, near=near, saved=await self.list_names(guild_id))
 
     async def save_list(self, guild_id: int, name: str, text: str | None) -> SavedList:
-        from bot.store.ticker_lists import MAX_LIST_TICKERS, MAX_LISTS
+        from bot.services.watchlist import check_known
+        from bot.store.ticker_lists import MAX_LIST_TICKERS
 
         name = check_list_name(name)
         words = [w for w in re.split(r"[\s,]+", text or "") if w]
         if not words:
             raise BadArgument("Give the list's tickers, like `universe save tech AAPL MSFT NVDA`.")
         tickers = normalize_tickers(words, minimum=1, maximum=MAX_LIST_TICKERS)
-        repo = self._lists()
-        if name not in await repo.names(guild_id) and await repo.count(guild_id) >= MAX_LISTS:
-            raise BadArgument(f"This server has {MAX_LISTS} lists already: delete one first.")
-        replaced = await repo.save(guild_id, name, tickers)
+        await check_known(self.market, tickers, nothing="saved")  # as `watch add` does
+        replaced = await self._lists().save(guild_id, name, tickers)  # the limit is checked as it writes
         return SavedList(name, tuple(tickers), replaced)
 
     async def delete_list(self, guild_id: int, name: str) -> bool:

@@ -15,7 +15,7 @@ from bot.store.guilds import GuildSettings, GuildSettingsRepo
 from bot.store.watchlist import DEFAULT_WATCHLIST as DEFAULT_WATCHLIST  # for the faces
 from bot.store.watchlist import MAX_WATCHLIST, AddResult, RemoveResult, WatchlistRepo
 from bot.tickers import normalize_tickers
-from bot.words.watchlist import line_from_base, line_from_state, line_unknown
+from bot.words.watchlist import line_from_base, line_from_state, line_unknown, unknown_tickers
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +35,20 @@ async def add_tickers(db: Database, market, guild_id: int, text: str | None) -> 
     repo = WatchlistRepo(db)
     have = set(await repo.list(guild_id))
     new = [t for t in tickers if t not in have]
-    if new:
-        start = date.today() - timedelta(days=DEFAULT_LOOKBACK_DAYS)
-        frames = await market.histories(new, start=start)
-        missing = [t for t in new if t not in frames]
-        if missing:
-            raise UnknownTicker(f"No price data for {', '.join(f'`{t}`' for t in missing)}. "
-                                "Check the symbols; nothing was added.")
+    await check_known(market, new, nothing="added")
     return await repo.add(guild_id, tickers)
+
+
+async def check_known(market, tickers: list[str], *, nothing: str) -> None:
+    """UnknownTicker naming every ticker the data source has no prices for (``watch add`` and
+    ``universe save`` check the same way); ``nothing``: what was not done ("added", "saved")."""
+    if not tickers:
+        return
+    start = date.today() - timedelta(days=DEFAULT_LOOKBACK_DAYS)
+    frames = await market.histories(tickers, start=start)
+    missing = [t for t in tickers if t not in frames]
+    if missing:
+        raise UnknownTicker(unknown_tickers(missing, nothing))
 
 
 async def remove_tickers(db: Database, guild_id: int, text: str | None) -> RemoveResult:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from bot.store.db import Database
+from bot.store.limits import hold
 from bot.store.schema import guild_settings, outbox, watchlist
 from bot.store.transaction import transaction, utc_now
-from bot.store.watchlist import DEFAULT_WATCHLIST, insert_tickers
+from bot.store.watchlist import DEFAULT_WATCHLIST, WATCHLIST_LIMIT, insert_tickers
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class GuildSettingsRepo:
         now = utc_now()
         added: tuple[str, ...] = ()
         async with transaction(self.db) as conn:
+            await hold(self.db, conn, WATCHLIST_LIMIT.name, guild_id)  # the defaults count against the limit
             await conn.execute(_upsert(self.db, guild_id, now))
             tracked = (sa.select(sa.func.count()).select_from(watchlist).where(watchlist.c.guild_id == guild_id)
                        .scalar_subquery())

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from bot.errors import BadArgument
 from bot.store.db import Database
+from bot.store.limits import Limit, hold, within_limit
 from bot.store.schema import ticker_lists
 from bot.store.transaction import transaction, utc_now
+from bot.words.setups import lists_full
 
 MAX_LISTS = 25  # per server (also Discord's autocomplete limit)
 MAX_LIST_TICKERS = 100
@@ -14,9 +17,13 @@ MAX_LIST_TICKERS = 100
 _t = ticker_lists.c
 
 
+LISTS_LIMIT = Limit("ticker_lists", ticker_lists, "guild_id", MAX_LISTS, lists_full, BadArgument)
+
+
 class TickerListRepo:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, limit: Limit = LISTS_LIMIT):
         self.db = db
+        self.limit = limit
 
     async def names(self, guild_id: int) -> list[str]:
         rows = await self.db.all(sa.select(_t.name).where(_t.guild_id == guild_id).order_by(_t.name))
@@ -27,10 +34,15 @@ class TickerListRepo:
         return None if text is None else text.split()
 
     async def save(self, guild_id: int, name: str, tickers: list[str]) -> bool:
-        """Create or replace the list; returns whether it replaced one."""
+        """Create or replace the list; returns whether it replaced one. A new list over the
+        server's limit raises BadArgument; the count is taken inside the write's transaction
+        (``bot.store.limits``), so concurrent saves can't pass it."""
         async with transaction(self.db) as conn:
+            await hold(self.db, conn, LISTS_LIMIT.name, guild_id)
             existed = (await conn.execute(
                 sa.select(sa.literal(1)).where(_t.guild_id == guild_id, _t.name == name))).first() is not None
+            if not existed:
+                await within_limit(self.db, conn, self.limit, guild_id, adding=1)
             stmt = self.db.insert(ticker_lists).values(guild_id=guild_id, name=name, tickers=" ".join(tickers),
                                                        updated_at=utc_now())
             await conn.execute(stmt.on_conflict_do_update(

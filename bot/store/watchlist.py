@@ -9,10 +9,13 @@ import sqlalchemy as sa
 
 from bot.errors import TooManyTickers
 from bot.store.db import Database
+from bot.store.limits import Limit, hold
 from bot.store.schema import guild_settings, watchlist
 from bot.store.transaction import transaction, utc_now
+from bot.words.watchlist import watchlist_full
 
 MAX_WATCHLIST = 50
+WATCHLIST_LIMIT = Limit("watchlist", watchlist, "guild_id", MAX_WATCHLIST, watchlist_full, TooManyTickers)
 # Added once, when a server that tracks nothing yet first picks an alerts channel.
 DEFAULT_WATCHLIST: tuple[str, ...] = ("IWM", "MDY", "SPY", "QQQ")
 
@@ -60,18 +63,16 @@ class WatchlistRepo:
         return [r["ticker"] for r in rows]
 
     async def add(self, guild_id: int, tickers: Iterable[str]) -> AddResult:
-        """Add normalised tickers; all or none — over the limit raises TooManyTickers."""
+        """Add normalised tickers; all or none — over the limit raises TooManyTickers. The limit
+        is checked inside the write's transaction (``bot.store.limits``): concurrent adds can't pass it."""
         wanted = list(dict.fromkeys(tickers))
         async with transaction(self.db) as conn:
+            await hold(self.db, conn, WATCHLIST_LIMIT.name, guild_id)
             have = set((await conn.execute(sa.select(_w.ticker).where(_w.guild_id == guild_id))).scalars())
             new = [t for t in wanted if t not in have]
             already = [t for t in wanted if t in have]
             if len(have) + len(new) > self.limit:
-                room = self.limit - len(have)
-                raise TooManyTickers(
-                    f"A server can track at most {self.limit} tickers. This one tracks {len(have)}, "
-                    f"so {max(room, 0)} more fit (you gave {len(new)} new). Remove some with `watch remove` first."
-                )
+                raise TooManyTickers(watchlist_full(self.limit, len(have), len(new)))
             await insert_tickers(self.db, conn, guild_id, new)
         return AddResult(tuple(new), tuple(already), len(have) + len(new))
 

@@ -230,3 +230,8 @@ def digest_footer(key: str, screened: int, missing: Sequence[str]) -> str:
     """The footer carries the outbox key (so a post interrupted by a crash is found again)."""
     note = f" · {missing_note(missing)}" if missing else ""
     return f"{plural(screened, 'ticker')} on the watchlist{note} · {key}"
+
+
+def lists_full(most: int, have: int = 0, adding: int = 1) -> str:
+    """``universe save`` of a new list would pass the server's limit (nothing was saved)."""
+    return f"This server has {most} lists already: delete one first."

@@ -104,3 +104,15 @@ def tracked_change(*, added: Sequence[str], already: Sequence[str], total: int, 
 
 def untracked_change(*, removed: Sequence[str], missing: Sequence[str], total: int, limit: int) -> str:
     return _change("🗑️ Stopped tracking", removed, "Not tracked", missing, total, limit)
+
+
+def watchlist_full(most: int, have: int, adding: int) -> str:
+    """``watch add`` would pass the server's limit (nothing was added)."""
+    return (f"A server can track at most {most} tickers. This one tracks {have}, so {max(most - have, 0)} more fit "
+            f"(you gave {adding} new). Remove some with `watch remove` first.")
+
+
+def unknown_tickers(missing, nothing: str) -> str:
+    """The data source has no prices for these tickers (``nothing``: "added", "saved")."""
+    shown = ", ".join(f"`{t}`" for t in list(missing)[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+    return f"No price data for {shown}. Check the symbols; nothing was {nothing}."

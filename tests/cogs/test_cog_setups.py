@@ -208,3 +208,11 @@ async def test_a_server_saves_its_own_list_and_screens_it(h, market):
 async def test_list_names_that_would_be_ambiguous_are_refused(h, name):
     (reply,) = visible(await h.prefix(f"!universe save {name} IWM", author=h.admin))
     assert f"`{name}`" in reply["content"] and "saved" not in reply["content"]
+
+
+async def test_a_saved_list_is_checked_like_watch_add(h):
+    """`universe save` refuses tickers the data source has no prices for, as `watch add` does."""
+    (reply,) = visible(await h.prefix("!universe save mine IWM ZZZZ QQQQQ", author=h.admin))
+    assert "No price data for `ZZZZ`, `QQQQQ`" in reply["content"] and "nothing was saved" in reply["content"]
+    (listed,) = visible(await h.prefix("!universe list"))
+    assert "mine" not in listed["content"]

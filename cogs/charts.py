@@ -16,6 +16,7 @@ from bot.app.arguments import split_tickers_and_period, split_timeframe_and_peri
 from bot.app.autocomplete import ticker_autocomplete
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.app.views import TimeframeView
 from bot.dates import PERIODS, parse_timeframe
@@ -23,9 +24,6 @@ from bot.services.compare import MAX_COMPARE
 from bot.services.composition import Services
 from bot.services.perf import DEFAULT_TICKERS, MAX_PERF
 from bot.tickers import normalize_ticker
-
-CHART_RATE = 3  # charts per user …
-CHART_PER = 30.0  # … per this many seconds
 
 TIMEFRAME_CHOICES = [app_commands.Choice(name="Weekly", value="weekly"),
                      app_commands.Choice(name="Daily", value="daily")]
@@ -56,7 +54,7 @@ class Charts(commands.Cog):
     @app_commands.describe(ticker=_TICKER_HELP, timeframe="Bars to analyse: weekly (default) or daily")
     @app_commands.choices(timeframe=TIMEFRAME_CHOICES)
     @app_commands.autocomplete(ticker=ticker_autocomplete)
-    @commands.cooldown(CHART_RATE, CHART_PER, commands.BucketType.user)
+    @renders()
     async def base(self, ctx: commands.Context, ticker: str, timeframe: Optional[str] = None) -> None:
         ticker = normalize_ticker(ticker)
         timeframe = parse_timeframe(timeframe)
@@ -85,7 +83,7 @@ class Charts(commands.Cog):
     @app_commands.choices(period=PERIOD_CHOICES)
     @app_commands.autocomplete(t1=ticker_autocomplete, t2=ticker_autocomplete, t3=ticker_autocomplete,
                                t4=ticker_autocomplete, t5=ticker_autocomplete, t6=ticker_autocomplete)
-    @commands.cooldown(CHART_RATE, CHART_PER, commands.BucketType.user)
+    @renders()
     async def compare(
         self, ctx: commands.Context, t1: str, t2: str, t3: Optional[str] = None, t4: Optional[str] = None,
         t5: Optional[str] = None, t6: Optional[str] = None, period: Optional[str] = None,
@@ -107,7 +105,7 @@ class Charts(commands.Cog):
         tickers="Up to 12 tickers separated by spaces (default SPY QQQ IWM MDY)",
     )
     @app_commands.choices(period=PERIOD_CHOICES)
-    @commands.cooldown(CHART_RATE, CHART_PER, commands.BucketType.user)
+    @renders()
     async def perf(self, ctx: commands.Context, period: Optional[str] = None, *, tickers: Optional[str] = None) -> None:
         tickers, period = split_tickers_and_period(
             [period, tickers], minimum=1, maximum=MAX_PERF, default_tickers=DEFAULT_TICKERS)
@@ -125,7 +123,7 @@ class Charts(commands.Cog):
                            period="How far back: 1Y (default), YTD, 1M, 3M, 6M, 2Y, 5Y")
     @app_commands.choices(timeframe=TIMEFRAME_CHOICES, period=PERIOD_CHOICES)
     @app_commands.autocomplete(ticker=ticker_autocomplete)
-    @commands.cooldown(CHART_RATE, CHART_PER, commands.BucketType.user)
+    @renders()
     async def chart(self, ctx: commands.Context, ticker: str, timeframe: Optional[str] = None,
                     period: Optional[str] = None) -> None:
         ticker = normalize_ticker(ticker)

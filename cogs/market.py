@@ -17,10 +17,10 @@ from bot.app import embeds
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
 from bot.app.market_embed import market_embed
+from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.services.composition import Services
 from bot.services.market_index import DEFAULT_INDEX, INDEXES, parse_market_index
-from cogs.charts import CHART_PER, CHART_RATE
 
 INDEX_CHOICES = [app_commands.Choice(name=i, value=i) for i in INDEXES]
 
@@ -47,7 +47,7 @@ class Market(commands.Cog):
     )
     @app_commands.describe(index="SPY, QQQ or IWM (default: this server's choice, else SPY)")
     @app_commands.choices(index=INDEX_CHOICES)
-    @commands.cooldown(CHART_RATE, CHART_PER, commands.BucketType.user)
+    @renders()  # the member's one bucket for everything that renders or screens (bot.app.rate)
     async def market(self, ctx: commands.Context, index: Optional[str] = None) -> None:
         chosen = parse_market_index(index)
         async with working(ctx):

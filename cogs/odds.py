@@ -14,10 +14,10 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.services.odds import kind_of_word
 from bot.tickers import normalize_ticker
-from cogs.charts import CHART_PER, CHART_RATE
 
 
 class Odds(commands.Cog):
@@ -32,7 +32,7 @@ class Odds(commands.Cog):
         extras={"examples": ["odds", "odds record", "odds IWM"]},
     )
     @app_commands.describe(what="record, major or nearest; or a ticker such as IWM (default: every kind)")
-    @commands.cooldown(CHART_RATE, CHART_PER, commands.BucketType.user)
+    @renders()  # the member's one bucket for everything that renders or screens (bot.app.rate)
     async def odds(self, ctx: commands.Context, what: Optional[str] = None) -> None:
         kind = kind_of_word(what)
         ticker = normalize_ticker(what) if what and kind is None else None

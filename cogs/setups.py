@@ -15,14 +15,13 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.app.views import PagesView
 from bot.services.composition import Services
 from bot.services.setups import SORTS, STATUS_FILTERS, UNIVERSE_NAMES
 from bot.words import setups as setups_words
 
-SETUPS_RATE = 2  # screens per user …
-SETUPS_PER = 60.0  # … per this many seconds
 FETCH_SHARE = 0.6  # of the command's deadline, for the prices
 
 STATUS_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in STATUS_FILTERS]
@@ -70,7 +69,7 @@ class Setups(commands.Cog):
     )
     @app_commands.choices(status=STATUS_CHOICES, timeframe=TIMEFRAME_CHOICES, sort=SORT_CHOICES)
     @app_commands.autocomplete(universe=universe_autocomplete)
-    @commands.cooldown(SETUPS_RATE, SETUPS_PER, commands.BucketType.user)
+    @renders()
     async def setups(self, ctx: commands.Context, universe: Optional[str] = None, status: Optional[str] = None,
                      timeframe: Optional[str] = None, sort: Optional[str] = None,
                      near: Optional[float] = None) -> None:

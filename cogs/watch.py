@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import BreakoutBot
+from bot.app.rate import renders
 from bot.app.replies import command_prefix, send_reply, working
 from bot.services.composition import Services
 from bot.services.watchlist import DEFAULT_WATCHLIST, MAX_WATCHLIST
@@ -63,7 +64,7 @@ class Watch(commands.Cog):
     @commands.hybrid_command(name="history", description="A ticker's past breakouts and how each one ended",
                              extras={"examples": ["history IWM", "history SPY 5"]})
     @app_commands.describe(ticker="Ticker symbol, e.g. IWM", years="Years to look back (1-10, default 3)")
-    @commands.cooldown(2, 30.0, commands.BucketType.user)
+    @renders()
     async def history(self, ctx: commands.Context, ticker: str, years: int = 3) -> None:
         async with working(ctx):
             report = await self.services.history.recent(ticker, years=years)

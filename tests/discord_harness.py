@@ -32,7 +32,8 @@ API
 
 A recorded message is a dict: ``kind`` ("message" = channel send, "response" = interaction
 reply, "followup", "edit", "defer", "delete", "autocomplete", "typing", "sync" = command
-upload), ``id``/``message_id`` (the message created, edited or deleted),
+upload, "reaction" = the bot reacting to a member's message: ``payload["emoji"]``),
+``id``/``message_id`` (the message created, edited or deleted),
 ``content``, ``embeds`` (list of embed dicts), ``files`` (list of ``{"name", "bytes"}``),
 ``allowed_mentions``, ``ephemeral`` (bool), ``components``, ``payload`` (raw JSON).
 ``harness.messages()`` lists the ones users would see (new messages and responses).
@@ -167,6 +168,7 @@ class DiscordHarness:
         http.edit_message = self._edit_message
         http.delete_message = self._delete_message
         http.send_typing = self._typing
+        http.add_reaction = self._react
         http.bulk_upsert_global_commands = self._upsert_commands
         http.bulk_upsert_guild_commands = self._upsert_guild_commands
         http.application_info = self._application_info
@@ -235,6 +237,9 @@ class DiscordHarness:
     async def _delete_message(self, channel_id, message_id, *, reason=None):
         self.record("delete", {}, [], message_id=int(message_id))
 
+    async def _react(self, channel_id, message_id, emoji):
+        self.record("reaction", {"emoji": emoji}, [], message_id=int(message_id))
+
     async def _typing(self, channel_id):
         self.record("typing", {}, [])
 
@@ -276,6 +281,9 @@ class DiscordHarness:
         for command in self.bot.walk_commands():
             if command._buckets.valid:
                 command._buckets._cache.clear()
+        from bot.app.rate import RateBucket
+
+        self.bot.render_bucket = RateBucket()  # the members' one bucket for renders and screens
 
     def messages(self) -> list[dict]:
         return [m for m in self.sent if m["kind"] in ("message", "response", "followup")]

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.app import error_handler
 from bot.app.extensions import EXTENSIONS
+from bot.app.rate import RateBucket
 from bot.services.composition import Services
 from bot.settings import Settings
 from bot.store.faults import answering
@@ -68,6 +69,7 @@ class BreakoutBot(commands.Bot):
         )
         self.settings = settings
         self.services = services
+        self.render_bucket = RateBucket()  # every member's one bucket for renders and screens (bot.app.rate)
         self.extension_names: tuple[str, ...] = tuple(extensions)
         self.loaded_extensions: list[str] = []
         self.failed_extensions: dict[str, str] = {}

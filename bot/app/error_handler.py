@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.rate import SLOW_DOWN_REACTION, bucket_of
 from bot.app.replies import NO_MENTIONS
 from bot.errors import BadArgument, BreakoutError, DataSourceError, InvalidTicker, StoreUnavailable, TooManyTickers
 from bot.logs import tracebacks
@@ -168,12 +169,23 @@ def _log_expected(client, error: BaseException, where: str) -> None:
 _FREE_ERRORS = (InvalidTicker, BadArgument, TooManyTickers, commands.UserInputError)
 
 
+async def _react_slow_down(ctx: commands.Context) -> None:
+    try:
+        await ctx.message.add_reaction(SLOW_DOWN_REACTION)
+    except discord.HTTPException as exc:  # no Add Reactions permission: stay silent
+        log.debug("could not react to %s: %s", ctx.message.id, exc)
+
+
 async def handle_command_error(ctx: commands.Context, error: BaseException) -> None:
     """``on_command_error`` for prefix and hybrid commands. Never raises."""
     try:
         reply = describe_error(error, ctx.command, _prefix_of(ctx))
-        if ctx.command is not None and isinstance(unwrap(error), _FREE_ERRORS):
-            ctx.command.reset_cooldown(ctx)
+        if isinstance(unwrap(error), _FREE_ERRORS) and getattr(ctx, "render_turn", False):
+            bucket_of(ctx.bot).give_back(ctx.author.id)
+        if isinstance(unwrap(error), commands.CommandOnCooldown) and ctx.interaction is None:
+            if not bucket_of(ctx.bot).should_say(ctx.author.id, unwrap(error).retry_after):
+                await _react_slow_down(ctx)  # said once this window: no more noise than the spam itself
+                return
         if reply.expected:
             _log_expected(ctx.bot, error, _context_of_ctx(ctx))
         else:

@@ -10,9 +10,10 @@ import discord
 
 from bot.app import embeds
 from bot.app.error_handler import handle_view_error
+from bot.app.rate import bucket_of
 from bot.app.replies import NO_MENTIONS
 from bot.store.faults import mark_answering
-from bot.words.errors import STILL_DRAWING, not_your_chart
+from bot.words.errors import STILL_DRAWING, cooldown, not_your_chart
 from bot.words.setups import ONLY_ASKER_PAGES
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,11 @@ class TimeframeView(AskerOnlyView):
         return not_your_chart(self.ticker)
 
     async def _switch(self, interaction: discord.Interaction, timeframe: str) -> None:
+        retry_after = bucket_of(interaction.client).take(interaction.user.id)  # a render: the member's one bucket
+        if retry_after > 0:
+            await interaction.response.send_message(cooldown(retry_after), ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+            return
         if self._busy.locked():
             await interaction.response.send_message(
                 STILL_DRAWING, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -4,11 +4,11 @@ on real index prices, with the server's choice stored on both engines."""
 import pytest
 from discord_harness import GUILD_ID, is_png
 
+from bot.app.rate import RATE as CHART_RATE
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.services.market import MarketService
 from bot.store.guilds import GuildSettingsRepo
-from cogs.charts import CHART_RATE
 
 EXTENSIONS = ("cogs.market", "cogs.alerts")
 

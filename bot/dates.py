@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.errors import BadArgument
+from bot.errors import BadArgument, echo
 
 PERIODS: tuple[str, ...] = ("ytd", "1m", "3m", "6m", "1y", "2y", "5y")
 _ALIASES = {"1mo": "1m", "3mo": "3m", "6mo": "6m", "12m": "1y", "12mo": "1y", "24m": "2y", "60m": "5y"}
@@ -22,7 +22,7 @@ def parse_date(value: str | date | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadArgument(f"`{text[:20]}` is not a date. Use YYYY-MM-DD, like 2023-12-15.") from None
+        raise BadArgument(f"`{echo(text)}` is not a date. Use YYYY-MM-DD, like 2023-12-15.") from None
 
 
 def parse_timeframe(value: str | None) -> str:
@@ -32,7 +32,7 @@ def parse_timeframe(value: str | None) -> str:
         raw = raw[len("timeframe="):]
     raw = _TIMEFRAME_ALIASES.get(raw, raw)
     if raw not in TIMEFRAMES:
-        raise BadArgument(f"`{(value or '')[:20]}` is not a timeframe. Use weekly or daily.")
+        raise BadArgument(f"`{echo(value)}` is not a timeframe. Use weekly or daily.")
     return raw
 
 
@@ -51,6 +51,6 @@ def parse_period(text: str | None) -> str:
         raw = raw[len("period="):]
     raw = _ALIASES.get(raw, raw)
     if raw not in PERIODS:
-        shown = (text or "").strip()[:20]
+        shown = echo(text)
         raise BadArgument(f"`{shown}` is not a period. Use one of: {', '.join(PERIODS)}.")
     return raw

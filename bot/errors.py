@@ -1,5 +1,19 @@
 """Domain errors. Every message is written for the person who typed the command."""
 
+import unicodedata
+
+ECHO_LIMIT = 20  # characters of a member's input a reply repeats back
+
+
+def echo(text, limit: int = ECHO_LIMIT) -> str:
+    """A member's input, safe to repeat inside a reply's `code` span: no control or format
+    characters (U+202E would reverse the line, zero-width ones hide text), no backticks (they
+    would close the span), one line, at most ``limit`` characters (then "…")."""
+    text = "".join(" " if ch in "\r\n\t" else ch for ch in str(text if text is not None else ""))
+    text = "".join(ch for ch in text if ch != "`" and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class BreakoutError(Exception):
     """Base for errors whose message can be shown to a user as-is."""

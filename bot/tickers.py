@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.errors import InvalidTicker, TooManyTickers
+from bot.errors import InvalidTicker, TooManyTickers, echo
 
 # Letters/digits with optional class suffix (BRK.B, BF-B), an index (^GSPC),
 # a crypto/FX pair (BTC-USD) or a futures/FX suffix (ES=F, EURUSD=X).
@@ -20,7 +20,7 @@ def normalize_ticker(text: str) -> str:
     cleaned = text.strip().upper()
     if cleaned.startswith("$"):
         cleaned = cleaned[1:]
-    shown = text.strip()[:20]
+    shown = echo(text)
     if not cleaned:
         raise InvalidTicker("Give a ticker symbol, like IWM or BRK.B.")
     if len(cleaned) > MAX_TICKER_LENGTH or not _TICKER_RE.match(cleaned) or not re.search(r"[A-Z]", cleaned):

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
 from bot.app.replies import command_prefix, send_reply
-from bot.errors import BadArgument
+from bot.errors import BadArgument, echo
 from bot.services.composition import Services
 from bot.services.market_index import INDEXES
 from bot.services.watchlist import DEFAULT_WATCHLIST
@@ -113,7 +113,7 @@ class Alerts(commands.Cog):
         if role is None and ctx.interaction is None:
             rest = (ctx.view.read_rest() or "").strip()
             if rest and rest.lower() not in CLEAR_WORDS:
-                raise BadArgument(f"`{rest[:30]}` is not a role in this server. Mention one (@Traders), "
+                raise BadArgument(f"`{echo(rest, 30)}` is not a role in this server. Mention one (@Traders), "
                                   "give its name, or say `none`.")
         if role is not None and role.is_default():
             raise BadArgument("I won't ping @everyone. Pick a role, or `none`.")

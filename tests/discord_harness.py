@@ -65,6 +65,29 @@ EVERYONE_PERMS = discord.Permissions(view_channel=True, send_messages=True, embe
 EPHEMERAL = 64
 
 
+# What members saw that they must never see (a host path, a URL, a traceback line): every test
+# fails on one (the autouse fixture below), whatever the test itself checks.
+LEAKS: list[str] = []
+
+
+def member_texts(payload: dict) -> list[str]:
+    """Every text of a message as a member reads it: content, embeds, button labels."""
+    out = [payload.get("content") or ""]
+    for e in payload.get("embeds") or []:
+        out += [e.get("title") or "", e.get("description") or "", (e.get("footer") or {}).get("text") or "",
+                (e.get("author") or {}).get("name") or ""]
+        out += [f"{f.get('name', '')}\n{f.get('value', '')}" for f in e.get("fields") or []]
+    for row in payload.get("components") or []:
+        out += [c.get("label") or "" for c in row.get("components") or []]
+    return [t for t in out if t]
+
+
+def leaks_in(payload: dict) -> list[str]:
+    from bot.words.errors import leaks
+
+    return [leak for text in member_texts(payload) for leak in leaks(text)]
+
+
 @dataclass(frozen=True)
 class Author:
     id: int
@@ -203,6 +226,7 @@ class DiscordHarness:
         return msg
 
     def record(self, kind: str, payload: dict, files: list[dict], *, message_id: int | None = None) -> dict:
+        LEAKS.extend(f"{kind}: {leak}" for leak in leaks_in(payload))
         entry = {"kind": kind, "id": message_id, "message_id": message_id, "content": payload.get("content"),
                  "embeds": payload.get("embeds") or [], "files": files,
                  "allowed_mentions": payload.get("allowed_mentions"),
@@ -430,7 +454,17 @@ class _WebhookRecorder:
 
 
 # ---- fixtures (registered for every test module by tests/conftest.py's pytest_plugins) ----
+import pytest  # noqa: E402
 import pytest_asyncio  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _members_never_see_paths_or_urls():
+    """Issue 20: scan every member-visible string the suite produces through the harness."""
+    LEAKS.clear()
+    yield
+    found, LEAKS[:] = list(LEAKS), []
+    assert not found, f"a member was shown a path, URL or traceback: {found[:5]}"
 
 
 @pytest_asyncio.fixture

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from bot.dates import PERIODS, parse_period, parse_timeframe
-from bot.errors import BadArgument
+from bot.errors import BadArgument, echo
 from bot.tickers import normalize_tickers
 
 # Words that are clearly meant as a period even when we do not support them ("10y", "2w").
@@ -46,7 +46,7 @@ def is_timeframe_word(word: str) -> bool:
 
 def _one_period(found: list[str], default: str) -> str:
     if len(found) > 1:
-        raise BadArgument(f"Give one period, not {len(found)} ({', '.join(f[:10] for f in found)}).")
+        raise BadArgument(f"Give one period, not {len(found)} ({', '.join(echo(f, 10) for f in found)}).")
     return parse_period(found[0]) if found else default
 
 
@@ -78,7 +78,7 @@ def split_timeframe_and_period(
             periods.append(word)
         else:
             raise BadArgument(
-                f"`{word[:20]}` is neither a timeframe (weekly, daily) nor a period ({', '.join(PERIODS)})."
+                f"`{echo(word)}` is neither a timeframe (weekly, daily) nor a period ({', '.join(PERIODS)})."
             )
     if len(timeframes) > 1:
         raise BadArgument("Give one timeframe: weekly or daily.")

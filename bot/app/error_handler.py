@@ -51,6 +51,8 @@ def unwrap(error: BaseException) -> BaseException:
             error = error.original
         elif isinstance(error, app_commands.CommandInvokeError):
             error = error.original
+        elif isinstance(error, commands.ConversionError) and isinstance(error.original, BreakoutError):
+            error = error.original
         elif isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, BreakoutError):
             error = error.__cause__
         else:
@@ -65,15 +67,54 @@ def usage_line(command, prefix: str = "!") -> str:
                        examples[0] if examples else None)
 
 
-def describe_error(error: BaseException, command=None, prefix: str = "!") -> ErrorReply:
+def accepted_by(param) -> str:
+    """What an argument takes, in words, from its annotation (never the library's converter text)."""
+    import typing
+
+    converter = getattr(param, "converter", None) or getattr(param, "annotation", None)
+    args = [a for a in typing.get_args(converter) if a is not type(None)]
+    if typing.get_origin(converter) is typing.Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in args)
+    if args:
+        converter = args[0]
+    if converter is int:
+        return "a whole number"
+    if converter is float:
+        return "a number"
+    if converter is bool:
+        return "yes or no"
+    if converter is discord.TextChannel:
+        return "a text channel of this server (#name)"
+    if converter is discord.Role:
+        return "a role of this server (@name)"
+    if converter in (discord.Member, discord.User):
+        return "a member of this server (@name)"
+    return "what the usage line shows"
+
+
+def _library_bad_argument(error: commands.UserInputError, command, prefix: str, ctx) -> str:
+    param = getattr(ctx, "current_parameter", None) if ctx is not None else None
+    value = getattr(ctx, "current_argument", None) if ctx is not None else None
+    if param is None:
+        return words.bad_input("I could not read that.", usage_line(command, prefix))
+    return words.not_accepted(value if value is not None else "", param.name, accepted_by(param),
+                              usage_line(command, prefix))
+
+
+def describe_error(error: BaseException, command=None, prefix: str = "!", ctx=None) -> ErrorReply:
     """Map any error from any command path to the reply the user sees."""
+    reply = _describe(error, command, prefix, ctx)
+    return reply if reply.text is None else ErrorReply(words.scrubbed(reply.text), reply.expected)
+
+
+def _describe(error: BaseException, command, prefix: str, ctx) -> ErrorReply:
     error = unwrap(error)
     if is_store_fault(error):  # the store away (frozen, locked, full): the one sentence, never its text
         return ErrorReply(words.STORE_DOWN)
     if isinstance(error, DataSourceError):
-        return ErrorReply(words.source_problem(str(error)))
+        return ErrorReply(words.source_problem(getattr(error, "public", None) or str(error)))
     if isinstance(error, BreakoutError):
-        return ErrorReply(words.domain_problem(str(error)))
+        return ErrorReply(words.domain_problem(getattr(error, "public", None) or str(error)))
     if isinstance(error, commands.CommandNotFound | app_commands.CommandNotFound):
         return ErrorReply(None)
     if isinstance(error, commands.MissingRequiredArgument):
@@ -82,8 +123,8 @@ def describe_error(error: BaseException, command=None, prefix: str = "!") -> Err
         return ErrorReply(words.too_many_arguments(usage_line(command, prefix)))
     if isinstance(error, commands.ArgumentParsingError):
         return ErrorReply(words.unreadable(usage_line(command, prefix)))
-    if isinstance(error, commands.UserInputError):
-        return ErrorReply(words.bad_input(str(error), usage_line(command, prefix)))
+    if isinstance(error, commands.UserInputError):  # a converter's own text never reaches a member
+        return ErrorReply(_library_bad_argument(error, command, prefix, ctx))
     if isinstance(error, commands.CommandOnCooldown | app_commands.CommandOnCooldown):
         return ErrorReply(words.cooldown(error.retry_after))
     if isinstance(error, commands.MaxConcurrencyReached):
@@ -162,6 +203,9 @@ def _log_expected(client, error: BaseException, where: str) -> None:
             db.outage.failed(error, where=where)
         else:
             log.warning("the database failed (%s): %s", where, error, exc_info=error if tracebacks() else None)
+    public = getattr(error, "public", None)
+    if public and public != str(error):  # what the member was not shown (a file's path) is the operator's
+        log.warning("%s (%s)", error, where)
     log.debug("command error (%s): %s", where, error)
 
 
@@ -179,7 +223,7 @@ async def _react_slow_down(ctx: commands.Context) -> None:
 async def handle_command_error(ctx: commands.Context, error: BaseException) -> None:
     """``on_command_error`` for prefix and hybrid commands. Never raises."""
     try:
-        reply = describe_error(error, ctx.command, _prefix_of(ctx))
+        reply = describe_error(error, ctx.command, _prefix_of(ctx), ctx)
         if isinstance(unwrap(error), _FREE_ERRORS) and getattr(ctx, "render_turn", False):
             bucket_of(ctx.bot).give_back(ctx.author.id)
         if isinstance(unwrap(error), commands.CommandOnCooldown) and ctx.interaction is None:

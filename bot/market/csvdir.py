@@ -87,7 +87,7 @@ class CsvDirectoryProvider:
         try:
             stat = path.stat()
         except OSError as exc:
-            raise BadPriceFile(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}).") from None
+            raise BadPriceFile(path, f"cannot be read ({exc.strerror or type(exc).__name__}).") from None
         df = _read_cached(str(path), stat.st_mtime, stat.st_size)
         return clip(df, start, end).copy()
 

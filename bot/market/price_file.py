@@ -26,6 +26,7 @@ import pandas as pd
 
 from bot.errors import DataSourceError
 from bot.market.frames import OHLCV, to_price_frame
+from bot.words.errors import price_data_unreadable
 
 REQUIRED = ("Date", *OHLCV)
 OPTIONAL = ("Adj Close",)
@@ -37,11 +38,19 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 class BadPriceFile(DataSourceError):
-    """A price file that cannot be read; the message names the file and the problem."""
+    """A price file that cannot be read; the message names the file and the problem (for the
+    operator: the CLI, the log); ``public`` is what a member is shown (no path)."""
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+        self.ticker = self.path.name.split(".")[0].upper()
+        self.public = price_data_unreadable(self.ticker)
 
 
 def _fail(path: Path, problem: str) -> BadPriceFile:
-    return BadPriceFile(f"{path}: {problem}")
+    return BadPriceFile(path, problem)
 
 
 def _text(path: Path) -> str:

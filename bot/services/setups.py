@@ -21,7 +21,7 @@ from bot.analysis.base import chart_window, find_base
 from bot.analysis.models import BaseResult
 from bot.charts.setups_grid import GridTile, render_setups_grid
 from bot.dates import TIMEFRAMES, parse_date, parse_timeframe
-from bot.errors import BadArgument, BreakoutError
+from bot.errors import BadArgument, BreakoutError, echo
 from bot.market.bounds import not_in_future
 from bot.market.service import MarketData
 from bot.market.universes import SP500_AS_OF, UNIVERSES
@@ -109,11 +109,11 @@ def parse_request(words: Sequence[str | None] = (), *, sort: str | None = None,
                 word, kind = parse_timeframe(word), "timeframe"
             except BadArgument:
                 raise BadArgument(
-                    f"`{str(raw)[:20]}` is not a universe ({', '.join(UNIVERSE_NAMES)}), a status "
+                    f"`{echo(raw)}` is not a universe ({', '.join(UNIVERSE_NAMES)}), a status "
                     f"({', '.join(STATUS_FILTERS)}), a timeframe ({', '.join(TIMEFRAMES)}) or a sort "
                     f"({', '.join(SORTS)}).") from None
         if kind in found and found[kind] != word:
-            raise BadArgument(f"Give one {kind}: `{found[kind]}` or `{word}`.")
+            raise BadArgument(f"Give one {kind}: `{echo(found[kind])}` or `{echo(word)}`.")
         found[kind] = word
     if sort is not None:
         if sort not in SORTS:
@@ -325,7 +325,7 @@ def check_list_name(name: str) -> str:
     ``setups`` already reads (a universe, status, sort or timeframe)."""
     word = (name or "").strip().lower()
     if not _LIST_NAME.fullmatch(word):
-        raise BadArgument(f"`{(name or '')[:20]}` can't name a list: use 2-20 letters, digits, - or _, "
+        raise BadArgument(f"`{echo(name)}` can't name a list: use 2-20 letters, digits, - or _, "
                           "starting with a letter (like `tech` or `my-banks`).")
     taken = (*UNIVERSE_NAMES, *STATUS_FILTERS, *SORTS, *_ALIASES)
     try:
@@ -334,7 +334,7 @@ def check_list_name(name: str) -> str:
     except BadArgument:
         pass
     if word in taken:
-        raise BadArgument(f"`{word}` already means something to `setups`: pick another name.")
+        raise BadArgument(f"`{echo(word)}` already means something to `setups`: pick another name.")
     return word
 
 
@@ -390,7 +390,7 @@ class SetupsService:
             saved = await self._lists().get(guild_id, name) if self.db is not None and guild_id is not None else None
             if saved:
                 return saved
-            raise BadArgument(f"Unknown universe `{name[:20]}`: use {', '.join(UNIVERSE_NAMES)}.")
+            raise BadArgument(f"Unknown universe `{echo(name)}`: use {', '.join(UNIVERSE_NAMES)}.")
         tickers: list[str] = []
         if self.db is not None and guild_id is not None:
             from bot.store.watchlist import WatchlistRepo

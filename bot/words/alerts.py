@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.errors import echo
 from bot.words.market import index_line
 from bot.words.vocabulary import day, plural
 from bot.words.watchlist import tickers_text
@@ -56,7 +57,7 @@ def turned_off(was_on: bool) -> str:
 
 
 def digest_switch_unknown(word: str) -> str:
-    return f"`{word[:20]}`: say `on` or `off`."
+    return f"`{echo(word)}`: say `on` or `off`."
 
 
 def digest_set(on: bool, *, alerts_on: bool) -> str:

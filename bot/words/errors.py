@@ -3,6 +3,11 @@ sentence by the kind of error; domain errors carry their own message)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from bot.errors import echo
+
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again later."
 ONLY_IN_SERVERS = "This command only works in a server, not in direct messages."
 SWITCHED_OFF = "This command is switched off right now."
@@ -59,7 +64,7 @@ def i_need(permissions: str) -> str:
 
 
 def not_valid_there(value: str) -> str:
-    return f"⚠️ `{value[:20]}` is not valid there."
+    return f"⚠️ `{echo(value)}` is not valid there."
 
 
 def too_slow(seconds: float) -> str:
@@ -68,3 +73,36 @@ def too_slow(seconds: float) -> str:
 
 def not_your_chart(ticker: str) -> str:
     return f"Only the person who asked can switch this chart. Try `/base {ticker}` yourself."
+
+
+def not_accepted(value: str, name: str, accepted: str, usage_line: str) -> str:
+    """A word the command could not read as its argument ``name`` (never the library's own text)."""
+    return f"⚠️ `{echo(value)}` is not valid for `{name}`: give {accepted}. {usage_line}".strip()
+
+
+def price_data_unreadable(ticker: str) -> str:
+    """A price file that is empty, binary, cut short or being rewritten (its path goes to the log only)."""
+    return f"The price data for {echo(ticker, 12)} can't be read right now."
+
+
+# What no reply may carry: a path of the host (two or more segments from the root, or a drive),
+# a URL (a database's included), a traceback's frame line.
+_PATH = re.compile(r"(?<![\w`/<:])(?:[A-Za-z]:\\|/)(?:[\w.@~+-]+[/\\]){1,}[\w.@~+-]*")
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`>)]+", re.IGNORECASE)
+_FRAME = re.compile(r'File "[^"]+", line \d+')
+_ALLOWED_SCHEMES = ("attachment://",)
+
+
+def scrubbed(text: str) -> str:
+    """The last line of defence for an error reply: no control or format characters, paths,
+    URLs (but Discord's attachment://) or traceback lines — whatever a message carried."""
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = _URL.sub(lambda m: m.group(0) if m.group(0).startswith(_ALLOWED_SCHEMES) else "…", text)
+    text = _FRAME.sub("…", text)
+    return _PATH.sub("…", text)
+
+
+def leaks(text: str) -> list[str]:
+    """The paths, URLs and traceback lines in ``text`` (for the tests that scan what members see)."""
+    urls = [u for u in _URL.findall(text) if not u.startswith(_ALLOWED_SCHEMES)]
+    return [*urls, *_FRAME.findall(text), *_PATH.findall(_URL.sub(" ", text))]

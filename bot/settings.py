@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,13 +14,49 @@ class SettingsError(ValueError):
     """A setting in the environment that cannot be used (the message names it and says why)."""
 
 
-def _ids(text: str | None) -> frozenset[int]:
+def _ids(name: str, text: str | None) -> frozenset[int]:
+    """Discord ids separated by commas (``BOT_OWNER_IDS``)."""
     out = set()
     for part in (text or "").replace(";", ",").split(","):
         part = part.strip()
-        if part.isdigit():
-            out.add(int(part))
+        if not part:
+            continue
+        if not part.isdigit():
+            raise SettingsError(f"{name} must be Discord ids (numbers) separated by commas, not {text!r}.")
+        out.add(int(part))
     return frozenset(out)
+
+
+def _id(name: str, text: str | None) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise SettingsError(f"{name} must be a Discord id (a number, like 123456789012345678), not {text!r}.")
+    return int(text)
+
+
+def _seconds(name: str, text: str | None, default: float) -> float:
+    """A number of seconds above 0 (``20``, ``7.5``); anything else is one line naming the setting."""
+    text = (text or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{name} must be a number of seconds above 0, like {default:g}, not {text!r}.")
+    return value
+
+
+def _count(name: str, text: str | None, *, minimum: int = 0) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {text!r}.")
+    return int(text)
 
 
 def _shard_ids(text: str | None, count: int | None) -> tuple[int, ...] | None:
@@ -82,28 +119,22 @@ class Settings:
                 # the package was installed to: dotenv's default looks beside the caller's file
                 load_dotenv(find_dotenv(usecwd=True), override=False)
             env = dict(os.environ)
-        dev = (env.get("BOT_DEV_GUILD_ID") or "").strip()
         data_dir = (env.get("BREAKOUT_DATA_DIR") or "").strip()
-        workers = (env.get("BREAKOUT_RENDER_WORKERS") or "").strip()
-        timeout = (env.get("BREAKOUT_DATA_TIMEOUT") or "").strip()
         shard_count = _positive_int("BOT_SHARD_COUNT", env.get("BOT_SHARD_COUNT"))
-        claim = (env.get("BREAKOUT_CLAIM_SECONDS") or "").strip()
-        poll = (env.get("BREAKOUT_DELIVERY_POLL") or "").strip()
-        db_timeout = (env.get("BREAKOUT_DB_TIMEOUT") or "").strip()
         return cls(
             token=(env.get("DISCORD_TOKEN") or "").strip() or None,
             prefix=(env.get("BOT_PREFIX") or "!").strip() or "!",
             db_path=Path((env.get("BREAKOUT_DB_PATH") or "breakout.sqlite3").strip()),
             data_dir=Path(data_dir) if data_dir else None,
-            owner_ids=_ids(env.get("BOT_OWNER_IDS")),
-            dev_guild_id=int(dev) if dev.isdigit() else None,
-            render_workers=int(workers) if workers.isdigit() else None,
-            data_timeout=float(timeout) if timeout else 20.0,
+            owner_ids=_ids("BOT_OWNER_IDS", env.get("BOT_OWNER_IDS")),
+            dev_guild_id=_id("BOT_DEV_GUILD_ID", env.get("BOT_DEV_GUILD_ID")),
+            render_workers=_count("BREAKOUT_RENDER_WORKERS", env.get("BREAKOUT_RENDER_WORKERS")),
+            data_timeout=_seconds("BREAKOUT_DATA_TIMEOUT", env.get("BREAKOUT_DATA_TIMEOUT"), 20.0),
             database_url=(env.get("DATABASE_URL") or "").strip() or None,
             db_schema=(env.get("BREAKOUT_DB_SCHEMA") or "").strip() or None,
             shard_count=shard_count,
             shard_ids=_shard_ids(env.get("BOT_SHARD_IDS"), shard_count),
-            claim_seconds=float(claim) if claim else 120.0,
-            delivery_poll=float(poll) if poll else 60.0,
-            db_timeout=float(db_timeout) if db_timeout else 10.0,
+            claim_seconds=_seconds("BREAKOUT_CLAIM_SECONDS", env.get("BREAKOUT_CLAIM_SECONDS"), 120.0),
+            delivery_poll=_seconds("BREAKOUT_DELIVERY_POLL", env.get("BREAKOUT_DELIVERY_POLL"), 60.0),
+            db_timeout=_seconds("BREAKOUT_DB_TIMEOUT", env.get("BREAKOUT_DB_TIMEOUT"), 10.0),
         )

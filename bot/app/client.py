@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.app import error_handler
 from bot.app.extensions import EXTENSIONS
 from bot.app.rate import RateBucket
+from bot.app.views import expired_press
 from bot.services.composition import Services
 from bot.settings import Settings
 from bot.store.faults import answering
@@ -102,6 +103,10 @@ class BreakoutBot(commands.Bot):
             else:
                 self.loaded_extensions.append(name)
         log.info("loaded extensions: %s", ", ".join(self.loaded_extensions) or "none")
+
+    async def on_interaction(self, interaction: discord.Interaction, /) -> None:
+        """Buttons on a message from before a restart: answered, never "This interaction failed"."""
+        await expired_press(interaction)
 
     async def invoke(self, ctx: commands.Context, /) -> None:
         """Prefix (and hybrid) commands: a member waits, so each use of the store is bounded."""

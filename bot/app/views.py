@@ -13,11 +13,16 @@ from bot.app.error_handler import handle_view_error
 from bot.app.rate import bucket_of
 from bot.app.replies import NO_MENTIONS
 from bot.store.faults import mark_answering
-from bot.words.errors import STILL_DRAWING, cooldown, not_your_chart
+from bot.words.errors import CHART_EXPIRED, STILL_DRAWING, cooldown, not_your_chart
 from bot.words.setups import ONLY_ASKER_PAGES
 
 log = logging.getLogger(__name__)
 
+
+# The messages whose buttons a live view answers in this process. A press on one of our buttons
+# whose message is not here (posted before a restart) is told the chart expired (expired_press).
+LIVE: dict[int, discord.ui.View] = {}
+BUTTON_PREFIXES = ("base:timeframe:", "setups:page:")
 
 VIEW_TIMEOUT = 600.0  # seconds; below the 15-minute life of an interaction token
 DAILY_ID = "base:timeframe:daily"
@@ -33,7 +38,22 @@ class AskerOnlyView(discord.ui.View):
     def __init__(self, *, owner_id: int, timeout: float = VIEW_TIMEOUT):
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
-        self.message: discord.Message | None = None
+        self._message: discord.Message | None = None
+
+    @property
+    def message(self) -> discord.Message | None:
+        return self._message
+
+    @message.setter
+    def message(self, message: discord.Message | None) -> None:
+        self._message = message
+        if message is not None:
+            LIVE[message.id] = self  # its buttons answer while this process runs
+
+    def stop(self) -> None:
+        if self._message is not None and LIVE.get(self._message.id) is self:
+            del LIVE[self._message.id]
+        super().stop()
 
     def refusal(self) -> str:
         raise NotImplementedError
@@ -46,6 +66,8 @@ class AskerOnlyView(discord.ui.View):
         return False
 
     async def on_timeout(self) -> None:
+        if self._message is not None and LIVE.get(self._message.id) is self:
+            del LIVE[self._message.id]  # a press that still gets through is told the chart expired
         for item in self.children:
             item.disabled = True
         if self.message is None:
@@ -155,3 +177,16 @@ class PagesView(AskerOnlyView):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
         await handle_view_error(interaction, error, "setups page button")
+
+
+async def expired_press(interaction: discord.Interaction) -> bool:
+    """A press on one of our buttons that no live view answers (the message was posted before a
+    restart, or its view timed out while the buttons still showed): a short private answer
+    instead of Discord's "This interaction failed". True when it answered."""
+    if interaction.type is not discord.InteractionType.component or interaction.message is None:
+        return False
+    custom_id = (interaction.data or {}).get("custom_id", "")
+    if not custom_id.startswith(BUTTON_PREFIXES) or interaction.message.id in LIVE:
+        return False
+    await interaction.response.send_message(CHART_EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    return True

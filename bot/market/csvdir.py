@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from bot.errors import DataSourceError
+from bot.market.calendar import NEW_YORK
 from bot.market.frames import clip
 from bot.market.price_file import BadPriceFile, read_price_file
 from bot.market.provider import PriceBatch
@@ -36,6 +37,24 @@ def read_price_csv(path: str | Path) -> pd.DataFrame:
 @lru_cache(maxsize=64)
 def _read_cached(path: str, mtime: float, size: int) -> pd.DataFrame:
     return read_price_csv(path)
+
+
+def without_future_bars(df: pd.DataFrame, path: str, mtime: float, today: date | None = None) -> pd.DataFrame:
+    """The file's bars up to today (New York): bars dated later are not prices yet (a test file,
+    a typo in a date) and are skipped as a future ``--as-of`` is refused — with one warning per
+    version of the file."""
+    today = today or datetime.now(NEW_YORK).date()
+    if df.empty or df.index[-1].date() <= today:
+        return df
+    kept = df[df.index < pd.Timestamp(today + timedelta(days=1))]
+    _warn_future(path, mtime, len(df) - len(kept), df.index[len(kept)].date(), today)
+    return kept
+
+
+@lru_cache(maxsize=256)
+def _warn_future(path: str, mtime: float, count: int, first: date, today: date) -> None:
+    log.warning("%s: skipping %d bar%s dated after today (%s; the first is %s)", path, count,
+                "s" if count != 1 else "", today, first)
 
 
 UNIVERSE_SUBFOLDER = "universe"  # a data folder's stock files (the sp500 universe) may sit in this subfolder
@@ -88,7 +107,7 @@ class CsvDirectoryProvider:
             stat = path.stat()
         except OSError as exc:
             raise BadPriceFile(path, f"cannot be read ({exc.strerror or type(exc).__name__}).") from None
-        df = _read_cached(str(path), stat.st_mtime, stat.st_size)
+        df = without_future_bars(_read_cached(str(path), stat.st_mtime, stat.st_size), str(path), stat.st_mtime)
         return clip(df, start, end).copy()
 
     def _load_or_skip(self, ticker: str) -> pd.DataFrame | None:

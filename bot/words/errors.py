@@ -17,6 +17,7 @@ OWNER_ONLY = "🔒 Only the bot's owner can do that."
 NOT_HERE = "🔒 You can't use this command here."
 DISCORD_REFUSED = "🔒 Discord refused that: I am missing a permission in this channel."
 STILL_DRAWING = "Still drawing the previous chart…"
+CHART_EXPIRED = "⌛ This chart has expired — run the command again."
 STORE_DOWN = "⏳ The bot's database is unavailable right now; try again in a minute."
 
 

@@ -67,6 +67,14 @@ def usage_line(command, prefix: str = "!") -> str:
                        examples[0] if examples else None)
 
 
+_OPTION_TAKES = {  # a slash option's type -> what it accepts, in words
+    discord.AppCommandOptionType.integer: "a whole number", discord.AppCommandOptionType.number: "a number",
+    discord.AppCommandOptionType.boolean: "true or false", discord.AppCommandOptionType.channel: "a channel",
+    discord.AppCommandOptionType.role: "a role", discord.AppCommandOptionType.user: "a member",
+    discord.AppCommandOptionType.mentionable: "a member or a role",
+}
+
+
 def accepted_by(param) -> str:
     """What an argument takes, in words, from its annotation (never the library's converter text)."""
     import typing
@@ -142,7 +150,7 @@ def _describe(error: BaseException, command, prefix: str, ctx) -> ErrorReply:
     if isinstance(error, commands.DisabledCommand):
         return ErrorReply(words.SWITCHED_OFF)
     if isinstance(error, app_commands.TransformerError):
-        return ErrorReply(words.not_valid_there(str(error.value)))
+        return ErrorReply(words.not_valid_there(str(error.value), _OPTION_TAKES.get(error.type)))
     if isinstance(error, app_commands.CommandSignatureMismatch):
         return ErrorReply(words.OUT_OF_SYNC)
     if isinstance(error, discord.Forbidden):

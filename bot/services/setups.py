@@ -27,6 +27,7 @@ from bot.market.service import MarketData
 from bot.market.universes import SP500_AS_OF, UNIVERSES
 from bot.services.base import LOOKBACK_DAYS
 from bot.services.common import is_stale, lookback_start, safe_filename
+from bot.store.faults import patient
 from bot.store.watchlist import DEFAULT_WATCHLIST
 from bot.threads import off_loop
 from bot.tickers import normalize_ticker, normalize_tickers
@@ -461,8 +462,9 @@ class SetupsService:
             try:
                 if current is not None:
                     await current
-                for chunk in chunks:
-                    await self.market.histories(chunk, start=start, end=end)
+                with patient():  # nobody waits for these: the store's longer limits, as a scan's
+                    for chunk in chunks:
+                        await self.market.histories(chunk, start=start, end=end)
             except Exception:  # a background warm-up: the next screen tries again
                 log.warning("setups: background fetch failed", exc_info=True)
 

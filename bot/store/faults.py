@@ -218,6 +218,17 @@ def answering() -> Iterator[None]:
         _ANSWERING.reset(token)
 
 
+@contextlib.contextmanager
+def patient() -> Iterator[None]:
+    """Within this block no member waits (a warm-up a command left running in the background):
+    the store's uses keep the driver's longer limits, as the scan's do."""
+    token = _ANSWERING.set(False)
+    try:
+        yield
+    finally:
+        _ANSWERING.reset(token)
+
+
 def mark_answering() -> None:
     """The rest of this task answers a member (for a task of its own, e.g. a button press)."""
     _ANSWERING.set(True)

@@ -64,8 +64,9 @@ def i_need(permissions: str) -> str:
     return f"🔒 I need the {permissions} permission in this channel."
 
 
-def not_valid_there(value: str) -> str:
-    return f"⚠️ `{echo(value)}` is not valid there."
+def not_valid_there(value: str, accepted: str | None = None) -> str:
+    return f"⚠️ `{echo(value)}` is not valid there." if accepted is None else \
+        f"⚠️ `{echo(value)}` is not valid there: give {accepted}."
 
 
 def too_slow(seconds: float) -> str:

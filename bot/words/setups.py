@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.analysis.models import BaseResult
+from bot.errors import echo
 from bot.words.vocabulary import EM_DASH, day, long_day, ordinal, pct, plural, price, span
 
 # A base's status in one short word (a tile and a table row are narrow).
@@ -56,7 +57,7 @@ def list_saved(name: str, tickers: Sequence[str], replaced: bool) -> str:
 
 
 def list_deleted(name: str, found: bool) -> str:
-    return f"List `{name}` deleted." if found else f"This server has no list `{name}`."
+    return f"List `{echo(name)}` deleted." if found else f"This server has no list `{echo(name)}`."
 
 
 def lists_text(lists: Sequence[tuple[str, Sequence[str]]]) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.analysis.evidence import MarketState
+from bot.errors import echo
 from bot.words.evidence import STATE_WORDS
 from bot.words.vocabulary import day, long_day, plural, price
 
@@ -79,7 +80,7 @@ def unknown_index(text: str) -> str:
     choices = ", ".join(INDEX_CHOICES)
     if not text.strip():
         return f"Name the market index: {choices}."
-    return f"`{text[:20]}` is not one of the market indexes: say {choices}."
+    return f"`{echo(text)}` is not one of the market indexes: say {choices}."
 
 
 def index_set(index: str) -> str:

@@ -12,6 +12,7 @@ from bot.analysis.events.state import ActiveBase, TickerState
 from bot.analysis.events.types import Event
 from bot.market.frames import clip
 from bot.scan.delivery import ChannelForbidden, ChannelGone
+from bot.scan.schedule import is_trading_day
 
 
 def synthetic_daily(start: str = "2023-01-02", end: str = "2024-02-29", base: float = 100.0) -> pd.DataFrame:
@@ -150,3 +151,12 @@ def write_csv_dir(directory, tickers, *, start: str = "2021-01-04", end: str = "
     for i, t in enumerate(tickers):
         synthetic_daily(start, end, base=50.0 + 10 * (i % 7)).to_csv(directory / f"{t}.csv")
     return directory
+
+
+def sessions(first: date, last: date):
+    """The NYSE sessions from ``first`` to ``last``, both included."""
+    d = first
+    while d <= last:
+        if is_trading_day(d):
+            yield d
+        d += timedelta(days=1)

@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from scan_fakes import RecordingPoster
+from scan_fakes import RecordingPoster, sessions
 
 from bot.analysis.events import EventEngine
 from bot.app.announce_embeds import announcement_message
@@ -14,7 +14,6 @@ from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.scan.delivery import Sender
 from bot.scan.scanner import Scanner
-from bot.scan.schedule import is_trading_day
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.watchlist import WatchlistRepo
 
@@ -31,13 +30,6 @@ class AnnouncingPoster(RecordingPoster):
         return await super().post(channel_id, delivery)
 
 
-def _sessions(first: date, last: date):
-    d = first
-    while d <= last:
-        if is_trading_day(d):
-            yield d
-        d += timedelta(days=1)
-
 
 async def test_the_seed_breakout_carries_levels_and_evidence_then_fails(shared_data, db):
     poster = AnnouncingPoster()
@@ -48,7 +40,7 @@ async def test_the_seed_breakout_carries_levels_and_evidence_then_fails(shared_d
     await guilds.set_market_index(2, "QQQ")  # server 2 reads the market off QQQ
     scanner = Scanner(db, MarketData(CsvDirectoryProvider(shared_data)), EventEngine())
     sender = Sender(db, poster)
-    for d in _sessions(date(2023, 12, 13), date(2024, 1, 5)):
+    for d in sessions(date(2023, 12, 13), date(2024, 1, 5)):
         await scanner.run(as_of=d)
         await sender.flush()
 

@@ -1,16 +1,15 @@
 """The whole announcement path on real data: IWM replayed day by day through the scanner,
 the outbox and the sender (shared_data fixture; skips without ../shared/data)."""
 
-from datetime import date, timedelta
+from datetime import date
 
-from scan_fakes import RecordingPoster
+from scan_fakes import RecordingPoster, sessions
 
 from bot.analysis.events import EventEngine
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.scan.delivery import Sender
 from bot.scan.scanner import Scanner
-from bot.scan.schedule import is_trading_day
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
@@ -24,13 +23,6 @@ class CountingProvider(CsvDirectoryProvider):
         self.calls += 1
         return await super().fetch(tickers, start, end)
 
-
-def sessions(first: date, last: date):
-    d = first
-    while d <= last:
-        if is_trading_day(d):
-            yield d
-        d += timedelta(days=1)
 
 
 async def test_iwm_breakout_and_failure_posted_once_to_each_server(shared_data, tmp_path):

@@ -18,6 +18,7 @@ from bot.app.deadline import deadline_for, within
 from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.app.views import PagesView
+from bot.errors import StoreUnavailable
 from bot.services.composition import Services
 from bot.services.setups import SORTS, STATUS_FILTERS, UNIVERSE_NAMES
 from bot.words import setups as setups_words
@@ -33,7 +34,7 @@ SORT_CHOICES = [app_commands.Choice(name=s.capitalize(), value=s) for s in SORTS
 async def universe_autocomplete(interaction, current: str) -> list[app_commands.Choice[str]]:
     """The shipped universes, then the server's saved lists."""
     text = (current or "").strip().lower()
-    saved = await interaction.client.services.setups.list_names(interaction.guild_id)
+    saved = await _saved_names(interaction)
     names = [*UNIVERSE_NAMES, *saved]
     return [app_commands.Choice(name=setups_words.universe_label(u), value=u) for u in names
             if text in u or text in setups_words.universe_label(u).lower()][:25]
@@ -41,8 +42,16 @@ async def universe_autocomplete(interaction, current: str) -> list[app_commands.
 
 async def saved_list_autocomplete(interaction, current: str) -> list[app_commands.Choice[str]]:
     text = (current or "").strip().lower()
-    saved = await interaction.client.services.setups.list_names(interaction.guild_id)
+    saved = await _saved_names(interaction)
     return [app_commands.Choice(name=n, value=n) for n in saved if text in n][:25]
+
+
+async def _saved_names(interaction) -> list[str]:
+    """The server's saved lists; none while the store is away (suggestions never fail a keystroke)."""
+    try:
+        return await interaction.client.services.setups.list_names(interaction.guild_id)
+    except StoreUnavailable:
+        return []
 
 
 class Setups(commands.Cog):

@@ -12,6 +12,8 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.errors import StoreUnavailable
+
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25  # Discord's limit
@@ -31,6 +33,8 @@ async def watchlist_tickers(bot, guild_id: int | None) -> list[str]:
         return []
     try:
         return [str(t) for t in await services.watchlist.tickers(guild_id)]
+    except StoreUnavailable:  # the store's outage line says it: no line per keystroke
+        return []
     except Exception:  # suggestions are a convenience: never fail the keystroke
         log.warning("watchlist lookup for autocomplete failed (guild %s)", guild_id, exc_info=True)
         return []

@@ -21,6 +21,7 @@ from bot.charts.base_chart import render_base_chart
 from bot.charts.transport import PackedBars, pack_bars, unpack_bars
 from bot.charts.version import chart_code_version
 from bot.dates import parse_date, parse_timeframe
+from bot.errors import StoreUnavailable
 from bot.market.service import MarketData
 from bot.services.bar_fingerprint import frame_fingerprint
 from bot.services.common import is_stale, lookback_start, safe_filename, source_of
@@ -199,6 +200,9 @@ class BaseService:
         """
         try:
             return (await self.report(ticker, as_of=as_of, markers=markers, evidence=False)).png or None
+        except StoreUnavailable:  # its prices' store is away (said once by the store's outage line)
+            log.debug("chart for announcement %s left out: the store is unavailable", key)
+            return None
         except Exception:
             log.warning("chart for announcement %s failed; posting without it", key, exc_info=True)
             return None

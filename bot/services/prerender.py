@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.errors import StoreUnavailable
+
 log = logging.getLogger(__name__)
 
 TIMEFRAMES = ("weekly", "daily")  # the two the base chart's buttons offer
@@ -72,6 +74,8 @@ class Prerenderer:
         report = PrerenderReport(session)
         try:
             tickers = sorted(await self.tickers())
+        except StoreUnavailable:  # the store's outage line said it; the next session pre-renders
+            return report
         except Exception:
             log.exception("pre-render of %s: could not list the tracked tickers", session)
             return report
@@ -84,6 +88,9 @@ class Prerenderer:
                 if self.history is not None:
                     await self.history.recent(ticker)
                     report.histories += 1
+            except StoreUnavailable:  # the store went away meanwhile (its outage line says so): stop here
+                report.failed.extend(tickers[tickers.index(ticker):])
+                break
             except Exception as exc:
                 report.failed.append(ticker)
                 log.warning("pre-render of %s failed: %s: %s", ticker, type(exc).__name__, exc)

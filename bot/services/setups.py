@@ -21,7 +21,7 @@ from bot.analysis.base import chart_window, find_base
 from bot.analysis.models import BaseResult
 from bot.charts.setups_grid import GridTile, render_setups_grid
 from bot.dates import TIMEFRAMES, parse_date, parse_timeframe
-from bot.errors import BadArgument, BreakoutError, echo
+from bot.errors import BadArgument, BreakoutError, StoreUnavailable, echo
 from bot.market.bounds import not_in_future
 from bot.market.service import MarketData
 from bot.market.universes import SP500_AS_OF, UNIVERSES
@@ -465,6 +465,8 @@ class SetupsService:
                 with patient():  # nobody waits for these: the store's longer limits, as a scan's
                     for chunk in chunks:
                         await self.market.histories(chunk, start=start, end=end)
+            except StoreUnavailable:  # the store's outage line says it; the next screen tries again
+                log.debug("setups: background fetch stopped: the store is unavailable")
             except Exception:  # a background warm-up: the next screen tries again
                 log.warning("setups: background fetch failed", exc_info=True)
 

@@ -111,7 +111,13 @@ async def test_commands_say_one_sentence_in_time_log_once_and_recover(make_harne
         reply = visible(sent)[0]
         assert reply["content"] == STORE_DOWN, (text, reply["content"])
         assert reply["ephemeral"] == (how == "slash")
+    if outage.proxy is not None:  # suggestions while the store is frozen: the shipped ones, no error
+        started = time.monotonic()
+        choices = await h.autocomplete("setups", {"universe": ""}, focused="universe", author=h.admin)
+        assert [c["value"] for c in choices] == ["watchlist", "etfs", "sp500"]
+        assert time.monotonic() - started < TIMEOUT + 2.0
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.exc_info]
     (warning,) = store_lines(caplog, logging.WARNING)
     assert warning.exc_info is None and "unexpected" not in warning.getMessage()
     assert APOLOGY not in str(h.sent)

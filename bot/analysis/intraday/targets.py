@@ -1,0 +1,52 @@
+"""What the watch watches for one ticker, from its base as of the last close.
+
+* a base not broken out (testing, pressing, in base, failed, faded): its **breakout line**
+  (``Levels.line``), from below: a price above it is "crossing now";
+* a standing breakout (status ``breakout``): its **invalidation** (``Levels.invalidation``),
+  from above: a price below it is "falling back".
+
+It is watched only when the last close is within ``WITHIN_PCT`` (3 %) of that line (or past it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.analysis.intraday.quotes import DOWN, UP
+from bot.analysis.levels import Levels, levels_of_result
+from bot.analysis.models import BaseResult
+
+WITHIN_PCT = 3.0
+
+
+@dataclass(frozen=True)
+class Target:
+    ticker: str
+    status: str  # the base's status at the last close
+    levels: Levels
+    direction: int
+    prev_close: float
+
+    @property
+    def line(self) -> float:
+        return self.levels.line if self.direction == UP else self.levels.invalidation
+
+    @property
+    def gap_pct(self) -> float:
+        """How far the last close is from the line, in % (positive: not yet there)."""
+        if self.direction == UP:
+            return (self.line / self.prev_close - 1.0) * 100.0
+        return (self.prev_close / self.line - 1.0) * 100.0
+
+    @property
+    def watched(self) -> bool:
+        return self.gap_pct <= WITHIN_PCT
+
+
+def target_of(ticker: str, result: BaseResult | None) -> Target | None:
+    """The line to watch for ``ticker`` given its base as of the last close (None: no base)."""
+    lv = levels_of_result(result) if result is not None else None
+    if lv is None:
+        return None
+    direction = DOWN if result.status == "breakout" else UP
+    return Target(ticker, result.status, lv, direction, float(result.last_close))

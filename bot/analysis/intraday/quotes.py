@@ -73,8 +73,25 @@ def crossings_plain(price, line, direction, status) -> list[bool]:
 
 def near(price: np.ndarray, line: np.ndarray, direction: np.ndarray, within_pct: float = 3.0) -> np.ndarray:
     """Which tickers are worth watching: within ``within_pct`` % below their breakout line
-    (``UP``) or above their invalidation (``DOWN``), or already past it."""
+    (``UP``) or above their invalidation (``DOWN``), in % of the line, or already past it."""
     price = np.asarray(price, dtype=float)
     line = np.asarray(line, dtype=float)
-    gap = np.where(np.asarray(direction) == UP, line / price - 1.0, price / line - 1.0) * 100.0
-    return np.isfinite(gap) & (gap <= within_pct)
+    gap = np.where(np.asarray(direction) == UP, 1.0 - price / line, price / line - 1.0) * 100.0  # % of the line
+    return np.isfinite(gap) & (gap <= within_pct + 1e-9)  # 3 % itself is within, floats aside
+
+
+def last_quotes(closes) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's last price and its time (seconds since the epoch; NaN when the column has
+    none) from a frame of 5-minute closes, one column per ticker, indexed by bar time (the
+    ``Close`` level of a batched yfinance download). A bar's time is taken as given: the caller
+    says whether it is the bar's start or its end."""
+    values = closes.to_numpy(dtype=float)
+    n_rows, n_cols = values.shape
+    if n_rows == 0:
+        return np.full(n_cols, np.nan), np.full(n_cols, np.nan)
+    have = np.isfinite(values)
+    last_row = n_rows - 1 - np.argmax(have[::-1], axis=0)  # the last row with a price, per column
+    any_price = have.any(axis=0)
+    price = np.where(any_price, values[last_row, np.arange(n_cols)], np.nan)
+    seconds = closes.index.as_unit("ns").asi8 / 1e9
+    return price, np.where(any_price, seconds[last_row], np.nan)

@@ -71,6 +71,11 @@ class SessionWatch:
                 "skipped_rounds": dict(self.skipped)}
 
 
+def _seconds(index: pd.DatetimeIndex) -> np.ndarray:
+    """Seconds since the epoch, whatever the index's unit (pandas 3 keeps microseconds)."""
+    return index.as_unit("ns").asi8 / 1e9
+
+
 def settle(direction: int, line: float, close: float) -> Settlement:
     """How the session's ``close`` settles a crossing of ``line``."""
     past = close > line if direction == UP else close < line
@@ -101,11 +106,12 @@ def watch_session(ticker: str, bars: pd.DataFrame, line: float, direction: int, 
     day = (ends > session_open) & (ends <= session_close)
     ends, closes = ends[day], bars["Close"].to_numpy(dtype=float)[day]
     cumvol = np.cumsum(np.nan_to_num(bars["Volume"].to_numpy(dtype=float)[day]))
-    last = np.searchsorted(ends.asi8, rounds.asi8, side="right") - 1  # the last bar ended by each round
+    end_s, round_s = _seconds(ends), _seconds(rounds)
+    last = np.searchsorted(end_s, round_s, side="right") - 1  # the last bar ended by each round
     have = last >= 0
     price = np.where(have, closes[np.maximum(last, 0)] if len(closes) else np.nan, np.nan)
-    qtime = np.where(have, ends.asi8[np.maximum(last, 0)] / 1e9 if len(ends) else np.nan, np.nan)
-    status = quote_status(price, qtime, rounds.asi8 / 1e9, np.full(len(rounds), prev_close))
+    qtime = np.where(have, end_s[np.maximum(last, 0)] if len(ends) else np.nan, np.nan)
+    status = quote_status(price, qtime, round_s, np.full(len(rounds), prev_close))
     crossed = crossings(price, np.full(len(rounds), line), np.full(len(rounds), direction), status)
     skipped = {REASONS[s]: int(n) for s, n in zip(*np.unique(status[status != OK], return_counts=True))}
     crossing = None

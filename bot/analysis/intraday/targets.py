@@ -33,14 +33,15 @@ class Target:
 
     @property
     def gap_pct(self) -> float:
-        """How far the last close is from the line, in % (positive: not yet there)."""
+        """How far the last close is from the line, in % of the line (positive: not yet there);
+        the same measure as :func:`bot.analysis.intraday.quotes.near`."""
         if self.direction == UP:
-            return (self.line / self.prev_close - 1.0) * 100.0
+            return (1.0 - self.prev_close / self.line) * 100.0
         return (self.prev_close / self.line - 1.0) * 100.0
 
     @property
     def watched(self) -> bool:
-        return self.gap_pct <= WITHIN_PCT
+        return self.gap_pct <= WITHIN_PCT + 1e-9
 
 
 def target_of(ticker: str, result: BaseResult | None) -> Target | None:

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.cli.chart_commands",  # base, compare, perf, chart
     "bot.cli.market_command",  # market
     "bot.cli.event_commands",  # replay, history
+    "bot.cli.intraday_command",  # intraday (the intraday watch's offline twin)
     "bot.cli.study_command",  # study
     "bot.cli.setups_command",  # setups
     "bot.cli.run_command",  # run (the Discord bot)

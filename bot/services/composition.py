@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.services.chart import ChartService
     from bot.services.compare import CompareService
     from bot.services.history import HistoryService
+    from bot.services.intraday import IntradayService
     from bot.services.market import MarketService
     from bot.services.odds import OddsService
     from bot.services.perf import PerfService
@@ -159,6 +160,12 @@ class Services:
         from bot.services.history import HistoryService
 
         return HistoryService(self.market, pool=self.render_pool)
+
+    @cached_property
+    def intraday(self) -> IntradayService:
+        from bot.services.intraday import IntradayService
+
+        return IntradayService(self.market)
 
     @cached_property
     def odds(self) -> OddsService:

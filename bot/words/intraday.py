@@ -1,0 +1,78 @@
+"""The words of the intraday watch: "crossing now", once, and how the close settled it; and the
+offline twin's (``python -m bot intraday``) lines around them. Levels as levels, never advice."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.words.vocabulary import day, pct, price
+
+WITHIN_WORDS = "the watch takes tickers within 3% of their line"
+
+
+def _at(when: datetime) -> str:
+    return f"{when:%H:%M} ET"
+
+
+def _pace(pace: float | None) -> str:
+    if pace is None:
+        return "volume pace not known"
+    return f"volume pace {pace:.1f}× its usual by this time of day"
+
+
+def crossing_notice(ticker: str, line: float, quote: float, quote_at: datetime, pace: float | None, up: bool) -> str:
+    """'IWM crossing 203.00 now: 203.12 at 12:50 ET (volume pace 1.3× its usual by this time of
+    day)'; a breakout's invalidation from above: 'IWM crossing below its invalidation 197.74
+    now: …'. ``quote_at`` is the quote's own time (exchange time), which may lag the round."""
+    what = price(line) if up else f"below its invalidation {price(line)}"
+    return f"{ticker} crossing {what} now: {price(quote)} at {_at(quote_at)} ({_pace(pace)})"
+
+
+def settled(outcome: str, close: float, up: bool) -> str:
+    """The close's reply to the crossing notice."""
+    if outcome == "confirmed":
+        return f"confirmed: closed at {price(close)}" + ("" if up else ", below the invalidation")
+    return f"withdrawn: closed back at {price(close)}, " + ("inside the base" if up else "above the invalidation")
+
+
+def settled_footer(outcome: str, close: float, session: date) -> str:
+    """The crossing notice's footer once settled, for a reader scrolling up."""
+    return f"{'Confirmed' if outcome == 'confirmed' else 'Withdrawn'} at the close of {day(session)}: {price(close)}"
+
+
+def watching_line(ticker: str, session: date, status: str, line: float, prev_close: float, gap_pct: float,
+                  up: bool) -> str:
+    """'IWM on 2023-12-26: watching the breakout line 203.00 (last close 201.48, 0.7% below it; testing)'."""
+    what = "the breakout line" if up else "the invalidation"
+    side = "below" if up else "above"
+    return (f"{ticker} on {day(session)}: watching {what} {price(line)} (last close {price(prev_close)}, "
+            f"{pct(abs(gap_pct), signed=False)} {side} it; {status.replace('_', ' ')})")
+
+
+def not_watched_line(ticker: str, session: date, line: float, prev_close: float, gap_pct: float, up: bool) -> str:
+    what = "the breakout line" if up else "the invalidation"
+    side = "below" if up else "above"
+    return (f"{ticker} on {day(session)}: not on the watch: the last close {price(prev_close)} was "
+            f"{pct(gap_pct, signed=False)} {side} {what} {price(line)} ({WITHIN_WORDS}).")
+
+
+def no_base_line(ticker: str, session: date) -> str:
+    return f"{ticker} on {day(session)}: no base at the last close, so no line to watch."
+
+
+def no_crossing_line(line: float, rounds: int, up: bool) -> str:
+    side = "above" if up else "below"
+    return f"No crossing: no usable quote went {side} {price(line)} in {rounds} rounds; nothing posted."
+
+
+def bars_source_line(ticker: str, from_file: bool) -> str:
+    if from_file:
+        return f"5-minute bars: {ticker}.5m.csv"
+    return f"5-minute bars: synthetic, built from the day's daily bar (no {ticker}.5m.csv)"
+
+
+def skipped_line(skipped: dict) -> str:
+    """'Rounds not used: 3 stale, 1 implausible' (the log's, never the channel's); '' when none."""
+    if not skipped:
+        return ""
+    return "Rounds not used: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))

@@ -96,6 +96,21 @@ class Alerts(commands.Cog):
         await send_reply(ctx, content=alerts_words.digest_set(settings.digest_enabled,
                                                               alerts_on=settings.alerts_enabled))
 
+    @alerts.command(name="intraday",
+                    description="\"Crossing now\" during the session, settled at the close: on or off (Manage Server)",
+                    extras={"examples": ["alerts intraday on", "alerts intraday off"]})
+    @app_commands.describe(switch="on or off")
+    @app_commands.choices(switch=[app_commands.Choice(name="On", value="on"),
+                                  app_commands.Choice(name="Off", value="off")])
+    @commands.has_guild_permissions(manage_guild=True)
+    async def alerts_intraday(self, ctx: commands.Context, switch: str) -> None:
+        word = switch.strip().lower()
+        if word not in ("on", "off"):
+            raise BadArgument(alerts_words.digest_switch_unknown(switch))
+        settings = await self.services.alerts.set_intraday(ctx.guild.id, word == "on")
+        await send_reply(ctx, content=alerts_words.intraday_set(settings.intraday_enabled,
+                                                                alerts_on=settings.alerts_enabled))
+
     @alerts.command(name="market", description="The market index this server follows: SPY, QQQ or IWM (Manage Server)",
                     extras={"examples": ["alerts market QQQ", "alerts market SPY"]})
     @app_commands.describe(index="SPY (default), QQQ or IWM")

@@ -58,6 +58,10 @@ class AlertsService:
         """The daily digest on or off (posted in the alerts channel, while alerts are on)."""
         return await self.guilds.set_digest(guild_id, on)
 
+    async def set_intraday(self, guild_id: int, on: bool) -> GuildSettings:
+        """The intraday "crossing now" notices on or off (off by default; in the alerts channel)."""
+        return await self.guilds.set_intraday(guild_id, on)
+
     async def set_market_index(self, guild_id: int, index: str) -> GuildSettings:
         """The index whose state `market` and the announcements show (SPY, QQQ or IWM; else BadArgument)."""
         chosen = parse_market_index(index)

@@ -24,6 +24,7 @@ class GuildSettings:
     alerts_since: str | None = None  # UTC ISO time alerts were last turned on
     digest_enabled: bool = False  # one digest post after each daily scan (needs alerts on)
     market_index: str = "SPY"  # the index whose state `market` and the announcements show
+    intraday_enabled: bool = False  # "crossing now" notices during the session (needs alerts on)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class GuildSettingsRepo:
             alerts_since=row["alerts_since"],
             digest_enabled=bool(row["digest_enabled"]),
             market_index=row["market_index"] or "SPY",
+            intraday_enabled=bool(row["intraday_enabled"]),
         )
 
     async def set_channel(self, guild_id: int, channel_id: int) -> ChannelSet:
@@ -117,6 +119,22 @@ class GuildSettingsRepo:
             await conn.execute(_upsert(self.db, guild_id, now))
             await conn.execute(_update(guild_id, digest_enabled=int(bool(on)), updated_at=now))
         return await self.get(guild_id)
+
+    async def set_intraday(self, guild_id: int, on: bool) -> GuildSettings:
+        """Turn the intraday notices on or off (posted in the alerts channel while alerts are on)."""
+        now = utc_now()
+        async with transaction(self.db) as conn:
+            await conn.execute(_upsert(self.db, guild_id, now))
+            await conn.execute(_update(guild_id, intraday_enabled=int(bool(on)), updated_at=now))
+        return await self.get(guild_id)
+
+    async def intraday_targets(self) -> list[tuple[int, int]]:
+        """(guild id, channel id) of every server with alerts and the intraday notices on."""
+        rows = await self.db.all(
+            sa.select(_g.guild_id, _g.alerts_channel_id)
+            .where(_g.alerts_enabled == 1, _g.intraday_enabled == 1, _g.alerts_channel_id.is_not(None))
+            .order_by(_g.guild_id))
+        return [(r["guild_id"], r["alerts_channel_id"]) for r in rows]
 
     async def set_market_index(self, guild_id: int, index: str) -> GuildSettings:
         """The server's market index (SPY is stored as the default, NULL)."""

@@ -54,6 +54,7 @@ guild_settings = sa.Table(
     sa.Column("alerts_since", sa.Text),
     sa.Column("digest_enabled", sa.Integer, nullable=False, server_default="0"),
     sa.Column("market_index", sa.Text),  # SPY (NULL), QQQ or IWM: the server's market index
+    sa.Column("intraday_enabled", sa.Integer, nullable=False, server_default="0"),  # `alerts intraday on|off`
 )
 
 watchlist = sa.Table(

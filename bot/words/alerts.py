@@ -37,6 +37,8 @@ def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, n
     lines.append(f"Tracked tickers: {len(tracked)}{f' ({tickers_text(tracked)})' if tracked else ''}.")
     if getattr(settings, "digest_enabled", False):
         lines.append("Daily digest: on (one summary of the watchlist after each scan).")
+    if getattr(settings, "intraday_enabled", False):
+        lines.append(intraday_status_line())
     if pending:
         lines.append(f"Waiting to be posted: {pending}.")
     if settings.alerts_enabled:
@@ -67,6 +69,23 @@ def digest_set(on: bool, *, alerts_on: bool) -> str:
     text = "📋 The daily digest is on: after each US close, one post sums up the watchlist (with the grid)."
     if not alerts_on:
         text += " It is posted in the alerts channel: turn alerts on with `alerts channel #channel`."
+    return text
+
+
+def intraday_status_line() -> str:
+    return "Intraday: on (\"crossing now\" during the session, settled at the close; not running in this version)."
+
+
+def intraday_set(on: bool, *, alerts_on: bool) -> str:
+    """After `alerts intraday on|off`. The intraday watch itself is not part of this version: the
+    reply says so rather than promise posts that will not come."""
+    if not on:
+        return "Intraday notices are off: announcements come after the close only."
+    text = ("⏱️ Intraday notices are on for this server: a tracked ticker crossing its line during the session "
+            "will get one \"crossing now\" post, then a reply at the close saying whether the close confirmed or "
+            "withdrew it. This version does not run the intraday watch yet; the setting is kept for when it does.")
+    if not alerts_on:
+        text += " They are posted in the alerts channel: turn alerts on with `alerts channel #channel`."
     return text
 
 

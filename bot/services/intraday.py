@@ -21,7 +21,7 @@ from bot.analysis.intraday.profile import PROFILE_SESSIONS, own_profile
 from bot.analysis.intraday.quotes import UP
 from bot.analysis.intraday.session import SessionWatch, watch_session
 from bot.analysis.intraday.synthetic import synthetic_session
-from bot.analysis.intraday.targets import Target, target_of
+from bot.analysis.intraday.targets import Target, target_of, verdict_at_close
 from bot.errors import BadArgument, NotEnoughData
 from bot.market.bounds import not_in_future
 from bot.market.calendar import NEW_YORK, is_session, xnys
@@ -57,7 +57,8 @@ class IntradayDay:
             c = w.crossing
             out.append("Posted: " + words.crossing_notice(self.ticker, c.line, c.price, c.quote_at, c.pace, up))
             if w.settlement is not None:
-                out.append("At the close: " + words.settled(w.settlement.outcome, w.settlement.close, up))
+                s = w.settlement
+                out.append("At the close: " + words.settled(s.outcome, s.close, up, reason=s.reason, line=t.line))
         skipped = words.skipped_line(w.skipped)
         return out + ([skipped] if skipped else [])
 
@@ -68,7 +69,8 @@ class IntradayDay:
             c, up = w.crossing, t.direction == UP
             posted.append(words.crossing_notice(self.ticker, c.line, c.price, c.quote_at, c.pace, up))
             if w.settlement is not None:
-                posted.append(words.settled(w.settlement.outcome, w.settlement.close, up))
+                s = w.settlement
+                posted.append(words.settled(s.outcome, s.close, up, reason=s.reason, line=t.line))
         return {
             "ticker": self.ticker,
             "session": self.session.isoformat(),
@@ -114,8 +116,9 @@ def replay_day(ticker: str, daily: pd.DataFrame, day: date, intraday: pd.DataFra
         profile = own_profile(intraday[intraday.index < start])
     usual = before["Volume"].tail(PROFILE_SESSIONS).mean()
     usual = float(usual) if pd.notna(usual) and usual > 0 else None
+    verdict = verdict_at_close(target, find_base(upto), day)  # the daily scan's own rule at the close
     watch = watch_session(ticker, bars, target.line, target.direction, target.prev_close, start, end,
-                          profile=profile, usual_volume=usual)
+                          profile=profile, usual_volume=usual, verdict=verdict)
     return IntradayDay(ticker, day, target, watch, from_file, profile is not None)
 
 

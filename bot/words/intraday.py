@@ -28,8 +28,12 @@ def crossing_notice(ticker: str, line: float, quote: float, quote_at: datetime, 
     return f"{ticker} crossing {what} now: {price(quote)} at {_at(quote_at)} ({_pace(pace)})"
 
 
-def settled(outcome: str, close: float, up: bool) -> str:
-    """The close's reply to the crossing notice."""
+def settled(outcome: str, close: float, up: bool, *, reason: str = "", line: float | None = None) -> str:
+    """The close's reply to the crossing notice. ``reason`` ``not_counted``: the close was past
+    ``line`` but the daily rules do not count it (no new breakout, or no failure)."""
+    if outcome != "confirmed" and reason == "not_counted" and line is not None:
+        what = "not a new breakout" if up else "not a failed breakout"
+        return f"withdrawn: closed at {price(close)}, past {price(line)} but {what} by the daily rules"
     if outcome == "confirmed":
         return f"confirmed: closed at {price(close)}" + ("" if up else ", below the invalidation")
     return f"withdrawn: closed back at {price(close)}, " + ("inside the base" if up else "above the invalidation")

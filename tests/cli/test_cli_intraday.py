@@ -34,7 +34,7 @@ def test_iwm_2024_07_12_withdrawn_json(shared_data, capsys):
     doc = json.loads(out)
     assert rc == 0 and doc["watched"] and doc["direction"] == "up" and doc["line"] == 213.31
     assert doc["levels"]["breakout_line"] == 213.31  # the same levels as the announcements
-    assert doc["watch"]["settlement"] == {"outcome": "withdrawn", "close": 213.14}
+    assert doc["watch"]["settlement"] == {"outcome": "withdrawn", "close": 213.14, "reason": "inside"}
     assert doc["posted"][1] == "withdrawn: closed back at 213.14, inside the base"
 
 

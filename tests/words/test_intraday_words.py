@@ -29,3 +29,8 @@ def test_settled_both_ways():
 def test_skipped_line():
     assert skipped_line({}) == ""
     assert skipped_line({"stale": 3, "implausible": 1}) == "Rounds not used: 1 implausible, 3 stale"
+
+
+def test_settled_not_counted():
+    assert settled("withdrawn", 215.2, True, reason="not_counted", line=213.31) == (
+        "withdrawn: closed at 215.20, past 213.31 but not a new breakout by the daily rules")

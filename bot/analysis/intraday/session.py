@@ -2,9 +2,13 @@
 5-minute bar that has ended, posts "crossing now" the first time a usable quote is past the
 line (once per ticker, base and session), and the close settles it:
 
-* **confirmed** when the session's close is past the line too (for a base: a close above its
-  breakout line, the engine's breakout; for a breakout: below its invalidation);
-* **withdrawn** when it closed back inside.
+* **confirmed** when the daily rules count the session's close: the base's status as of that
+  close is a breakout of that day (or, for a standing breakout watched at its invalidation, failed
+  or faded) — :func:`bot.analysis.intraday.targets.verdict_at_close`, given as ``verdict``;
+  without a verdict, when the close is past the line;
+* **withdrawn** otherwise: closed back inside (``inside``), or past the line but not counted by
+  the daily rules (``not_counted``: e.g. a base whose earlier breakout already faded, or whose
+  zone moved with the day's bar).
 
 The quote's own time is the end of its bar (when that price was known), not the round's.
 """
@@ -47,9 +51,10 @@ class Crossing:
 class Settlement:
     outcome: Literal["confirmed", "withdrawn"]
     close: float
+    reason: Literal["past", "inside", "not_counted"] = "past"
 
     def to_dict(self) -> dict:
-        return {"outcome": self.outcome, "close": round(self.close, 2)}
+        return {"outcome": self.outcome, "close": round(self.close, 2), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,14 @@ def _seconds(index: pd.DatetimeIndex) -> np.ndarray:
     return index.as_unit("ns").asi8 / 1e9
 
 
-def settle(direction: int, line: float, close: float) -> Settlement:
-    """How the session's ``close`` settles a crossing of ``line``."""
+def settle(direction: int, line: float, close: float, verdict: bool | None = None) -> Settlement:
+    """How the session's ``close`` settles a crossing of ``line``; ``verdict``: whether the daily
+    rules count that close (None: the close past the line counts)."""
     past = close > line if direction == UP else close < line
-    return Settlement("confirmed" if past else "withdrawn", float(close))
+    counted = past if verdict is None else bool(verdict)
+    if counted:
+        return Settlement("confirmed", float(close), "past")
+    return Settlement("withdrawn", float(close), "not_counted" if past else "inside")
 
 
 def round_times(session_open: pd.Timestamp, session_close: pd.Timestamp,
@@ -95,11 +104,12 @@ def round_times(session_open: pd.Timestamp, session_close: pd.Timestamp,
 def watch_session(ticker: str, bars: pd.DataFrame, line: float, direction: int, prev_close: float,
                   session_open: pd.Timestamp, session_close: pd.Timestamp, *,
                   every_minutes: int = DEFAULT_EVERY_MINUTES, profile: np.ndarray | None = None,
-                  usual_volume: float | None = None, closed: bool = True) -> SessionWatch:
+                  usual_volume: float | None = None, closed: bool = True, verdict: bool | None = None) -> SessionWatch:
     """Replay the watch over one session's 5-minute ``bars`` (indexed by bar start, exchange
     time). ``profile``: the ticker's cumulative volume profile (None: the U shape);
     ``usual_volume``: its usual day's volume (None: no pace). ``closed``: the session is over and
-    its last bar's close settles the crossing."""
+    its last bar's close settles the crossing; ``verdict``: whether the daily rules count that
+    close (:func:`settle`)."""
     session = session_open.date()
     rounds = round_times(session_open, session_close, every_minutes)
     ends = bars.index + pd.Timedelta(minutes=BAR_MINUTES)
@@ -125,5 +135,5 @@ def watch_session(ticker: str, bars: pd.DataFrame, line: float, direction: int, 
         crossing = Crossing(ticker, session, float(line), direction, float(price[i]), ends[last[i]], rounds[i], p)
     settlement = None
     if crossing is not None and closed and len(closes) and ends[-1] == session_close:
-        settlement = settle(direction, line, float(closes[-1]))
+        settlement = settle(direction, line, float(closes[-1]), verdict)
     return SessionWatch(ticker, session, float(line), direction, len(rounds), crossing, settlement, skipped)

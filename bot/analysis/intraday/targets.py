@@ -44,6 +44,17 @@ class Target:
         return self.gap_pct <= WITHIN_PCT + 1e-9
 
 
+def verdict_at_close(target: Target, at_close: BaseResult | None, session) -> bool:
+    """Whether the daily rules count the session's close for ``target``: from below, the base's
+    status as of that close is a breakout on that session; from above (a standing breakout), the
+    breakout failed or faded."""
+    if at_close is None:
+        return False
+    if target.direction == UP:
+        return at_close.status == "breakout" and at_close.breakout_date == session
+    return at_close.status in ("failed", "faded")
+
+
 def target_of(ticker: str, result: BaseResult | None) -> Target | None:
     """The line to watch for ``ticker`` given its base as of the last close (None: no base)."""
     lv = levels_of_result(result) if result is not None else None

@@ -101,3 +101,20 @@ def test_rounds_never_faster_than_a_minute():
         round_times(start, start + pd.Timedelta(hours=1), 0)
     assert len(round_times(start, start + pd.Timedelta(hours=6, minutes=30), 1)) == 390
     assert set(np.diff(round_times(start, start + pd.Timedelta(hours=1), 10))) == {pd.Timedelta(minutes=10)}
+
+
+def test_a_close_past_the_line_that_the_daily_rules_do_not_count_is_withdrawn(load_daily):
+    """IWM 2024-08-19 closes at 215.20, above 213.31, but the base's July breakout had already
+    faded: the daily scan announces no breakout, so the crossing is withdrawn, not confirmed."""
+    from bot.analysis.intraday.targets import verdict_at_close
+
+    daily = load_daily("IWM")
+    target, bars, start, end = _day(daily, "IWM", "2024-08-19")
+    verdict = verdict_at_close(target, find_base(daily, date(2024, 8, 19)), date(2024, 8, 19))
+    assert verdict is False
+    w = watch_session("IWM", bars, target.line, target.direction, target.prev_close, start, end, verdict=verdict)
+    assert w.crossing is not None and w.settlement.close == 215.20 > target.line
+    assert (w.settlement.outcome, w.settlement.reason) == ("withdrawn", "not_counted")
+    # and on the seed's day the daily rules count it
+    t26, b26, s26, e26 = _day(daily, "IWM", "2023-12-26")
+    assert verdict_at_close(t26, find_base(daily, date(2023, 12, 26)), date(2023, 12, 26)) is True

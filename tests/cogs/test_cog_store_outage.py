@@ -150,3 +150,45 @@ async def test_announcer_wake_ups_say_the_outage_once_and_catch_up_after(make_ha
     assert cog._failures == 0
     (back,) = store_lines(caplog, logging.INFO)
     assert "is back after" in back.getMessage()
+
+
+async def test_a_full_disk_is_said_once_and_commands_work_again_when_space_returns(make_harness, market, store, caplog):
+    """SQLite out of disk (SQLITE_FULL, here through max_page_count) while members write."""
+    if store.is_postgres:
+        pytest.skip("SQLite's own file")
+    from sqlalchemy import event
+
+    caplog.set_level(logging.INFO)
+    db = store.database(timeout=TIMEOUT)
+    h = await make_harness(market, extensions=EXTENSIONS, db=db, settings=Settings(token="t", db_timeout=TIMEOUT))
+    pages = {"max": 0}
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def limit(dbapi_conn, _record):
+        if pages["max"]:
+            dbapi_conn.execute(f"PRAGMA max_page_count={pages['max']}")
+
+    pages["max"] = await db.scalar(sa.text("PRAGMA page_count"))
+    await db.engine.dispose()
+    from bot.errors import StoreUnavailable
+    from bot.store.ticker_lists import TickerListRepo
+
+    for size in (400, 40, 4):  # other servers' lists take the last free space, big rows then small ones
+        with pytest.raises(StoreUnavailable):
+            for n in range(3000):
+                await TickerListRepo(db).save(size * 10_000 + n, "fill", [f"T{i}" for i in range(size)])
+    said = len(store_lines(caplog, logging.WARNING))  # the outage the last filler met (a small write may
+    for n in range(4):                                  # still fit between: each such success ends one)
+        (reply,) = visible(await h.prefix(f"!universe save list{n} IWM SPY QQQ MDY", author=h.admin))
+        assert reply["content"] == STORE_DOWN
+    warnings = store_lines(caplog, logging.WARNING)
+    assert len(warnings) == said  # the members' failures add no line to the open outage
+    assert all("out of disk space" in w.getMessage() and w.exc_info is None for w in warnings)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    backs = len(store_lines(caplog, logging.INFO))
+    pages["max"] = 0
+    await db.engine.dispose()  # space is back
+    (reply,) = visible(await h.prefix("!universe save tech IWM SPY", author=h.admin))
+    assert reply["content"].startswith("List `tech` saved")
+    (back,) = store_lines(caplog, logging.INFO)[backs:]
+    assert "is back after" in back.getMessage()

@@ -1,4 +1,4 @@
-"""``alerts channel/off/status/role/digest/market``: where this server's announcements go and whom they ping.
+"""``alerts channel/off/status/role/digest/followups/market``: where this server's announcements go and whom they ping.
 
 Changing anything needs Manage Server (checked on both paths; the slash group is also hidden
 from members without it by default). Guild-only.
@@ -110,6 +110,21 @@ class Alerts(commands.Cog):
         settings = await self.services.alerts.set_intraday(ctx.guild.id, word == "on")
         await send_reply(ctx, content=alerts_words.intraday_set(settings.intraday_enabled,
                                                                 alerts_on=settings.alerts_enabled))
+
+    @alerts.command(name="followups",
+                    description="A thread of follow-ups under each breakout announcement: on or off (Manage Server)",
+                    extras={"examples": ["alerts followups off", "alerts followups on"]})
+    @app_commands.describe(switch="on or off")
+    @app_commands.choices(switch=[app_commands.Choice(name="On", value="on"),
+                                  app_commands.Choice(name="Off", value="off")])
+    @commands.has_guild_permissions(manage_guild=True)
+    async def alerts_followups(self, ctx: commands.Context, switch: str) -> None:
+        word = switch.strip().lower()
+        if word not in ("on", "off"):
+            raise BadArgument(alerts_words.digest_switch_unknown(switch))
+        settings = await self.services.alerts.set_followups(ctx.guild.id, word == "on")
+        await send_reply(ctx, content=alerts_words.followups_set(settings.followups_enabled,
+                                                                 alerts_on=settings.alerts_enabled))
 
     @alerts.command(name="market", description="The market index this server follows: SPY, QQQ or IWM (Manage Server)",
                     extras={"examples": ["alerts market QQQ", "alerts market SPY"]})

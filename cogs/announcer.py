@@ -18,14 +18,25 @@ import logging
 import discord
 from discord.ext import commands, tasks
 
-from bot.app.announce_embeds import announcement_message, carries_key, digest_message, event_marker
+from bot.app.announce_embeds import announcement_message, carries_key, digest_message, event_marker, followup_message
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
-from bot.services.scan import WAKE_TIMES, ChannelForbidden, ChannelGone, CycleReport, Delivery
+from bot.services.scan import (
+    WAKE_TIMES,
+    ChannelForbidden,
+    ChannelGone,
+    CycleReport,
+    Delivery,
+    FollowUpUndeliverable,
+    Posted,
+)
+from bot.words.followups import thread_name
 
 log = logging.getLogger(__name__)
 
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
+THREAD_NEEDED = ("create_public_threads", "send_messages_in_threads")  # else follow-ups go as replies
+THREAD_ARCHIVE_MINUTES = 10080  # a week without a post hides the thread (a post brings it back)
 HISTORY_LOOKBACK = 50  # recent messages searched for an announcement before re-posting it
 
 
@@ -72,7 +83,94 @@ class DiscordPoster:
             raise ChannelGone(f"channel {channel_id} does not exist any more") from exc
         except discord.Forbidden as exc:
             raise ChannelForbidden(f"Discord refused the post: {exc.text or exc}") from exc
+        if delivery.thread and delivery.event is not None:
+            thread = await self._open_thread(channel, sent, delivery.event.ticker, delivery.event.date)
+            return Posted(sent.id, thread.id if thread is not None else None)
         return sent.id
+
+    def _may_thread(self, channel) -> bool:
+        guild = getattr(channel, "guild", None)
+        me = guild.me if guild is not None else None
+        if me is None or not isinstance(channel, discord.TextChannel):
+            return False
+        perms = channel.permissions_for(me)
+        return all(getattr(perms, p) for p in THREAD_NEEDED)
+
+    async def _open_thread(self, channel, message: discord.abc.Snowflake, ticker: str, day) -> discord.Thread | None:
+        """A thread under the announcement, or None (no permission, or Discord refused: the
+        follow-ups then go as replies; logged)."""
+        if not self._may_thread(channel):
+            return None
+        partial = message if isinstance(message, discord.PartialMessage) else channel.get_partial_message(message.id)
+        try:
+            return await partial.create_thread(name=thread_name(ticker, day), auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+        except discord.HTTPException as exc:
+            log.info("no thread under message %d in channel %d (%s); follow-ups go as replies", message.id,
+                     channel.id, exc)
+            return None
+
+    async def post_followup(self, channel_id: int, delivery: Delivery) -> Posted:
+        """Into the announcement's thread (opened now if it has none and the bot may), else a
+        reply to the announcement; the summary archives the thread."""
+        message = followup_message(delivery)
+        thread_id = delivery.thread_id
+        if thread_id is None:
+            try:
+                channel = await self._channel(channel_id)
+            except (ChannelGone, ChannelForbidden) as exc:
+                raise FollowUpUndeliverable(str(exc)) from exc
+            f = delivery.followup
+            thread = await self._open_thread(channel, channel.get_partial_message(delivery.parent_message_id),
+                                             f.ticker, f.breakout)
+            thread_id = thread.id if thread is not None else None
+        if thread_id is not None:
+            target = self.bot.get_partial_messageable(thread_id, type=discord.ChannelType.public_thread)
+            try:
+                sent = await target.send(**message.send_kwargs())
+            except discord.HTTPException as exc:  # deleted, locked, or no permission there: a reply instead
+                log.info("thread %d refused follow-up %s (%s); replying to the announcement", thread_id,
+                         delivery.key, exc)
+            else:
+                if delivery.followup.kind == "summary":
+                    await self._archive(thread_id)
+                return Posted(sent.id, thread_id)
+        return Posted(await self._reply(channel_id, delivery, message), None)
+
+    async def _reply(self, channel_id: int, delivery: Delivery, message) -> int:
+        try:
+            channel = await self._channel(channel_id)
+        except (ChannelGone, ChannelForbidden) as exc:
+            raise FollowUpUndeliverable(str(exc)) from exc
+        ref = discord.MessageReference(message_id=delivery.parent_message_id, channel_id=channel_id,
+                                       fail_if_not_exists=False)
+        try:
+            sent = await channel.send(**message.send_kwargs(), reference=ref, mention_author=False)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            raise FollowUpUndeliverable(f"no reply possible in channel {channel_id}: {exc.text or exc}") from exc
+        return sent.id
+
+    async def _archive(self, thread_id: int) -> None:
+        try:
+            thread = await self.bot.fetch_channel(thread_id)
+            await thread.edit(archived=True)
+        except discord.HTTPException as exc:
+            log.info("could not archive thread %d after its summary: %s", thread_id, exc)
+
+    async def find_followup(self, channel_id: int, thread_id: int | None, key: str) -> int | None:
+        """A follow-up posted before a crash: in the thread, else among the channel's replies."""
+        me = self.bot.user
+        if thread_id is not None:
+            thread = self.bot.get_partial_messageable(thread_id, type=discord.ChannelType.public_thread)
+            try:
+                async for message in thread.history(limit=self.history_limit):
+                    if me is not None and message.author.id == me.id and carries_key(message, key):
+                        return message.id
+            except discord.HTTPException:
+                log.info("cannot read thread %d to look for %s", thread_id, key)
+        try:
+            return await self.find_posted(channel_id, key)
+        except (ChannelGone, ChannelForbidden):
+            return None
 
     async def find_posted(self, channel_id: int, key: str) -> int | None:
         channel = await self._channel(channel_id)

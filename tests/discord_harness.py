@@ -29,6 +29,10 @@ API
 ``harness.view_for(message)`` — the live View on a recorded message (e.g. to call ``on_timeout``).
 ``harness.reset_cooldowns()`` — forget every command's cooldown.
 ``harness.sent`` — every recorded message/edit, oldest first; ``harness.reset()`` clears.
+Threads: ``message.create_thread`` is recorded as kind "thread" (``id`` the thread's, which is
+the message's as on Discord; ``payload`` its name and archive duration) and the thread can be
+fetched; a thread edit is kind "thread_edit". A message's ``channel_id`` says where it went (a
+thread's id for a post in it). ``harness.delete_thread(id)`` makes Discord answer 404 there.
 
 A recorded message is a dict: ``kind`` ("message" = channel send, "response" = interaction
 reply, "followup", "edit", "defer", "delete", "autocomplete", "typing", "sync" = command
@@ -135,6 +139,8 @@ class DiscordHarness:
         self._events: set[asyncio.Task] = set()
         self._recorder = _WebhookRecorder(self)
         self._previous_adapter = None
+        self.threads: dict[int, dict] = {}  # thread id -> its payload
+        self.deleted: set[int] = set()  # channel/thread ids that Discord now answers 404 for
         self.user = self.member()
         self.admin = self.member(manage_guild=True)
 
@@ -195,6 +201,10 @@ class DiscordHarness:
         http.bulk_upsert_global_commands = self._upsert_commands
         http.bulk_upsert_guild_commands = self._upsert_guild_commands
         http.application_info = self._application_info
+        http.start_thread_with_message = self._start_thread
+        self._get_channel = http.get_channel
+        http.get_channel = self._fetch_channel
+        http.edit_channel = self._edit_channel
         self._previous_adapter = discord.webhook.async_.async_context.get()
         self._use_recorder()
         original = self.bot._schedule_event
@@ -251,8 +261,51 @@ class DiscordHarness:
         return msg
 
     async def _send_message(self, channel_id, *, params):
+        if int(channel_id) in self.deleted:
+            raise self.not_found("Unknown Channel", 10003)
         payload, files = decode(params.payload, params.multipart, params.files)
-        return self._new_message("message", payload, files)
+        msg = self._new_message("message", payload, files)
+        self.sent[-1]["channel_id"] = int(channel_id)
+        return msg
+
+    @staticmethod
+    def not_found(message: str, code: int) -> discord.NotFound:
+        from types import SimpleNamespace
+
+        return discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), {"code": code, "message": message})
+
+    def delete_thread(self, thread_id: int) -> None:
+        self.deleted.add(int(thread_id))
+
+    async def _start_thread(self, channel_id, message_id, *, name, auto_archive_duration, rate_limit_per_user=None,
+                            reason=None):
+        tid = int(message_id)
+        data = {"id": str(tid), "guild_id": str(GUILD_ID), "parent_id": str(channel_id), "owner_id": str(BOT_ID),
+                "name": name, "type": 11, "last_message_id": None, "rate_limit_per_user": rate_limit_per_user or 0,
+                "message_count": 0, "member_count": 1, "flags": 0,
+                "thread_metadata": {"archived": False, "auto_archive_duration": auto_archive_duration,
+                                    "archive_timestamp": utcnow().isoformat(), "locked": False}}
+        self.threads[tid] = data
+        self.record("thread", {"name": name, "auto_archive_duration": auto_archive_duration}, [], message_id=tid)
+        self.sent[-1]["channel_id"] = int(channel_id)
+        return data
+
+    async def _fetch_channel(self, channel_id):
+        cid = int(channel_id)
+        if cid in self.deleted:
+            raise self.not_found("Unknown Channel", 10003)
+        if cid in self.threads:
+            return self.threads[cid]
+        return await self._get_channel(channel_id)
+
+    async def _edit_channel(self, channel_id, *, reason=None, **options):
+        cid = int(channel_id)
+        if cid in self.deleted:
+            raise self.not_found("Unknown Channel", 10003)
+        self.record("thread_edit", dict(options), [], message_id=cid)
+        if cid in self.threads and "archived" in options:
+            self.threads[cid]["thread_metadata"]["archived"] = options["archived"]
+        return self.threads.get(cid, {})
 
     async def _edit_message(self, channel_id, message_id, *, params):
         payload, files = decode(params.payload, params.multipart, params.files)

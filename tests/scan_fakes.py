@@ -11,7 +11,8 @@ import pandas as pd
 from bot.analysis.events.state import ActiveBase, TickerState
 from bot.analysis.events.types import Event
 from bot.market.frames import clip
-from bot.scan.delivery import ChannelForbidden, ChannelGone
+from bot.scan.delivery import ChannelForbidden, ChannelGone, Posted
+from bot.scan.followup_delivery import FollowUpUndeliverable
 from bot.scan.schedule import is_trading_day
 
 
@@ -98,9 +99,12 @@ class RecordingPoster:
     same dict is handed to the next poster (it is Discord's side of the world)."""
 
     def __init__(self, channels: dict[int, list[dict]] | None = None, *, gone=(), forbidden=(), flaky=(),
-                 crash_after_post: bool = False):
+                 crash_after_post: bool = False, threads: bool = True):
         self.channels = channels if channels is not None else {}
         self.gone, self.forbidden, self.flaky = set(gone), set(forbidden), set(flaky)
+        # a breakout that asks for a thread gets one, its id the message's (as on Discord); a thread
+        # id is a channel of its own here (``gone`` holds deleted threads too)
+        self.threads = threads
         self.crash_after_post = crash_after_post
         self.post_calls = 0
         self.find_calls = 0
@@ -128,7 +132,39 @@ class RecordingPoster:
             {"id": self._next_id, **self._content(delivery), "key": delivery.key, "ping_role_id": delivery.ping_role_id})
         if self.crash_after_post:
             raise Crash("process died after the post, before marking it sent")
+        if delivery.thread and self.threads:
+            return Posted(self._next_id, self._next_id)
         return self._next_id
+
+    async def post_followup(self, channel_id, delivery):
+        """Into the thread (a new one when there is none and threads are allowed), else a reply."""
+        self.post_calls += 1
+        f = delivery.followup
+        record = {"followup": f.kind, "date": f.date.isoformat(), "ticker": f.ticker, "key": delivery.key,
+                  "reply_to": None}
+        thread = delivery.thread_id if delivery.thread_id is not None else (
+            delivery.parent_message_id if self.threads else None)
+        if thread is not None and thread not in self.gone and channel_id not in self.flaky:
+            target = thread
+        else:
+            if channel_id in self.gone or channel_id in self.forbidden:
+                raise FollowUpUndeliverable(f"channel {channel_id} refused the reply")
+            if channel_id in self.flaky:
+                raise TimeoutError("discord timed out")
+            target, thread, record["reply_to"] = channel_id, None, delivery.parent_message_id
+        self._next_id += 1
+        self.channels.setdefault(target, []).append({"id": self._next_id, **record})
+        if self.crash_after_post:
+            raise Crash("process died after the follow-up, before marking it sent")
+        return Posted(self._next_id, thread)
+
+    async def find_followup(self, channel_id, thread_id, key):
+        self.find_calls += 1
+        for where in (thread_id, channel_id):
+            for m in self.channels.get(where, [])[-50:] if where is not None else ():
+                if m.get("key") == key:
+                    return m["id"]
+        return None
 
     @staticmethod
     def _content(delivery) -> dict:

@@ -153,8 +153,8 @@ async def live_announcements(open_db: Callable[[], Awaitable[Database]], frames:
 def _rows_announcements(rows, tickers: Sequence[str], cold_day: date) -> dict[str, list[Announcement]]:
     out: dict[str, list[Announcement]] = {t: [] for t in tickers}
     for r in rows:
-        if r.kind == DIGEST_KIND or r.bar_date <= cold_day:
-            continue
+        if r.kind == DIGEST_KIND or r.is_followup or r.bar_date <= cold_day:
+            continue  # announcements only (a breakout's follow-ups: tests/scan/test_followups_live.py)
         assert r.guild_id == GUILD and r.channel_id == CHANNEL
         out[r.ticker].append(_announcement(r.bar_date.isoformat(), r.kind, r.payload["level"], r.base_id))
     for v in out.values():

@@ -17,6 +17,7 @@ from bot.services.common import safe_filename
 from bot.services.scan import Delivery
 from bot.words.announcements import INLINE_FIELDS, Announcement, build_announcement
 from bot.words.charts import marker_label
+from bot.words.followups import follow_up_text
 from bot.words.vocabulary import EM_DASH
 
 # Embed colours by event.
@@ -83,6 +84,20 @@ def announcement_message(delivery: Delivery, png: bytes | None = None) -> Announ
         file=discord.File(io.BytesIO(png), filename=name) if png else None,
         allowed_mentions=allowed_mentions_for(role),
     )
+
+
+FOLLOWUP_COLOURS = {"day1": NEUTRAL, "throwback": 0xF9A825, "extended": 0x2E7D32, "up10": 0x2E7D32,
+                    "up20": 0x2E7D32, "failed": COLOURS["failed"], "faded": COLOURS["faded"],
+                    "busted": COLOURS["busted"], "summary": NEUTRAL}
+
+
+def followup_message(delivery: Delivery) -> AnnouncementMessage:
+    """A follow-up in a breakout's thread: a small embed, its key in the footer, never a ping."""
+    t = follow_up_text(delivery.followup)
+    embed = discord.Embed(title=clip(t.title, TITLE_MAX), description=clip("\n".join(t.lines), DESCRIPTION_MAX),
+                          colour=discord.Colour(FOLLOWUP_COLOURS.get(t.kind, NEUTRAL)))
+    embed.set_footer(text=clip(f"{t.footer} · {delivery.key}", FOOTER_MAX))
+    return AnnouncementMessage(content=None, embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
 
 def carries_key(message: discord.Message, key: str) -> bool:

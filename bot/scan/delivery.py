@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from bot.analysis.events.followups import FollowUp
 from bot.analysis.events.types import Event
 from bot.analysis.evidence import Evidence
 from bot.analysis.study.table import Odds
@@ -70,20 +71,41 @@ class Delivery:
     # what the scan saw beside the event, and a breakout's odds (rows queued by older versions have none)
     evidence: Evidence | None = None
     odds: Odds | None = None
+    # a breakout announcement that opens a thread for its follow-ups (the server has them on)
+    thread: bool = False
+    # a follow-up (bot.scan.followup_delivery): what to say, and under which announcement
+    followup: FollowUp | None = None
+    parent_message_id: int | None = None
+    thread_id: int | None = None
 
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
+        if row.is_followup:
+            return cls(None, row.key, None, guild_id=row.guild_id, followup=FollowUp.from_dict(row.payload["followup"]))
         if row.kind == DIGEST_KIND:
             return cls(None, row.key, row.ping_role_id, digest=row.bar_date, guild_id=row.guild_id)
         ev = row.payload.get("evidence")
         return cls(Event.from_dict(row.payload), row.key, row.ping_role_id, guild_id=row.guild_id,
                    evidence=Evidence.from_dict(ev) if ev is not None else None,
-                   odds=odds_of_payload(row.payload.get("odds")))
+                   odds=odds_of_payload(row.payload.get("odds")), thread=bool(row.payload.get("thread")))
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A post and the thread it opened or went into (None: none)."""
+
+    message_id: int
+    thread_id: int | None = None
+
+
+def posted_ids(posted: int | Posted) -> tuple[int, int | None]:
+    """(message id, thread id) of what a poster returned (a plain id: no thread)."""
+    return (posted.message_id, posted.thread_id) if isinstance(posted, Posted) else (posted, None)
 
 
 class Poster(Protocol):
-    async def post(self, channel_id: int, delivery: Delivery) -> int:
-        """Post one announcement; return the message id."""
+    async def post(self, channel_id: int, delivery: Delivery) -> int | Posted:
+        """Post one announcement; return the message id (with the thread it opened, if any)."""
 
     async def find_posted(self, channel_id: int, key: str) -> int | None:
         """The id of a recent message in the channel that carries ``key``, if any."""
@@ -134,6 +156,11 @@ class Sender:
             return report
 
     async def _deliver(self, row: OutboxRow, report: FlushReport, blocked: set[int]) -> None:
+        if row.is_followup:
+            from bot.scan.followup_delivery import deliver_followup
+
+            await deliver_followup(self, row, report, blocked)
+            return
         attempts = row.attempts
         try:
             attempts = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
@@ -168,5 +195,6 @@ class Sender:
                 log.warning("announcement %s to channel %d failed (attempt %d), will retry: %s", row.key,
                             row.channel_id, attempts, exc)
             return
-        await self.outbox.mark_sent(row.id, message_id)
+        message_id, thread_id = posted_ids(message_id)
+        await self.outbox.mark_sent(row.id, message_id, thread_id=thread_id)
         report.sent += 1

@@ -39,13 +39,14 @@ from bot.scan.evidence import (
     with_market,
 )
 from bot.scan.finder_memo import FinderMemos
+from bot.scan.followups import chunk_follow_ups, followup_messages, load_stories
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import NewMessage, OutboxRepo, event_key
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.transaction import utc_now
-from bot.store.watchlist import WatchlistRepo
+from bot.store.watchlist import Subscription, WatchlistRepo
 from bot.threads import off_loop
 from bot.words.events import event_dict
 
@@ -124,6 +125,13 @@ def announced_payload(event: Event, evidence: Evidence | None, states: dict, odd
     return payload
 
 
+def with_thread(payload: dict, event: Event, sub: Subscription) -> dict:
+    """A breakout announcement for a server with follow-ups on opens a thread under it."""
+    if event.kind == "breakout" and sub.followups:
+        payload["thread"] = True
+    return payload
+
+
 def history_revised(daily: pd.DataFrame, closes: np.ndarray, stored: StateRecord) -> bool:
     """True when the close of the state's last bar now differs beyond cent rounding from the
     close the state was built on (a split or a vendor revision); ``closes`` is the frame's
@@ -199,6 +207,7 @@ class Scanner:
                 raise DataSourceError("the price source failed; only cached prices are available")
             frames = {t: df for t, df in frames.items() if t not in stale}  # counted as failed below
             stored = await self.states.get_many(tickers)
+            stories = await load_stories(self.outbox, tickers, as_of)  # breakouts still in their 30 sessions
             newest: date | None = None
             for i in range(0, len(tickers), self.chunk_size):
                 chunk = tickers[i : i + self.chunk_size]
@@ -206,6 +215,8 @@ class Scanner:
                 results = await off_loop(self._advance_many, chunk, frames, stored)
                 found = [e for r in results if isinstance(r, tuple) for e in r[1]]
                 beside = await self._beside(found, frames, context, indexes, tickers) if found else {}
+                followed = (await off_loop(chunk_follow_ups, chunk, results, frames, stored, stories)
+                            if any(t in stories for t in chunk) else {})
                 batch = []
                 for ticker, result in zip(chunk, results):
                     if isinstance(result, str):
@@ -216,10 +227,12 @@ class Scanner:
                     record, events = result
                     messages = [
                         NewMessage(s.guild_id, s.channel_id, e.ticker, e.base_id, e.kind, e.date,
-                                   announced_payload(e, *beside.get(e.key, (None, {}, None)), s.market_index))
+                                   with_thread(announced_payload(e, *beside.get(e.key, (None, {}, None)),
+                                                                 s.market_index), e, s))
                         for e in events
                         for s in subs[ticker]
                     ]
+                    messages += followup_messages(followed.get(ticker, ()), subs[ticker])
                     batch.append((record, messages))
                     report.events += len(events)
                     if record.last_date is not None and (newest is None or record.last_date > newest):

@@ -62,6 +62,10 @@ class AlertsService:
         """The intraday "crossing now" notices on or off (off by default; in the alerts channel)."""
         return await self.guilds.set_intraday(guild_id, on)
 
+    async def set_followups(self, guild_id: int, on: bool) -> GuildSettings:
+        """Follow-ups (a thread under each breakout announcement) on or off; on by default."""
+        return await self.guilds.set_followups(guild_id, on)
+
     async def set_market_index(self, guild_id: int, index: str) -> GuildSettings:
         """The index whose state `market` and the announcements show (SPY, QQQ or IWM; else BadArgument)."""
         chosen = parse_market_index(index)

@@ -25,6 +25,7 @@ class GuildSettings:
     digest_enabled: bool = False  # one digest post after each daily scan (needs alerts on)
     market_index: str = "SPY"  # the index whose state `market` and the announcements show
     intraday_enabled: bool = False  # "crossing now" notices during the session (needs alerts on)
+    followups_enabled: bool = True  # a thread of follow-ups under each breakout (alerts followups)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class GuildSettingsRepo:
             digest_enabled=bool(row["digest_enabled"]),
             market_index=row["market_index"] or "SPY",
             intraday_enabled=bool(row["intraday_enabled"]),
+            followups_enabled=bool(row.get("followups_enabled", 1)),
         )
 
     async def set_channel(self, guild_id: int, channel_id: int) -> ChannelSet:
@@ -135,6 +137,14 @@ class GuildSettingsRepo:
             .where(_g.alerts_enabled == 1, _g.intraday_enabled == 1, _g.alerts_channel_id.is_not(None))
             .order_by(_g.guild_id))
         return [(r["guild_id"], r["alerts_channel_id"]) for r in rows]
+
+    async def set_followups(self, guild_id: int, on: bool) -> GuildSettings:
+        """Follow-ups (a thread under each breakout announcement) on or off."""
+        now = utc_now()
+        async with transaction(self.db) as conn:
+            await conn.execute(_upsert(self.db, guild_id, now))
+            await conn.execute(_update(guild_id, followups_enabled=int(bool(on)), updated_at=now))
+        return await self.get(guild_id)
 
     async def set_market_index(self, guild_id: int, index: str) -> GuildSettings:
         """The server's market index (SPY is stored as the default, NULL)."""

@@ -29,6 +29,14 @@ from bot.store.transaction import transaction, utc_now
 
 _o = outbox.c
 DEFAULT_CLAIM_SECONDS = 120.0
+# A follow-up's row: kind "fu:<kind>" (fu:throwback …), base id "<the breakout's base id>/<its day>"
+FOLLOWUP_PREFIX = "fu:"
+STORY_KINDS = ("breakout", "failed", "faded", "busted")  # what a breakout's follow-ups are derived from
+
+
+def followup_base(base_id: str, breakout_day: date) -> str:
+    """The base id column of a breakout's follow-up rows: its base and its day."""
+    return f"{base_id}/{breakout_day.isoformat()}"
 
 
 def event_key(ticker: str, base_id: str, kind: str, bar_date: date | str) -> str:
@@ -65,6 +73,11 @@ class OutboxRow:
     last_error: str | None = None
     dropped_at: str | None = None
     ping_role_id: int | None = None  # the server's current ping role (joined in)
+    thread_id: int | None = None  # a breakout announcement's thread of follow-ups
+
+    @property
+    def is_followup(self) -> bool:
+        return self.kind.startswith(FOLLOWUP_PREFIX)
 
     @property
     def key(self) -> str:
@@ -77,6 +90,7 @@ def _row(r) -> OutboxRow:
         kind=r["kind"], bar_date=date.fromisoformat(r["bar_date"]), payload=json.loads(r["payload"]),
         created_at=r["created_at"], sent_at=r["sent_at"], message_id=r["message_id"], attempts=r["attempts"],
         last_error=r["last_error"], dropped_at=r["dropped_at"], ping_role_id=r.get("ping_role_id"),
+        thread_id=r.get("thread_id"),
     )
 
 
@@ -189,10 +203,34 @@ class OutboxRepo:
         async with transaction(self.db) as conn:
             return (await conn.execute(stmt)).scalar()
 
-    async def mark_sent(self, row_id: int, message_id: int | None) -> None:
+    async def mark_sent(self, row_id: int, message_id: int | None, *, thread_id: int | None = None) -> None:
+        values: dict = dict(sent_at=utc_now(), message_id=message_id, last_error=None, claimed_by=None,
+                            claimed_until=None)
+        if thread_id is not None:
+            values["thread_id"] = thread_id
         async with transaction(self.db) as conn:
-            await conn.execute(outbox.update().where(_o.id == row_id).values(
-                sent_at=utc_now(), message_id=message_id, last_error=None, claimed_by=None, claimed_until=None))
+            await conn.execute(outbox.update().where(_o.id == row_id).values(**values))
+
+    async def set_thread(self, row_id: int, thread_id: int | None) -> None:
+        """Keep (or forget, with None) the thread of a breakout announcement."""
+        async with transaction(self.db) as conn:
+            await conn.execute(outbox.update().where(_o.id == row_id).values(thread_id=thread_id))
+
+    async def announcement(self, guild_id: int, ticker: str, base_id: str, day: date) -> OutboxRow | None:
+        """A server's breakout announcement of ``ticker``'s base ``base_id`` on ``day`` (sent or not)."""
+        r = await self.db.one(sa.select(outbox).where(
+            _o.guild_id == guild_id, _o.ticker == ticker, _o.base_id == base_id, _o.kind == "breakout",
+            _o.bar_date == day.isoformat()))
+        return _row(r) if r is not None else None
+
+    async def stories(self, tickers: Sequence[str], since: date) -> list[OutboxRow]:
+        """The breakout, failed, faded and busted rows of ``tickers`` queued for any server on or
+        after ``since`` (given up or not): what their follow-ups are derived from."""
+        if not tickers:
+            return []
+        stmt = (sa.select(outbox).where(_o.ticker.in_(list(tickers)), _o.kind.in_(STORY_KINDS),
+                                        _o.bar_date >= since.isoformat()).order_by(_o.id))
+        return [_row(r) for r in await self.db.all(stmt)]
 
     async def record_error(self, row_id: int, error: str, *, drop: bool = False) -> None:
         values: dict = {"last_error": error[:500]}

@@ -55,6 +55,8 @@ guild_settings = sa.Table(
     sa.Column("digest_enabled", sa.Integer, nullable=False, server_default="0"),
     sa.Column("market_index", sa.Text),  # SPY (NULL), QQQ or IWM: the server's market index
     sa.Column("intraday_enabled", sa.Integer, nullable=False, server_default="0"),  # `alerts intraday on|off`
+    # revision 0006: a thread of follow-ups under each breakout announcement (alerts followups on|off)
+    sa.Column("followups_enabled", sa.Integer, nullable=False, server_default="1"),
 )
 
 watchlist = sa.Table(

@@ -43,6 +43,7 @@ class Subscription:
     guild_id: int
     channel_id: int
     market_index: str = "SPY"  # the index whose state its announcements show
+    followups: bool = True  # its breakouts get a thread of follow-ups
 
 
 async def insert_tickers(db: Database, conn, guild_id: int, tickers: Iterable[str]) -> None:
@@ -92,11 +93,12 @@ class WatchlistRepo:
         out: dict[str, list[Subscription]] = {}
         g = guild_settings.c
         rows = await self.db.all(
-            sa.select(_w.ticker, g.guild_id, g.alerts_channel_id, g.market_index)
+            sa.select(_w.ticker, g.guild_id, g.alerts_channel_id, g.market_index, g.followups_enabled)
             .join_from(watchlist, guild_settings, g.guild_id == _w.guild_id)
             .where(g.alerts_enabled == 1, g.alerts_channel_id.is_not(None))
             .order_by(_w.ticker, g.guild_id))
         for r in rows:
             out.setdefault(r["ticker"], []).append(
-                Subscription(r["guild_id"], r["alerts_channel_id"], r["market_index"] or "SPY"))
+                Subscription(r["guild_id"], r["alerts_channel_id"], r["market_index"] or "SPY",
+                             bool(r["followups_enabled"])))
         return out

@@ -39,6 +39,8 @@ def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, n
         lines.append("Daily digest: on (one summary of the watchlist after each scan).")
     if getattr(settings, "intraday_enabled", False):
         lines.append(intraday_status_line())
+    if not getattr(settings, "followups_enabled", True):
+        lines.append("Follow-ups: off (no thread under breakout announcements).")
     if pending:
         lines.append(f"Waiting to be posted: {pending}.")
     if settings.alerts_enabled:
@@ -86,6 +88,19 @@ def intraday_set(on: bool, *, alerts_on: bool) -> str:
             "withdrew it. This version does not run the intraday watch yet; the setting is kept for when it does.")
     if not alerts_on:
         text += " They are posted in the alerts channel: turn alerts on with `alerts channel #channel`."
+    return text
+
+
+def followups_set(on: bool, *, alerts_on: bool) -> str:
+    """After `alerts followups on|off`."""
+    if not on:
+        return ("Follow-ups are off: breakout announcements get no thread, and the follow-ups of "
+                "breakouts already announced stop.")
+    text = ("🧵 Follow-ups are on: each breakout announcement gets a thread with its day 1, a throwback, "
+            "extension, +10 %/+20 %, a failure and a closing summary after 30 sessions (no pings). "
+            "Without the Create Public Threads or Send Messages in Threads permission they go as replies.")
+    if not alerts_on:
+        text += " Turn alerts on with `alerts channel #channel`."
     return text
 
 

@@ -22,6 +22,7 @@ async def queue_events(path) -> int:
         guilds, watch = GuildSettingsRepo(db), WatchlistRepo(db)
         for gid, cid in ((1, 100), (2, 200)):
             await guilds.set_channel(gid, cid)
+            await guilds.set_followups(gid, False)  # announcements only (follow-ups: test_followups_live.py)
             await watch.remove(gid, ["MDY", "QQQ"])
         scanner = Scanner(db, CountingMarket({"IWM": synthetic_daily(), "SPY": synthetic_daily()}),
                           ScriptedEngine(SCRIPT))

@@ -97,6 +97,8 @@ outbox = sa.Table(
     # revision 0002: the process delivering the row, until when (a crashed holder's claim expires)
     sa.Column("claimed_by", sa.Text),
     sa.Column("claimed_until", sa.Float),  # Unix time
+    # revision 0006: a breakout announcement's thread (its follow-ups go there), once it has one
+    sa.Column("thread_id", sa.BigInteger),
     sa.UniqueConstraint("guild_id", "ticker", "base_id", "kind", "bar_date"),
 )
 

@@ -104,7 +104,8 @@ class DiscordPoster:
         partial = message if isinstance(message, discord.PartialMessage) else channel.get_partial_message(message.id)
         try:
             return await partial.create_thread(name=thread_name(ticker, day), auto_archive_duration=THREAD_ARCHIVE_MINUTES)
-        except discord.HTTPException as exc:
+        except (discord.HTTPException, discord.ClientException, ValueError) as exc:
+            # the announcement is out: a thread that could not be opened never makes it fail
             log.info("no thread under message %d in channel %d (%s); follow-ups go as replies", message.id,
                      channel.id, exc)
             return None

@@ -126,3 +126,22 @@ async def test_followups_switch_needs_manage_server(make_harness, market):
     assert (await GuildSettingsRepo(h.bot.services.db).get(GUILD_ID)).followups_enabled
     await h.slash("alerts followups", {"switch": "off"}, author=h.admin)
     assert not (await GuildSettingsRepo(h.bot.services.db).get(GUILD_ID)).followups_enabled
+
+
+async def test_a_thread_discord_refuses_leaves_the_announcement_sent_and_follow_ups_reply(make_harness, market):
+    from types import SimpleNamespace
+
+    h, cog = await started(make_harness, market)
+
+    async def refuse(*args, **kwargs):
+        raise discord.Forbidden(SimpleNamespace(status=403, reason="Forbidden"),
+                                {"code": 50013, "message": "Missing Permissions"})
+
+    h.bot.http.start_thread_with_message = refuse
+    report = await cog.wake(now=utc(2026, 10, 1, 21, 30))
+    assert report.flush.sent == 1 and report.flush.retry_later == 0
+    (row,) = [r for r in await OutboxRepo(h.bot.services.db).rows() if r.kind == "breakout"]
+    assert row.sent_at is not None and row.thread_id is None
+    await cog.wake(now=utc(2026, 10, 2, 21, 30))
+    replies = _followups(h, CHANNEL_ID)
+    assert replies and all(int(m["payload"]["message_reference"]["message_id"]) == row.message_id for m in replies)

@@ -165,6 +165,9 @@ class Alerts(commands.Cog):
             channel_text=channel.mention if channel else (f"<#{settings.alerts_channel_id}>" if settings.alerts_channel_id else None),
             role_text=role.mention if role else (f"role {settings.ping_role_id} (deleted?)" if settings.ping_role_id else None),
         )
+        personal = await self.services.personal.status_line(ctx.guild.id)  # counts only
+        if personal:
+            lines.append(personal)
         await send_reply(ctx, content="\n".join(lines))
 
 

@@ -18,7 +18,15 @@ import logging
 import discord
 from discord.ext import commands, tasks
 
-from bot.app.announce_embeds import announcement_message, carries_key, digest_message, event_marker, followup_message
+from bot.app.announce_embeds import (
+    announcement_message,
+    carries_key,
+    digest_message,
+    event_marker,
+    firing_marker,
+    followup_message,
+    personal_message,
+)
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
 from bot.services.scan import (
@@ -27,7 +35,9 @@ from bot.services.scan import (
     ChannelGone,
     CycleReport,
     Delivery,
+    DmClosed,
     FollowUpUndeliverable,
+    MemberGone,
     Posted,
 )
 from bot.words.followups import thread_name
@@ -71,6 +81,8 @@ class DiscordPoster:
         return await self.bot.services.base.event_chart(delivery.key, e.ticker, e.date, markers=[event_marker(e)])
 
     async def post(self, channel_id: int, delivery: Delivery) -> int:
+        if delivery.personal is not None:
+            return await self._post_personal(delivery)
         channel = await self._channel(channel_id)
         if delivery.digest is not None:
             report = await self.bot.services.setups.digest(delivery.guild_id, delivery.digest)
@@ -172,6 +184,61 @@ class DiscordPoster:
             return await self.find_posted(channel_id, key)
         except (ChannelGone, ChannelForbidden):
             return None
+
+    async def _post_personal(self, delivery: Delivery) -> int:
+        """A member's alert: by DM (DmClosed when Discord refuses it: 403), or in the alerts
+        channel mentioning that member only. A member who left the server gets nothing, and
+        their alerts there go (without the members intent this is where a departure shows)."""
+        p = delivery.personal
+        guild = self.bot.get_guild(delivery.guild_id) if delivery.guild_id else None
+        if guild is not None and guild.get_member(p.user_id) is None:
+            try:
+                await guild.fetch_member(p.user_id)
+            except discord.NotFound as exc:
+                await self.bot.services.personal.member_left(guild.id, p.user_id)
+                raise MemberGone(f"member {p.user_id} left server {guild.id}") from exc
+        e = delivery.event
+        ticker, day = (e.ticker, e.date) if e is not None else (delivery.firing["ticker"], delivery.firing["date"])
+        # members alerted on one ticker and day share one render (the base service keeps recent ones)
+        png = await self.bot.services.base.event_chart(delivery.key, ticker, day, markers=[firing_marker(delivery)])
+        message = personal_message(delivery, png)
+        if p.in_channel:
+            channel = await self._channel(p.channel_id)
+            try:
+                return (await channel.send(**message.send_kwargs())).id
+            except discord.NotFound as exc:
+                raise ChannelGone(f"channel {p.channel_id} does not exist any more") from exc
+            except discord.Forbidden as exc:
+                raise ChannelForbidden(f"Discord refused the post: {exc.text or exc}") from exc
+        try:
+            user = self.bot.get_user(p.user_id) or await self.bot.fetch_user(p.user_id)
+            return (await user.send(**message.send_kwargs())).id
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise DmClosed(f"Discord refused a DM to member {p.user_id}: {getattr(exc, 'text', '') or exc}") from exc
+
+    async def find_personal(self, delivery: Delivery) -> int | None:
+        """The message carrying the firing's key in the member's DMs, or in the alerts channel."""
+        p = delivery.personal
+        me = self.bot.user
+        places = []
+        try:
+            user = self.bot.get_user(p.user_id) or await self.bot.fetch_user(p.user_id)
+            places.append(user.dm_channel or await user.create_dm())
+        except discord.HTTPException:
+            log.warning("cannot open the DM of member %d to check for %s", p.user_id, delivery.key)
+        if p.channel_id is not None:
+            try:
+                places.append(await self._channel(p.channel_id))
+            except (ChannelGone, ChannelForbidden) as exc:  # nothing there to find; the post reports it
+                log.info("alerts channel %d not searched for %s: %s", p.channel_id, delivery.key, exc)
+        for place in places:
+            try:
+                async for message in place.history(limit=self.history_limit):
+                    if me is not None and message.author.id == me.id and carries_key(message, delivery.key):
+                        return message.id
+            except discord.HTTPException:
+                log.warning("cannot read history to check for %s; it may be delivered twice", delivery.key)
+        return None
 
     async def find_posted(self, channel_id: int, key: str) -> int | None:
         channel = await self._channel(channel_id)

@@ -128,6 +128,17 @@ def decode(payload: dict | None, multipart: list | None, files) -> tuple[dict, l
     return dict(payload or {}), out
 
 
+DM_OFFSET = 10**19  # a member's DM channel id: their id + this (no real channel id is that large)
+
+
+@dataclass(frozen=True)
+class _Response:
+    """What discord.HTTPException reads of an aiohttp response."""
+
+    status: int
+    reason: str
+
+
 class DiscordHarness:
     def __init__(self, bot):
         self.bot = bot
@@ -143,6 +154,10 @@ class DiscordHarness:
         self.deleted: set[int] = set()  # channel/thread ids that Discord now answers 404 for
         self.user = self.member()
         self.admin = self.member(manage_guild=True)
+        # DMs: a member's DM channel id is their id + DM_OFFSET; members whose DMs refuse the bot
+        # (a 403 like Discord's) and members who left the server (fetch_member: 404)
+        self.dm_closed: set[int] = set()
+        self.departed: set[int] = set()
 
     # ---- set-up --------------------------------------------------------------------
     @classmethod
@@ -205,6 +220,10 @@ class DiscordHarness:
         self._get_channel = http.get_channel
         http.get_channel = self._fetch_channel
         http.edit_channel = self._edit_channel
+        http.start_private_message = self._start_private_message
+        http.get_user = self._get_user
+        http.get_member = self._get_member
+        http.logs_from = self._logs_from
         self._previous_adapter = discord.webhook.async_.async_context.get()
         self._use_recorder()
         original = self.bot._schedule_event
@@ -221,17 +240,20 @@ class DiscordHarness:
         # Context variables do not always flow from a fixture into the test: set it per call.
         discord.webhook.async_.async_context.set(self._recorder)
 
-    def _message_payload(self, payload: dict, files: list[dict], *, message_id: int | None = None) -> dict:
+    def _message_payload(self, payload: dict, files: list[dict], *, message_id: int | None = None,
+                         channel_id: int = CHANNEL_ID) -> dict:
         mid = message_id or self._snowflake()
         attachments = [{"id": str(self._snowflake()), "filename": f["name"], "size": len(f["bytes"]),
                         "url": f"https://cdn.invalid/{f['name']}", "proxy_url": f"https://cdn.invalid/{f['name']}"}
                        for f in files]
-        msg = {"id": str(mid), "channel_id": str(CHANNEL_ID), "guild_id": str(GUILD_ID), "author": self._bot_user(),
+        msg = {"id": str(mid), "channel_id": str(channel_id), "author": self._bot_user(),
                "content": payload.get("content") or "", "embeds": payload.get("embeds") or [],
                "attachments": attachments, "components": payload.get("components") or [],
                "timestamp": utcnow().isoformat(), "edited_timestamp": None, "tts": False,
                "mention_everyone": False, "mentions": [], "mention_roles": [], "pinned": False, "type": 0,
                "flags": payload.get("flags", 0) or 0}
+        if channel_id < DM_OFFSET:  # the guild's channel or one of its threads
+            msg["guild_id"] = str(GUILD_ID)
         self.stored[mid] = msg
         return msg
 
@@ -245,9 +267,12 @@ class DiscordHarness:
         self.sent.append(entry)
         return entry
 
-    def _new_message(self, kind: str, payload: dict, files: list[dict], *, message_id: int | None = None) -> dict:
-        msg = self._message_payload(payload, files, message_id=message_id)
-        self.record(kind, payload, files, message_id=int(msg["id"]))
+    def _new_message(self, kind: str, payload: dict, files: list[dict], *, message_id: int | None = None,
+                     channel_id: int = CHANNEL_ID) -> dict:
+        msg = self._message_payload(payload, files, message_id=message_id, channel_id=channel_id)
+        entry = self.record(kind, payload, files, message_id=int(msg["id"]))
+        entry["channel_id"] = channel_id
+        entry["dm_to"] = channel_id - DM_OFFSET if channel_id > DM_OFFSET else None
         return msg
 
     def _edited(self, message_id: int, payload: dict, files: list[dict]) -> dict:
@@ -264,9 +289,11 @@ class DiscordHarness:
         if int(channel_id) in self.deleted:
             raise self.not_found("Unknown Channel", 10003)
         payload, files = decode(params.payload, params.multipart, params.files)
-        msg = self._new_message("message", payload, files)
-        self.sent[-1]["channel_id"] = int(channel_id)
-        return msg
+        channel_id = int(channel_id)
+        if channel_id > DM_OFFSET and channel_id - DM_OFFSET in self.dm_closed:
+            raise discord.Forbidden(_Response(403, "Forbidden"),
+                                    {"code": 50007, "message": "Cannot send messages to this user"})
+        return self._new_message("message", payload, files, channel_id=channel_id)
 
     @staticmethod
     def not_found(message: str, code: int) -> discord.NotFound:
@@ -306,6 +333,29 @@ class DiscordHarness:
         if cid in self.threads and "archived" in options:
             self.threads[cid]["thread_metadata"]["archived"] = options["archived"]
         return self.threads.get(cid, {})
+
+    async def _start_private_message(self, user_id):
+        uid = int(user_id)
+        return {"id": str(uid + DM_OFFSET), "type": 1, "last_message_id": None,
+                "recipients": [Author(uid, f"user{uid % 10_000}").user_payload()]}
+
+    async def _get_user(self, user_id):
+        uid = int(user_id)
+        return Author(uid, f"user{uid % 10_000}").user_payload()
+
+    async def _get_member(self, guild_id, user_id):
+        uid = int(user_id)
+        if uid in self.departed:
+            raise discord.NotFound(_Response(404, "Not Found"), {"code": 10007, "message": "Unknown Member"})
+        return Author(uid, f"user{uid % 10_000}").member_payload()
+
+    async def _logs_from(self, channel_id, limit, before=None, after=None, around=None):
+        mine = [m for m in self.stored.values() if int(m["channel_id"]) == int(channel_id)]
+        return sorted(mine, key=lambda m: -int(m["id"]))[:limit]
+
+    def dms(self, user_id: int) -> list[dict]:
+        """What the bot sent the member by DM."""
+        return [m for m in self.sent if m.get("dm_to") == user_id]
 
     async def _edit_message(self, channel_id, message_id, *, params):
         payload, files = decode(params.payload, params.multipart, params.files)

@@ -11,7 +11,7 @@ import pandas as pd
 from bot.analysis.events.state import ActiveBase, TickerState
 from bot.analysis.events.types import Event
 from bot.market.frames import clip
-from bot.scan.delivery import ChannelForbidden, ChannelGone, Posted
+from bot.scan.delivery import ChannelForbidden, ChannelGone, DmClosed, Posted
 from bot.scan.followup_delivery import FollowUpUndeliverable
 from bot.scan.schedule import is_trading_day
 
@@ -99,8 +99,11 @@ class RecordingPoster:
     same dict is handed to the next poster (it is Discord's side of the world)."""
 
     def __init__(self, channels: dict[int, list[dict]] | None = None, *, gone=(), forbidden=(), flaky=(),
-                 crash_after_post: bool = False, threads: bool = True):
+                 crash_after_post: bool = False, threads: bool = True, dms: dict[int, list[dict]] | None = None,
+                 closed_dms=()):
         self.channels = channels if channels is not None else {}
+        self.dms = dms if dms is not None else {}  # member id -> their DMs from the bot (Discord's side too)
+        self.closed_dms = set(closed_dms)  # members whose DMs refuse the bot (403)
         self.gone, self.forbidden, self.flaky = set(gone), set(forbidden), set(flaky)
         # a breakout that asks for a thread gets one, its id the message's (as on Discord); a thread
         # id is a channel of its own here (``gone`` holds deleted threads too)
@@ -125,7 +128,24 @@ class RecordingPoster:
 
     async def post(self, channel_id, delivery):
         self.post_calls += 1
+        p = delivery.personal
+        if p is not None and not p.in_channel:  # a DM to the member
+            if p.user_id in self.closed_dms:
+                raise DmClosed(f"cannot DM member {p.user_id}")
+            self._next_id += 1
+            self.dms.setdefault(p.user_id, []).append({"id": self._next_id, **self._content(delivery), "key": delivery.key})
+            if self.crash_after_post:
+                raise Crash("process died after the DM, before marking it sent")
+            return self._next_id
         self._check(channel_id)
+        if p is not None:
+            self._next_id += 1
+            self.channels.setdefault(channel_id, []).append(
+                {"id": self._next_id, **self._content(delivery), "key": delivery.key, "mention": p.user_id,
+                 "fallback": p.fallback})
+            if self.crash_after_post:
+                raise Crash("process died after the post, before marking it sent")
+            return self._next_id
         self._next_id += 1
         # kept flat for the tests: the event's data, its key and the role it pings
         self.channels.setdefault(channel_id, []).append(
@@ -168,9 +188,20 @@ class RecordingPoster:
 
     @staticmethod
     def _content(delivery) -> dict:
+        if delivery.event is None and delivery.firing is not None:  # a personal level or move alert
+            f = delivery.firing
+            return {"event": f["kind"], "date": f["date"], "close": f["close"], "level": f["level"]}
         if delivery.event is None:  # the daily digest: built by the real poster from the services
             return {"kind": "digest", "date": delivery.digest.isoformat(), "guild_id": delivery.guild_id}
         return delivery.event.to_dict()
+
+    async def find_personal(self, delivery):
+        self.find_calls += 1
+        p = delivery.personal
+        where = list(self.dms.get(p.user_id, [])[-50:])
+        if p.channel_id is not None:
+            where += self.channels.get(p.channel_id, [])[-50:]
+        return next((m["id"] for m in where if m.get("key") == delivery.key), None)
 
     async def find_posted(self, channel_id, key):
         self.find_calls += 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 
 import discord
 
@@ -15,6 +16,7 @@ from bot.analysis.models import Marker
 from bot.app.embeds import DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FIELDS_MAX, FOOTER_MAX, TITLE_MAX, clip
 from bot.services.common import safe_filename
 from bot.services.scan import Delivery
+from bot.words import personal as personal_words
 from bot.words.announcements import INLINE_FIELDS, Announcement, build_announcement
 from bot.words.charts import marker_label
 from bot.words.followups import follow_up_text
@@ -119,3 +121,34 @@ def digest_message(report, delivery: Delivery) -> AnnouncementMessage:
     role = delivery.ping_role_id
     return AnnouncementMessage(content=f"<@&{int(role)}>" if role else None, embed=embed, file=file,
                                allowed_mentions=allowed_mentions_for(role))
+
+
+def firing_marker(delivery: Delivery) -> Marker:
+    """The chart marker of a personal alert's firing: its event's, else its close."""
+    if delivery.event is not None:
+        return event_marker(delivery.event)
+    f = delivery.firing
+    return Marker(date=date.fromisoformat(f["date"]), price=float(f["close"]), label=str(f["kind"]), kind="note")
+
+
+def personal_message(delivery: Delivery, png: bytes | None = None) -> AnnouncementMessage:
+    """A member's alert firing: the announcement's embed (an event alert) or the level's, with
+    the chart, led by one line naming their alert. In a channel it mentions that member only."""
+    p = delivery.personal
+    if delivery.event is not None:
+        a = build_announcement(delivery.event, delivery.key, delivery.evidence)
+        name = chart_filename(delivery.event) if png else None
+    else:
+        a = personal_words.build_firing(delivery.firing, delivery.key, delivery.evidence)
+        name = safe_filename(a.ticker, a.kind, a.data_date.isoformat()) if png else None
+    lead = personal_words.firing_lead(p.text)
+    mentions = discord.AllowedMentions.none()
+    if p.in_channel:
+        lead = f"<@{int(p.user_id)}> {lead}"
+        if p.fallback:
+            lead += " " + personal_words.dm_closed_note()
+        mentions = discord.AllowedMentions(everyone=False, roles=False, replied_user=False,
+                                           users=[discord.Object(id=int(p.user_id))])
+    return AnnouncementMessage(content=lead, embed=announcement_embed(a, image=name),
+                               file=discord.File(io.BytesIO(png), filename=name) if png else None,
+                               allowed_mentions=mentions)

@@ -10,6 +10,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.setups",  # setups, universe save/delete/list
     "cogs.watch",  # watch add/remove/list
     "cogs.alerts",  # alerts channel/off/status
+    "cogs.personal",  # alert add/list/remove/via: members' own alerts
     "cogs.odds",  # odds (past breakouts: the base-rate table)
     "cogs.announcer",  # background scan + outbox sender
 )

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
 from bot.analysis.events.followups import FollowUp
-from bot.analysis.events.types import Event
+from bot.analysis.events.types import KIND_PRIORITY, Event
 from bot.analysis.evidence import Evidence
 from bot.analysis.study.table import Odds
 from bot.scan.evidence import odds_of_payload
@@ -36,7 +36,9 @@ from bot.scan.scanner import DIGEST_KIND
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import DEFAULT_CLAIM_SECONDS, OutboxRepo, OutboxRow
+from bot.store.personal_alerts import PersonalAlertRepo
 from bot.store.shards import ShardSet
+from bot.words import personal as personal_words
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,40 @@ class ChannelGone(DeliveryError):
 
 class ChannelForbidden(DeliveryError):
     """The bot may not see the channel, send messages, embed links or attach files there."""
+
+
+class DmClosed(DeliveryError):
+    """Discord refused a DM to the member (403: their DMs are closed to the bot)."""
+
+
+class MemberGone(DeliveryError):
+    """The member is no longer in the server: nothing is delivered (their alerts there are gone)."""
+
+
+@dataclass(frozen=True)
+class Personal:
+    """A member's personal alert firing: whom it is for and where it goes (the payload's
+    "personal" section). ``fallback``: their DMs are closed, so it goes to the alerts channel
+    (``channel_id``) with a mention of them only."""
+
+    alert_id: int
+    user_id: int
+    via: str  # "dm" or "channel"
+    channel_id: int | None  # the server's alerts channel (None: it has none)
+    text: str  # the alert in words ("IWM above 200.00")
+    once: bool  # a level alert: removed once delivered
+    alert_kind: str = ""
+    fallback: bool = False
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Personal:
+        return cls(alert_id=int(d["alert_id"]), user_id=int(d["user_id"]), via=d.get("via", "dm"),
+                   channel_id=int(d["channel_id"]) if d.get("channel_id") else None, text=d.get("text", ""),
+                   once=bool(d.get("once")), alert_kind=d.get("alert_kind", ""))
+
+    @property
+    def in_channel(self) -> bool:
+        return self.channel_id is not None and (self.via == "channel" or self.fallback)
 
 
 @dataclass(frozen=True)
@@ -77,11 +113,24 @@ class Delivery:
     followup: FollowUp | None = None
     parent_message_id: int | None = None
     thread_id: int | None = None
+    # a member's personal alert: whom it is for; a level or move alert has no event, and
+    # ``firing`` holds what the scan saw (the close, the level, the base)
+    personal: Personal | None = None
+    firing: dict | None = None
 
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
         if row.is_followup:
             return cls(None, row.key, None, guild_id=row.guild_id, followup=FollowUp.from_dict(row.payload["followup"]))
+        if row.user_id is not None and "personal" in row.payload:
+            p = row.payload
+            ev = p.get("evidence")
+            evidence = Evidence.from_dict(ev) if ev is not None else None
+            personal = Personal.from_dict(p["personal"])
+            if p.get("event") in KIND_PRIORITY:  # an event alert: the announcement's event
+                return cls(Event.from_dict(p), row.key, None, guild_id=row.guild_id, evidence=evidence,
+                           odds=odds_of_payload(p.get("odds")), personal=personal)
+            return cls(None, row.key, None, guild_id=row.guild_id, evidence=evidence, personal=personal, firing=p)
         if row.kind == DIGEST_KIND:
             return cls(None, row.key, row.ping_role_id, digest=row.bar_date, guild_id=row.guild_id)
         ev = row.payload.get("evidence")
@@ -110,6 +159,11 @@ class Poster(Protocol):
     async def find_posted(self, channel_id: int, key: str) -> int | None:
         """The id of a recent message in the channel that carries ``key``, if any."""
 
+    # personal alerts (posters that deliver them):
+    # post(channel_id, delivery) with delivery.personal: a DM to the member (DmClosed when
+    # Discord refuses it), or with ``in_channel`` a post in the alerts channel mentioning them.
+    # find_personal(delivery): the message carrying its key in the member's DMs or the channel.
+
 
 @dataclass
 class FlushReport:
@@ -118,6 +172,8 @@ class FlushReport:
     retry_later: int = 0
     dropped: int = 0
     disabled_guilds: list[int] = field(default_factory=list)
+    fallbacks: int = 0  # personal alerts posted in the alerts channel because the member's DMs are closed
+    kept: int = 0  # personal alerts that could not be delivered at all (kept, the reason in `alert list`)
 
 
 class Sender:
@@ -131,6 +187,7 @@ class Sender:
         self.claim_seconds = claim_seconds
         self.outbox = OutboxRepo(db)
         self.guilds = GuildSettingsRepo(db)
+        self.personal = PersonalAlertRepo(db)
         self.max_attempts = max_attempts
         self.batch_size = batch_size
         self._lock = asyncio.Lock()
@@ -156,6 +213,8 @@ class Sender:
             return report
 
     async def _deliver(self, row: OutboxRow, report: FlushReport, blocked: set[int]) -> None:
+        if row.user_id is not None and "personal" in row.payload:
+            await self._deliver_personal(row, report)
         if row.is_followup:
             from bot.scan.followup_delivery import deliver_followup
 
@@ -197,4 +256,56 @@ class Sender:
             return
         message_id, thread_id = posted_ids(message_id)
         await self.outbox.mark_sent(row.id, message_id, thread_id=thread_id)
+        report.sent += 1
+
+    async def _deliver_personal(self, row: OutboxRow, report: FlushReport) -> None:
+        """A member's alert: by DM (or in the alerts channel when they chose it), exactly once
+        like an announcement. DMs closed: once in the alerts channel with a mention of them and
+        one line why; no alerts channel either: the row is given up and the alert kept, the
+        reason shown in their `alert list`. A member's failure never turns the server's alerts off."""
+        delivery = Delivery.of(row)
+        p = delivery.personal
+        attempts = row.attempts
+        try:
+            attempts = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
+            if attempts is None:
+                return
+            if row.attempts > 0:
+                existing = await self.poster.find_personal(delivery)
+                if existing is not None:
+                    await self.outbox.mark_sent(row.id, existing, alert=(p.alert_id, p.once))
+                    report.recovered += 1
+                    log.info("personal alert %s was already delivered; marked sent", row.key)
+                    return
+            try:
+                message_id = await self.poster.post(row.channel_id, delivery)
+            except DmClosed:
+                if p.channel_id is None:
+                    raise
+                message_id = await self.poster.post(p.channel_id, replace(delivery, personal=replace(p, fallback=True)))
+                report.fallbacks += 1
+        except MemberGone as exc:
+            await self.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=True)
+            log.info("personal alert %s not delivered: %s", row.key, exc)
+            return
+        except (DmClosed, ChannelGone, ChannelForbidden) as exc:
+            await self.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=True)
+            await self.personal.kept(p.alert_id, personal_words.undeliverable() if isinstance(exc, DmClosed)
+                                     else personal_words.channel_unusable())
+            report.kept += 1
+            log.info("personal alert %s kept undelivered: %s", row.key, exc)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # transient: retried on the next flush
+            give_up = attempts >= self.max_attempts
+            await self.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=give_up)
+            if give_up:
+                await self.personal.kept(p.alert_id, personal_words.undeliverable_now())
+                report.dropped += 1
+            else:
+                report.retry_later += 1
+            log.warning("personal alert %s failed (attempt %d): %s", row.key, attempts, exc)
+            return
+        await self.outbox.mark_sent(row.id, message_id, alert=(p.alert_id, p.once))
         report.sent += 1

@@ -40,10 +40,12 @@ from bot.scan.evidence import (
 )
 from bot.scan.finder_memo import FinderMemos
 from bot.scan.followups import chunk_follow_ups, followup_messages, load_stories
+from bot.scan.personal import bounds_of, firing_evidence, firings, messages_for
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import NewMessage, OutboxRepo, event_key
+from bot.store.personal_alerts import PersonalAlertRepo
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.transaction import utc_now
 from bot.store.watchlist import Subscription, WatchlistRepo
@@ -82,6 +84,8 @@ class ScanReport:
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     digests: int = 0  # digest posts queued (servers with the digest on)
+    personal_tickers: int = 0  # tickers scanned only because members set alerts on them
+    personal: int = 0  # personal alerts fired (rows queued for members)
 
 
 def announceable(events: Sequence[Event], *, cold_start: bool, last_bar: date, max_age_days: int) -> list[Event]:
@@ -173,6 +177,7 @@ class Scanner:
         self.states = EngineStateRepo(db)
         self.outbox = OutboxRepo(db)
         self.runs = ScanRunRepo(db)
+        self.personal = PersonalAlertRepo(db)
         self._lock = asyncio.Lock()
         # the pre-filter: each ticker's base finder reuses the bases built by earlier scans
         self.memos = FinderMemos() if reuse_bases else None
@@ -189,16 +194,19 @@ class Scanner:
     async def _run(self, as_of: date | None) -> ScanReport:
         t0, started = time.perf_counter(), utc_now()
         subs = await self.watchlist.subscriptions()
-        tickers = sorted(subs)
-        report = ScanReport(session=as_of, tickers=len(tickers))
+        # a ticker only members' personal alerts use is scanned too (and counted in the scan's cost)
+        personal = set(await self.personal.tickers())  # their alerts are read a chunk at a time
+        tickers = sorted(set(subs) | personal)
+        report = ScanReport(session=as_of, tickers=len(tickers), personal_tickers=len(set(personal) - set(subs)))
         if tickers:
             start = (as_of or date.today()) - timedelta(days=self.lookback_days)
             # the RS line's benchmark and the servers' market indexes come in the same request
             indexes = {s.market_index for ss in subs.values() for s in ss}
+            indexes |= set(await self.personal.market_indexes()) if personal else set()
             fetch = sorted(set(tickers) | {BENCHMARK} | indexes)
             frames = await self.market.histories(fetch, start=start, end=as_of)
             context = {t: frames[t] for t in ({BENCHMARK} | indexes) - set(tickers) if t in frames}
-            frames = {t: df for t, df in frames.items() if t in subs}
+            frames = {t: df for t, df in frames.items() if t in subs or t in personal}
             # Behind the price cache a source outage arrives as cached bars marked stale, not
             # as an exception: all stale is a failed scan (not recorded, retried); a stale
             # ticker waits for the next scan instead of being advanced on old bars.
@@ -217,6 +225,11 @@ class Scanner:
                 beside = await self._beside(found, frames, context, indexes, tickers) if found else {}
                 followed = (await off_loop(chunk_follow_ups, chunk, results, frames, stored, stories)
                             if any(t in stories for t in chunk) else {})
+                watched = {t: bounds_of(frames[t], stored.get(t), r[1]) for t, r in zip(chunk, results)
+                           if isinstance(r, tuple) and t in personal}
+                alerts = await self.personal.for_tickers(watched) if watched else {}
+                mine = await self._personal(chunk, results, alerts, frames, context, stored, beside, indexes)
+                fired: list[tuple[int, str]] = []
                 batch = []
                 for ticker, result in zip(chunk, results):
                     if isinstance(result, str):
@@ -230,16 +243,21 @@ class Scanner:
                                    with_thread(announced_payload(e, *beside.get(e.key, (None, {}, None)),
                                                                  s.market_index), e, s))
                         for e in events
-                        for s in subs[ticker]
+                        for s in subs.get(ticker, ())
                     ]
                     messages += followup_messages(followed.get(ticker, ()), subs[ticker])
+                    if ticker in mine:
+                        own, own_fired = mine[ticker]
+                        messages += own
+                        fired += own_fired
+                        report.personal += len(own)
                     batch.append((record, messages))
                     report.events += len(events)
                     if record.last_date is not None and (newest is None or record.last_date > newest):
                         newest = record.last_date
                 # the chunk's states and their announcements in one transaction: all or nothing
                 # (a scan that dies redoes the chunk; the outbox's unique key keeps it exactly once)
-                report.queued += await self.outbox.commit_tickers(batch)
+                report.queued += await self.outbox.commit_tickers(batch, fired)
             if report.session is None:
                 report.session = newest
         if report.session is None:
@@ -282,6 +300,38 @@ class Scanner:
                     continue
                 out[e.key] = (replace(ev, earnings=when, earnings_sessions=sessions), states, odds)
         return out
+
+    async def _personal(self, chunk: Sequence[str], results: list, personal: dict, frames: dict[str, pd.DataFrame],
+                        context: dict[str, pd.DataFrame], stored: dict[str, StateRecord], beside: dict,
+                        indexes: set[str]) -> dict:
+        """ticker -> (its members' outbox rows, the level alerts they fire) for the chunk's
+        tickers with new closes: worked out in the lane thread."""
+        todo = [(t, r) for t, r in zip(chunk, results) if isinstance(r, tuple) and t in personal]
+        if not todo:
+            return {}
+        both = {**frames, **context}
+
+        def work():
+            found = {}
+            for ticker, (record, events) in todo:
+                prior = stored.get(ticker)
+                since = prior.last_date if prior is not None else None
+                fs = firings(personal[ticker], frames[ticker], since, events)
+                if fs:
+                    found[ticker] = (fs, record)
+            if not found:
+                return {}
+            days = {f.day for fs, _ in found.values() for f in fs if f.event is None}
+            states = market_states(both, indexes, days) if days else {}
+            out = {}
+            for ticker, (fs, record) in found.items():
+                ev = firing_evidence(fs, frames[ticker], both.get(BENCHMARK))
+                base = TickerState.from_json(record.state_json).base
+                out[ticker] = messages_for(fs, beside=beside, evidence=ev, states=states, base=base,
+                                           event_payload=announced_payload)
+            return out
+
+        return await off_loop(work)
 
     async def _queue_digests(self, session: date) -> int:
         """One digest row per server with the digest on, after the session's events (so it is

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.services.market import MarketService
     from bot.services.odds import OddsService
     from bot.services.perf import PerfService
+    from bot.services.personal import PersonalAlertsService
     from bot.services.render_pool import RenderPool
     from bot.services.scan import ScanService
     from bot.services.setups import SetupsService
@@ -210,6 +211,12 @@ class Services:
         from bot.services.alerts import AlertsService
 
         return AlertsService(self._store())
+
+    @cached_property
+    def personal(self) -> PersonalAlertsService:
+        from bot.services.personal import PersonalAlertsService
+
+        return PersonalAlertsService(self._store(), self.market)
 
     @cached_property
     def scan(self) -> ScanService:

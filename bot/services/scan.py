@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.errors import DataSourceError
-from bot.scan.delivery import ChannelForbidden, ChannelGone, Delivery, FlushReport, Posted, Poster, Sender
+from bot.scan.delivery import (
+    ChannelForbidden,
+    ChannelGone,
+    Delivery,
+    DmClosed,
+    FlushReport,
+    MemberGone,
+    Posted,
+    Poster,
+    Sender,
+)
 from bot.scan.followup_delivery import FollowUpUndeliverable
 from bot.scan.scanner import Engine, PriceSource, Scanner, ScanReport
 from bot.scan.schedule import WAKE_TIMES, last_completed_session, missed_scan
@@ -31,8 +41,8 @@ from bot.store.shards import ShardSet
 log = logging.getLogger(__name__)
 
 # What a face needs to drive the cycle: when to wake, and the errors its Poster raises.
-__all__ = ["WAKE_TIMES", "ChannelForbidden", "ChannelGone", "CycleReport", "Delivery", "FollowUpUndeliverable", "Posted",
-           "ScanService", "scan_cycle"]
+__all__ = ["WAKE_TIMES", "ChannelForbidden", "ChannelGone", "CycleReport", "Delivery", "DmClosed", "MemberGone",
+           "FollowUpUndeliverable", "Posted", "ScanService", "scan_cycle"]
 
 
 @dataclass

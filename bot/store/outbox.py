@@ -23,6 +23,8 @@ import sqlalchemy as sa
 
 from bot.store.db import Database
 from bot.store.engine_states import StateRecord, upsert_states
+from bot.store.personal_alerts import delivered as alert_delivered
+from bot.store.personal_alerts import fire as fire_alerts
 from bot.store.schema import guild_settings, outbox
 from bot.store.shards import ShardSet
 from bot.store.transaction import transaction, utc_now
@@ -54,6 +56,7 @@ class NewMessage:
     kind: str
     bar_date: date
     payload: dict = field(repr=False)
+    user_id: int | None = None  # a member's personal alert (any process delivers it)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class OutboxRow:
     last_error: str | None = None
     dropped_at: str | None = None
     ping_role_id: int | None = None  # the server's current ping role (joined in)
+    user_id: int | None = None  # a member's personal alert
     thread_id: int | None = None  # a breakout announcement's thread of follow-ups
 
     @property
@@ -91,6 +95,7 @@ def _row(r) -> OutboxRow:
         created_at=r["created_at"], sent_at=r["sent_at"], message_id=r["message_id"], attempts=r["attempts"],
         last_error=r["last_error"], dropped_at=r["dropped_at"], ping_role_id=r.get("ping_role_id"),
         thread_id=r.get("thread_id"),
+        user_id=r.get("user_id"),
     )
 
 
@@ -113,7 +118,7 @@ class OutboxRepo:
             return 0
         rows = [dict(guild_id=m.guild_id, channel_id=m.channel_id, ticker=m.ticker, base_id=m.base_id, kind=m.kind,
                      bar_date=m.bar_date.isoformat(), payload=json.dumps(m.payload, separators=(",", ":")),
-                     created_at=now) for m in messages]
+                     created_at=now, user_id=m.user_id) for m in messages]
         stmt = self.db.insert(outbox).on_conflict_do_nothing().returning(_o.id)
         return len((await conn.execute(stmt, rows)).all())
 
@@ -122,16 +127,20 @@ class OutboxRepo:
         many rows were new (already-queued events are ignored)."""
         return await self.commit_tickers([(state, messages)])
 
-    async def commit_tickers(self, batch: Sequence[tuple[StateRecord, Sequence[NewMessage]]]) -> int:
+    async def commit_tickers(self, batch: Sequence[tuple[StateRecord, Sequence[NewMessage]]],
+                             fired: Sequence[tuple[int, str]] = ()) -> int:
         """One transaction for several tickers (the scanner's chunk): their new engine states
-        and outbox rows, all or nothing, each state with the rows its events produced. Returns
-        how many rows were new."""
+        and outbox rows, all or nothing, each state with the rows its events produced, and the
+        level alerts those rows fire (``fired``: (alert id, ISO day); they fire no more).
+        Returns how many rows were new."""
         if not batch:
             return 0
         now = utc_now()
         async with transaction(self.db) as conn:
             await upsert_states(self.db, conn, [state for state, _ in batch], now)
-            return await self._insert(conn, [m for _, messages in batch for m in messages], now)
+            queued = await self._insert(conn, [m for _, messages in batch for m in messages], now)
+            await fire_alerts(conn, fired)
+            return queued
 
     async def queue(self, messages: Sequence[NewMessage]) -> int:
         """Queue rows that carry no engine state (the daily digest); a key already held is
@@ -153,8 +162,8 @@ class OutboxRepo:
         now = time.time()
         free = sa.or_(_o.claimed_until.is_(None), _o.claimed_until < now, _o.claimed_by == holder)
         pick = sa.select(_o.id).where(_unsent(), _o.id > after_id, free).order_by(_o.id).limit(limit)
-        if shards is not None:
-            pick = pick.where(shards.clause(_o.guild_id))
+        if shards is not None:  # a member's personal alert is tied to no shard: anyone may take it
+            pick = pick.where(sa.or_(shards.clause(_o.guild_id), _o.user_id.is_not(None)))
         async with transaction(self.db) as conn:
             ids = list((await conn.execute(pick.with_for_update(skip_locked=True))).scalars())
             if not ids:
@@ -203,13 +212,18 @@ class OutboxRepo:
         async with transaction(self.db) as conn:
             return (await conn.execute(stmt)).scalar()
 
-    async def mark_sent(self, row_id: int, message_id: int | None, *, thread_id: int | None = None) -> None:
+    async def mark_sent(self, row_id: int, message_id: int | None, *, thread_id: int | None = None,
+                        alert: tuple[int, bool] | None = None) -> None:
+        """The row is posted. ``alert``: (personal alert id, fires once) — in the same
+        transaction a level alert is removed (posted once, gone; never twice, never lost)."""
         values: dict = dict(sent_at=utc_now(), message_id=message_id, last_error=None, claimed_by=None,
                             claimed_until=None)
         if thread_id is not None:
             values["thread_id"] = thread_id
         async with transaction(self.db) as conn:
             await conn.execute(outbox.update().where(_o.id == row_id).values(**values))
+            if alert is not None:
+                await alert_delivered(conn, alert[0], once=alert[1])
 
     async def set_thread(self, row_id: int, thread_id: int | None) -> None:
         """Keep (or forget, with None) the thread of a breakout announcement."""
@@ -242,4 +256,5 @@ class OutboxRepo:
 
 async def pending_count(db: Database, guild_id: int) -> int:
     """How many announcements wait to be posted for a server."""
-    return await db.scalar(sa.select(sa.func.count()).select_from(outbox).where(_o.guild_id == guild_id, _unsent()))
+    return await db.scalar(sa.select(sa.func.count()).select_from(outbox).where(_o.guild_id == guild_id, _unsent(),
+                                                                               _o.user_id.is_(None)))

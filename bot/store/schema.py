@@ -99,7 +99,37 @@ outbox = sa.Table(
     sa.Column("claimed_until", sa.Float),  # Unix time
     # revision 0006: a breakout announcement's thread (its follow-ups go there), once it has one
     sa.Column("thread_id", sa.BigInteger),
+    # revision 0007: a member's personal alert goes to this member (by DM, or a mention in the
+    # channel); NULL for a server's announcement. Any process may deliver it (no shard)
+    sa.Column("user_id", sa.BigInteger),
     sa.UniqueConstraint("guild_id", "ticker", "base_id", "kind", "bar_date"),
+)
+
+# revision 0007: the alerts each member sets for themselves in a server (`alert add`): a level
+# ("above"/"below" ``level``), a daily move of at least ``level`` % ("move"), or the engine's
+# events ("breakout", "failed", "test", "any"; ``level`` 0). Private to the member.
+personal_alerts = sa.Table(
+    "personal_alerts", metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("guild_id", sa.BigInteger, nullable=False),
+    sa.Column("user_id", sa.BigInteger, nullable=False),
+    sa.Column("ticker", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("level", sa.Float, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("fired_on", sa.Text),  # a level alert queued on this session, waiting to be delivered
+    sa.Column("problem", sa.Text),  # why its last firing could not be delivered (shown in `alert list`)
+    sa.UniqueConstraint("guild_id", "user_id", "ticker", "kind", "level"),
+    sa.Index("personal_alerts_by_ticker", "ticker"),
+)
+
+# revision 0007: where a member's personal alerts go in a server (`alert via dm|channel`)
+alert_members = sa.Table(
+    "alert_members", metadata,
+    sa.Column("guild_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("user_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("via", sa.Text, nullable=False),  # "dm" or "channel"
+    sa.Column("updated_at", sa.Text, nullable=False),
 )
 
 scan_runs = sa.Table(
@@ -132,4 +162,4 @@ leases = sa.Table(
 
 # What `db copy` moves, parents first.
 DATA_TABLES: tuple[sa.Table, ...] = (guild_settings, watchlist, engine_states, outbox, scan_runs, ticker_lists,
-                                     price_meta, price_bars, price_packs)
+                                     personal_alerts, alert_members, price_meta, price_bars, price_packs)

@@ -245,7 +245,7 @@ class Scanner:
                         for e in events
                         for s in subs.get(ticker, ())
                     ]
-                    messages += followup_messages(followed.get(ticker, ()), subs[ticker])
+                    messages += followup_messages(followed.get(ticker, ()), subs.get(ticker, ()))
                     if ticker in mine:
                         own, own_fired = mine[ticker]
                         messages += own

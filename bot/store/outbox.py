@@ -243,7 +243,9 @@ class OutboxRepo:
         if not tickers:
             return []
         stmt = (sa.select(outbox).where(_o.ticker.in_(list(tickers)), _o.kind.in_(STORY_KINDS),
-                                        _o.bar_date >= since.isoformat()).order_by(_o.id))
+                                        _o.bar_date >= since.isoformat(),
+                                        _o.user_id.is_(None))  # a member's DM of the event is no story
+                .order_by(_o.id))
         return [_row(r) for r in await self.db.all(stmt)]
 
     async def record_error(self, row_id: int, error: str, *, drop: bool = False) -> None:

@@ -3,6 +3,7 @@ event engine (the real engine's step() contract), and a poster that records post
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import numpy as np
@@ -100,7 +101,7 @@ class RecordingPoster:
 
     def __init__(self, channels: dict[int, list[dict]] | None = None, *, gone=(), forbidden=(), flaky=(),
                  crash_after_post: bool = False, threads: bool = True, dms: dict[int, list[dict]] | None = None,
-                 closed_dms=()):
+                 closed_dms=(), check_error: BaseException | None = None, check_hangs: bool = False):
         self.channels = channels if channels is not None else {}
         self.dms = dms if dms is not None else {}  # member id -> their DMs from the bot (Discord's side too)
         self.closed_dms = set(closed_dms)  # members whose DMs refuse the bot (403)
@@ -108,6 +109,8 @@ class RecordingPoster:
         # a breakout that asks for a thread gets one, its id the message's (as on Discord); a thread
         # id is a channel of its own here (``gone`` holds deleted threads too)
         self.threads = threads
+        self.check_error = check_error  # every history check raises it
+        self.check_hangs = check_hangs  # every history check waits forever
         self.crash_after_post = crash_after_post
         self.post_calls = 0
         self.find_calls = 0
@@ -206,6 +209,10 @@ class RecordingPoster:
     async def find_posted(self, channel_id, key):
         self.find_calls += 1
         self._check(channel_id)
+        if self.check_error is not None:
+            raise self.check_error
+        if self.check_hangs:
+            await asyncio.Event().wait()
         for m in self.channels.get(channel_id, [])[-50:]:
             if m.get("key") == key:
                 return m["id"]

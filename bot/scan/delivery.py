@@ -6,23 +6,33 @@ Delivery guarantee — exactly once, given the poster can see the channel's rece
 2. Before posting, the row's ``attempts`` is incremented and committed.
 3. After a successful post the row is marked sent with the message id.
 
-A crash between 2 and 3 leaves a row with ``attempts > 0`` and no ``sent_at``. Before posting
+A crash between 2 and 3, or a post that raised (a timeout or a 5xx may still have created the
+message), leaves a row with ``attempts > 0`` and no ``sent_at``: uncertain. Before posting
 such a row again, the sender asks the poster whether the channel already shows it
-(:meth:`Poster.find_posted` looks for the key in the footer of the bot's recent messages);
-if so the row is marked sent without a second post. The check only looks back
-``Poster``-defined N messages: a channel that moved on by more than that between the crash
-and the restart could, in principle, get the announcement a second time (at-least-once).
+(:meth:`Poster.find_posted` looks for the key in the footer of the bot's recent messages,
+within ``CHECK_TIMEOUT`` seconds); if so the row is marked sent without a second post. The
+check only looks back ``Poster``-defined N messages: a channel that moved on by more than that
+between the crash and the restart could, in principle, get the announcement a second time.
+
+A failed check is not a failed delivery. When the check itself fails (an error, a timeout, a
+message the library cannot read), the row stays uncertain and is never posted while the first
+copy may exist: it is checked again after a wait (the time since its first failed check,
+between 1 and 30 minutes) for at most ``CHECK_GIVE_UP`` (6 hours). Then the bot gives up: one
+operator log line, the row is dropped as *unconfirmed* (never posted again) and `alerts status`
+shows the server which announcement of which day could not be confirmed.
 
 A channel that is gone or where the bot may not post turns alerts off for that server (one
-log line; its unsent rows are given up) and other servers keep receiving. Other errors are
-transient: the row stays, ``last_error`` says why, and it is retried on the next flush, up
-to ``max_attempts``.
+log line; its unsent rows are given up) and other servers keep receiving. Other errors of a
+post are transient: the row stays, ``last_error`` says why, and it is retried (after the check)
+on the next flush; after ``max_attempts`` posts it is given up, once the check has shown the
+last one did not land.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
@@ -43,6 +53,9 @@ from bot.words import personal as personal_words
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_ATTEMPTS = 8
+CHECK_TIMEOUT = 30.0  # seconds for one check of a channel's history
+CHECK_BACKOFF = (60.0, 1800.0)  # wait before the next check: the time since the first failed one, within these
+CHECK_GIVE_UP = 6 * 3600.0  # checks failing for this long: the row is given up as unconfirmed
 
 
 class DeliveryError(Exception):
@@ -171,6 +184,8 @@ class FlushReport:
     recovered: int = 0  # found already posted after an interrupted attempt
     retry_later: int = 0
     dropped: int = 0
+    unsure: int = 0  # the check of the channel failed: kept, checked again later, never posted meanwhile
+    unconfirmed: int = 0  # given up checking (maybe posted, never posted again)
     disabled_guilds: list[int] = field(default_factory=list)
     fallbacks: int = 0  # personal alerts posted in the alerts channel because the member's DMs are closed
     kept: int = 0  # personal alerts that could not be delivered at all (kept, the reason in `alert list`)
@@ -179,7 +194,8 @@ class FlushReport:
 class Sender:
     def __init__(self, db: Database, poster: Poster, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
                  batch_size: int = 100, shards: ShardSet | None = None, holder: str | None = None,
-                 claim_seconds: float = DEFAULT_CLAIM_SECONDS):
+                 claim_seconds: float = DEFAULT_CLAIM_SECONDS, check_timeout: float = CHECK_TIMEOUT,
+                 check_give_up: float = CHECK_GIVE_UP, clock=time.time):
         self.db = db
         self.poster = poster
         self.shards = shards  # None: every server's rows (one process)
@@ -190,6 +206,9 @@ class Sender:
         self.personal = PersonalAlertRepo(db)
         self.max_attempts = max_attempts
         self.batch_size = batch_size
+        self.check_timeout = check_timeout
+        self.check_give_up = check_give_up
+        self.clock = clock  # Unix time (tests move it)
         self._lock = asyncio.Lock()
 
     async def flush(self) -> FlushReport:
@@ -203,7 +222,7 @@ class Sender:
             await self.db.refresh_presence()
             await self.outbox.free_dead_claims(self.holder)  # a crashed process's rows: ours now
             while rows := await self.outbox.claim(self.holder, self.batch_size, after_id=after, shards=self.shards,
-                                                  seconds=self.claim_seconds):
+                                                  seconds=self.claim_seconds, checks_due_at=self.clock()):
                 for row in rows:
                     after = row.id
                     if row.channel_id in blocked or row.guild_id in report.disabled_guilds:
@@ -211,6 +230,48 @@ class Sender:
                     await self._deliver(row, report, blocked)
             await self.outbox.release(self.holder)
             return report
+
+    async def _check(self, row: OutboxRow, report: FlushReport) -> bool:
+        """For a row whose post may have landed: True when it may be posted (the channel does
+        not show it); False when it was found (marked sent) or the check failed (kept)."""
+        if not await self.outbox.hold(row.id, holder=self.holder, seconds=self.claim_seconds):
+            return False  # another process took it over (our claim had expired)
+        try:
+            existing = await asyncio.wait_for(self.poster.find_posted(row.channel_id, row.key), self.check_timeout)
+        except (ChannelGone, ChannelForbidden, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # an error, a timeout, a message the library could not read
+            await self._unsure(row, exc, report)
+            return False
+        if existing is not None:
+            await self.outbox.mark_sent(row.id, existing)
+            report.recovered += 1
+            log.info("announcement %s was already posted in channel %d; marked sent", row.key, row.channel_id)
+            return False
+        if row.attempts >= self.max_attempts:  # the last post did not land either: give it up
+            await self.outbox.record_error(row.id, row.last_error or "too many attempts", drop=True)
+            report.dropped += 1
+            log.error("gave up announcement %s for channel %d after %d attempts: %s", row.key, row.channel_id,
+                      row.attempts, row.last_error)
+            return False
+        return True
+
+    async def _unsure(self, row: OutboxRow, exc: BaseException, report: FlushReport) -> None:
+        error = f"history check failed: {type(exc).__name__}: {exc}" if str(exc) else \
+            f"history check failed: {type(exc).__name__}"
+        since, gave_up = await self.outbox.check_failed(row.id, error, now=self.clock(), backoff=CHECK_BACKOFF,
+                                                        give_up_after=self.check_give_up)
+        if gave_up:
+            report.unconfirmed += 1
+            log.error("announcement %s to channel %d (server %d) not confirmed: the channel's history could not be "
+                      "checked for %.1f h (%s); it may be there, it is not posted again", row.key, row.channel_id,
+                      row.guild_id, (self.clock() - since) / 3600, error)
+        else:
+            report.unsure += 1
+            first = row.unsure_since is None
+            log.log(logging.WARNING if first else logging.DEBUG,
+                    "announcement %s to channel %d may be posted already but the check of the channel failed (%s); "
+                    "not posted again, checked later", row.key, row.channel_id, error)
 
     async def _deliver(self, row: OutboxRow, report: FlushReport, blocked: set[int]) -> None:
         if row.user_id is not None and "personal" in row.payload:
@@ -222,16 +283,11 @@ class Sender:
             return
         attempts = row.attempts
         try:
+            if row.attempts > 0 and not await self._check(row, report):
+                return
             attempts = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
             if attempts is None:  # another process took it over (our claim had expired)
                 return
-            if row.attempts > 0:
-                existing = await self.poster.find_posted(row.channel_id, row.key)
-                if existing is not None:
-                    await self.outbox.mark_sent(row.id, existing)
-                    report.recovered += 1
-                    log.info("announcement %s was already posted in channel %d; marked sent", row.key, row.channel_id)
-                    return
             message_id = await self.poster.post(row.channel_id, Delivery.of(row))
         except (ChannelGone, ChannelForbidden) as exc:
             reason = f"{'channel gone' if isinstance(exc, ChannelGone) else 'no permission'}: {exc}"
@@ -241,18 +297,12 @@ class Sender:
             return
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # transient: keep the row, retry on the next flush
-            give_up = attempts >= self.max_attempts
-            await self.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=give_up)
+        except Exception as exc:  # transient: keep the row; the next flush checks the channel, then retries
+            await self.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}")
             blocked.add(row.channel_id)
-            if give_up:
-                report.dropped += 1
-                log.error("gave up announcement %s for channel %d after %d attempts: %s", row.key, row.channel_id,
-                          attempts, exc)
-            else:
-                report.retry_later += 1
-                log.warning("announcement %s to channel %d failed (attempt %d), will retry: %s", row.key,
-                            row.channel_id, attempts, exc)
+            report.retry_later += 1
+            log.warning("announcement %s to channel %d failed (attempt %d), will check and retry: %s", row.key,
+                        row.channel_id, attempts, exc)
             return
         message_id, thread_id = posted_ids(message_id)
         await self.outbox.mark_sent(row.id, message_id, thread_id=thread_id)

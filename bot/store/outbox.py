@@ -82,6 +82,9 @@ class OutboxRow:
     @property
     def is_followup(self) -> bool:
         return self.kind.startswith(FOLLOWUP_PREFIX)
+    check_after: float | None = None  # Unix time: the next check of the channel's history, not before
+    unsure_since: float | None = None  # Unix time of the first failed check of the channel's history
+    unconfirmed_at: str | None = None  # gave up checking: maybe posted, never posted again
 
     @property
     def key(self) -> str:
@@ -96,6 +99,7 @@ def _row(r) -> OutboxRow:
         last_error=r["last_error"], dropped_at=r["dropped_at"], ping_role_id=r.get("ping_role_id"),
         thread_id=r.get("thread_id"),
         user_id=r.get("user_id"),
+        check_after=r.get("check_after"), unsure_since=r.get("unsure_since"), unconfirmed_at=r.get("unconfirmed_at"),
     )
 
 
@@ -156,12 +160,15 @@ class OutboxRepo:
         return [_row(r) for r in await self.db.all(stmt)]
 
     async def claim(self, holder: str, limit: int = 100, *, after_id: int = 0, shards: ShardSet | None = None,
-                    seconds: float = DEFAULT_CLAIM_SECONDS) -> list[OutboxRow]:
+                    seconds: float = DEFAULT_CLAIM_SECONDS, checks_due_at: float | None = None) -> list[OutboxRow]:
         """Take the oldest unsent rows (id > ``after_id``, of ``shards``) that no other live
-        process holds, for ``seconds``; returns them oldest first."""
+        process holds, for ``seconds``; returns them oldest first. A row whose next check of
+        the channel's history is not due by ``checks_due_at`` (Unix time, default now) waits."""
         now = time.time()
         free = sa.or_(_o.claimed_until.is_(None), _o.claimed_until < now, _o.claimed_by == holder)
-        pick = sa.select(_o.id).where(_unsent(), _o.id > after_id, free).order_by(_o.id).limit(limit)
+        due_at = now if checks_due_at is None else checks_due_at
+        due = sa.or_(_o.check_after.is_(None), _o.check_after <= due_at)
+        pick = sa.select(_o.id).where(_unsent(), _o.id > after_id, free, due).order_by(_o.id).limit(limit)
         if shards is not None:  # a member's personal alert is tied to no shard: anyone may take it
             pick = pick.where(sa.or_(shards.clause(_o.guild_id), _o.user_id.is_not(None)))
         async with transaction(self.db) as conn:
@@ -203,7 +210,9 @@ class OutboxRepo:
 
         With ``holder``, only while the row is unsent and unclaimed, claimed by ``holder`` or
         its claim expired; the claim is renewed for ``seconds``. None: another process has it."""
-        stmt = outbox.update().where(_o.id == row_id).values(attempts=_o.attempts + 1).returning(_o.attempts)
+        # a post follows a check that answered: the row is no longer unsure
+        stmt = (outbox.update().where(_o.id == row_id)
+                .values(attempts=_o.attempts + 1, check_after=None, unsure_since=None).returning(_o.attempts))
         if holder is not None:
             now = time.time()
             stmt = stmt.where(_unsent(), sa.or_(_o.claimed_by.is_(None), _o.claimed_by == holder,
@@ -217,7 +226,7 @@ class OutboxRepo:
         """The row is posted. ``alert``: (personal alert id, fires once) — in the same
         transaction a level alert is removed (posted once, gone; never twice, never lost)."""
         values: dict = dict(sent_at=utc_now(), message_id=message_id, last_error=None, claimed_by=None,
-                            claimed_until=None)
+                            claimed_until=None, check_after=None, unsure_since=None)
         if thread_id is not None:
             values["thread_id"] = thread_id
         async with transaction(self.db) as conn:
@@ -246,6 +255,44 @@ class OutboxRepo:
                                         _o.bar_date >= since.isoformat(),
                                         _o.user_id.is_(None))  # a member's DM of the event is no story
                 .order_by(_o.id))
+        return [_row(r) for r in await self.db.all(stmt)]
+
+    async def hold(self, row_id: int, *, holder: str, seconds: float = DEFAULT_CLAIM_SECONDS) -> bool:
+        """Renew ``holder``'s claim on an unsent row for ``seconds`` without counting an attempt
+        (before a check of the channel's history); False: another process has it."""
+        now = time.time()
+        stmt = (outbox.update().where(_o.id == row_id, _unsent(),
+                                      sa.or_(_o.claimed_by.is_(None), _o.claimed_by == holder, _o.claimed_until < now))
+                .values(claimed_by=holder, claimed_until=now + seconds).returning(_o.id))
+        async with transaction(self.db) as conn:
+            return (await conn.execute(stmt)).scalar() is not None
+
+    async def check_failed(self, row_id: int, error: str, *, now: float, backoff: tuple[float, float],
+                           give_up_after: float) -> tuple[float, bool]:
+        """The check of the channel's history failed for a row whose post may have landed: it
+        stays unsent and uncertain, checked again after a wait (the time since the first failed
+        check, within ``backoff`` = (shortest, longest) seconds); once the checks have failed for
+        ``give_up_after`` seconds it is given up as unconfirmed (dropped, never posted again).
+        Returns (Unix time of the first failed check, whether it was given up now)."""
+        async with transaction(self.db) as conn:
+            since = (await conn.execute(sa.select(_o.unsure_since).where(_o.id == row_id))).scalar()
+            since = now if since is None else float(since)
+            values: dict = {"last_error": error[:500], "unsure_since": since}
+            gave_up = now - since >= give_up_after
+            if gave_up:
+                values.update(unconfirmed_at=utc_now(), dropped_at=utc_now(), check_after=None)
+            else:
+                lo, hi = backoff
+                values["check_after"] = now + min(hi, max(lo, now - since))
+            await conn.execute(outbox.update().where(_o.id == row_id, _unsent())
+                               .values(**values, claimed_by=None, claimed_until=None))
+        return since, gave_up
+
+    async def unconfirmed(self, guild_id: int, limit: int = 5) -> list[OutboxRow]:
+        """A server's announcements the bot gave up confirming (maybe posted, never posted
+        again), newest first."""
+        stmt = (sa.select(outbox).where(_o.guild_id == guild_id, _o.unconfirmed_at.is_not(None))
+                .order_by(_o.id.desc()).limit(limit))
         return [_row(r) for r in await self.db.all(stmt)]
 
     async def record_error(self, row_id: int, error: str, *, drop: bool = False) -> None:

@@ -102,6 +102,10 @@ outbox = sa.Table(
     # revision 0007: a member's personal alert goes to this member (by DM, or a mention in the
     # channel); NULL for a server's announcement. Any process may deliver it (no shard)
     sa.Column("user_id", sa.BigInteger),
+    # revision 0008: a row whose post may have landed while the check of the channel fails
+    sa.Column("check_after", sa.Float),  # Unix time: the next check of the channel's history, not before
+    sa.Column("unsure_since", sa.Float),  # Unix time of the first failed check (None: none failed)
+    sa.Column("unconfirmed_at", sa.Text),  # gave up checking (dropped_at is set too): never posted again
     sa.UniqueConstraint("guild_id", "ticker", "base_id", "kind", "bar_date"),
 )
 

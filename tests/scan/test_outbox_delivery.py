@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from scan_fakes import CountingMarket, Crash, RecordingPoster, ScriptedEngine, synthetic_daily
 
-from bot.scan.delivery import Sender
+from bot.scan.delivery import CHECK_GIVE_UP, Sender
 from bot.scan.scanner import Scanner
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
@@ -110,12 +110,139 @@ async def test_transient_error_keeps_row_for_retry_then_gives_up(store):
         assert len(pending) == 4 and {r.channel_id for r in pending} == {100}
         assert pending[0].attempts == 1 and "TimeoutError" in pending[0].last_error
         assert (await GuildSettingsRepo(db).get(1)).alerts_enabled  # transient: server stays on
-        await Sender(db, flaky, max_attempts=3).flush()
-        report = await Sender(db, flaky, max_attempts=3).flush()
-        assert report.dropped == 1
+        # posts keep failing but the channel's history answers (the failed posts did not land)
+        posts_fail = FailingPosts(flaky.channels)
+        for _ in range(2):
+            assert (await Sender(db, posts_fail, max_attempts=3).flush()).retry_later == 1
+        assert (await OutboxRepo(db).pending())[0].attempts == 3
+        report = await Sender(db, posts_fail, max_attempts=3).flush()
+        assert report.dropped == 1  # the check shows the third post did not land either: given up
         healthy = RecordingPoster(flaky.channels)
         report = await Sender(db, healthy).flush()
         assert report.sent == 3 and len(healthy.posts(100)) == 3  # the given-up row is not posted
+
+
+class FailingPosts(RecordingPoster):
+    """Every post raises after nothing landed; the history check works."""
+
+    async def post(self, channel_id, delivery):
+        self.post_calls += 1
+        raise TimeoutError("discord timed out")
+
+
+class LandsThenFails(RecordingPoster):
+    """The post reaches the channel, then the call fails (the reply was lost)."""
+
+    async def post(self, channel_id, delivery):
+        await super().post(channel_id, delivery)
+        raise TimeoutError("no reply from discord")
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_700_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+CHECK_FAILURES = {
+    "raises": dict(check_error=ConnectionResetError("server disconnected")),
+    "times out": dict(check_hangs=True),
+    # what discord.py raised on the message object it could not read (see tests/cogs for the real path)
+    "malformed message": dict(check_error=TypeError("int() argument must be a string, not 'dict'")),
+}
+
+
+async def _one_uncertain_row(db, discord_side):
+    """Server 1 (channel 100) has one row posted but not recorded (a crash after the post)."""
+    with pytest.raises(Crash):
+        await Sender(db, RecordingPoster(discord_side, crash_after_post=True)).flush()
+    (row,) = [r for r in await OutboxRepo(db).rows() if r.attempts]
+    return row
+
+
+@pytest.mark.parametrize("failure", list(CHECK_FAILURES))
+async def test_a_failed_history_check_keeps_the_row_uncertain_and_never_posts_a_second_copy(store, failure, caplog):
+    await queue_events(store)
+    discord_side: dict[int, list[dict]] = {}
+    clock = Clock()
+    async with store.database() as db:
+        row = await _one_uncertain_row(db, discord_side)
+        poster = RecordingPoster(discord_side, **CHECK_FAILURES[failure])
+
+        def sender():
+            return Sender(db, poster, check_timeout=0.05, clock=clock)
+
+        with caplog.at_level("DEBUG", logger="bot.scan.delivery"):
+            report = await sender().flush()
+        assert report.unsure == 1 and report.dropped == 0 and report.unconfirmed == 0
+        assert report.sent == 7  # the others go out; the uncertain one is not posted again
+        kept = next(r for r in await OutboxRepo(db).rows() if r.id == row.id)
+        assert kept.sent_at is None and kept.dropped_at is None and kept.attempts == 1
+        assert kept.unsure_since == clock.now and kept.check_after == clock.now + 60
+        assert kept.last_error.startswith("history check failed")
+        # not due yet: the row waits, nothing is checked
+        calls = poster.find_calls
+        assert (await sender().flush()).unsure == 0 and poster.find_calls == calls
+        # the checks back off (the time since the first failure, 1 to 30 minutes)
+        waits = []
+        while True:
+            kept = next(r for r in await OutboxRepo(db).rows() if r.id == row.id)
+            if kept.dropped_at is not None:
+                break
+            waits.append(kept.check_after - clock.now)
+            clock.now = kept.check_after
+            await sender().flush()
+        assert waits[:5] == [60, 60, 120, 240, 480] and max(waits) == 1800
+        assert clock.now - kept.unsure_since >= CHECK_GIVE_UP > clock.now - kept.unsure_since - 1800
+        assert kept.unconfirmed_at is not None and kept.sent_at is None
+        # one copy in the channel, never a second
+        assert [m["key"] for m in discord_side[row.channel_id]].count(row.key) == 1
+        assert poster.post_calls == 7
+        warnings = [r for r in caplog.records if r.levelname == "WARNING" and row.key in r.getMessage()]
+        errors = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert len(warnings) == 1 and len(errors) == 1  # one line when it starts, one when it gives up
+        assert "not confirmed" in errors[0].getMessage() and row.key in errors[0].getMessage()
+        # alerts status: what was not confirmed, with its date
+        (gone,) = await OutboxRepo(db).unconfirmed(row.guild_id)
+        assert gone.id == row.id and gone.bar_date == row.bar_date
+        assert await OutboxRepo(db).unconfirmed(3 - row.guild_id) == []
+        # later flushes leave it alone
+        clock.now += 86_400
+        assert (await sender().flush()) == type(report)()
+
+
+async def test_a_check_that_answers_again_recovers_the_row(store):
+    """The history comes back within the bound: the copy found is recorded, nothing reposted."""
+    await queue_events(store)
+    discord_side: dict[int, list[dict]] = {}
+    clock = Clock()
+    async with store.database() as db:
+        row = await _one_uncertain_row(db, discord_side)
+        broken = RecordingPoster(discord_side, check_error=ConnectionResetError("503"))
+        await Sender(db, broken, clock=clock).flush()
+        clock.now += 3600
+        healthy = RecordingPoster(discord_side)
+        report = await Sender(db, healthy, clock=clock).flush()
+        assert report.recovered == 1 and report.sent == 0
+        found = next(r for r in await OutboxRepo(db).rows() if r.id == row.id)
+        assert found.message_id == discord_side[row.channel_id][0]["id"] and found.unsure_since is None
+    assert [m["key"] for m in discord_side[row.channel_id]].count(row.key) == 1
+
+
+async def test_a_post_whose_reply_was_lost_is_checked_not_reposted(store):
+    """A post that raised may still have landed: the next flush finds it instead of posting again."""
+    await queue_events(store)
+    discord_side: dict[int, list[dict]] = {}
+    async with store.database() as db:
+        report = await Sender(db, LandsThenFails(discord_side)).flush()
+        assert report.retry_later == 2 and report.sent == 0  # one per channel, then the channel waits
+        report = await Sender(db, RecordingPoster(discord_side)).flush()
+        assert report.recovered == 2 and report.sent == 6
+    for channel in (100, 200):
+        keys = [m["key"] for m in discord_side[channel]]
+        assert len(keys) == len(set(keys)) == 4
 
 
 async def test_ping_role_is_read_at_send_time(store):

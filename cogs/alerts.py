@@ -162,6 +162,7 @@ class Alerts(commands.Cog):
             pending=status.pending,
             last_scan=status.last_scan,
             next_run=status.next_run,
+            unconfirmed=status.unconfirmed,
             channel_text=channel.mention if channel else (f"<#{settings.alerts_channel_id}>" if settings.alerts_channel_id else None),
             role_text=role.mention if role else (f"role {settings.ping_role_id} (deleted?)" if settings.ping_role_id else None),
         )

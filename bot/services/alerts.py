@@ -11,7 +11,7 @@ from bot.scan.schedule import NEW_YORK, next_run_time
 from bot.services.market_index import parse_market_index
 from bot.store.db import Database
 from bot.store.guilds import GuildSettings, GuildSettingsRepo
-from bot.store.outbox import pending_count
+from bot.store.outbox import OutboxRepo, OutboxRow, pending_count
 from bot.store.scan_runs import ScanRun, ScanRunRepo
 from bot.store.watchlist import WatchlistRepo
 from bot.words.market import unknown_index
@@ -36,6 +36,9 @@ class AlertsStatus:
     pending: int  # announcements waiting to be posted
     last_scan: ScanRun | None  # the newest scan of at least one ticker since alerts were turned on
     next_run: datetime | None  # the next scheduled scan, while alerts are on
+    # announcements the bot gave up confirming (the channel's history could not be checked:
+    # maybe posted, never posted again), newest first
+    unconfirmed: tuple[OutboxRow, ...] = ()
 
 
 class AlertsService:
@@ -87,4 +90,5 @@ class AlertsService:
             pending=await pending_count(self.db, guild_id),
             last_scan=await ScanRunRepo(self.db).last_with_tickers(settings.alerts_since),
             next_run=next_run_time(now).astimezone(NEW_YORK) if settings.alerts_enabled else None,
+            unconfirmed=tuple(await OutboxRepo(self.db).unconfirmed(guild_id)),
         )

@@ -19,12 +19,27 @@ def scan_text(run) -> str:
     return f"session {day(run.session_date)} ({plural(run.tickers, 'ticker')}{failed})"
 
 
+_KIND_NOUNS = {"testing": "test", "failed": "failed breakout", "faded": "faded breakout", "busted": "bust"}
+
+
+def unconfirmed_line(rows: Sequence) -> str | None:
+    """``rows``: outbox rows given up as unconfirmed (``ticker``, ``kind``, ``bar_date``), newest first."""
+    if not rows:
+        return None
+    items = ", ".join(f"the daily digest of {day(r.bar_date)}" if r.kind == "digest"
+                      else f"{r.ticker} {_KIND_NOUNS.get(r.kind, r.kind)} of {day(r.bar_date)}" for r in rows)
+    return (f"Not confirmed: {items}. I could not check the channel's history to see whether "
+            f"{'it was' if len(rows) == 1 else 'they were'} posted, so I did not post again; "
+            f"{'it' if len(rows) == 1 else 'they'} may be missing.")
+
+
 def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, next_run: datetime | None,
-                 channel_text: str | None, role_text: str | None) -> list[str]:
+                 channel_text: str | None, role_text: str | None, unconfirmed: Sequence = ()) -> list[str]:
     """``settings``: the server's :class:`bot.store.guilds.GuildSettings`. ``last_scan``: the
     newest scan of at least one ticker since alerts were turned on (ScanRunRepo.last_with_tickers);
     shown only while alerts are on, as scans only run then. ``next_run``: the next scan in
-    New York time (the caller converts it; words know no market calendar)."""
+    New York time (the caller converts it; words know no market calendar). ``unconfirmed``: the
+    announcements the bot gave up confirming, newest first (``unconfirmed_line``)."""
     if settings.alerts_enabled and settings.alerts_channel_id:
         lines = [f"🔔 Alerts are **on**, posted in {channel_text or settings.alerts_channel_id}."]
     elif settings.disabled_reason:
@@ -43,6 +58,8 @@ def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, n
         lines.append("Follow-ups: off (no thread under breakout announcements).")
     if pending:
         lines.append(f"Waiting to be posted: {pending}.")
+    if (line := unconfirmed_line(unconfirmed)) is not None:
+        lines.append(line)
     if settings.alerts_enabled:
         lines.append(f"Last scan: {scan_text(last_scan)}.")
     if next_run is not None:

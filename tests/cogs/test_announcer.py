@@ -2,6 +2,7 @@
 (tests/discord_harness.py records what would reach Discord)."""
 
 import asyncio
+import time
 from datetime import date, datetime, timezone
 from types import SimpleNamespace
 
@@ -138,6 +139,52 @@ async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness
     assert len(announcements(h)) == 1  # still one post
     (row,) = await OutboxRepo(h.bot.services.db).rows()
     assert row.sent_at is not None and row.message_id == int(announcements(h)[0]["id"])
+
+
+async def test_an_unreadable_history_is_not_a_failed_delivery(make_harness, market, caplog):
+    """The channel's history holds a message discord.py cannot read (the issue's PostgreSQL-outage
+    run): the check fails inside the library, the row stays uncertain and is not posted again;
+    when the bot gives up, `alerts status` says which announcement of which day is unconfirmed."""
+    h, cog = await started(make_harness, market)
+
+    class DiesAfterPosting:
+        async def post(self, channel_id, delivery):
+            await cog.poster.post(channel_id, delivery)
+            raise Crash("died before marking sent")
+
+        async def find_posted(self, channel_id, key):
+            return await cog.poster.find_posted(channel_id, key)
+
+    cog.sender = Sender(h.bot.services.db, DiesAfterPosting())
+    with pytest.raises(Crash):
+        await cog.wake(now=utc(2026, 11, 18, 21, 30))
+    assert len(announcements(h)) == 1
+
+    async def logs_from(channel_id, limit, before=None, after=None, around=None):
+        ours = [m for m in reversed(list(h.stored.values())) if m["embeds"]][:limit]
+        odd = {**ours[0], "id": str(int(ours[0]["id"]) + 1), "author": {**ours[0]["author"], "id": {"id": "1"}}}
+        return [odd, *ours]  # the newest message has an author id the library cannot read
+
+    h.bot.http.logs_from = logs_from
+    with pytest.raises(TypeError):  # what the library does with it, on its own
+        [m async for m in h.channel.history(limit=5)]
+    cog.sender = Sender(h.bot.services.db, cog.poster)  # restart
+    report = await cog.wake(now=utc(2026, 11, 18, 23))
+    assert report.flush.unsure == 1 and report.flush.sent == 0 and report.flush.dropped == 0
+    assert len(announcements(h)) == 1  # not posted again
+    (row,) = await OutboxRepo(h.bot.services.db).rows()
+    assert row.sent_at is None and row.dropped_at is None and "TypeError" in row.last_error
+    # the checks keep failing past the bound: given up, unconfirmed, one operator line
+    later = time.time() + 120  # the next check is due a minute after the first failed one
+    cog.sender = Sender(h.bot.services.db, cog.poster, check_give_up=60.0, clock=lambda: later)
+    with caplog.at_level("ERROR", logger="bot.scan.delivery"):
+        report = await cog.wake(now=utc(2026, 11, 19, 5))
+    assert report.flush.unconfirmed == 1 and len(announcements(h)) == 1
+    assert len([r for r in caplog.records if "not confirmed" in r.getMessage()]) == 1
+    h.reset()
+    (status,) = [m["content"] for m in await h.prefix("!alerts status", author=h.admin)]
+    assert "Not confirmed: IWM breakout of 2026-11-18." in status and "may be missing" in status
+    assert "TypeError" not in status and "Waiting to be posted" not in status
 
 
 async def test_the_poll_backs_off_while_wake_ups_fail_and_recovers(make_harness, market):

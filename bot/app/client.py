@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.app import error_handler
 from bot.app.extensions import EXTENSIONS
+from bot.app.gateway_guard import guard_parsers
 from bot.app.rate import RateBucket
 from bot.app.views import expired_press
 from bot.services.composition import Services
@@ -75,6 +76,13 @@ class BreakoutBot(commands.Bot):
         self.loaded_extensions: list[str] = []
         self.failed_extensions: dict[str, str] = {}
         self.tree.on_error = self._on_app_command_error
+
+    def _get_state(self, **options):
+        """The library's connection state, whose gateway event parsers skip an event they
+        cannot read instead of ending the process (bot.app.gateway_guard)."""
+        state = super()._get_state(**options)
+        guard_parsers(state.parsers)
+        return state
 
     async def setup_hook(self) -> None:
         await self.services.open()

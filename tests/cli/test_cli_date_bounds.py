@@ -97,11 +97,28 @@ async def test_a_date_before_1900_is_checked_before_any_arithmetic(live_like):
         await live_like.resolve_as_of(["AAA"], date.today() + timedelta(days=3))
 
 
+def test_as_of_the_first_and_the_last_bar_is_inside_the_data(shared_data, tmp_path, capsys):
+    """IWM's first bar (2000-05-26) and last bar (2025-09-26) are dates the data answers: the
+    first has too little history for a base or a year-to-date return, and says so, not that
+    there are no prices; the last answers as of itself."""
+    data = ("--data-dir", str(shared_data))
+    code, out, err = run(capsys, "base", "IWM", "--as-of", "2000-05-26", *data)
+    assert code != 0 and "have 1 up to 2000-05-26" in err and "No IWM prices" not in err
+    code, out, err = run(capsys, "compare", "IWM", "SPY", "--as-of", "2000-05-26", "--period", "ytd", *data)
+    assert code != 0 and "The ytd return needs a IWM close on or before 1999-12-31" in err
+    code, out, err = run(capsys, "base", "IWM", "--as-of", "2025-09-26", "--out", str(tmp_path / "b.png"), *data)
+    assert code == 0 and "Data as of 2025-09-26" in out
+    code, out, err = run(capsys, "compare", "IWM", "SPY", "--as-of", "2025-09-26", "--out", str(tmp_path / "c.png"), *data)
+    assert code == 0 and "Data as of 2025-09-26" in out
+
+
 def test_bounds_rules():
     a = Span("A", date(2000, 1, 3), date(2020, 1, 3))
     b = Span("B", date(2005, 1, 3), date(2021, 1, 4))
     assert bound_as_of([a, b], date(2030, 1, 1)) == date(2021, 1, 4)
     assert bound_as_of([a, b], date(2010, 1, 1)) == date(2010, 1, 1)
+    assert bound_as_of([a], a.first) == a.first and bound_as_of([a], a.last) == a.last  # the data's own edges
+    assert bound_as_of([a, b], b.first) == b.first
     with pytest.raises(NotEnoughData, match="No B prices on or before 2004-12-31: B's prices run from 2005-01-03"):
         bound_as_of([a, b], date(2004, 12, 31))
     assert bound_range(a, None, None) == (a.first, a.last)

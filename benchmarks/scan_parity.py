@@ -113,15 +113,19 @@ def main() -> int:
     print(f"{len(ends)} month ends {ends[0]}..{ends[-1]}, {len(tickers)} tickers, 20 sessions each, "
           f"restart after {RESTART_AFTER} sessions (SQLite copy{', and PostgreSQL' if args.pg else ''})")
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(args.workers, initializer=_init, initargs=(args, tickers)) as pool:
-        results = list(pool.map(run_month, ends, [tickers] * len(ends)))
-    wall = time.perf_counter() - t0
+    results = []
     mismatches = 0
-    for r in results:
-        for run, diff in r["bad"].items():
-            for t, (got, want) in diff.items():
-                mismatches += 1
-                print(f"MISMATCH {r['day']} {run} {t}: live {got} != replay {want}")
+    with ProcessPoolExecutor(args.workers, initializer=_init, initargs=(args, tickers)) as pool:
+        for r in pool.map(run_month, ends, [tickers] * len(ends)):  # in order, each as soon as it is done
+            results.append(r)
+            bad = sum(len(diff) for diff in r["bad"].values())
+            mismatches += bad
+            print(f"{r['day']}: {r['tickers']} tickers, {r['events']} announcements, "
+                  f"{'ok' if not bad else f'{bad} MISMATCHES'} ({r['cpu']:.0f} s CPU)", flush=True)
+            for run, diff in r["bad"].items():
+                for t, (got, want) in diff.items():
+                    print(f"MISMATCH {r['day']} {run} {t}: live {got} != replay {want}", flush=True)
+    wall = time.perf_counter() - t0
     cases = sum(r["tickers"] for r in results)
     events = sum(r["events"] for r in results)
     kinds: dict[str, int] = {}

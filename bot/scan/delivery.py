@@ -276,6 +276,7 @@ class Sender:
     async def _deliver(self, row: OutboxRow, report: FlushReport, blocked: set[int]) -> None:
         if row.user_id is not None and "personal" in row.payload:
             await self._deliver_personal(row, report)
+            return  # a member's alert is delivered there, never also as a server's announcement
         if row.is_followup:
             from bot.scan.followup_delivery import deliver_followup
 

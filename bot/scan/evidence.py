@@ -20,6 +20,7 @@ from bot.analysis.evidence import Evidence, MarketState, evidence_at, market_sta
 from bot.analysis.study.kinds import breakout_kind
 from bot.analysis.study.table import Odds, odds_for
 from bot.market.universes import ETFS
+from bot.tickers import normalize_ticker
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def with_market(evidence: Evidence, state: MarketState | None) -> dict:
 def universe_of(ticker: str) -> str:
     """The base-rate table a ticker's odds come from: the ETFs' for the bot's ETFs, else the
     S&P 500 stocks' (the two are adjusted differently and measured apart)."""
-    return "etfs" if ticker in ETFS else "sp500"
+    return "etfs" if normalize_ticker(ticker) in ETFS else "sp500"
 
 
 def breakout_odds(e: Event, daily: pd.DataFrame, evidence: Evidence, spy: MarketState | None) -> Odds | None:

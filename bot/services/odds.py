@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.analysis.study.table import CHAIN, Odds, base_rates, odds_for, odds_of_groups
+from bot.analysis.study.table import CHAIN, Odds, base_rates, odds_of_groups
 from bot.errors import BadArgument, NotEnoughData
 from bot.market.service import MarketData
-from bot.market.universes import ETFS
+from bot.scan.evidence import universe_of
 from bot.services.history import LOOKBACK
 from bot.threads import off_loop
 from bot.tickers import normalize_ticker
@@ -23,11 +23,6 @@ KIND_ALIASES = {"record": "record", "records": "record", "ath": "record", "major
                 "near": "nearest"}
 STUDY_FROM = date(2016, 1, 1)
 BENCHMARK = "SPY"
-
-
-def universe_of(ticker: str) -> str:
-    """"etfs" for the bot's ETFs, else "sp500" (the stocks' table)."""
-    return "etfs" if normalize_ticker(ticker) in ETFS else "sp500"
 
 
 def kind_of_word(word: str | None) -> str | None:
@@ -43,13 +38,6 @@ class OddsReport:
     footer: str
     png: bytes
     filename: str
-
-
-def odds_line_for(ticker: str, kind: str, base_weeks: float, volume_ratio: float | None, rs_high: bool | None,
-                  market_state: str | None) -> str | None:
-    """The announcement's odds line for a breakout of ``ticker`` (None: no table for it)."""
-    odds = odds_for(universe_of(ticker), kind, base_weeks, volume_ratio, rs_high, market_state)
-    return words.odds_line(odds) if odds is not None else None
 
 
 def _chart(title: str, subtitle: str, rows, baseline_median) -> bytes:

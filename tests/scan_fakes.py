@@ -189,8 +189,30 @@ class RecordingPoster:
                     return m["id"]
         return None
 
+    async def post_settlement(self, channel_id, delivery):
+        """The close's reply to an intraday notice, and the notice's footer rewritten."""
+        self.post_calls += 1
+        self._check(channel_id)
+        self._next_id += 1
+        self.channels.setdefault(channel_id, []).append(
+            {"id": self._next_id, **self._content(delivery), "key": delivery.key,
+             "reply_to": delivery.parent_message_id, "linked": delivery.linked})
+        if self.crash_after_post:
+            raise Crash("process died after the reply, before marking it sent")
+        await self.settle_footer(channel_id, delivery)
+        return self._next_id
+
+    async def settle_footer(self, channel_id, delivery):
+        for m in self.channels.get(channel_id, []):
+            if m["id"] == delivery.parent_message_id:
+                m["footer"] = delivery.intraday["outcome"]
+
     @staticmethod
     def _content(delivery) -> dict:
+        if delivery.intraday is not None:  # an intraday notice, or the close's reply to it
+            i = delivery.intraday
+            return {"intraday": i["kind"], "ticker": i["ticker"], "date": i["session"],
+                    **{k: i[k] for k in ("price", "quote_at", "pace", "line", "outcome", "close", "reason") if k in i}}
         if delivery.event is None and delivery.firing is not None:  # a personal level or move alert
             f = delivery.firing
             return {"event": f["kind"], "date": f["date"], "close": f["close"], "level": f["level"]}

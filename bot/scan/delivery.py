@@ -45,6 +45,7 @@ from bot.scan.evidence import odds_of_payload
 from bot.scan.scanner import DIGEST_KIND
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
+from bot.store.intraday_crossings import NOTICE_KIND, SETTLE_KIND
 from bot.store.outbox import DEFAULT_CLAIM_SECONDS, OutboxRepo, OutboxRow
 from bot.store.personal_alerts import PersonalAlertRepo
 from bot.store.shards import ShardSet
@@ -130,9 +131,17 @@ class Delivery:
     # ``firing`` holds what the scan saw (the close, the level, the base)
     personal: Personal | None = None
     firing: dict | None = None
+    # an intraday "crossing now" notice or the close's reply to it (bot.scan.intraday_delivery):
+    # its payload; a reply also carries its notice's payload (``notice``: to rewrite its footer)
+    # and the server's breakout announcement of that session when there is one (``linked``)
+    intraday: dict | None = None
+    notice: dict | None = None
+    linked: tuple[int, int] | None = None  # (channel id, message id)
 
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
+        if row.kind in (NOTICE_KIND, SETTLE_KIND):  # never pings: one line during the session, one at the close
+            return cls(None, row.key, None, guild_id=row.guild_id, intraday=row.payload)
         if row.is_followup:
             return cls(None, row.key, None, guild_id=row.guild_id, followup=FollowUp.from_dict(row.payload["followup"]))
         if row.user_id is not None and "personal" in row.payload:
@@ -281,6 +290,11 @@ class Sender:
             from bot.scan.followup_delivery import deliver_followup
 
             await deliver_followup(self, row, report, blocked)
+            return
+        if row.kind == SETTLE_KIND:
+            from bot.scan.intraday_delivery import deliver_settlement
+
+            await deliver_settlement(self, row, report)
             return
         attempts = row.attempts
         try:

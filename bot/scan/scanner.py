@@ -40,6 +40,7 @@ from bot.scan.evidence import (
 )
 from bot.scan.finder_memo import FinderMemos
 from bot.scan.followups import chunk_follow_ups, followup_messages, load_stories
+from bot.scan.intraday_settle import settle_crossings
 from bot.scan.personal import bounds_of, firing_evidence, firings, messages_for
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
@@ -86,6 +87,7 @@ class ScanReport:
     digests: int = 0  # digest posts queued (servers with the digest on)
     personal_tickers: int = 0  # tickers scanned only because members set alerts on them
     personal: int = 0  # personal alerts fired (rows queued for members)
+    settled: int = 0  # replies queued to the session's intraday crossing notices
 
 
 def announceable(events: Sequence[Event], *, cold_start: bool, last_bar: date, max_age_days: int) -> list[Event]:
@@ -260,6 +262,9 @@ class Scanner:
                 report.queued += await self.outbox.commit_tickers(batch, fired)
             if report.session is None:
                 report.session = newest
+            if report.session is not None:  # after the session's events: their verdict settles each crossing
+                report.settled = await settle_crossings(self.db, frames, report.session)
+                report.queued += report.settled
         if report.session is None:
             report.session = as_of or date.today()
         if tickers:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from bot.errors import BreakoutError
 from bot.store.db import Database
-from bot.store.schema import DATA_TABLES, outbox, personal_alerts, price_packs, scan_runs
+from bot.store.schema import DATA_TABLES, intraday_crossings, outbox, personal_alerts, price_packs, scan_runs
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ async def copy_store(source: Database, target: Database, *, replace: bool = Fals
             copied = await _copy_table(source, dst, table)
             log.info("copied %d rows of %s", copied, table.name)
         if target.is_postgres:
-            for table in (outbox, scan_runs, personal_alerts):
+            for table in (outbox, scan_runs, personal_alerts, intraday_crossings):
                 await dst.execute(sa.text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE(MAX(id), 1), "
                     f"MAX(id) IS NOT NULL) FROM {table.name}"))

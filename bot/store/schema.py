@@ -136,6 +136,28 @@ alert_members = sa.Table(
     sa.Column("updated_at", sa.Text, nullable=False),
 )
 
+# revision 0009: the intraday watch's crossings, one per ticker, base and session (the notices
+# are outbox rows of kind "intraday"), and how the session's close settled each
+intraday_crossings = sa.Table(
+    "intraday_crossings", metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("ticker", sa.Text, nullable=False),
+    sa.Column("base_id", sa.Text, nullable=False),
+    sa.Column("session", sa.Text, nullable=False),  # ISO date
+    sa.Column("direction", sa.Integer, nullable=False),  # 1: the breakout line from below; -1: the invalidation
+    sa.Column("line", sa.Float, nullable=False),
+    sa.Column("price", sa.Float, nullable=False),  # the quote that crossed
+    sa.Column("quote_at", sa.Text, nullable=False),  # its own time (ISO, exchange time)
+    sa.Column("pace", sa.Float),  # volume pace at the quote (None: not known)
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("outcome", sa.Text),  # "confirmed" / "withdrawn" once the close settled it
+    sa.Column("reason", sa.Text),  # "past" / "inside" / "not_counted"
+    sa.Column("close", sa.Float),
+    sa.Column("settled_at", sa.Text),
+    sa.UniqueConstraint("ticker", "base_id", "session"),
+    sa.Index("intraday_crossings_by_session", "session"),
+)
+
 scan_runs = sa.Table(
     "scan_runs", metadata,
     sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
@@ -166,4 +188,5 @@ leases = sa.Table(
 
 # What `db copy` moves, parents first.
 DATA_TABLES: tuple[sa.Table, ...] = (guild_settings, watchlist, engine_states, outbox, scan_runs, ticker_lists,
-                                     personal_alerts, alert_members, price_meta, price_bars, price_packs)
+                                     personal_alerts, alert_members, intraday_crossings, price_meta, price_bars,
+                                     price_packs)

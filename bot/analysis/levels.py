@@ -18,7 +18,7 @@ Data only; :mod:`bot.words.levels` says them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.analysis.base.params import BaseParams
 from bot.analysis.models import BaseResult
@@ -77,8 +77,8 @@ class Levels:
         """Whether ``close`` (within the window) fails the breakout: the engine's rule."""
         return close < self.floor or (self.stop is not None and close <= self.stop)
 
-    def to_dict(self) -> dict:
-        def r(x):
+    def to_dict(self) -> dict[str, Any]:
+        def r(x: float | None) -> float | None:
             return round(float(x), 2) if x is not None else None
 
         return {
@@ -119,7 +119,7 @@ def levels_of(zone_low: float, zone_high: float, close: float, *, breakout_close
 def levels_of_result(r: BaseResult, params: BaseParams = _PARAMS) -> Levels | None:
     """The levels of a ``find_base`` answer (None without a base). A broken-out base's next
     resistance is its major base's level when that is above the close."""
-    if not r.has_base:
+    if r.resistance is None or r.support is None:  # no base (BaseResult.has_base)
         return None
     above = None
     if r.major is not None and r.major.resistance is not None and r.major.resistance.level > r.last_close:

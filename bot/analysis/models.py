@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -33,7 +33,7 @@ class Level:
     zone_low: float
     zone_high: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"level": round(self.level, 2), "zone": [round(self.zone_low, 2), round(self.zone_high, 2)]}
 
 
@@ -51,7 +51,7 @@ class RecordHigh:
     weeks: float
     pct_above: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "level": round(self.level, 2),
             "set_date": self.set_date.isoformat(),
@@ -121,8 +121,8 @@ class BaseResult:
     def has_base(self) -> bool:
         return self.resistance is not None and self.support is not None
 
-    def to_dict(self) -> dict:
-        def d(x):
+    def to_dict(self) -> dict[str, Any]:
+        def d(x: date | None) -> str | None:
             return x.isoformat() if x is not None else None
 
         return {
@@ -167,9 +167,9 @@ class Comparison:
     tickers: tuple[str, ...]
     returns: dict[str, float]
     normalized: pd.DataFrame = field(repr=False)
-    ratio: pd.Series | None = field(default=None, repr=False)
+    ratio: pd.Series[float] | None = field(default=None, repr=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "period": self.period,
             "start": self.start.isoformat(),

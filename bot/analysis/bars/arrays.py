@@ -55,11 +55,14 @@ class BarArrays:
         span = slice(start, end)
         day, close = self.day[span], self.close[span]
 
-        def part(a: np.ndarray | None, same: np.ndarray, cut: np.ndarray) -> np.ndarray | None:
-            return None if a is None else cut if a is same else a[span]
+        def part(a: np.ndarray, same: np.ndarray, cut: np.ndarray) -> np.ndarray:
+            return cut if a is same else a[span]
 
-        return BarArrays(day=day, open=part(self.open, self.close, close), high=self.high[span], low=self.low[span],
-                         close=close, volume=part(self.volume, self.close, close),
+        def optional(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else part(a, self.close, close)
+
+        return BarArrays(day=day, open=optional(self.open), high=self.high[span], low=self.low[span],
+                         close=close, volume=optional(self.volume),
                          hi_day=part(self.hi_day, self.day, day), lo_day=part(self.lo_day, self.day, day),
                          cmax=part(self.cmax, self.close, close))
 
@@ -74,7 +77,8 @@ def _first_flag_per_group(flag: np.ndarray, group: np.ndarray) -> np.ndarray:
     return idx[keep]
 
 
-def weekly_arrays(day: np.ndarray, o, h, l, c, v) -> tuple[BarArrays, np.ndarray]:
+def weekly_arrays(day: np.ndarray, o: np.ndarray | None, h: np.ndarray, l: np.ndarray, c: np.ndarray,
+                  v: np.ndarray | None) -> tuple[BarArrays, np.ndarray]:
     """Aggregate daily arrays into W-FRI weeks; returns (weeks, week position of each day).
     ``o`` and ``v`` may be None (then so are the weeks' open and volume)."""
     wid = week_ids(day)

@@ -26,7 +26,10 @@ class DailyBars:
         self.close = daily["Close"].to_numpy(dtype=float)
         self._atr_period = atr_period
         # the rest is built on first use: most bars of a daily scan only need the closes
-        self._high = self._low = self._volume = self._atr = None
+        self._high: np.ndarray | None = None
+        self._low: np.ndarray | None = None
+        self._volume: np.ndarray | None = None
+        self._atr: np.ndarray | None = None
         self._iso: dict[int, str] = {}
         self._arrays: BarArrays | None = None
 

@@ -14,7 +14,8 @@ def true_range(h: np.ndarray, l: np.ndarray, c: np.ndarray) -> np.ndarray:
     prev = np.empty_like(c)
     prev[0] = c[0]
     prev[1:] = c[:-1]
-    return np.maximum(h, prev) - np.minimum(l, prev)
+    tr: np.ndarray = np.maximum(h, prev) - np.minimum(l, prev)
+    return tr
 
 
 def atr_values(h: np.ndarray, l: np.ndarray, c: np.ndarray, n: int = 14) -> np.ndarray:

@@ -35,7 +35,7 @@ def _crcs(d: BarArrays, lo: int, hi: int, start: tuple[int, ...] = (0, 0, 0, 0))
     out = []
     for col, crc in zip((d.day, d.high, d.low, d.close), start):
         part = np.ascontiguousarray(col[lo:hi])
-        out.append(zlib.crc32(memoryview(part).cast("B"), crc))
+        out.append(zlib.crc32(part.data.cast("B"), crc))
     return tuple(out)
 
 
@@ -54,7 +54,8 @@ def check_bars(memo: FinderMemo, d: BarArrays) -> int:
     ``d``'s. Returns how many leading bars of ``d`` the memo's entries were built on."""
     n = len(d)
     got = memo.seen
-    shared, crcs = 0, (0, 0, 0, 0)
+    shared = 0
+    crcs: tuple[int, ...] = (0, 0, 0, 0)
     if got is not None:
         if got.rows <= n and got.first_day == int(d.day[0]) and _crcs(d, 0, got.rows) == got.crcs:
             shared, crcs = got.rows, got.crcs
@@ -126,7 +127,7 @@ def _few_weeks(day: np.ndarray, high: np.ndarray, low: np.ndarray, close: np.nda
     h, lo, c = high.tolist(), low.tolist(), close.tolist()
     if any(x != x for x in (*h, *lo, *c)):
         return weekly_arrays(day, None, high, low, close, None)[0]
-    out: list[list] = []  # per week: day, high, low, close, hi_day, lo_day, cmax
+    out: list[list[float]] = []  # per week: day, high, low, close, hi_day, lo_day, cmax
     week = None
     for dd, hh, ll, cc in zip(day.tolist(), h, lo, c):
         wid = week_ids(dd)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from bot.analysis.base.carry import analysis_arrays, check_bars
 from bot.analysis.base.memo import FinderMemo, FreshCloses
 from bot.analysis.base.params import BaseParams
 from bot.analysis.base.scan import ROUNDING, Ceilings, Structure, same_bars
-from bot.analysis.models import BaseResult, Level, NoBase, RecordHigh, Test
+from bot.analysis.models import BaseResult, BaseStatus, Level, NoBase, RecordHigh, Scale, Test, Timeframe
 from bot.errors import BadArgument, NotEnoughData
 
 __all__ = ["BaseParams", "FinderMemo", "find_base", "chart_window", "forget_before", "settle", "share_arrays"]
@@ -32,6 +33,10 @@ _PRIOR_CLOSE_DAYS = 15
 # "at a record high": the last close within this of the all-time high, no ceiling above
 _RECORD_NEAR = 0.97
 _DEFAULTS = BaseParams()  # one object: memo keys compare by identity before field by field
+
+# A breakout of the last ``scan_days`` and its fate (``_recent_event``): (status, breakout day
+# position, the base, the arrays its positions index, failing day position or None, attempt)
+RecentEvent = tuple[BaseStatus, int, Structure, BarArrays, "int | None", int]
 
 
 def _span(daily: pd.DataFrame, as_of: date | None, keep: int, days: np.ndarray | None) -> tuple[int, int]:
@@ -71,10 +76,15 @@ class _Analyzer:
         w = int(self.week_of(j))
         return int(np.searchsorted(self.d.day, self.bars.day[w - 1], side="right")) - 1 if w else -1
 
-    def week_of(self, j):
+    @overload
+    def week_of(self, j: int) -> np.intp: ...
+    @overload
+    def week_of(self, j: np.ndarray) -> np.ndarray: ...
+    def week_of(self, j: int | np.ndarray) -> np.intp | np.ndarray:
         """Weekly position of the day (or days) at daily position ``j``: the first week whose
         last day is not before it."""
-        return np.searchsorted(self.bars.day, self.d.day[j])
+        pos: np.intp | np.ndarray = np.searchsorted(self.bars.day, self.d.day[j])
+        return pos
 
     def fresh_closes(self, scale: int) -> tuple[int, set[int]]:
         """(first day position of the last ``scan_days``, the days among them whose close could
@@ -135,7 +145,7 @@ class _Analyzer:
         tests, weeks = (p.major_min_tests, p.major_min_weeks) if scale else (p.min_tests, p.min_weeks)
         return gap * max(1, tests - 1), weeks
 
-    def _fresh_one(self, j: int, scales) -> list[int]:
+    def _fresh_one(self, j: int, scales: tuple[int, ...]) -> list[int]:
         """The scales at which day j's close passes: ``_fresh_candidates`` and ``_fresh_flags``
         for one day (the same comparisons, in the same order of operations)."""
         close, p = self.d.close, self.p
@@ -164,7 +174,7 @@ class _Analyzer:
                 out.append(scale)
         return out
 
-    def _fresh_flags(self, scale: int, js, ks, prior, first) -> set[int]:
+    def _fresh_flags(self, scale: int, js: np.ndarray, ks: np.ndarray, prior: np.ndarray, first: np.ndarray) -> set[int]:
         """The days of ``js`` (closing above their ``prior`` closes, line bars ``ks``, ``first``
         bar after the last close at or above theirs) that pass the necessary condition."""
         buf = 1 + self.p.buffer_pct
@@ -190,7 +200,7 @@ class _Analyzer:
         band = inside & (h >= floor[:, None]) & (h < ceiling[:, None])
         return set(js[band.any(axis=1)].tolist())
 
-    def _fresh_candidates(self, todo: np.ndarray):
+    def _fresh_candidates(self, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Of the days ``todo``, those closing above the ``_PRIOR_CLOSE_DAYS`` closes before
         them, with their line bars k, the high of those prior closes, and the bar after the
         last one up to k that closed at or above theirs; shared by both scales."""
@@ -288,7 +298,7 @@ def forget_before(memo: FinderMemo, day: date) -> None:
         del memo.bases[key]
 
 
-def _outcome(s: Structure, close: np.ndarray, j: int, n: int, p: BaseParams) -> tuple[int, str] | None:
+def _outcome(s: Structure, close: np.ndarray, j: int, n: int, p: BaseParams) -> tuple[int, Literal["failed", "faded"]] | None:
     """First daily position after breakout day j where the breakout failed (within
     ``failure_window_days``) or faded (later, within ``fade_window_days``): a close back below
     the zone, or ``failure_drop_pct`` below the breakout close."""
@@ -309,7 +319,7 @@ def _base_type(depth: float, p: BaseParams) -> str:
     return "loose"
 
 
-def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
+def _recent_event(an: _Analyzer, scale: int, p: BaseParams) -> RecentEvent | None:
     """The newest breakout of the last ``scan_days`` bars of the base at ``scale`` (0 nearest,
     1 major), judged on daily closes against the base as it stood the day before, with its
     fate: (status, breakout pos, structure, bars, failing pos or None, attempt) or None."""
@@ -319,13 +329,14 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams):
     lo, fresh = an.fresh_closes(scale)
     if lo > n:
         return None
-    event = None
-    rearmed = None  # after a failed breakout the same base is re-armed (2nd attempt)
+    event: RecentEvent | None = None
+    rearmed: tuple[Structure, BarArrays] | None = None  # after a failed breakout the same base is re-armed (2nd attempt)
     attempt = 0
     skip_until = -1
     rearm_from = n + 1
     broken: set[tuple[int, float]] = set()  # bases whose breakout is already counted
-    held = None  # (day, base) of the last breakout that has not failed
+    held: tuple[int, Structure] | None = None  # (day, base) of the last breakout that has not failed
+    s: Structure | None
     max_attempts = p.major_max_attempts if scale else p.max_attempts
     for j in range(lo, n + 1):
         if j <= skip_until:
@@ -397,6 +408,7 @@ def find_base(
     if timeframe not in ("weekly", "daily"):
         raise BadArgument(f"Unknown timeframe {timeframe!r}: use weekly or daily.")
     weekly = timeframe == "weekly"
+    tf: Timeframe = "weekly" if weekly else "daily"
     if arrays is not None and len(arrays) != len(daily):
         raise ValueError(f"arrays of {len(arrays)} bars for a frame of {len(daily)}: they must be the frame's")
     start, end = _span(daily, as_of, p.history_bars(timeframe), None if arrays is None else arrays.day)
@@ -414,12 +426,14 @@ def find_base(
     major_event = _recent_event(an, 1, p) if weekly else None
     if only_if_event and near_event is None and major_event is None:
         return None
-    near = _evaluate(an, 0, as_of_date, timeframe, p, near_event)
-    major = _evaluate(an, 1, as_of_date, timeframe, p, major_event) if weekly else None
+    near = _evaluate(an, 0, as_of_date, tf, p, near_event)
+    major = _evaluate(an, 1, as_of_date, tf, p, major_event) if weekly else None
     if major is not None and near.has_base:
-        if major.resistance.zone_high > near.resistance.zone_high * (1 + p.buffer_pct):
+        near_start, near_zone = _base_of(near)
+        major_start, major_zone = _base_of(major)
+        if major_zone.zone_high > near_zone.zone_high * (1 + p.buffer_pct):
             return replace(near, major=major)  # a higher ceiling above the nearest base
-        same = major.start < near.start and major.resistance.zone_low <= near.resistance.zone_high
+        same = major_start < near_start and major_zone.zone_low <= near_zone.zone_high
         if same and near.status in ("in_base", major.status):
             return major  # the same ceiling, tested for longer: the major base says more
         return near
@@ -432,32 +446,47 @@ def find_base(
     return near
 
 
-def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: BaseParams, event) -> BaseResult | None:
+def _base_of(r: BaseResult) -> tuple[date, Level]:
+    """(start, resistance) of a result that has a base (``_result``'s)."""
+    if r.start is None or r.resistance is None:
+        raise ValueError("a result without a base")
+    return r.start, r.resistance
+
+
+@overload
+def _evaluate(an: _Analyzer, scale: Literal[0], as_of_date: date, timeframe: Timeframe, p: BaseParams,
+              event: RecentEvent | None) -> BaseResult: ...
+@overload
+def _evaluate(an: _Analyzer, scale: Literal[1], as_of_date: date, timeframe: Timeframe, p: BaseParams,
+              event: RecentEvent | None) -> BaseResult | None: ...
+def _evaluate(an: _Analyzer, scale: Literal[0, 1], as_of_date: date, timeframe: Timeframe, p: BaseParams,
+              event: RecentEvent | None) -> BaseResult | None:
     """The base at ``scale`` (0 nearest, 1 major) as of the last bar, given its
     ``_recent_event``; for the major base None when there is none."""
     d = an.d
     n = len(d) - 1
     close = d.close
-    name = "major" if scale else "nearest"
+    name: Scale = "major" if scale else "nearest"
     if event is not None:
-        status, j, s, bars, f, attempt = event
-        return _result(as_of_date, timeframe, status, d, n, s, bars, p, name, breakout_date=day_to_date(d.day[j]),
+        kind, j, broken, broken_bars, f, attempt = event
+        return _result(as_of_date, timeframe, kind, d, n, broken, broken_bars, p, name, breakout_date=day_to_date(d.day[j]),
                        attempt=attempt, failed_date=day_to_date(d.day[f]) if f is not None else None,
                        breakout_close=float(close[j]))
-    got = an.through(n)
-    s, bars = got[scale], got[2]
+    nearest, major, bars = an.through(n)
+    s = major if scale else nearest
     if not isinstance(s, Structure):
         if scale:
             return None
         return BaseResult(
             as_of=as_of_date,
-            timeframe=timeframe,  # type: ignore[arg-type]
+            timeframe=timeframe,
             status="no_base",
             last_close=float(close[n]),
             last_date=day_to_date(d.day[n]),
             why=s,
         )
     # a test: the bar's high reached the zone and the close stayed inside it (not above)
+    status: BaseStatus
     if close[n] > s.top:
         status = "pressing"
     elif bars.high[s.end - 1] >= s.zone_low:
@@ -467,8 +496,9 @@ def _evaluate(an: _Analyzer, scale: int, as_of_date: date, timeframe: str, p: Ba
     return _result(as_of_date, timeframe, status, d, n, s, bars, p, name)
 
 
-def _result(as_of_date, timeframe, status, d: BarArrays, n: int, s: Structure, bars: BarArrays, p: BaseParams,
-            scale: str, breakout_date=None, attempt=None, failed_date=None, breakout_close=None):
+def _result(as_of_date: date, timeframe: Timeframe, status: BaseStatus, d: BarArrays, n: int, s: Structure,
+            bars: BarArrays, p: BaseParams, scale: Scale, breakout_date: date | None = None, attempt: int | None = None,
+            failed_date: date | None = None, breakout_close: float | None = None) -> BaseResult:
     p_tests = tuple(Test(date=day_to_date(bars.hi_day[i]), high=float(bars.high[i])) for i in s.tests.tolist())
     last_close = float(d.close[n])
     start = day_to_date(bars.day[s.start] if timeframe == "daily" else _week_first_day(d, bars, s.start))

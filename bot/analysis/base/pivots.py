@@ -58,7 +58,7 @@ def touch_episodes(
         before = False
     if skip_first and not before and q > 1:
         before = bool((trough[: q - 1] <= reset_at).any())  # any pullback further back counts by q
-    cum = np.cumsum(reset)
+    cum: np.ndarray = np.cumsum(reset)  # episode numbers (int)
     if before:
         cum += 1  # the episodes are numbered from 1: none is the left side
     episode = cum[tidx - q]

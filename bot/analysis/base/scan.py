@@ -20,6 +20,7 @@ Two scales come out of one set of ceilings:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from typing import Any, overload
 
 import numpy as np
 
@@ -37,6 +38,17 @@ class Support:
     high: float
     level: float
     depth_pct: float
+
+
+# What a candidate compared the window's last bar with (``_Reads.frozen``): the (touch, pullback)
+# line of each pass, the close that ends the box, the box's lowest low before the last bar.
+FrozenReads = tuple[tuple[tuple[float, float], ...], float | None, float | None]
+# How a last bar compares with them (``_Reads.view``): per line (touches, pulls back, pullback
+# after the high) or (touches,); the high if it touches; whether its close ends the box; its low.
+ReadsView = tuple[tuple[tuple[bool | None, ...], ...], float | None, bool | None, tuple[str] | tuple[str, float] | None]
+# Per ceiling (window position of its record high) examined: its structure, or why there is none
+# as a plain tuple of NoBase's fields (``_Window.cached``).
+Candidates = dict[int, "Structure | tuple[Any, ...]"]
 
 
 @dataclass
@@ -58,7 +70,7 @@ class Structure:
     buffer: float
     weeks: float = field(default=0.0, compare=False)
     win: _Window | None = field(default=None, repr=False, compare=False)
-    support_args: tuple = field(default=(), repr=False, compare=False)
+    support_args: tuple[int, float, float, float] | tuple[()] = field(default=(), repr=False, compare=False)
     _support: Support | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -68,6 +80,7 @@ class Structure:
     @property
     def support(self) -> Support:
         if self._support is None:
+            assert self.win is not None and self.support_args, "a structure's support is worked out in its window"
             self._support = self.win.support(*self.support_args)
         return self._support
 
@@ -99,20 +112,20 @@ class _Reads:
     close_above: float | None = None  # a close above this ends the box
     low_before: float | None = None  # the box's lowest low before the last bar
 
-    def frozen(self) -> tuple:
+    def frozen(self) -> FrozenReads:
         """The thresholds as a tuple of floats (kept per candidate: a tuple of numbers costs
         the garbage collector nothing)."""
         return tuple(self.lines), self.close_above, self.low_before
 
     @staticmethod
-    def view(frozen: tuple, high: float, low: float, cmax: float, late: bool) -> tuple:
+    def view(frozen: FrozenReads, high: float, low: float, cmax: float, late: bool) -> ReadsView:
         """How a last bar with these values compares with the ``frozen`` thresholds."""
         lines, close_above, low_before = frozen
         # Per touch line: whether the bar touches it and, only if it does, whether it also
         # pulls back (and whether that pullback came after the high). A pullback on a last bar
         # that does not touch ends the last episode, which matters only when the last bar is
         # itself a test (whether the test is still in progress).
-        per_line = []
+        per_line: list[tuple[bool | None, ...]] = []
         touching = False
         for line, pull in lines:
             if high >= line:
@@ -121,7 +134,7 @@ class _Reads:
                 per_line.append((True, back, late if back else None))
             else:
                 per_line.append((False,))
-        lowest = None
+        lowest: tuple[str] | tuple[str, float] | None = None
         if low_before is not None:
             lowest = ("not lower",) if low >= low_before else ("lowest", low)
         return (
@@ -146,7 +159,7 @@ def _median(x: np.ndarray) -> float:
     return float(v[m]) if len(v) % 2 else (v[m - 1] + v[m]) / 2.0
 
 
-def _settings(p: BaseParams, weekly: bool):
+def _settings(p: BaseParams, weekly: bool) -> tuple[int, int, float, float, int]:
     if weekly:
         return p.lookback_weeks, p.vol_window_weekly, p.tol_atr_weekly, p.pullback_atr_weekly, p.min_test_gap_weekly
     return p.lookback_days, p.vol_window_daily, p.tol_atr_daily, p.pullback_atr_daily, p.min_test_gap_daily
@@ -181,7 +194,7 @@ class _Window:
         self._records: np.ndarray | None = None
         self._starts: dict[int, tuple[int, int, bool]] = {}
         # per ceiling examined: the thresholds its candidate compared the last bar with
-        self._reads: dict[int, tuple] = {}  # (_Reads.frozen)
+        self._reads: dict[int, FrozenReads] = {}
 
     def read_from(self, b: BarArrays) -> None:
         """Read from ``b`` from now on: arrays equal to this window's over its bars (another
@@ -195,7 +208,7 @@ class _Window:
         k = self.n - 1
         return float(self.h[k]), float(self.l[k]), float(self.cmax[k]), bool(self.late_all[k])
 
-    def inherit(self, prev: _Window, prev_memo: dict, memo: dict) -> None:
+    def inherit(self, prev: _Window, prev_memo: Candidates, memo: Candidates) -> None:
         """Take into ``memo`` the candidates ``prev`` (a window on the same bars but for the
         last one: the same week, built a day earlier) worked out that cannot differ here:
         under a ceiling other than the last bar's, where the last bar compares with every
@@ -267,17 +280,18 @@ class _Window:
             self._records = _records(self.h)
         return self._records
 
-    def cached(self, r: int, rules: _Rules, memo: dict) -> Structure | NoBase:
+    def cached(self, r: int, rules: _Rules, memo: Candidates) -> Structure | NoBase:
         """``candidate`` once per ceiling: the structure does not depend on the rules, only
         whether it qualifies does."""
-        got = memo.get(r)
-        if got is None:
+        kept = memo.get(r)
+        got: Structure | NoBase
+        if kept is None:
             got = self.candidate(r)
             # why a candidate failed is kept as a plain tuple of numbers: one object fewer per
             # ceiling for the garbage collector to walk (it stops tracking such tuples)
             memo[r] = got if isinstance(got, Structure) else tuple(getattr(got, f) for f in _NO_BASE_FIELDS)
-        elif not isinstance(got, Structure):
-            got = NoBase(*got)
+        else:
+            got = kept if isinstance(kept, Structure) else NoBase(*kept)
         if isinstance(got, Structure):
             s = got
             if len(s.tests) < rules.min_tests:
@@ -357,7 +371,7 @@ class _Window:
         b, w0, end = self.b, self.w0, self.end
         level = _median(th)
         weeks = (b.day[w0 + n - 1] - b.day[w0 + start]) / 7.0
-        s = Structure(
+        found = Structure(
             start=w0 + start,
             end=end,
             top=top,
@@ -370,7 +384,7 @@ class _Window:
             win=self,
             support_args=(start, lmin, stol, level),
         )
-        return s
+        return found
 
     def support(self, start: int, lmin: float, stol: float, level: float) -> Support:
         """The support of a base starting at window position ``start`` whose lowest low is
@@ -400,7 +414,7 @@ class Ceilings:
         span = max(p.major_lookback_weeks, p.lookback_weeks) if weekly else p.lookback_days
         self.win = _Window(b, atrv, end, span, p, weekly)
         self.bars = b  # the arrays the structures' positions index
-        self.memo: dict = {}
+        self.memo: Candidates = {}
         if prev is not None:
             self.win.inherit(prev.win, prev.memo, self.memo)
         self._nearest: Structure | NoBase | None = None
@@ -516,9 +530,11 @@ def same_bars(a: BarArrays, b: BarArrays) -> int:
     return n
 
 
-
-
-def _nearest(win: _Window, lookback: int, p: BaseParams, memo: dict, close: float | None = None) -> Structure | NoBase | None:
+@overload
+def _nearest(win: _Window, lookback: int, p: BaseParams, memo: Candidates, close: None = None) -> Structure | NoBase: ...
+@overload
+def _nearest(win: _Window, lookback: int, p: BaseParams, memo: Candidates, close: float) -> Structure | NoBase | None: ...
+def _nearest(win: _Window, lookback: int, p: BaseParams, memo: Candidates, close: float | None = None) -> Structure | NoBase | None:
     """The lowest qualifying ceiling among the records of the last ``lookback`` bars. With
     ``close``: None as soon as the ceilings left are too high for that close to break."""
     if win.n < 3:
@@ -563,7 +579,7 @@ def _breakable_prefix(win: _Window, walk: list[int], close: float, p: BaseParams
     return out
 
 
-def _major(win: _Window, p: BaseParams, memo: dict, floor: float = -np.inf) -> Structure | None:
+def _major(win: _Window, p: BaseParams, memo: Candidates, floor: float = -np.inf) -> Structure | None:
     """The highest qualifying ceiling within ``major_reach_pct`` of the last close and above
     ``floor``, or None."""
     if win.n < 3:

@@ -4,6 +4,7 @@ period is in :mod:`bot.analysis.performance`)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import overload
 
 from bot.errors import BadArgument, echo
 
@@ -14,6 +15,10 @@ _TIMEFRAME_ALIASES = {"w": "weekly", "week": "weekly", "1w": "weekly", "wk": "we
                       "d": "daily", "day": "daily", "1d": "daily"}
 
 
+@overload
+def parse_date(value: str | date) -> date: ...
+@overload
+def parse_date(value: None) -> None: ...
 def parse_date(value: str | date | None) -> date | None:
     """ISO date text (``2023-12-15``) or a date -> date; None stays None."""
     if value is None or isinstance(value, date):

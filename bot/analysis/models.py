@@ -121,6 +121,12 @@ class BaseResult:
     def has_base(self) -> bool:
         return self.resistance is not None and self.support is not None
 
+    def base_levels(self) -> tuple[Level, Level]:
+        """(resistance, support) of a result that has a base; ValueError without one."""
+        if self.resistance is None or self.support is None:
+            raise ValueError(f"a {self.status} result has no base")
+        return self.resistance, self.support
+
     def to_dict(self) -> dict[str, Any]:
         def d(x: date | None) -> str | None:
             return x.isoformat() if x is not None else None

@@ -32,7 +32,7 @@ def period_anchor(period: str, as_of: date | pd.Timestamp) -> pd.Timestamp:
     return as_of - _OFFSETS[period]
 
 
-def _base_index(index: pd.DatetimeIndex, anchor: pd.Timestamp) -> int:
+def _base_index(index: pd.Index, anchor: pd.Timestamp) -> int:
     pos = int(index.searchsorted(anchor, side="right")) - 1
     if pos < 0:
         raise NotEnoughData("Not enough price history for that period.")

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from bot.errors import echo
 from bot.words.market import index_line
+from bot.words.rows import AlertSettings, ScanRunRow, UnconfirmedRow
 from bot.words.vocabulary import day, plural
 from bot.words.watchlist import tickers_text
 
 
-def scan_text(run) -> str:
+def scan_text(run: ScanRunRow | None) -> str:
     """``run``: a :class:`bot.store.scan_runs.ScanRun`, or None."""
     if run is None:
         return "none yet since alerts were turned on"
@@ -22,7 +23,7 @@ def scan_text(run) -> str:
 _KIND_NOUNS = {"testing": "test", "failed": "failed breakout", "faded": "faded breakout", "busted": "bust"}
 
 
-def unconfirmed_line(rows: Sequence) -> str | None:
+def unconfirmed_line(rows: Sequence[UnconfirmedRow]) -> str | None:
     """``rows``: outbox rows given up as unconfirmed (``ticker``, ``kind``, ``bar_date``), newest first."""
     if not rows:
         return None
@@ -33,8 +34,9 @@ def unconfirmed_line(rows: Sequence) -> str | None:
             f"{'it' if len(rows) == 1 else 'they'} may be missing.")
 
 
-def status_lines(settings, *, tracked: Sequence[str], pending: int, last_scan, next_run: datetime | None,
-                 channel_text: str | None, role_text: str | None, unconfirmed: Sequence = ()) -> list[str]:
+def status_lines(settings: AlertSettings, *, tracked: Sequence[str], pending: int, last_scan: ScanRunRow | None,
+                 next_run: datetime | None, channel_text: str | None, role_text: str | None,
+                 unconfirmed: Sequence[UnconfirmedRow] = ()) -> list[str]:
     """``settings``: the server's :class:`bot.store.guilds.GuildSettings`. ``last_scan``: the
     newest scan of at least one ticker since alerts were turned on (ScanRunRepo.last_with_tickers);
     shown only while alerts are on, as scans only run then. ``next_run``: the next scan in

@@ -35,15 +35,15 @@ class Announcement:
     key: str
 
 
-def _price(x) -> str:
+def _price(x: float | None) -> str:
     return price(x, missing=EN_DASH)
 
 
-def _pct(x) -> str:
+def _pct(x: float | None) -> str:
     return pct(x, missing=EN_DASH)
 
 
-def _weeks(w) -> int:
+def _weeks(w: float | None) -> int:
     return max(1, round(float(w or 0)))
 
 

@@ -3,6 +3,8 @@ lines, and the one short sentence on why (``base_reason``) the JSON document car
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.analysis.base.params import BaseParams
 from bot.analysis.evidence import Evidence
 from bot.analysis.levels import Levels, levels_of_result
@@ -28,6 +30,8 @@ def base_length(result: BaseResult) -> str:
 def record_words(r: BaseResult) -> str:
     """'at a record high, 6.1% above the 2-year base it cleared on 2024-01-19 (479.98)'."""
     rec = r.record
+    if rec is None:
+        raise ValueError("a result without a record high")
     return (f"at a record high, {pct(rec.pct_above, signed=False)} above the {span(rec.weeks)} base it cleared on "
             f"{day(rec.cleared_date)} ({price(rec.level)})")
 
@@ -35,7 +39,9 @@ def record_words(r: BaseResult) -> str:
 def major_words(r: BaseResult) -> str:
     """The major base in one line: level, zone, tests, length, where price is."""
     m = r.major
-    res = m.resistance
+    if m is None:
+        raise ValueError("a result without a major base")
+    res, _ = m.base_levels()
     away = (res.level / m.last_close - 1) * 100
     where = f"{pct(abs(away), signed=False)} {'above' if away >= 0 else 'below'} the close"
     return (f"{price(res.level)} ({zone(res.zone_low, res.zone_high)}), {where}; {len(m.tests)} tests since "
@@ -167,10 +173,10 @@ def base_reason(r: BaseResult) -> str:
     return f"{what}; {len(r.tests)} tests since {day(r.tests[0].date)}."
 
 
-def base_dict(r: BaseResult) -> dict:
+def base_dict(r: BaseResult) -> dict[str, Any]:
     """``r.to_dict()`` with each base's ``base_reason`` under "reason" (after "support", where
     the JSON document has always had it), the major base's included."""
-    out: dict = {}
+    out: dict[str, Any] = {}
     for key, value in r.to_dict().items():
         out[key] = value
         if key == "support":

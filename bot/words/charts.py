@@ -64,7 +64,8 @@ def base_subtitle(base: BaseResult, has_levels: bool) -> str:
     if not has_levels:
         return base_reason(base) or "no base found in this window"
     k = len(base.tests)
-    parts = [f"{plural(k, 'test')} of {price(base.resistance.level)}" if k else None]
+    resistance, _ = base.base_levels()
+    parts = [f"{plural(k, 'test')} of {price(resistance.level)}" if k else None]
     if base.weeks is not None:
         parts.append(f"{base.weeks:.0f} weeks")
     m = base.major
@@ -73,8 +74,9 @@ def base_subtitle(base: BaseResult, has_levels: bool) -> str:
     if base.distance_pct is not None:
         parts.append(f"close {pct(base.distance_pct)}" + (" vs resistance" if m is None else ""))
     if m is not None:  # drawn as a dashed line when it fits the chart, named here always
-        away = (m.resistance.level / m.last_close - 1) * 100
-        parts.append(f"major {price(m.resistance.level)} {abs(away):.1f}% {'above' if away >= 0 else 'below'}")
+        major, _ = m.base_levels()
+        away = (major.level / m.last_close - 1) * 100
+        parts.append(f"major {price(major.level)} {abs(away):.1f}% {'above' if away >= 0 else 'below'}")
     return " · ".join(p for p in parts if p)
 
 

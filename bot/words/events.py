@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from bot.analysis.events.types import Event
 from bot.analysis.levels import levels_of_event
@@ -28,6 +29,19 @@ def _base(e: Event) -> str:
     return f"{a_span(e.base_weeks)} base"
 
 
+def _breakout(e: Event) -> tuple[date, float]:
+    """(day, close) of the breakout a failed, faded or busted event follows."""
+    if e.breakout_date is None or e.breakout_close is None:
+        raise ValueError(f"a {e.kind} event without its breakout")
+    return e.breakout_date, e.breakout_close
+
+
+def _test_high(e: Event) -> float:
+    if e.test_high is None:
+        raise ValueError("a testing event without its test's high")
+    return e.test_high
+
+
 def breakout_reason(e: Event) -> str:
     attempt = f" ({ordinal(e.attempt)} attempt)" if e.attempt > 1 else ""
     overhead = ""
@@ -42,26 +56,27 @@ def breakout_reason(e: Event) -> str:
 def failed_reason(e: Event) -> str:
     """A failed or faded breakout: back inside the base, or down to the stop."""
     later = plural(e.bars_since_breakout or 0, "bar")
+    broke, broke_close = _breakout(e)
     if e.back_inside:  # e.level: the zone's bottom less its buffer, the line the close fell through
         return (f"{e.ticker} closed at {plain_price(e.close)}, back inside the base below {plain_price(e.level)} "
                 f"(the zone's bottom {plain_price(e.zone_low)} less its buffer), "
-                f"{later} after the {day(e.breakout_date)} breakout at {plain_price(e.breakout_close)}.")
+                f"{later} after the {day(broke)} breakout at {plain_price(broke_close)}.")
     return (f"{e.ticker} closed at {plain_price(e.close)}, "
-            f"{pct((1 - e.close / e.breakout_close) * 100, signed=False)} below the "
-            f"{day(e.breakout_date)} breakout close of {plain_price(e.breakout_close)}, {later} later.")
+            f"{pct((1 - e.close / broke_close) * 100, signed=False)} below the "
+            f"{day(broke)} breakout close of {plain_price(broke_close)}, {later} later.")
 
 
 def busted_reason(e: Event) -> str:
     return (f"{e.ticker} closed at {plain_price(e.close)}, below the {plain_price(e.level)} support after the failed "
-            f"{day(e.breakout_date)} breakout: the base is broken.")
+            f"{day(_breakout(e)[0])} breakout: the base is broken.")
 
 
 def testing_reason(e: Event) -> str:
     where = zone(e.zone_low, e.zone_high)
     if e.pushed_above:
-        reached = f"pushed above the resistance {where} to {plain_price(e.test_high)}"
+        reached = f"pushed above the resistance {where} to {plain_price(_test_high(e))}"
     else:
-        reached = f"reached the resistance {where} (high {plain_price(e.test_high)})"
+        reached = f"reached the resistance {where} (high {plain_price(_test_high(e))})"
     return (f"{e.ticker} {reached} and closed back at {plain_price(e.close)}: the {ordinal(e.test_count)} test of "
             f"{plain_price(e.level)} in {_base(e)}.")
 
@@ -76,7 +91,7 @@ def event_reason(e: Event) -> str:
     return _REASONS[e.kind](e)
 
 
-def event_dict(e: Event) -> dict:
+def event_dict(e: Event) -> dict[str, Any]:
     """``e.to_dict()`` with its sentence under "reason": the outbox payload (plus its key) and
     the CLI's ``replay --json``."""
     return {**e.to_dict(), "reason": event_reason(e)}
@@ -84,7 +99,7 @@ def event_dict(e: Event) -> dict:
 
 # ---------------------------------------------------------------- the CLI's `replay`
 
-def replay_dict(e: Event) -> dict:
+def replay_dict(e: Event) -> dict[str, Any]:
     """:func:`event_dict` with, for a breakout or a test, its levels (the announcement's breakout
     line, buy range and invalidation): the CLI's ``replay --json``."""
     out = event_dict(e)

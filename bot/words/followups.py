@@ -4,6 +4,8 @@ and a few lines. Levels and past rates, said as such, never as advice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from bot.analysis.events.followups import FollowUp
 from bot.words.study import VALUE_NAMES, universe_name
@@ -23,7 +25,7 @@ class FollowUpText:
     footer: str
 
 
-def thread_name(ticker: str, breakout_day) -> str:
+def thread_name(ticker: str, breakout_day: date) -> str:
     """'IWM breakout 2023-12-26'."""
     return f"{ticker} breakout {day(breakout_day)}"[:THREAD_NAME_MAX]
 
@@ -32,7 +34,7 @@ def _session(f: FollowUp) -> str:
     return f"session {f.session} after the breakout"
 
 
-def rates_line(rates: dict | None) -> str:
+def rates_line(rates: dict[str, Any] | None) -> str:
     """How often past breakouts like this came back to the line and resumed."""
     if not rates:
         return ""
@@ -50,6 +52,8 @@ def rates_line(rates: dict | None) -> str:
 def follow_up_text(f: FollowUp) -> FollowUpText:
     """The follow-up's title and lines (the footer carries ``key``, for the outbox's find-posted)."""
     d, t = f.data, f.ticker
+    lines: tuple[str, ...]
+    outcome = OUTCOME_WORDS.get(d.get("outcome") or "", d.get("outcome"))
     close = f"close {price(f.close)} ({pct(d.get('pct_from_line'))} from the line {price(d.get('line'))})"
     if f.kind == "day1":
         title = f"{t} day 1: held above the line" if d.get("held") else f"{t} day 1: back at or below the line"
@@ -77,10 +81,10 @@ def follow_up_text(f: FollowUp) -> FollowUpText:
         title = f"{t} breakout busts"
         lines = (f"close {price(f.close)}: below the base's support ({price(d.get('level'))}), {_session(f)}.",)
     else:  # summary
-        title = f"{t} breakout {day(f.breakout)}: {OUTCOME_WORDS.get(d.get('outcome'), d.get('outcome'))}"
+        title = f"{t} breakout {day(f.breakout)}: {outcome}"
         failed = f" (failing close {d['failed_date']})" if d.get("failed_date") else ""
         lines = (
-            f"Outcome after {d.get('sessions')} sessions: {OUTCOME_WORDS.get(d.get('outcome'), d.get('outcome'))}"
+            f"Outcome after {d.get('sessions')} sessions: {outcome}"
             f"{failed}.",
             f"Best gain {pct(d.get('best_gain_pct'))} · worst drawdown {pct(d.get('worst_drawdown_pct'))} "
             f"(from the breakout close {price(d.get('breakout_close'))}).",

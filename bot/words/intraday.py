@@ -4,6 +4,7 @@ offline twin's (``python -m bot intraday``) lines around them. Levels as levels,
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from bot.words.vocabulary import day, pct, price
 
@@ -75,7 +76,7 @@ def bars_source_line(ticker: str, from_file: bool) -> str:
     return f"5-minute bars: synthetic, built from the day's daily bar (no {ticker}.5m.csv)"
 
 
-def skipped_line(skipped: dict) -> str:
+def skipped_line(skipped: dict[str, Any]) -> str:
     """'Rounds not used: 3 stale, 1 implausible' (the log's, never the channel's); '' when none."""
     if not skipped:
         return ""

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date as _date
+from typing import Any
 
+from bot.analysis.evidence import Evidence
 from bot.analysis.levels import levels_of
 from bot.errors import echo
 from bot.words.announcements import Announcement
 from bot.words.evidence import evidence_lines
 from bot.words.levels import levels_fields
+from bot.words.rows import MemberAlertRow
 from bot.words.vocabulary import pct, plural, price
 
 LEVEL_KINDS = ("above", "below")
@@ -104,7 +107,7 @@ def added(text: str, *, count: int, most: int, via: str, scanned_daily: bool) ->
     return line + f" ({count} of {most})"
 
 
-def list_lines(alerts: Sequence, *, via: str, channel_fallback: bool) -> list[str]:
+def list_lines(alerts: Sequence[MemberAlertRow], *, via: str, channel_fallback: bool) -> list[str]:
     """The member's own alerts, numbered. ``alerts``: rows with ticker, kind, level, problem, fired_on."""
     if not alerts:
         return ["You have no alerts in this server. Add one with `alert add IWM above 200`."]
@@ -194,7 +197,7 @@ def status_line(members: int, per_ticker: Mapping[str, int]) -> str | None:
             f"({shown}{more}).")
 
 
-def build_firing(firing: dict, key: str, evidence=None):
+def build_firing(firing: dict[str, Any], key: str, evidence: Evidence | None = None) -> Announcement:
     """The words of a level or move alert's firing (``firing``: its outbox payload), shaped as an
     announcement: the close, the level, the levels of the ticker's base and the evidence."""
 

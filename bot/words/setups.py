@@ -219,7 +219,7 @@ def digest_fields(setups: Sequence[tuple[str, BaseResult]], session: date) -> li
         if lines:
             fields.append((f"{name} ({len(lines)})", "\n".join(lines)))
     closest = [(t, r) for t, r in setups if r.status == "in_base" and r.distance_pct is not None]
-    closest = sorted(closest, key=lambda tr: abs(tr[1].distance_pct))[:DIGEST_CLOSEST]
+    closest = sorted(closest, key=lambda tr: abs(tr[1].distance_pct or 0.0))[:DIGEST_CLOSEST]  # (none is None)
     if closest:
         fields.append(("Closest setups", "\n".join(_digest_line(t, r, session) for t, r in closest)))
     if not fields:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def copy_lines(source: str, target: str, counts) -> list[str]:
+from bot.words.rows import CopiedTable
+
+
+def copy_lines(source: str, target: str, counts: Sequence[CopiedTable]) -> list[str]:
     """``counts``: (table, source rows, target rows) items, already verified equal."""
     width = max(len(c.table) for c in counts)
     total = sum(c.target_rows for c in counts)

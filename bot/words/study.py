@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from bot.analysis.study.table import CHAIN, Odds
 from bot.words.vocabulary import EN_DASH, pct
 
+if TYPE_CHECKING:
+    from bot.analysis.study.measure import Case
+
 UNIVERSE_NAMES = {"etfs": "ETFs", "sp500": "S&P 500 stocks", "tickers": "the tickers given"}
-VALUE_NAMES = {
+VALUE_NAMES: dict[tuple[str, ...], str] = {
     ("kind", "record"): "record high",
     ("kind", "major"): "major base",
     ("kind", "nearest"): "nearest base",
@@ -30,12 +37,12 @@ def signed(x: float | None) -> str:
     return pct(None if x is None else round(float(x), 1) + 0.0)
 
 
-def share(r: dict) -> str:
+def share(r: dict[str, Any]) -> str:
     """'71%' of a rate, or an en dash with no case."""
     return EN_DASH if r.get("pct") is None else f"{r['pct']:.0f}%"
 
 
-def interval(r: dict) -> str:
+def interval(r: dict[str, Any]) -> str:
     """'71% [66–75]' (the 95 % Wilson interval)."""
     if r.get("pct") is None:
         return EN_DASH
@@ -76,7 +83,7 @@ def odds_line(odds: Odds) -> str:
     return f"{lead} ({what}; {scope}): " + " · ".join(parts)
 
 
-def edge_words(g: dict) -> str:
+def edge_words(g: dict[str, Any]) -> str:
     """'no edge' / 'edge +0.7 pts' / 'worse −1.2 pts' over the baseline's 20-session return."""
     e = g["edge"]
     if e["verdict"] == "none":
@@ -91,7 +98,7 @@ _COLUMNS = (("group", 44), ("n", 6), ("held 30", 15), ("up 20", 15), ("med r20",
             ("throwback", 10), ("resumed", 8), ("held in → out", 18), ("", 0))
 
 
-def report_rows(table: dict, depth: int = 2) -> list[str]:
+def report_rows(table: dict[str, Any], depth: int = 2) -> list[str]:
     """The group keys the text report shows: all, each dimension's values, and the chain's groups
     down to ``depth`` levels."""
     keys = table["groups"].keys()
@@ -109,7 +116,7 @@ def _row(cells: list[str]) -> str:
     return " ".join(out).rstrip()
 
 
-def study_report(table: dict, depth: int = 2) -> list[str]:
+def study_report(table: dict[str, Any], depth: int = 2) -> list[str]:
     """The study as text: what was measured, the baseline, one row per group, the rules."""
     b = table["baseline"]
     lines = [
@@ -147,18 +154,18 @@ def study_report(table: dict, depth: int = 2) -> list[str]:
     return lines
 
 
-def odds_chart_title(table: dict, kind: str | None = None) -> str:
+def odds_chart_title(table: dict[str, Any], kind: str | None = None) -> str:
     what = f"{KIND_WORDS[kind]} breakouts" if kind else "breakouts"
     return f"Past {what}: {universe_name(table['universe'])} {_years(table['from'], table['to'])}"
 
 
-def odds_chart_subtitle(table: dict) -> str:
+def odds_chart_subtitle(table: dict[str, Any]) -> str:
     b = table["baseline"]["all"]
     return (f"{table['tickers']} tickers · held = no failing close within 30 sessions · "
             f"every day's 20-session return: {share(b['up20'])} up, median {signed(b['median_r20'])}")
 
 
-def group_row_label(key: str, summary: dict) -> str:
+def group_row_label(key: str, summary: dict[str, Any]) -> str:
     """'record high  (65)': a group's name and count, as a chart row names it."""
     return f"{group_name(key)}  ({summary['n']:,})"
 
@@ -167,7 +174,7 @@ def group_row_label(key: str, summary: dict) -> str:
 UNKNOWN_KIND = "Give a kind (record, major, nearest) or a ticker, e.g. `odds record` or `odds IWM`."
 NO_TABLE = "The base-rate table is missing from this installation."
 UNIVERSE_SHORT = {"etfs": "ETFs", "sp500": "S&P"}
-SHORT_VALUES = {
+SHORT_VALUES: dict[tuple[str, ...], str] = {
     ("kind", "record"): "record", ("kind", "major"): "major", ("kind", "nearest"): "nearest",
     ("length", "short"): "<6 mo", ("length", "mid"): "6–18 mo", ("length", "long"): ">18 mo",
     ("market", "uptrend"): "uptrend", ("market", "under_pressure"): "pressure", ("market", "correction"): "correction",
@@ -187,7 +194,7 @@ def short_group(key: str) -> str:
     return " ".join(SHORT_VALUES.get(tuple(p.split("=", 1)), p) for p in key.split(","))
 
 
-def rate_keys(part: dict, kind: str | None) -> list[str]:
+def rate_keys(part: dict[str, Any], kind: str | None) -> list[str]:
     """The groups ``odds`` shows: all and the kinds; with a kind, it and its base lengths."""
     if kind is None:
         keys = ["all", "kind=record", "kind=major", "kind=nearest"]
@@ -201,7 +208,7 @@ def table_label(universe: str, key: str) -> str:
     return f"{universe_short(universe)} {short_group(key)}"
 
 
-def rates_table(rows) -> str:
+def rates_table(rows: Sequence[tuple[str, dict[str, Any]]]) -> str:
     """A monospace table of (label, summary) rows: count, held 30 sessions, up 20 sessions
     later, median best gain, throwback share."""
     head = f"{'group':<{_LABEL}} {'n':>5} {'held':>5} {'up20':>5} {'best':>6} {'back':>5}"
@@ -216,7 +223,7 @@ def rates_title(kind: str | None) -> str:
     return f"Past {KIND_WORDS[kind]} breakouts: how they went" if kind else "Past breakouts: how they went"
 
 
-def rates_notes(parts: dict) -> tuple[str, ...]:
+def rates_notes(parts: dict[str, Any]) -> tuple[str, ...]:
     notes = []
     for name in ("sp500", "etfs"):
         part = parts.get(name)
@@ -238,7 +245,7 @@ def rates_notes(parts: dict) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def rates_footer(parts: dict) -> str:
+def rates_footer(parts: dict[str, Any]) -> str:
     last = max((p["data"]["last"] for p in parts.values() if p.get("data", {}).get("last")), default="")
     return f"Measured by `study` on the engine's own announced breakouts, data to {last} · past rates, not advice"
 
@@ -248,12 +255,12 @@ def own_label(ticker: str, n: int | None = None) -> str:
     return f"{ticker} own" if n is None else f"{ticker} own  ({n:,})"
 
 
-def ticker_title(ticker: str, cases) -> str:
+def ticker_title(ticker: str, cases: Sequence[Case]) -> str:
     n = len(cases)
     return f"{ticker}: {n} past breakout{'s' if n != 1 else ''} since 2016, next to its group"
 
 
-def ticker_notes(ticker: str, cases, latest) -> tuple[str, ...]:
+def ticker_notes(ticker: str, cases: Sequence[Case], latest: Odds | None) -> tuple[str, ...]:
     notes = []
     if not cases:
         notes.append(f"{ticker} had no breakout the engine announced since 2016.")
@@ -262,7 +269,7 @@ def ticker_notes(ticker: str, cases, latest) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def ticker_footer(last) -> str:
+def ticker_footer(last: date) -> str:
     return f"Daily closes to {last.isoformat()} · held: no failing close within 30 sessions · past rates, not advice"
 
 

@@ -10,9 +10,10 @@ join them. Scans run only for servers with alerts on. ``defaults`` is that defau
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.analysis.models import BaseResult
+from bot.words.rows import TickerStateRow
 from bot.words.vocabulary import PHASE_WORDS, STANDING_WORDS, day, price
 
 
@@ -31,7 +32,7 @@ def _distance(level: float | None, distance: float | None) -> str:
     return f" · {abs(distance):.1f}% {side} resistance {price(level)}"
 
 
-def line_from_state(ticker: str, rec) -> str:
+def line_from_state(ticker: str, rec: TickerStateRow) -> str:
     """``rec`` is the scan's :class:`bot.store.engine_states.StateRecord` of the ticker."""
     words = PHASE_WORDS.get(rec.phase or "", rec.phase or "unknown")
     close = f" · close {price(rec.last_close)}" if rec.last_close is not None else ""
@@ -112,7 +113,7 @@ def watchlist_full(most: int, have: int, adding: int) -> str:
             f"(you gave {adding} new). Remove some with `watch remove` first.")
 
 
-def unknown_tickers(missing, nothing: str) -> str:
+def unknown_tickers(missing: Collection[str], nothing: str) -> str:
     """The data source has no prices for these tickers (``nothing``: "added", "saved")."""
     shown = ", ".join(f"`{t}`" for t in list(missing)[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
     return f"No price data for {shown}. Check the symbols; nothing was {nothing}."

@@ -53,15 +53,23 @@ def _week_id(d: date) -> int:
     return (d.toordinal() + 1) // 7
 
 
+def _known(d: date | None) -> date:
+    """A date the result's status implies is set (a breakout's, a failure's)."""
+    if d is None:
+        raise ValueError("a date the status implies is missing")
+    return d
+
+
 def base_id_of(ticker: str, r: BaseResult) -> str:
     """Identity of a base: the ticker, the date of its first test and its ceiling (stable
     while the base lasts, unlike its start, which moves as the zone widens; a higher ceiling
     over the same first test is another, longer base); a major base's says so, so it never
     shares an id with a nearest base tested first in the same week."""
     scale = ":major" if r.scale == "major" else ""
+    res, _ = r.base_levels()
     if r.tests:
-        return f"{ticker}{scale}:{r.tests[0].date.isoformat()}@{r.resistance.zone_high:.2f}"
-    return f"{ticker}:{round(r.resistance.level, 2)}"
+        return f"{ticker}{scale}:{r.tests[0].date.isoformat()}@{res.zone_high:.2f}"
+    return f"{ticker}:{round(res.level, 2)}"
 
 
 class EventEngine:
@@ -220,7 +228,7 @@ class EventEngine:
                 memo[key] = [max(len(b.tests), memo.get(key, [0])[0]), today.isoformat()]
         st.base_tests = memo
 
-    def _event_of(self, st: TickerState, ticker: str, b: BaseResult, r: BaseResult, bars: DailyBars,
+    def _event_of(self, st: TickerState | None, ticker: str, b: BaseResult, r: BaseResult, bars: DailyBars,
                   i: int) -> Event | None:
         """The event of one base (``b``: the nearest ``r`` or its major base) on bar i."""
         today = bars.date(i)
@@ -231,7 +239,7 @@ class EventEngine:
             return self._breakout(ticker, b, bars, i, above)
         if b.status in ("failed", "faded") and b.failed_date is not None and b.failed_date < today:
             return self._busted(ticker, b, bars, i)
-        if b.status == "testing":
+        if b.status == "testing" and st is not None:  # (the data-only engine keeps no test memory)
             return self._testing(st, ticker, b, bars, i)
         return None
 
@@ -241,7 +249,7 @@ class EventEngine:
             st.phase, st.base = "idle", None
             return
         st.phase = PHASE_OF_STATUS.get(r.status, "idle")
-        res, sup = r.resistance, r.support
+        res, sup = r.base_levels()
         st.base = ActiveBase(
             base_id=base_id_of(ticker, r),
             start=r.start.isoformat() if r.start is not None else "",
@@ -257,29 +265,32 @@ class EventEngine:
 
     # ------------------------------------------------------------------ the four events
     def _breakout(self, ticker: str, r: BaseResult, bars: DailyBars, i: int, above: BaseResult | None) -> Event:
-        p, res = self.params, r.resistance
+        p, (res, _) = self.params, r.base_levels()
         close = float(bars.close[i])
         vr = bars.volume_ratio(i, p.volume_window)
         on_volume = vr is not None and vr >= p.volume_ratio_on
-        nxt = above.resistance.level if above is not None and above.resistance.level > close else None
+        ceiling = above.base_levels()[0].level if above is not None else None
+        nxt = ceiling if ceiling is not None and ceiling > close else None
         return self._event(ticker, "breakout", r, bars, i, res.level, vr, on_volume, next_resistance=nxt)
 
     def _failed(self, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event:
-        res = r.resistance
+        res, _ = r.base_levels()
         close = float(bars.close[i])
-        j = bars.pos(r.breakout_date.isoformat())
+        broke = _known(r.breakout_date)
+        j = bars.pos(broke.isoformat())
         bc = float(bars.close[j])
-        kind = "faded" if r.status == "faded" else "failed"
+        kind: EventKind = "faded" if r.status == "faded" else "failed"
         lv = levels_of(res.zone_low, res.zone_high, close, breakout_close=bc)  # the finder's failure rule
         back_inside = close < lv.floor  # else it fell to the stop below the breakout close
-        level = lv.floor if back_inside else lv.stop
-        return self._event(ticker, kind, r, bars, i, level, breakout=(r.breakout_date, bc), bars_since_breakout=int(i - j),
+        # (a breakout close is given, so the stop is set)
+        level = lv.floor if back_inside or lv.stop is None else lv.stop
+        return self._event(ticker, kind, r, bars, i, level, breakout=(broke, bc), bars_since_breakout=int(i - j),
                            back_inside=back_inside)
 
     def _busted(self, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event | None:
         """The first close below the support (minus a buffer) after the failing close."""
-        line = r.support.zone_low
-        f = bars.pos(r.failed_date.isoformat())
+        line = r.base_levels()[1].zone_low
+        f = bars.pos(_known(r.failed_date).isoformat())
         for k in range(f + 1, i + 1):
             below = float(bars.close[k]) < line - self.params.buffer(line, bars.atr_before(k))
             if below and k < i:
@@ -288,12 +299,13 @@ class EventEngine:
                 break
         else:
             return None
-        j = bars.pos(r.breakout_date.isoformat())
+        broke = _known(r.breakout_date)
+        j = bars.pos(broke.isoformat())
         bc = float(bars.close[j])
-        return self._event(ticker, "busted", r, bars, i, line, breakout=(r.breakout_date, bc))
+        return self._event(ticker, "busted", r, bars, i, line, breakout=(broke, bc))
 
     def _testing(self, st: TickerState, ticker: str, r: BaseResult, bars: DailyBars, i: int) -> Event | None:
-        p, res = self.params, r.resistance
+        p, (res, _) = self.params, r.base_levels()
         n = len(r.tests)
         if n < p.announce_tests_from:
             return None
@@ -339,7 +351,7 @@ class EventEngine:
         test_high: float | None = None,
         pushed_above: bool = False,
     ) -> Event:
-        res = r.resistance
+        res, sup = r.base_levels()
         close = float(bars.close[i])
         return Event(
             ticker=ticker,
@@ -349,7 +361,7 @@ class EventEngine:
             level=float(level),
             zone_low=float(res.zone_low),
             zone_high=float(res.zone_high),
-            support=float(r.support.level),
+            support=float(sup.level),
             base_id=base_id_of(ticker, r),
             base_start=r.start if r.start is not None else bars.date(i),
             base_weeks=float(r.weeks or 0.0),

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,15 +57,15 @@ class FollowUp:
     date: date
     close: float
     session: int  # sessions since the breakout (day 1 is 1)
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ticker": self.ticker, "base_id": self.base_id, "breakout": self.breakout.isoformat(),
                 "kind": self.kind, "date": self.date.isoformat(), "close": round(float(self.close), 2),
                 "session": self.session, "data": self.data}
 
     @classmethod
-    def from_dict(cls, d: dict) -> FollowUp:
+    def from_dict(cls, d: dict[str, Any]) -> FollowUp:
         return cls(ticker=d["ticker"], base_id=d["base_id"], breakout=date.fromisoformat(d["breakout"]),
                    kind=d["kind"], date=date.fromisoformat(d["date"]), close=float(d["close"]),
                    session=int(d["session"]), data=dict(d.get("data") or {}))
@@ -90,7 +91,7 @@ def engine_follow_ups(breakout: Event, events: Sequence[Event]) -> dict[str, Eve
 BULKOWSKI = {"source": "bulkowski", "n": 12256, "throwback": 53.0, "resumed": None}
 
 
-def throwback_rates(breakout: Event, daily: pd.DataFrame, universe: str | None) -> dict:
+def throwback_rates(breakout: Event, daily: pd.DataFrame, universe: str | None) -> dict[str, Any]:
     """How often past breakouts like this one came back to the line and then resumed: the
     study's table (:func:`bot.analysis.study.table.odds_for`, the breakout's kind, base length
     and volume; a low at the line within 10 sessions, then a close above the breakout close
@@ -141,7 +142,7 @@ def follow_ups(breakout: Event, daily: pd.DataFrame, events: Sequence[Event] = (
     base = {"line": _r(lv.line), "breakout_close": _r(breakout.close)}
     out: list[FollowUp] = []
 
-    def add(kind: str, k: int, **data) -> None:
+    def add(kind: str, k: int, **data: Any) -> None:
         out.append(FollowUp(breakout.ticker, breakout.base_id, breakout.date, kind, index[k].date(),
                             float(closes[k]), k - i, {**base, **data}))
 
@@ -178,7 +179,7 @@ def follow_ups(breakout: Event, daily: pd.DataFrame, events: Sequence[Event] = (
 
 
 def summary_of(breakout: Event, upto: pd.DataFrame, mine: list[Event], i: int, end_i: int,
-               highs: np.ndarray) -> dict:
+               highs: np.ndarray) -> dict[str, Any]:
     """The closing summary's figures: ``outcomes_of`` on the bars up to the end, and the best gain."""
     from bot.analysis.events.outcomes import outcomes_of
 

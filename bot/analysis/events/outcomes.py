@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -22,30 +23,30 @@ MOVE_BARS = (10, 30)
 @dataclass(frozen=True)
 class BreakoutOutcome:
     ticker: str
-    date: date
+    date: dt.date  # (the field's name hides the type from here on)
     close: float
     level: float
     zone_low: float
     zone_high: float
     base_id: str
-    base_start: date
+    base_start: dt.date
     base_weeks: float
     test_count: int
     attempt: int
     on_volume: bool
     volume_ratio: float | None
     outcome: Outcome  # "pending": the fade window (30 bars) has not passed yet
-    failed_date: date | None  # the failing close, for "failed" and "faded" (and "busted")
-    busted_date: date | None
+    failed_date: dt.date | None  # the failing close, for "failed" and "faded" (and "busted")
+    busted_date: dt.date | None
     move_10_pct: float | None  # close 10 bars later vs the breakout close (None: not there yet)
     move_30_pct: float | None
     max_drawdown_pct: float | None  # lowest low of the next 30 bars vs the breakout close (<= 0)
 
-    def to_dict(self) -> dict:
-        def r(x, nd=2):
+    def to_dict(self) -> dict[str, Any]:
+        def r(x: float | None, nd: int = 2) -> float | None:
             return round(float(x), nd) if x is not None else None
 
-        def d(x):
+        def d(x: dt.date | None) -> str | None:
             return x.isoformat() if x is not None else None
 
         return {
@@ -105,7 +106,7 @@ def outcomes_of(events: list[Event], daily: pd.DataFrame, end: date | str | None
         if busted is not None:
             outcome: Outcome = "busted"
         elif failed is not None:
-            outcome = failed.kind
+            outcome = "faded" if failed.kind == "faded" else "failed"
         elif after >= window:
             outcome = "held"
         else:

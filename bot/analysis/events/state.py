@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 Phase = Literal["idle", "armed", "breakout", "failed"]
 STATE_VERSION = 5
@@ -47,7 +47,7 @@ class ActiveBase:
     depth_pct: float | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ActiveBase":
+    def from_dict(cls, d: dict[str, Any]) -> "ActiveBase":
         return cls(**d)
 
 
@@ -69,7 +69,7 @@ class SeenTest:
         return zone_low <= self.zone_high and zone_high >= self.zone_low
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SeenTest":
+    def from_dict(cls, d: dict[str, Any]) -> "SeenTest":
         return cls(**d)
 
 
@@ -82,7 +82,7 @@ class TickerState:
     seen_tests: list[SeenTest] = field(default_factory=list)  # oldest first
     # base id -> [most tests find_base reported for it, ISO date it was last reported]: test
     # numbers per base only go up (a recount to a number already reached is not news)
-    base_tests: dict[str, list] = field(default_factory=dict)
+    base_tests: dict[str, list[Any]] = field(default_factory=dict)  # [count, ISO date]
     # ISO dates of the events of the last year (the "n-th test" alert budget)
     recent_events: list[str] = field(default_factory=list)
     version: int = STATE_VERSION
@@ -96,7 +96,7 @@ class TickerState:
             recent_events=list(self.recent_events),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``dataclasses.asdict`` of the state, written out (the daily scan saves every ticker's)."""
         return {
             "ticker": self.ticker,
@@ -113,7 +113,7 @@ class TickerState:
         return json.dumps(self.to_dict(), separators=(",", ":"), allow_nan=False)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TickerState":
+    def from_dict(cls, d: dict[str, Any]) -> "TickerState":
         ticker = d.get("ticker", "")
         if d.get("version") != STATE_VERSION:
             return cls(ticker=ticker)  # another engine's memory: start fresh

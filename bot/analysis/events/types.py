@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 EventKind = Literal["testing", "breakout", "failed", "faded", "busted"]
 
@@ -27,20 +28,20 @@ class Event:
 
     ticker: str
     kind: EventKind
-    date: date
+    date: dt.date  # (the field's name hides the type from here on)
     close: float
     level: float
     zone_low: float
     zone_high: float
     support: float
     base_id: str
-    base_start: date
+    base_start: dt.date
     base_weeks: float
     test_count: int
     volume_ratio: float | None
     on_volume: bool
     pct_beyond: float
-    breakout_date: date | None = None
+    breakout_date: dt.date | None = None
     breakout_close: float | None = None
     attempt: int = 1
     major: bool = False  # an event of the major base (the higher, older ceiling)
@@ -58,7 +59,7 @@ class Event:
         """Idempotency key: the same key is never announced twice."""
         return (self.ticker, self.base_id, self.kind, self.date.isoformat())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The event as data (the outbox payload without its "reason" and "key": see
         :func:`bot.words.events.event_dict`)."""
         return {
@@ -85,7 +86,7 @@ class Event:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> Event:
+    def from_dict(cls, d: dict[str, Any]) -> Event:
         """The event back from :meth:`to_dict` (an outbox payload; extra keys such as "reason"
         and "key" are ignored, fields that older versions did not store take their defaults)."""
         names = {f.name for f in fields(cls)}

@@ -7,16 +7,16 @@ payloads written before it existed have no ``evidence`` key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from bot.analysis.bars.indicators import volume_ratio as _volume_ratios
-from bot.analysis.evidence._cut import cut
+from bot.analysis.evidence._cut import AsOf, cut
 from bot.analysis.evidence.market_state import (
     INDEXES,
     STATES,
@@ -35,6 +35,8 @@ from bot.analysis.evidence.relative_strength import (
     rs_score,
 )
 from bot.analysis.evidence.trend import Trend, trend_at
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Evidence:
         """The inverse of :meth:`to_dict`; a missing key (an older payload) is None."""
         d = d or {}
 
-        def opt(key, kind):
+        def opt(key: str, kind: Callable[[Any], _T]) -> _T | None:
             v = d.get(key)
             return None if v is None else kind(v)
 
@@ -89,7 +91,7 @@ def _volume_ratio_at(daily: pd.DataFrame) -> float | None:
 def evidence_at(
     daily: pd.DataFrame,
     bench_daily: pd.DataFrame | None,
-    as_of=None,
+    as_of: AsOf = None,
     *,
     market: MarketState | None = None,
     rs_rank: int | None = None,

@@ -8,9 +8,11 @@ from typing import TypeVar
 import pandas as pd
 
 Frameish = TypeVar("Frameish", pd.Series, pd.DataFrame)
+# The day a series is cut at (None: not cut)
+AsOf = date | datetime | str | pd.Timestamp | None
 
 
-def cut(data: Frameish, as_of: date | datetime | str | pd.Timestamp | None) -> Frameish:
+def cut(data: Frameish, as_of: AsOf) -> Frameish:
     """The rows dated on or before ``as_of`` (all rows when it is None)."""
     if as_of is None:
         return data
@@ -20,6 +22,6 @@ def cut(data: Frameish, as_of: date | datetime | str | pd.Timestamp | None) -> F
     return data.loc[data.index <= end]
 
 
-def as_date(ts) -> date:
+def as_date(ts: date | datetime | str | pd.Timestamp) -> date:
     """A bar's index value as a plain date."""
     return pd.Timestamp(ts).date()

@@ -53,7 +53,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from bot.analysis.evidence._cut import as_date, cut
+from bot.analysis.evidence._cut import AsOf, as_date, cut
 
 State = Literal["uptrend", "under_pressure", "correction"]
 STATES: tuple[str, ...] = ("uptrend", "under_pressure", "correction")
@@ -119,7 +119,7 @@ def _arrays(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # The plain path: one day at a time, every window recounted.
 
 
-def market_state(index_daily: pd.DataFrame, as_of=None, index: str = "SPY", rules: MarketRules = RULES) -> MarketState | None:
+def market_state(index_daily: pd.DataFrame, as_of: AsOf = None, index: str = "SPY", rules: MarketRules = RULES) -> MarketState | None:
     """The state on the last bar on or before ``as_of`` (None with fewer than 50 bars)."""
     df = cut(index_daily, as_of)
     low, close, vol = _arrays(df)
@@ -128,7 +128,7 @@ def market_state(index_daily: pd.DataFrame, as_of=None, index: str = "SPY", rule
         return None
 
     def change(t: int) -> float:
-        return close[t] / close[t - 1] - 1.0
+        return float(close[t] / close[t - 1] - 1.0)
 
     def is_distribution(t: int) -> bool:
         return t >= 1 and change(t) <= -rules.distribution_drop + EPS and vol[t] > vol[t - 1]

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from bot.analysis.evidence._cut import cut
+from bot.analysis.evidence._cut import AsOf, cut
 
 YEAR = 252  # sessions in the 52-week window
 QUARTER = 63
@@ -45,7 +45,7 @@ def rs_line(close: pd.Series, bench_close: pd.Series) -> pd.Series:
     return (a.astype(float) / b.astype(float)).rename("RS")
 
 
-def rs_line_at_high(close: pd.Series, bench_close: pd.Series, as_of=None) -> bool | None:
+def rs_line_at_high(close: pd.Series, bench_close: pd.Series, as_of: AsOf = None) -> bool | None:
     """Whether the RS line is at a 52-week high on the last common day on or before ``as_of``."""
     rs = cut(rs_line(close, bench_close), as_of).to_numpy()
     if len(rs) < YEAR:
@@ -63,7 +63,7 @@ def rs_line_highs(close: pd.Series, bench_close: pd.Series) -> pd.Series:
     return out
 
 
-def rs_score(close: pd.Series, as_of=None) -> float | None:
+def rs_score(close: pd.Series, as_of: AsOf = None) -> float | None:
     """The weighted 12-month performance on the last close on or before ``as_of`` (a fraction:
     0.12 = 12 %); None with fewer than 253 closes or a non-positive close in the year."""
     c = cut(close, as_of).dropna().to_numpy(dtype=float)
@@ -88,6 +88,6 @@ def rs_ranks(scores: Mapping[str, float | None]) -> dict[str, int]:
     return {t: 1 + int(98 * int(b) // (n - 1)) for t, b in zip(valid, below)}
 
 
-def rs_ranks_at(closes: Mapping[str, pd.Series], as_of=None) -> dict[str, int]:
+def rs_ranks_at(closes: Mapping[str, pd.Series], as_of: AsOf = None) -> dict[str, int]:
     """:func:`rs_ranks` of every ticker's :func:`rs_score` on ``as_of`` (a universe's closes)."""
     return rs_ranks({t: rs_score(c, as_of) for t, c in closes.items()})

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from bot.analysis.evidence._cut import cut
+from bot.analysis.evidence._cut import AsOf, cut
 
 SHORT = 50
 LONG = 200
@@ -35,14 +35,14 @@ class Trend:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Trend:
-        def opt(key):
+        def opt(key: str) -> bool | None:
             v = d.get(key)
             return None if v is None else bool(v)
 
         return cls(above_50=bool(d["above_50"]), above_200=opt("above_200"), rising_200=opt("rising_200"))
 
 
-def trend_at(close: pd.Series, as_of=None) -> Trend | None:
+def trend_at(close: pd.Series, as_of: AsOf = None) -> Trend | None:
     """The trend on the last close on or before ``as_of`` (None with fewer than 50 closes)."""
     c = cut(close, as_of).dropna().to_numpy(dtype=float)
     n = len(c)

@@ -20,6 +20,8 @@ volume (the mean of the last 20 daily volumes) times the profile's cumulative sh
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -34,12 +36,14 @@ def u_weights(slots: int) -> np.ndarray:
         raise ValueError("a session has at least one slot")
     x = (np.arange(slots) + 0.5) / slots
     w = 1.0 + U_DEPTH * (2.0 * x - 1.0) ** 2
-    return w / w.sum()
+    shares: np.ndarray = w / w.sum()
+    return shares
 
 
 def u_profile(slots: int) -> np.ndarray:
     """The cumulative share of the day's volume by the end of each slot (last = 1.0)."""
-    return np.cumsum(u_weights(slots))
+    cum: np.ndarray = np.cumsum(u_weights(slots))
+    return cum
 
 
 def own_profile(bars: pd.DataFrame, sessions: int = PROFILE_SESSIONS) -> np.ndarray | None:
@@ -49,7 +53,7 @@ def own_profile(bars: pd.DataFrame, sessions: int = PROFILE_SESSIONS) -> np.ndar
     if bars is None or bars.empty or "Volume" not in bars:
         return None
     vol = pd.to_numeric(bars["Volume"], errors="coerce").fillna(0.0)
-    days = bars.index.normalize()
+    days = cast(pd.DatetimeIndex, bars.index).normalize()
     per_day = [v.to_numpy(dtype=float) for _, v in vol.groupby(days)]
     if not per_day:
         return None
@@ -58,7 +62,8 @@ def own_profile(bars: pd.DataFrame, sessions: int = PROFILE_SESSIONS) -> np.ndar
     if len(full) < sessions:
         return None
     cum = np.mean([np.cumsum(v) for v in full], axis=0)
-    return cum / cum[-1]
+    profile: np.ndarray = cum / cum[-1]
+    return profile
 
 
 def slot_of(minutes_since_open: float, slots: int) -> int:

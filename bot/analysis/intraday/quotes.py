@@ -17,7 +17,11 @@ stop, whichever is higher), strictly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 import numpy as np
+import pandas as pd
 
 STALE_AFTER_SECONDS = 20 * 60
 MAX_MOVE = 0.25
@@ -29,7 +33,7 @@ OK, MISSING, STALE, IMPLAUSIBLE = 0, 1, 2, 3
 REASONS = {MISSING: "missing", STALE: "stale", IMPLAUSIBLE: "implausible"}
 
 
-def quote_status(price: np.ndarray, quote_time: np.ndarray, now, prev_close: np.ndarray) -> np.ndarray:
+def quote_status(price: np.ndarray, quote_time: np.ndarray, now: float | np.ndarray, prev_close: np.ndarray) -> np.ndarray:
     """Each quote's status (``OK``, ``MISSING``, ``STALE``, ``IMPLAUSIBLE``). ``quote_time`` and
     ``now`` (one time, or one per quote) are seconds since the epoch (NaN: no timestamp)."""
     price = np.asarray(price, dtype=float)
@@ -55,10 +59,12 @@ def crossings(price: np.ndarray, line: np.ndarray, direction: np.ndarray, status
     direction = np.asarray(direction)
     with np.errstate(invalid="ignore"):
         past = np.where(direction == UP, price > line, price < line)
-    return past & (status == OK)
+    crossed: np.ndarray = past & (status == OK)
+    return crossed
 
 
-def crossings_plain(price, line, direction, status) -> list[bool]:
+def crossings_plain(price: Iterable[float], line: Iterable[float], direction: Iterable[int],
+                    status: Iterable[int]) -> list[bool]:
     """The same check one quote at a time (the reference the vectorised check is tested against)."""
     out = []
     for p, ln, d, s in zip(price, line, direction, status):
@@ -77,10 +83,11 @@ def near(price: np.ndarray, line: np.ndarray, direction: np.ndarray, within_pct:
     price = np.asarray(price, dtype=float)
     line = np.asarray(line, dtype=float)
     gap = np.where(np.asarray(direction) == UP, 1.0 - price / line, price / line - 1.0) * 100.0  # % of the line
-    return np.isfinite(gap) & (gap <= within_pct + 1e-9)  # 3 % itself is within, floats aside
+    watched: np.ndarray = np.isfinite(gap) & (gap <= within_pct + 1e-9)  # 3 % itself is within, floats aside
+    return watched
 
 
-def last_quotes(closes) -> tuple[np.ndarray, np.ndarray]:
+def last_quotes(closes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each column's last price and its time (seconds since the epoch; NaN when the column has
     none) from a frame of 5-minute closes, one column per ticker, indexed by bar time (the
     ``Close`` level of a batched yfinance download). A bar's time is taken as given: the caller
@@ -93,5 +100,5 @@ def last_quotes(closes) -> tuple[np.ndarray, np.ndarray]:
     last_row = n_rows - 1 - np.argmax(have[::-1], axis=0)  # the last row with a price, per column
     any_price = have.any(axis=0)
     price = np.where(any_price, values[last_row, np.arange(n_cols)], np.nan)
-    seconds = closes.index.as_unit("ns").asi8 / 1e9
+    seconds = cast(pd.DatetimeIndex, closes.index).as_unit("ns").asi8 / 1e9
     return price, np.where(any_price, seconds[last_row], np.nan)

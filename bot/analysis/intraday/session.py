@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,7 @@ class Crossing:
     round_at: pd.Timestamp  # the round that saw it
     pace: float | None  # the day's volume so far over the usual by this time
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ticker": self.ticker, "session": self.session.isoformat(), "line": round(self.line, 2),
                 "direction": "up" if self.direction == UP else "down", "price": round(self.price, 2),
                 "quote_at": self.quote_at.isoformat(), "round_at": self.round_at.isoformat(),
@@ -53,7 +53,7 @@ class Settlement:
     close: float
     reason: Literal["past", "inside", "not_counted"] = "past"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"outcome": self.outcome, "close": round(self.close, 2), "reason": self.reason}
 
 
@@ -66,9 +66,9 @@ class SessionWatch:
     rounds: int
     crossing: Crossing | None
     settlement: Settlement | None  # None without a crossing, or before the close
-    skipped: dict = field(default_factory=dict)  # reason -> rounds whose quote was not used
+    skipped: dict[str, Any] = field(default_factory=dict)  # reason -> rounds whose quote was not used
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ticker": self.ticker, "session": self.session.isoformat(), "line": round(self.line, 2),
                 "direction": "up" if self.direction == UP else "down", "rounds": self.rounds,
                 "crossing": None if self.crossing is None else self.crossing.to_dict(),
@@ -112,7 +112,7 @@ def watch_session(ticker: str, bars: pd.DataFrame, line: float, direction: int, 
     close (:func:`settle`)."""
     session = session_open.date()
     rounds = round_times(session_open, session_close, every_minutes)
-    ends = bars.index + pd.Timedelta(minutes=BAR_MINUTES)
+    ends = cast(pd.DatetimeIndex, bars.index) + pd.Timedelta(minutes=BAR_MINUTES)
     day = (ends > session_open) & (ends <= session_close)
     ends, closes = ends[day], bars["Close"].to_numpy(dtype=float)[day]
     cumvol = np.cumsum(np.nan_to_num(bars["Volume"].to_numpy(dtype=float)[day]))

@@ -11,6 +11,7 @@ It is watched only when the last close is within ``WITHIN_PCT`` (3 %) of that li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.analysis.intraday.quotes import DOWN, UP
 from bot.analysis.levels import Levels, levels_of_result
@@ -44,7 +45,7 @@ class Target:
         return self.gap_pct <= WITHIN_PCT + 1e-9
 
 
-def verdict_at_close(target: Target, at_close: BaseResult | None, session) -> bool:
+def verdict_at_close(target: Target, at_close: BaseResult | None, session: date) -> bool:
     """Whether the daily rules count the session's close for ``target``: from below, the base's
     status as of that close is a breakout on that session; from above (a standing breakout), the
     breakout failed or faded."""
@@ -57,7 +58,9 @@ def verdict_at_close(target: Target, at_close: BaseResult | None, session) -> bo
 
 def target_of(ticker: str, result: BaseResult | None) -> Target | None:
     """The line to watch for ``ticker`` given its base as of the last close (None: no base)."""
-    lv = levels_of_result(result) if result is not None else None
+    if result is None:
+        return None
+    lv = levels_of_result(result)
     if lv is None:
         return None
     direction = DOWN if result.status == "breakout" else UP

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,9 +60,10 @@ class Case:
     resumed: bool | None
 
     def group(self, dim: str) -> str | None:
-        return getattr(self, dim)
+        value: str | None = getattr(self, dim)
+        return value
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["date"] = self.date.isoformat()
         for k in ("close", "line", "base_weeks", "r10", "r20", "r60", "best_gain"):
@@ -84,13 +86,25 @@ def data_only_events(ticker: str, daily: pd.DataFrame, start: date | None) -> li
     return events
 
 
-def _at(series: pd.Series | None, day: pd.Timestamp):
+def _at(series: pd.Series | None, day: pd.Timestamp) -> str | bool | None:
     if series is None:
         return None
     value = series.get(day)
     if value is None or pd.isna(value):
         return None
     return value if isinstance(value, str) else bool(value)
+
+
+def _flag_at(series: pd.Series | None, day: pd.Timestamp) -> bool | None:
+    """The day's value of a series of flags (the RS line at a high)."""
+    value = _at(series, day)
+    return value if value is None or isinstance(value, bool) else None
+
+
+def _word_at(series: pd.Series | None, day: pd.Timestamp) -> str | None:
+    """The day's value of a series of words (the market's state)."""
+    value = _at(series, day)
+    return value if isinstance(value, str) else None
 
 
 def measure_ticker(ticker: str, daily: pd.DataFrame, start: date | None = None, end: date | None = None, *,
@@ -128,7 +142,7 @@ def measure_ticker(ticker: str, daily: pd.DataFrame, start: date | None = None, 
         cases.append(Case(
             ticker=ticker, date=o.date, close=c, line=line, kind=breakout_kind(e, daily),
             base_weeks=o.base_weeks, length=length_group(o.base_weeks), volume=volume_group(o.volume_ratio),
-            rs=rs_group(_at(rs_high, day)), market=market_group(_at(market, day)), outcome=o.outcome,
+            rs=rs_group(_flag_at(rs_high, day)), market=market_group(_word_at(market, day)), outcome=o.outcome,
             r10=rets[0], r20=rets[1], r60=rets[2], best_gain=best, throwback=throwback, resumed=resumed,
         ))
     return cases

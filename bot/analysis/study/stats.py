@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from bot.analysis.study.measure import Case
 
 OUTCOMES = ("held", "failed", "faded", "busted", "pending")
 QUANTILES = (10, 25, 50, 75, 90)
@@ -25,7 +29,7 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def rate(flags: Iterable[bool | None]) -> dict:
+def rate(flags: Iterable[bool | None]) -> dict[str, Any]:
     """{"k", "n", "pct", "lo", "hi"} of the known flags (None is not counted): the share that is
     True, in %, with its 95 % Wilson interval in %."""
     known = [bool(f) for f in flags if f is not None]
@@ -47,12 +51,12 @@ def quantiles(values: Sequence[float | None]) -> list[float] | None:
     return [_r(float(q), 2) for q in np.percentile(known, QUANTILES)]
 
 
-def overlap(a: dict, b: dict) -> bool:
+def overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two rates' intervals overlap."""
-    return a["lo"] <= b["hi"] and b["lo"] <= a["hi"]
+    return bool(a["lo"] <= b["hi"] and b["lo"] <= a["hi"])
 
 
-def summarize(cases: Sequence) -> dict:
+def summarize(cases: Sequence[Case]) -> dict[str, Any]:
     """A group of measured breakouts (:class:`bot.analysis.study.measure.Case`):
     ``n``; the rates held (of those no longer pending), up 20 sessions later, threw back to the
     line within 10 sessions, resumed after a throwback; the medians of the returns 10, 20, 60
@@ -69,7 +73,7 @@ def summarize(cases: Sequence) -> dict:
     }
 
 
-def summarize_baseline(returns: np.ndarray) -> dict:
+def summarize_baseline(returns: np.ndarray) -> dict[str, Any]:
     """The 20-session return from every day: ``n``, the share up (with its interval), the median."""
     n = int(len(returns))
     k = int((returns > 0).sum())

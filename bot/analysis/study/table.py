@@ -20,11 +20,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bot.analysis.study.kinds import DIMENSIONS, length_group, market_group, rs_group, volume_group
 from bot.analysis.study.stats import overlap, summarize, summarize_baseline
+
+if TYPE_CHECKING:
+    from bot.analysis.study.measure import Case
 
 CHAIN: tuple[str, ...] = ("kind", "length", "market", "rs", "volume")
 MIN_CASES = 30
@@ -38,7 +42,7 @@ def group_key(pairs: Iterable[tuple[str, str]]) -> str:
     return ",".join(f"{d}={v}" for d, v in pairs) if pairs else "all"
 
 
-def chain_keys(case) -> list[str]:
+def chain_keys(case: Case) -> list[str]:
     """The keys of the chain's groups a case belongs to, most general first (``all`` first)."""
     keys, pairs = ["all"], []
     for dim in CHAIN:
@@ -50,9 +54,9 @@ def chain_keys(case) -> list[str]:
     return keys
 
 
-def group_members(cases: Sequence) -> dict[str, list]:
+def group_members(cases: Sequence[Case]) -> dict[str, list[Case]]:
     """Every group's cases: ``all``, each dimension's values alone, and the chain's groups."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Case]] = {}
     for c in cases:
         keys = set(chain_keys(c))
         keys.update(f"{dim}={c.group(dim)}" for dim in DIMENSIONS if c.group(dim) is not None)
@@ -61,11 +65,11 @@ def group_members(cases: Sequence) -> dict[str, list]:
     return groups
 
 
-def _in_sample(day, split: date) -> bool:
+def _in_sample(day: date, split: date) -> bool:
     return day < split
 
 
-def edge(group: dict, baseline: dict) -> dict:
+def edge(group: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
     """The group's 20-session figures against the baseline's: ``verdict`` "none" when the
     baseline's share of rising 20-session spans lies inside the group's interval, else "better" or
     "worse"; and the difference of the medians in % points."""
@@ -82,7 +86,7 @@ def edge(group: dict, baseline: dict) -> dict:
     return {"verdict": verdict, "median_r20_diff": diff}
 
 
-def unstable(a: dict, b: dict) -> bool | None:
+def unstable(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
     """In-sample ``a`` against out-of-sample ``b``: True when the intervals of the held or the
     up-20-sessions rate do not overlap; None when either side has no case to judge."""
     judged = [r for r in ("held", "up20") if a[r]["n"] and b[r]["n"]]
@@ -91,8 +95,8 @@ def unstable(a: dict, b: dict) -> bool | None:
     return any(not overlap(a[r], b[r]) for r in judged)
 
 
-def universe_table(cases: Sequence, baseline_days: np.ndarray, baseline: np.ndarray, *, split: date,
-                   meta: dict) -> dict:
+def universe_table(cases: Sequence[Case], baseline_days: np.ndarray, baseline: np.ndarray, *, split: date,
+                   meta: dict[str, Any]) -> dict[str, Any]:
     """One universe's part of the table: ``meta`` (command, dates, tickers) with the baseline and
     every group's summary over the whole study (``all``), before ``split`` (``in``) and from it
     on (``out``), its edge over the baseline and whether it is unstable."""
@@ -102,26 +106,26 @@ def universe_table(cases: Sequence, baseline_days: np.ndarray, baseline: np.ndar
         "in": summarize_baseline(baseline[baseline_days < cut]),
         "out": summarize_baseline(baseline[baseline_days >= cut]),
     }
-    groups = {}
+    groups: dict[str, dict[str, Any]] = {}
     for key, members in sorted(group_members(cases).items()):
         ins = [c for c in members if _in_sample(c.date, split)]
         outs = [c for c in members if not _in_sample(c.date, split)]
-        summary = {"all": summarize(members), "in": summarize(ins), "out": summarize(outs)}
+        summary: dict[str, Any] = {"all": summarize(members), "in": summarize(ins), "out": summarize(outs)}
         summary["edge"] = edge(summary["all"], base["all"])
         summary["unstable"] = unstable(summary["in"], summary["out"])
         groups[key] = summary
     return {**meta, "split": split.isoformat(), "baseline": base, "groups": groups}
 
 
-def dump(table: dict) -> str:
+def dump(table: dict[str, Any]) -> str:
     """The table as the committed file's text: sorted keys, one line per group (a diff of two
     tables reads group by group), one trailing newline."""
-    def compact(x) -> str:
+    def compact(x: Any) -> str:
         return json.dumps(x, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-    def nested(d: dict, indent: int) -> list[str]:
+    def nested(d: dict[str, Any], indent: int) -> list[str]:
         pad = " " * indent
-        out = []
+        out: list[str] = []
         for i, k in enumerate(sorted(d)):
             v = d[k]
             comma = "," if i < len(d) - 1 else ""
@@ -135,10 +139,11 @@ def dump(table: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def base_rates() -> dict:
+def base_rates() -> dict[str, Any]:
     """The committed base-rate table (``bot/analysis/study/base_rates.json``)."""
     text = resources.files("bot.analysis.study").joinpath(TABLE_FILE).read_text(encoding="utf-8")
-    return json.loads(text)
+    table: dict[str, Any] = json.loads(text)
+    return table
 
 
 @dataclass(frozen=True)
@@ -147,15 +152,15 @@ class Odds:
 
     universe: str
     pairs: tuple[tuple[str, str], ...]  # (dimension, value), the chain's order; () for all breakouts
-    stats: dict  # the group's summary over the whole study (stats.summarize)
+    stats: dict[str, Any]  # the group's summary over the whole study (stats.summarize)
     start: str  # the study's first and last day (ISO)
     end: str
     unstable: bool | None
-    edge: dict
+    edge: dict[str, Any]
 
 
 def odds_for(universe: str, kind: str, base_weeks: float, volume_ratio: float | None, rs_high: bool | None,
-             market_state: str | None, *, table: dict | None = None, min_cases: int = MIN_CASES) -> Odds | None:
+             market_state: str | None, *, table: dict[str, Any] | None = None, min_cases: int = MIN_CASES) -> Odds | None:
     """The most specific group of the chain with at least ``min_cases`` breakouts (else its
     parent, up to all breakouts of the universe); None when the table has no such universe."""
     values = {"kind": kind, "length": length_group(base_weeks), "volume": volume_group(volume_ratio),
@@ -163,7 +168,7 @@ def odds_for(universe: str, kind: str, base_weeks: float, volume_ratio: float | 
     return odds_of_groups(universe, values, table=table, min_cases=min_cases)
 
 
-def odds_of_groups(universe: str, values: dict[str, str | None], *, table: dict | None = None,
+def odds_of_groups(universe: str, values: dict[str, str | None], *, table: dict[str, Any] | None = None,
                    min_cases: int = MIN_CASES) -> Odds | None:
     """:func:`odds_for` of a breakout's groups already worked out (a measured case's)."""
     table = table if table is not None else base_rates()
@@ -172,9 +177,10 @@ def odds_of_groups(universe: str, values: dict[str, str | None], *, table: dict 
         return None
     pairs: list[tuple[str, str]] = []
     for dim in CHAIN:
-        if values.get(dim) is None:
+        value = values.get(dim)
+        if value is None:
             break
-        pairs.append((dim, values[dim]))
+        pairs.append((dim, value))
     groups = part["groups"]
     for k in range(len(pairs), -1, -1):
         key = group_key(pairs[:k])

@@ -14,6 +14,8 @@ from discord.ext import commands
 
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
+from bot.app.guild import guild_of
+from bot.app.hybrid import hybrid_group
 from bot.app.replies import command_prefix, send_reply
 from bot.errors import BadArgument, echo
 from bot.services.composition import Services
@@ -46,7 +48,7 @@ class Alerts(commands.Cog):
     def services(self) -> Services:
         return self.bot.services
 
-    @commands.hybrid_group(name="alerts", invoke_without_command=True,
+    @hybrid_group(name="alerts", invoke_without_command=True,
                            description="Breakout announcements: where they go and whom they ping",
                            extras={"examples": ["alerts status", "alerts channel #breakouts", "alerts off"]})
     @commands.guild_only()
@@ -64,11 +66,11 @@ class Alerts(commands.Cog):
     @app_commands.describe(channel="The text channel for announcements")
     @commands.has_guild_permissions(manage_guild=True)
     async def alerts_channel(self, ctx: commands.Context, channel: discord.TextChannel) -> None:
-        missing = missing_permissions(channel, ctx.guild.me)
+        missing = missing_permissions(channel, guild_of(ctx).me)
         if missing:
             raise BadArgument(f"I can't post announcements in {channel.mention}: I need the "
                               f"{permission_names(missing)} permission there. Nothing was changed.")
-        result = await self.services.alerts.set_channel(ctx.guild.id, channel.id)
+        result = await self.services.alerts.set_channel(guild_of(ctx).id, channel.id)
         text = alerts_words.channel_set_headline(channel.mention)
         text += watchlist_words.channel_set(added=result.defaults_added, skipped_defaults=result.defaults_skipped,
                                             tracked=result.tracked, prefix=command_prefix(ctx),
@@ -79,7 +81,7 @@ class Alerts(commands.Cog):
                     extras={"examples": ["alerts off"]})
     @commands.has_guild_permissions(manage_guild=True)
     async def alerts_off(self, ctx: commands.Context) -> None:
-        was_on = await self.services.alerts.turn_off(ctx.guild.id)
+        was_on = await self.services.alerts.turn_off(guild_of(ctx).id)
         await send_reply(ctx, content=alerts_words.turned_off(was_on))
 
     @alerts.command(name="digest", description="A daily summary of the watchlist after each scan: on or off (Manage Server)",
@@ -92,7 +94,7 @@ class Alerts(commands.Cog):
         word = switch.strip().lower()
         if word not in ("on", "off"):
             raise BadArgument(alerts_words.digest_switch_unknown(switch))
-        settings = await self.services.alerts.set_digest(ctx.guild.id, word == "on")
+        settings = await self.services.alerts.set_digest(guild_of(ctx).id, word == "on")
         await send_reply(ctx, content=alerts_words.digest_set(settings.digest_enabled,
                                                               alerts_on=settings.alerts_enabled))
 
@@ -107,7 +109,7 @@ class Alerts(commands.Cog):
         word = switch.strip().lower()
         if word not in ("on", "off"):
             raise BadArgument(alerts_words.digest_switch_unknown(switch))
-        settings = await self.services.alerts.set_intraday(ctx.guild.id, word == "on")
+        settings = await self.services.alerts.set_intraday(guild_of(ctx).id, word == "on")
         await send_reply(ctx, content=alerts_words.intraday_set(settings.intraday_enabled,
                                                                 alerts_on=settings.alerts_enabled))
 
@@ -122,7 +124,7 @@ class Alerts(commands.Cog):
         word = switch.strip().lower()
         if word not in ("on", "off"):
             raise BadArgument(alerts_words.digest_switch_unknown(switch))
-        settings = await self.services.alerts.set_followups(ctx.guild.id, word == "on")
+        settings = await self.services.alerts.set_followups(guild_of(ctx).id, word == "on")
         await send_reply(ctx, content=alerts_words.followups_set(settings.followups_enabled,
                                                                  alerts_on=settings.alerts_enabled))
 
@@ -132,7 +134,7 @@ class Alerts(commands.Cog):
     @app_commands.choices(index=[app_commands.Choice(name=i, value=i) for i in INDEXES])
     @commands.has_guild_permissions(manage_guild=True)
     async def alerts_market(self, ctx: commands.Context, index: str) -> None:
-        settings = await self.services.alerts.set_market_index(ctx.guild.id, index)
+        settings = await self.services.alerts.set_market_index(guild_of(ctx).id, index)
         await send_reply(ctx, content=market_words.index_set(settings.market_index))
 
     @alerts.command(name="role", description="Role to ping with each announcement; leave empty for none (Manage Server)",
@@ -147,15 +149,15 @@ class Alerts(commands.Cog):
                                   "give its name, or say `none`.")
         if role is not None and role.is_default():
             raise BadArgument("I won't ping @everyone. Pick a role, or `none`.")
-        await self.services.alerts.set_ping_role(ctx.guild.id, role.id if role else None)
-        silent = role is not None and not role.mentionable and not ctx.guild.me.guild_permissions.mention_everyone
+        await self.services.alerts.set_ping_role(guild_of(ctx).id, role.id if role else None)
+        silent = role is not None and not role.mentionable and not guild_of(ctx).me.guild_permissions.mention_everyone
         await send_reply(ctx, content=alerts_words.ping_role_set(role.mention if role else None, silent=silent))
 
     async def _status(self, ctx: commands.Context) -> None:
-        status = await self.services.alerts.status(ctx.guild.id, now=discord.utils.utcnow())
+        status = await self.services.alerts.status(guild_of(ctx).id, now=discord.utils.utcnow())
         settings = status.settings
-        channel = ctx.guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
-        role = ctx.guild.get_role(settings.ping_role_id) if settings.ping_role_id else None
+        channel = guild_of(ctx).get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
+        role = guild_of(ctx).get_role(settings.ping_role_id) if settings.ping_role_id else None
         lines = status_lines(
             settings,
             tracked=status.tracked,
@@ -166,7 +168,7 @@ class Alerts(commands.Cog):
             channel_text=channel.mention if channel else (f"<#{settings.alerts_channel_id}>" if settings.alerts_channel_id else None),
             role_text=role.mention if role else (f"role {settings.ping_role_id} (deleted?)" if settings.ping_role_id else None),
         )
-        personal = await self.services.personal.status_line(ctx.guild.id)  # counts only
+        personal = await self.services.personal.status_line(guild_of(ctx).id)  # counts only
         if personal:
             lines.append(personal)
         await send_reply(ctx, content="\n".join(lines))

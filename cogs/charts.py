@@ -16,6 +16,7 @@ from bot.app.arguments import split_tickers_and_period, split_timeframe_and_peri
 from bot.app.autocomplete import ticker_autocomplete
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.hybrid import hybrid_command
 from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.app.views import TimeframeView
@@ -46,7 +47,7 @@ class Charts(commands.Cog):
         return await within(work, deadline_for(self.bot.settings))
 
     # ---- base -------------------------------------------------------------------------
-    @commands.hybrid_command(
+    @hybrid_command(
         name="base",
         description="Chart a ticker's base: resistance, support, tests, where price stands now",
         extras={"examples": ["base IWM", "base SPY daily"]},
@@ -69,7 +70,7 @@ class Charts(commands.Cog):
             ctx, embed=embeds.base_embed(report), file=embeds.chart_file(report), view=view)
 
     # ---- compare ----------------------------------------------------------------------
-    @commands.hybrid_command(
+    @hybrid_command(
         name="compare",
         description="Relative performance of 2-6 tickers over a period, with the first/second ratio",
         extras={"examples": ["compare IWM SPY", "compare IWM SPY QQQ 3m", "compare IWM SPY period=1y"]},
@@ -95,7 +96,7 @@ class Charts(commands.Cog):
         await send_reply(ctx, embed=embeds.compare_embed(report), file=embeds.chart_file(report))
 
     # ---- perf -------------------------------------------------------------------------
-    @commands.hybrid_command(
+    @hybrid_command(
         name="perf",
         description="Period returns of several tickers as a table (default SPY QQQ IWM MDY, YTD)",
         extras={"examples": ["perf", "perf 3m", "perf XLK XLF XLE 1y"]},
@@ -114,7 +115,7 @@ class Charts(commands.Cog):
         await send_reply(ctx, embed=embeds.perf_embed(report))
 
     # ---- chart ------------------------------------------------------------------------
-    @commands.hybrid_command(
+    @hybrid_command(
         name="chart",
         description="Plain candles with volume and the 50/200-bar moving averages",
         extras={"examples": ["chart IWM", "chart QQQ weekly 2y", "chart SPY 6m"]},

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.hybrid import hybrid_command
 from bot.app.market_embed import market_embed
 from bot.app.rate import renders
 from bot.app.replies import send_reply, working
@@ -40,7 +41,7 @@ class Market(commands.Cog):
             return DEFAULT_INDEX
         return await self.services.alerts.market_index(ctx.guild.id)
 
-    @commands.hybrid_command(
+    @hybrid_command(
         name="market",
         description="The market's state (uptrend, under pressure, correction) with distribution days",
         extras={"examples": ["market", "market QQQ"]},

@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.hybrid import hybrid_command
 from bot.app.replies import send_reply
 from bot.errors import BreakoutError, DataSourceError
 from bot.words import meta as meta_words
@@ -46,7 +47,7 @@ class Meta(commands.Cog):
         self.started = time.monotonic()
         self.freshness_days = FRESHNESS_DAYS
 
-    @commands.hybrid_command(name="help", description="What the bot can do, with examples",
+    @hybrid_command(name="help", description="What the bot can do, with examples",
                              extras={"examples": ["help"]})
     async def help(self, ctx: commands.Context) -> None:
         prefix = getattr(self.bot.settings, "prefix", "!")
@@ -71,7 +72,7 @@ class Meta(commands.Cog):
         last = latest.date.isoformat()
         return f"latest {FRESHNESS_TICKER} bar {last}" + (" (cached: the source is down)" if latest.stale else "")
 
-    @commands.hybrid_command(name="about", description="Version, data source and how fresh the data is",
+    @hybrid_command(name="about", description="Version, data source and how fresh the data is",
                              extras={"examples": ["about"]})
     async def about(self, ctx: commands.Context) -> None:
         await ctx.defer()

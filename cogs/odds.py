@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.hybrid import hybrid_command
 from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.services.odds import kind_of_word
@@ -26,7 +27,7 @@ class Odds(commands.Cog):
     def __init__(self, bot: BreakoutBot):
         self.bot = bot
 
-    @commands.hybrid_command(
+    @hybrid_command(
         name="odds",
         description="How past breakouts went: by kind (record, major, nearest) or a ticker's own",
         extras={"examples": ["odds", "odds record", "odds IWM"]},

@@ -15,6 +15,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import BreakoutBot
+from bot.app.guild import guild_of
+from bot.app.hybrid import hybrid_group
 from bot.app.replies import send_reply
 from bot.services.composition import Services
 from bot.words import personal as words
@@ -43,7 +45,7 @@ class PersonalAlerts(commands.Cog):
     def services(self) -> Services:
         return self.bot.services
 
-    @commands.hybrid_group(name="alert", invoke_without_command=True,
+    @hybrid_group(name="alert", invoke_without_command=True,
                            description="Your own alerts: a level, a breakout or a big move, by DM",
                            extras={"examples": ["alert add IWM above 200", "alert list", "alert remove 1"]})
     @commands.guild_only()
@@ -56,20 +58,20 @@ class PersonalAlerts(commands.Cog):
                            value="The level (above/below) or the move in % (move)")
     @app_commands.choices(what=WHAT_CHOICES)
     async def alert_add(self, ctx: commands.Context, ticker: str, what: str, value: Optional[str] = None) -> None:
-        added = await self.services.personal.add(ctx.guild.id, ctx.author.id, ticker, what, value)
+        added = await self.services.personal.add(guild_of(ctx).id, ctx.author.id, ticker, what, value)
         await private_reply(ctx, words.added(added.alert.text, count=added.count, most=added.most, via=added.via,
                                              scanned_daily=added.scanned_daily))
 
     @alert.command(name="list", description="Your alerts in this server (only you see them)",
                    extras={"examples": ["alert list"]})
     async def alert_list(self, ctx: commands.Context) -> None:
-        listing = await self.services.personal.listing(ctx.guild.id, ctx.author.id)
+        listing = await self.services.personal.listing(guild_of(ctx).id, ctx.author.id)
         text = "\n".join(words.list_lines(listing.alerts, via=listing.via, channel_fallback=listing.has_channel))
         if ctx.interaction is not None:
             await ctx.send(content=text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
             return
         try:  # never in the channel: by DM
-            await ctx.author.send(content=f"**{ctx.guild.name}**\n{text}", allowed_mentions=discord.AllowedMentions.none())
+            await ctx.author.send(content=f"**{guild_of(ctx).name}**\n{text}", allowed_mentions=discord.AllowedMentions.none())
         except discord.Forbidden:
             await send_reply(ctx, content=words.list_dm_closed())
             return
@@ -79,7 +81,7 @@ class PersonalAlerts(commands.Cog):
                    extras={"examples": ["alert remove 2", "alert remove all"]})
     @app_commands.describe(which="The alert's number in `alert list`, or `all`")
     async def alert_remove(self, ctx: commands.Context, which: str) -> None:
-        text, _ = await self.services.personal.remove(ctx.guild.id, ctx.author.id, which)
+        text, _ = await self.services.personal.remove(guild_of(ctx).id, ctx.author.id, which)
         await private_reply(ctx, text)
 
     @alert.command(name="via", description="Where your alerts go: by DM (default) or in the alerts channel",
@@ -88,7 +90,7 @@ class PersonalAlerts(commands.Cog):
     @app_commands.choices(where=[app_commands.Choice(name="DM", value="dm"),
                                  app_commands.Choice(name="Alerts channel (mentions you)", value="channel")])
     async def alert_via(self, ctx: commands.Context, where: str) -> None:
-        await private_reply(ctx, await self.services.personal.set_via(ctx.guild.id, ctx.author.id, where))
+        await private_reply(ctx, await self.services.personal.set_via(guild_of(ctx).id, ctx.author.id, where))
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

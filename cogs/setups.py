@@ -15,6 +15,8 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.client import BreakoutBot
 from bot.app.deadline import deadline_for, within
+from bot.app.guild import guild_of
+from bot.app.hybrid import hybrid_command, hybrid_group
 from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 from bot.app.views import PagesView
@@ -64,7 +66,7 @@ class Setups(commands.Cog):
     def services(self) -> Services:
         return self.bot.services
 
-    @commands.hybrid_command(
+    @hybrid_command(
         name="setups",
         description="What is setting up across a universe: testing resistance, breaking out, failing",
         extras={"examples": ["setups", "setups etfs", "setups sp500 testing", "setups etfs near 5%", "setups etfs daily"]},
@@ -102,7 +104,7 @@ class Setups(commands.Cog):
 
 
     # ---- a server's own lists ----------------------------------------------------------
-    @commands.hybrid_group(name="universe", invoke_without_command=True,
+    @hybrid_group(name="universe", invoke_without_command=True,
                            description="This server's saved ticker lists for setups",
                            extras={"examples": ["universe list", "universe save tech AAPL MSFT NVDA",
                                                 "universe delete tech"]})
@@ -120,7 +122,7 @@ class Setups(commands.Cog):
     @app_commands.describe(name="The list's name, like tech", tickers="Tickers separated by spaces")
     @commands.has_guild_permissions(manage_guild=True)
     async def universe_save(self, ctx: commands.Context, name: str, *, tickers: str) -> None:
-        saved = await self.services.setups.save_list(ctx.guild.id, name, tickers)
+        saved = await self.services.setups.save_list(guild_of(ctx).id, name, tickers)
         await send_reply(ctx, content=setups_words.list_saved(saved.name, saved.tickers, saved.replaced))
 
     @universe.command(name="delete", description="Delete a saved list (Manage Server)",
@@ -129,11 +131,11 @@ class Setups(commands.Cog):
     @app_commands.autocomplete(name=saved_list_autocomplete)
     @commands.has_guild_permissions(manage_guild=True)
     async def universe_delete(self, ctx: commands.Context, name: str) -> None:
-        found = await self.services.setups.delete_list(ctx.guild.id, name)
+        found = await self.services.setups.delete_list(guild_of(ctx).id, name)
         await send_reply(ctx, content=setups_words.list_deleted(name.strip().lower(), found))
 
     async def _send_lists(self, ctx: commands.Context) -> None:
-        lists = await self.services.setups.saved_lists(ctx.guild.id)
+        lists = await self.services.setups.saved_lists(guild_of(ctx).id)
         await send_reply(ctx, content=setups_words.lists_text([(x.name, x.tickers) for x in lists]))
 
 

@@ -9,6 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import BreakoutBot
+from bot.app.guild import guild_of
+from bot.app.hybrid import hybrid_command, hybrid_group
 from bot.app.rate import renders
 from bot.app.replies import command_prefix, send_reply, working
 from bot.services.composition import Services
@@ -28,7 +30,7 @@ class Watch(commands.Cog):
     def services(self) -> Services:
         return self.bot.services
 
-    @commands.hybrid_group(name="watch", invoke_without_command=True,
+    @hybrid_group(name="watch", invoke_without_command=True,
                            description="The tickers this server tracks for breakout announcements",
                            extras={"examples": ["watch list", "watch add IWM SPY", "watch remove SPY"]})
     @commands.guild_only()
@@ -46,7 +48,7 @@ class Watch(commands.Cog):
     @commands.has_guild_permissions(manage_guild=True)
     async def watch_add(self, ctx: commands.Context, *, tickers: str) -> None:
         async with working(ctx):
-            result = await self.services.watchlist.track(ctx.guild.id, tickers)
+            result = await self.services.watchlist.track(guild_of(ctx).id, tickers)
         reply = watchlist_words.tracked_change(added=result.added, already=result.already, total=result.total,
                                                limit=MAX_WATCHLIST)
         await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
@@ -56,12 +58,12 @@ class Watch(commands.Cog):
     @app_commands.describe(tickers=_TICKERS_HELP)
     @commands.has_guild_permissions(manage_guild=True)
     async def watch_remove(self, ctx: commands.Context, *, tickers: str) -> None:
-        result = await self.services.watchlist.untrack(ctx.guild.id, tickers)
+        result = await self.services.watchlist.untrack(guild_of(ctx).id, tickers)
         reply = watchlist_words.untracked_change(removed=result.removed, missing=result.missing, total=result.total,
                                                  limit=MAX_WATCHLIST)
         await send_reply(ctx, content=f"{reply} {await self._what_it_means(ctx)}")
 
-    @commands.hybrid_command(name="history", description="A ticker's past breakouts and how each one ended",
+    @hybrid_command(name="history", description="A ticker's past breakouts and how each one ended",
                              extras={"examples": ["history IWM", "history SPY 5"]})
     @app_commands.describe(ticker="Ticker symbol, e.g. IWM", years="Years to look back (1-10, default 3)")
     @renders()
@@ -72,16 +74,16 @@ class Watch(commands.Cog):
         await send_reply(ctx, content=text[:1990])
 
     async def _what_it_means(self, ctx: commands.Context) -> str:
-        settings = await self.services.watchlist.settings(ctx.guild.id)
+        settings = await self.services.watchlist.settings(guild_of(ctx).id)
         return watchlist_words.after_change(alerts_on=settings.alerts_enabled,
                                             defaults_offered=settings.defaults_added, prefix=command_prefix(ctx),
                                             defaults=DEFAULT_WATCHLIST)
 
     async def _send_list(self, ctx: commands.Context) -> None:
         async with working(ctx):
-            lines = await self.services.watchlist.lines(ctx.guild.id)
+            lines = await self.services.watchlist.lines(guild_of(ctx).id)
         if not lines:
-            settings = await self.services.watchlist.settings(ctx.guild.id)
+            settings = await self.services.watchlist.settings(guild_of(ctx).id)
             await send_reply(ctx, content=watchlist_words.empty_watchlist(
                 defaults_offered=settings.defaults_added, prefix=command_prefix(ctx), defaults=DEFAULT_WATCHLIST))
             return

@@ -64,3 +64,4 @@ class StoreUnavailable(BreakoutError):
         super().__init__(message)
         self.kind = kind
         self.detail = detail or kind
+        self.noted = False  # its outage tracker has counted it already (bot.store.faults.unavailable)

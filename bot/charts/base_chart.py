@@ -77,24 +77,26 @@ def base_chart_figure(
     has_levels = base.status != "no_base" and base.has_base
     trade = _trade_levels(base) if has_levels else None
     if has_levels:
-        lo = min(lo, base.support.zone_low)
-        hi = max(hi, base.resistance.zone_high)
+        resistance, support = base.base_levels()
+        lo = min(lo, support.zone_low)
+        hi = max(hi, resistance.zone_high)
     if trade is not None:
         lo, hi = min(lo, trade.invalidation), max(hi, trade.buy_top)
     wanted_below = any(m.kind in _MARKER_BELOW for m in markers)
     set_price_range(ax, lo, hi, pad_low=0.12 if wanted_below else 0.05, pad_high=0.12)
 
     major = base.major if has_levels else None
-    major_on_chart = major is not None and major.resistance.level <= hi * 1.08
-    if major_on_chart:
-        set_price_range(ax, lo, max(hi, major.resistance.zone_high), pad_low=0.12 if wanted_below else 0.05,
+    major_level = major.base_levels()[0] if major is not None else None
+    major_on_chart = major_level is not None and major_level.level <= hi * 1.08
+    if major_level is not None and major_on_chart:
+        set_price_range(ax, lo, max(hi, major_level.zone_high), pad_low=0.12 if wanted_below else 0.05,
                         pad_high=0.12)
     tags = [last_close_tag(data)]
     if has_levels:
         tags += _draw_base(ax, data, base)
     if trade is not None:
         tags += _draw_trade_levels(ax, data, base, trade)
-    if major_on_chart:
+    if major is not None and major_on_chart:
         tags.append(_draw_major(ax, data, major))
     _draw_markers(ax, data, markers)
     date_ticks([ax, axv], data.index)
@@ -111,7 +113,7 @@ def base_chart_figure(
 
 def _draw_base(ax, data: pd.DataFrame, base: BaseResult) -> list[Tag]:
     n = len(data)
-    r, s = base.resistance, base.support
+    r, s = base.base_levels()
     start = bar_position(data.index, base.start) if base.start is not None else None
     if start is None:
         start = 0 if base.start is None or pd.Timestamp(base.start) < data.index[0] else n - 1
@@ -179,7 +181,7 @@ def _draw_major(ax, data: pd.DataFrame, major: BaseResult) -> Tag:
     n = len(data)
     start = bar_position(data.index, major.start) if major.start is not None else None
     x0 = (start if start is not None else 0) - 0.5
-    r = major.resistance
+    r, _ = major.base_levels()
     ax.hlines(r.level, x0, n, colors=S.MAJOR, linewidths=1.6, linestyles=(0, (6, 3)), zorder=3)
     return Tag(r.level, major_tag(r.level), S.MAJOR)
 

@@ -62,7 +62,7 @@ def compare_chart_figure(comparison: Comparison) -> Figure:
     add_tags(ax, [Tag(float(pct[t].dropna().iloc[-1]), return_tag(final[t]), colors[t]) for t in tickers])
 
     axes = [ax]
-    if axr is not None:
+    if axr is not None and ratio is not None:  # (the ratio's panel is there when the ratio is)
         _draw_ratio(axr, ratio, index, tickers)
         axes.append(axr)
         ax.tick_params(axis="x", labelbottom=False)

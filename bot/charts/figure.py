@@ -126,7 +126,7 @@ def set_price_range(ax, lo: float, hi: float, *, pad_low: float = 0.05, pad_high
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_axis_price(v)))
 
 
-def date_ticks(axes, index: pd.DatetimeIndex, *, max_ticks: int = 8) -> None:
+def date_ticks(axes, index: pd.Index, *, max_ticks: int = 8) -> None:
     """Put x ticks on month starts (every 1/2/3/6/12 months, whatever fits) and label them.
 
     x is the bar position, so the labels come from ``index``. January ticks (and the first tick)
@@ -165,7 +165,7 @@ def date_ticks(axes, index: pd.DatetimeIndex, *, max_ticks: int = 8) -> None:
     bottom.tick_params(axis="x", labelbottom=True, labelsize=S.TICK_PT, labelcolor=S.MUTED)
 
 
-def bar_position(index: pd.DatetimeIndex, when: date | pd.Timestamp) -> int | None:
+def bar_position(index: pd.Index, when: date | pd.Timestamp) -> int | None:
     """Position of the bar whose period contains ``when``, or None when it is outside the bars.
 
     Daily bars: the bar of that day (or the last bar before it, for a non-trading day).
@@ -177,7 +177,7 @@ def bar_position(index: pd.DatetimeIndex, when: date | pd.Timestamp) -> int | No
     if len(index) == 0:
         return None
     ts = pd.Timestamp(when).normalize()
-    exact = index.get_indexer([ts])[0]
+    exact = index.get_indexer(pd.DatetimeIndex([ts]))[0]
     if exact >= 0:
         return int(exact)
     if ts < index[0] - pd.Timedelta(days=7) or ts > index[-1] + pd.Timedelta(days=7):
@@ -247,7 +247,10 @@ def add_tags(ax, tags: list[Tag]) -> None:
 
 def _fit_right_margin(fig: Figure, ax, labels) -> None:
     """Narrow every panel when the widest tag would run off the right edge (e.g. "R 3,236.37")."""
-    renderer = fig.canvas.get_renderer()
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        raise TypeError("a chart's figure draws with Agg (new_figure)")
+    renderer = canvas.get_renderer()
     pad = S.TAG_PT * fig.dpi / 72.0 * 0.28
     widest = max(t.get_window_extent(renderer).width for t in labels) + 2 * pad
     fig_w = fig.bbox.width
@@ -259,7 +262,7 @@ def _fit_right_margin(fig: Figure, ax, labels) -> None:
     shrink = over / fig_w
     for a in fig.axes:
         p = a.get_position()
-        a.set_position([p.x0, p.y0, p.width - shrink, p.height])
+        a.set_position((p.x0, p.y0, p.width - shrink, p.height))
 
 
 def add_title(fig: Figure, title: str, subtitle: str = "", right: str = "") -> None:

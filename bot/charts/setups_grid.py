@@ -96,7 +96,7 @@ def _draw_tile(fig: Figure, ax, tile: GridTile, cell: tuple[float, float, float,
     ax.set_yticks([])
     lo, hi = float(np.nanmin(bars["Low"].to_numpy(dtype=float))), float(np.nanmax(bars["High"].to_numpy(dtype=float)))
     if result.has_base:
-        res, sup = result.resistance, result.support
+        res, sup = result.base_levels()
         start = bar_position(bars.index, result.start) if result.start is not None else None
         bx = 0 if start is None else start
         lo, hi = min(lo, sup.level), max(hi, res.zone_high)

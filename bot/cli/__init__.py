@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import threading
+from typing import NoReturn
 
 from bot import __version__
 from bot.cli import logs
@@ -36,7 +37,7 @@ log = logging.getLogger("bot.cli")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         print(f"error: {message}", file=sys.stderr)
         raise SystemExit(2)
 
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(args.verbose)
     try:
         result = args.func(args)
-        if inspect.isawaitable(result):
+        if inspect.iscoroutine(result):  # an async command
             result = asyncio.run(result)
         sys.stdout.flush()
         return int(result or 0)

@@ -186,8 +186,8 @@ class PriceCache:
                 if full:
                     await self._store(t, df, first_day=fetch_start, replace=True)
                     continue
-                cached = await self.load(t, fetch_start, self._settled_before(metas[t]))
-                if revised(cached["Close"], df["Close"]):
+                held = await self.load(t, fetch_start, self._settled_before(metas[t]))
+                if revised(held["Close"], df["Close"]):
                     log.info("%s: cached bars disagree with the source (split or revision); refetching", t)
                     refetch.append(t)
                 else:

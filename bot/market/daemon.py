@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -26,6 +26,7 @@ async def in_daemon_thread(fn: Callable[..., T], *args, name: str = "blocking-ca
             setter(value)
 
     def work() -> None:
+        outcome: tuple[Callable[[Any], None], Any]
         try:
             outcome = (future.set_result, fn(*args))
         except BaseException as exc:  # handed to the awaiting coroutine, not swallowed

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -58,4 +59,4 @@ def read_intraday_csv(path: str | Path) -> pd.DataFrame:
 
 def bars_of_day(frame: pd.DataFrame, day: date) -> pd.DataFrame:
     """The bars of one session (by their New York date)."""
-    return frame[frame.index.date == day]
+    return frame[cast(pd.DatetimeIndex, frame.index).date == day]

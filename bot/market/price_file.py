@@ -19,6 +19,7 @@ import csv
 import gzip
 import io
 import zlib
+from collections.abc import Hashable
 from pathlib import Path
 
 import numpy as np
@@ -80,9 +81,9 @@ def _text(path: Path) -> str:
 def _table(path: Path, text: str, notes: list[str]) -> pd.DataFrame:
     # Dates stay text (parsed strictly below); a number column holding text comes back as
     # text and is coerced, cell by cell, in _numbers.
-    options = dict(dtype={"Date": str, "date": str}, skipinitialspace=True)
+    dtype = {"Date": str, "date": str}
     try:
-        return pd.read_csv(io.StringIO(text), **options)
+        return pd.read_csv(io.StringIO(text), dtype=dtype, skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise _fail(path, "has no header row.") from None
     except pd.errors.ParserError as exc:
@@ -97,7 +98,7 @@ def _table(path: Path, text: str, notes: list[str]) -> pd.DataFrame:
         return None
 
     try:
-        table = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=skip, **options)
+        table = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=skip, dtype=dtype, skipinitialspace=True)
     except (pd.errors.ParserError, csv.Error) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise _fail(path, f"is not a CSV table ({first}).") from None
@@ -112,7 +113,7 @@ def _rows(n: int) -> str:
 
 def _columns(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     wanted = {name.lower().replace("_", " "): name for name in REQUIRED + OPTIONAL}
-    renamed = {}
+    renamed: dict[Hashable, str] = {}
     for col in table.columns:
         key = " ".join(str(col).strip().lower().replace("_", " ").split())
         if key in wanted and wanted[key] not in renamed.values():

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import cast
 
 import pandas as pd
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -67,10 +68,11 @@ def split_download(data: pd.DataFrame | None, symbols: Sequence[str]) -> dict[st
     if data is None or data.empty:
         return out
     for sym in symbols:
+        df: pd.DataFrame
         if isinstance(data.columns, pd.MultiIndex):
             if sym not in data.columns.get_level_values(0):
                 continue
-            df = data[sym]
+            df = cast(pd.DataFrame, data[sym])  # (the symbol's columns: a frame)
         else:
             df = data
         if not set(OHLCV).issubset(df.columns):

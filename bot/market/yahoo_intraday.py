@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -70,11 +71,12 @@ def split_intraday(data: pd.DataFrame | None, symbols: Sequence[str]) -> dict[st
         return out
     cols = data.columns
     for sym in symbols:
+        df: pd.DataFrame
         if isinstance(cols, pd.MultiIndex):
             if sym in cols.get_level_values(0):
-                df = data[sym]
+                df = cast(pd.DataFrame, data[sym])  # (the symbol's columns: a frame)
             elif cols.nlevels > 1 and sym in cols.get_level_values(1):
-                df = data.xs(sym, axis=1, level=1)
+                df = cast(pd.DataFrame, data.xs(sym, axis=1, level=1))
             else:
                 continue
         elif len(symbols) == 1:

@@ -8,6 +8,7 @@ dividend adjustment rewrites the past while the last bar may stay the same).
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ def frame_fingerprint(daily: pd.DataFrame) -> tuple:
     if daily is None or len(daily) == 0:
         return (0,)
     h = hashlib.blake2b(digest_size=16)
-    h.update(np.ascontiguousarray(daily.index.asi8).tobytes())
+    h.update(np.ascontiguousarray(cast(pd.DatetimeIndex, daily.index).asi8).tobytes())
     last = []
     for col in OHLCV:
         values = np.ascontiguousarray(daily[col].to_numpy(dtype=float))

@@ -46,8 +46,9 @@ class PriceReport:
         return f"{self.headline}\n{self.footer}"
 
 
-def chart_bars(daily: pd.DataFrame, timeframe: str, period: str) -> pd.DataFrame:
-    """Bars to draw: the period plus enough earlier bars for a 200-bar average."""
+def chart_bars(daily: pd.DataFrame, timeframe: str, period: str) -> tuple[pd.DataFrame, int]:
+    """(bars to draw: the period plus enough earlier bars for a 200-bar average, how many of them
+    the period holds)."""
     bars = to_weekly(daily) if timeframe == "weekly" else daily
     anchor = period_anchor(period, bars.index[-1])
     first = int(bars.index.searchsorted(anchor))

@@ -51,9 +51,8 @@ async def make_compare_report(
 ) -> CompareReport:
     tickers = normalize_tickers(tickers, minimum=2, maximum=MAX_COMPARE)
     period = parse_period_text(period)
-    as_of = parse_date(as_of)
-    frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)
-    comparison = compare(closes, period, as_of)
+    frames, closes, day = await fetch_closes(market, tickers, period, parse_date(as_of))
+    comparison = compare(closes, period, day)
     png = await off_loop(render_compare_chart, comparison) if render else b""
     stale = is_stale(*frames.values())
     return CompareReport(

@@ -65,7 +65,7 @@ class IntradayDay:
     def to_dict(self) -> dict:
         t, w = self.target, self.watch
         posted = []
-        if w is not None and w.crossing is not None:
+        if t is not None and w is not None and w.crossing is not None:
             c, up = w.crossing, t.direction == UP
             posted.append(words.crossing_notice(self.ticker, c.line, c.price, c.quote_at, c.pace, up))
             if w.settlement is not None:
@@ -107,15 +107,15 @@ def replay_day(ticker: str, daily: pd.DataFrame, day: date, intraday: pd.DataFra
     start, end = _session_bounds(day)
     bars = bars_of_day(intraday, day) if intraday is not None else None
     from_file = bars is not None and not bars.empty
-    if not from_file:
+    if bars is None or bars.empty:  # (not from the file)
         row = upto.iloc[-1]
         bars = synthetic_session(pd.Timestamp(day), float(row.Open), float(row.High), float(row.Low),
                                  float(row.Close), float(row.Volume if pd.notna(row.Volume) else 0.0), start, end)
     profile = None
     if intraday is not None:
         profile = own_profile(intraday[intraday.index < start])
-    usual = before["Volume"].tail(PROFILE_SESSIONS).mean()
-    usual = float(usual) if pd.notna(usual) and usual > 0 else None
+    mean_volume = before["Volume"].tail(PROFILE_SESSIONS).mean()
+    usual = float(mean_volume) if pd.notna(mean_volume) and mean_volume > 0 else None
     verdict = verdict_at_close(target, find_base(upto), day)  # the daily scan's own rule at the close
     watch = watch_session(ticker, bars, target.line, target.direction, target.prev_close, start, end,
                           profile=profile, usual_volume=usual, verdict=verdict)

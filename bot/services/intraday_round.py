@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -73,10 +74,13 @@ def check_round(targets: list[WatchTarget], batch: IntradayBatch, now: pd.Timest
     out = []
     slots = int((session_close - session_open) / pd.Timedelta(minutes=BAR_MINUTES))
     for i in np.flatnonzero(crossed):
-        t, (p, at) = todo[i], quotes[i]
+        t, q = todo[i], quotes[i]
+        if q is None:  # (no quote is missing, never a crossing)
+            continue
+        p, at = q
         bars = batch.bars[t.ticker]
         minutes = (at - session_open) / pd.Timedelta(minutes=1)
-        done = bars[bars.index + pd.Timedelta(minutes=BAR_MINUTES) <= at]  # the bars ended by the quote
+        done = bars[cast(pd.DatetimeIndex, bars.index) + pd.Timedelta(minutes=BAR_MINUTES) <= at]  # the bars ended by the quote
         vp = pace(float(done["Volume"].sum()), t.profile if t.profile is not None else u_profile(slots), minutes,
                   t.usual_volume) if t.usual_volume else None
         memory.crossed.add((t.ticker, t.base))

@@ -84,7 +84,10 @@ class MarketService:
         """The state on ``as_of`` (default: the latest bar); raises as ``history`` does."""
         index = parse_market_index(index) or DEFAULT_INDEX
         daily = await self._bars(index, as_of)
-        return await off_loop(market_state, daily, None, index)
+        state = await off_loop(market_state, daily, None, index)
+        if state is None:  # (_bars checked the 50 sessions it needs)
+            raise NotEnoughData(f"Not enough {index} history for the market's state (50 sessions needed).")
+        return state
 
     async def report(self, index: str | None = None, *, as_of: date | str | None = None,
                      render: bool = True) -> MarketReport:

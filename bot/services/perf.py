@@ -44,9 +44,8 @@ async def make_perf_report(
 ) -> PerfReport:
     tickers = normalize_tickers(tickers or DEFAULT_TICKERS, minimum=1, maximum=MAX_PERF)
     period = parse_period_text(period)
-    as_of = parse_date(as_of)
-    frames, closes, as_of = await fetch_closes(market, tickers, period, as_of)
-    comparison = compare(closes, period, as_of)
+    frames, closes, day = await fetch_closes(market, tickers, period, parse_date(as_of))
+    comparison = compare(closes, period, day)
     stale = is_stale(*frames.values())
     return PerfReport(
         comparison=comparison,

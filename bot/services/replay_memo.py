@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ def _arrays(daily: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return dates, values
 
 
-def usable(memo: ReplayMemo | None, daily: pd.DataFrame, start: date) -> bool:
+def usable(memo: ReplayMemo | None, daily: pd.DataFrame, start: date) -> TypeGuard[ReplayMemo]:
     """True when extending ``memo`` over ``daily`` gives what a replay from scratch gives: it
     starts no later than ``start``, ``daily`` reaches its last bar and holds no bar before its
     first, and every bar they share is the same (no split, no revision, no bar inserted)."""

@@ -65,9 +65,10 @@ def universe_files(root: Path, universe: str | None, tickers: list[str] | None) 
         if missing:
             raise BadArgument(f"No price file for {', '.join(missing)} in {root} or {root / 'universe'}.")
         return [(t, p) for t, p in found if p is not None]
+    files: list[tuple[str, Path]]
     if universe == "etfs":
-        files = [(t, _price_path(root, t)) for t in ETFS]
-        files = [(t, p) for t, p in files if p is not None and p.parent == root]
+        paths = [(t, _price_path(root, t)) for t in ETFS]
+        files = [(t, p) for t, p in paths if p is not None and p.parent == root]
     elif universe == "sp500":
         files = sorted((p.name.split(".")[0], p) for p in (root / "universe").glob("*.csv*"))
     else:

@@ -45,7 +45,7 @@ class TableCopy:
 
 async def row_counts(db: Database) -> dict[str, int]:
     async with db.reading() as conn:
-        return {t.name: (await conn.execute(sa.select(sa.func.count()).select_from(t))).scalar() for t in DATA_TABLES}
+        return {t.name: (await conn.execute(sa.select(sa.func.count()).select_from(t))).scalar_one() for t in DATA_TABLES}
 
 
 async def copy_store(source: Database, target: Database, *, replace: bool = False) -> list[TableCopy]:

@@ -71,12 +71,12 @@ class Database:
         that cannot be used is DatabaseUnavailable (one sentence: which store, why, what to do)."""
         if self._engine is None:
             try:
-                if self.dialect == "sqlite" and not self._memory:
+                if self.dialect == "sqlite" and not self._memory and self.url.database:
                     Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
                 self._opening = True  # a failure now is DatabaseUnavailable's one line, not an outage
                 self._engine = self._create_engine()
                 if self.is_postgres and self.schema:  # the tables' schema: created when missing
-                    await asyncio.wait_for(self._create_schema(), timeout=self.timeout * 3)
+                    await asyncio.wait_for(self._create_schema(self.schema), timeout=self.timeout * 3)
                 from bot.store.migrate import upgrade
 
                 await asyncio.wait_for(upgrade(self), timeout=self.timeout * 3)
@@ -96,8 +96,8 @@ class Database:
                 raise
         return self
 
-    async def _create_schema(self) -> None:
-        quoted = self.engine.dialect.identifier_preparer.quote_identifier(self.schema)
+    async def _create_schema(self, schema: str) -> None:
+        quoted = self.engine.dialect.identifier_preparer.quote_identifier(schema)
         async with self.engine.begin() as conn:
             await conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
 
@@ -243,7 +243,7 @@ class Database:
             return False
         try:
             async with self._write_lock, self.engine.connect() as conn:
-                busy, _, _ = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+                busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]  # (busy, log, checkpointed)
         except sa.exc.DBAPIError as exc:
             log.debug("folding the write-ahead log of %s: %s", self.path, faults.detail_of(exc))
             return False

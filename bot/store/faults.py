@@ -57,7 +57,7 @@ _ANSWERING: contextvars.ContextVar[bool] = contextvars.ContextVar("breakout_answ
 # ---- what kind of fault ------------------------------------------------------------------
 def _chain(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
-    todo = [exc]
+    todo: list[BaseException | None] = [exc]
     while todo and len(seen) < 12:
         e = todo.pop(0)
         if e is None or id(e) in seen:
@@ -254,7 +254,10 @@ def in_background(coro, tasks: set[asyncio.Task]) -> None:
 def _forget(tasks: set[asyncio.Task]):
     def done(task: asyncio.Task) -> None:
         tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.debug("closing a failed database connection: %s", detail_of(task.exception()))
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            log.debug("closing a failed database connection: %s", detail_of(exc))
 
     return done

@@ -63,7 +63,7 @@ async def within_limit(db: Database, conn: AsyncConnection, limit: Limit, owner:
     transaction, before writing."""
     await hold(db, conn, limit.name, owner)
     column = limit.table.c[limit.owner_column]
-    have = (await conn.execute(sa.select(sa.func.count()).select_from(limit.table).where(column == owner))).scalar()
+    have = (await conn.execute(sa.select(sa.func.count()).select_from(limit.table).where(column == owner))).scalar_one()
     if adding > 0 and have + adding > limit.most:
         raise limit.error(limit.message(limit.most, have, adding))
     return have

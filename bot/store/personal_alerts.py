@@ -13,6 +13,7 @@ A member's alerts are theirs alone: every read names the member, except :meth:`c
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -173,18 +174,18 @@ class PersonalAlertRepo:
                                  .group_by(_a.ticker))
         return int(members or 0), {r["ticker"]: int(r["n"]) for r in rows}
 
-    async def tickers(self) -> list[str]:
+    async def tickers(self) -> builtins.list[str]:  # (builtins: this class has a list method)
         """Every ticker some member watches (the daily scan covers them)."""
         return [r["ticker"] for r in await self.db.all(sa.select(_a.ticker).distinct().order_by(_a.ticker))]
 
-    async def market_indexes(self) -> list[str]:
+    async def market_indexes(self) -> builtins.list[str]:
         """The market indexes of the servers whose members have alerts (their firings show them)."""
         g = guild_settings.c
         rows = await self.db.all(sa.select(g.market_index).distinct()
                                  .where(g.guild_id.in_(sa.select(_a.guild_id).distinct())))
         return sorted({r["market_index"] or "SPY" for r in rows} | {"SPY"})
 
-    async def for_tickers(self, tickers: Iterable[str] | Mapping[str, Bounds]) -> dict[str, list[tuple[PersonalAlert, Target]]]:
+    async def for_tickers(self, tickers: Iterable[str] | Mapping[str, Bounds]) -> dict[str, builtins.list[tuple[PersonalAlert, Target]]]:
         """The scan's view: ticker -> its alerts not waiting on a delivery, each with where it goes.
 
         With ``Bounds`` per ticker (what its new closes did) only the alerts that can fire are
@@ -194,9 +195,10 @@ class PersonalAlertRepo:
         bounds = tickers if isinstance(tickers, Mapping) else {t: None for t in tickers}
         wanted = sorted(bounds)
         g = guild_settings.c
-        out: dict[str, list[tuple[PersonalAlert, Target]]] = {}
+        out: dict[str, builtins.list[tuple[PersonalAlert, Target]]] = {}
         for i in range(0, len(wanted), 100):
             part = wanted[i:i + 100]
+            where: sa.ColumnElement[bool]
             if all(bounds[t] is None for t in part):
                 where = _a.ticker.in_(part)
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -79,7 +80,8 @@ class WatchlistRepo:
 
     async def remove(self, guild_id: int, tickers: Iterable[str]) -> RemoveResult:
         wanted = list(dict.fromkeys(tickers))
-        removed, missing = [], []
+        removed: list[str] = []
+        missing: list[str] = []
         async with transaction(self.db) as conn:
             for t in wanted:
                 result = await conn.execute(watchlist.delete().where(_w.guild_id == guild_id, _w.ticker == t))
@@ -88,9 +90,9 @@ class WatchlistRepo:
                 sa.select(sa.func.count()).select_from(watchlist).where(_w.guild_id == guild_id))).scalar()
         return RemoveResult(tuple(removed), tuple(missing), total)
 
-    async def subscriptions(self) -> dict[str, list[Subscription]]:
+    async def subscriptions(self) -> dict[str, builtins.list[Subscription]]:  # (builtins: this class has a list method)
         """ticker -> the servers with alerts on that track it (each ticker once)."""
-        out: dict[str, list[Subscription]] = {}
+        out: dict[str, builtins.list[Subscription]] = {}
         g = guild_settings.c
         rows = await self.db.all(
             sa.select(_w.ticker, g.guild_id, g.alerts_channel_id, g.market_index, g.followups_enabled)

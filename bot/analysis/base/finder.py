@@ -376,6 +376,14 @@ def _recent_event(an: _Analyzer, scale: int, p: BaseParams) -> RecentEvent | Non
     return event
 
 
+@overload
+def find_base(daily: pd.DataFrame, as_of: date | None = None, *, timeframe: str = "weekly",
+              params: BaseParams | None = None, memo: FinderMemo | None = None, arrays: BarArrays | None = None,
+              only_if_event: Literal[False] = False) -> BaseResult: ...
+@overload
+def find_base(daily: pd.DataFrame, as_of: date | None = None, *, timeframe: str = "weekly",
+              params: BaseParams | None = None, memo: FinderMemo | None = None, arrays: BarArrays | None = None,
+              only_if_event: bool) -> BaseResult | None: ...
 def find_base(
     daily: pd.DataFrame,
     as_of: date | None = None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Literal
 
 import discord
 from discord.ext import commands, tasks
@@ -46,8 +47,18 @@ log = logging.getLogger(__name__)
 
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
 THREAD_NEEDED = ("create_public_threads", "send_messages_in_threads")  # else follow-ups go as replies
-THREAD_ARCHIVE_MINUTES = 10080  # a week without a post hides the thread (a post brings it back)
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week without a post hides the thread (a post brings it back)
 HISTORY_LOOKBACK = 50  # recent messages searched for an announcement before re-posting it
+# the channels announcements go to (the alerts channel is a text channel; a thread or a voice
+# channel's chat would take them too)
+Postable = discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel
+
+
+def _parent(delivery: Delivery) -> int:
+    """The announcement a follow-up goes under (the sender sets it)."""
+    if delivery.parent_message_id is None:
+        raise FollowUpUndeliverable(f"follow-up {delivery.key} has no announcement to go under")
+    return delivery.parent_message_id
 
 
 class DiscordPoster:
@@ -57,7 +68,7 @@ class DiscordPoster:
         self.bot = bot
         self.history_limit = history_limit
 
-    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+    async def _channel(self, channel_id: int) -> Postable:
         channel = self.bot.get_channel(channel_id)
         if channel is None:
             try:
@@ -66,6 +77,8 @@ class DiscordPoster:
                 raise ChannelGone(f"channel {channel_id} does not exist any more") from exc
             except discord.Forbidden as exc:
                 raise ChannelForbidden(f"I can't see channel {channel_id}") from exc
+        if not isinstance(channel, Postable):
+            raise ChannelForbidden(f"channel {channel_id} takes no messages (a {type(channel).__name__})")
         guild = getattr(channel, "guild", None)
         me = guild.me if guild is not None else None
         if me is not None:
@@ -77,14 +90,14 @@ class DiscordPoster:
 
     async def _chart(self, delivery: Delivery) -> bytes | None:
         """The event's base chart, or None; rendered once per event (the base service keeps recent ones)."""
-        e = delivery.event
+        e = delivery.need_event()
         return await self.bot.services.base.event_chart(delivery.key, e.ticker, e.date, markers=[event_marker(e)])
 
-    async def post(self, channel_id: int, delivery: Delivery) -> int:
+    async def post(self, channel_id: int, delivery: Delivery) -> int | Posted:
         if delivery.personal is not None:
             return await self._post_personal(delivery)
         channel = await self._channel(channel_id)
-        if delivery.digest is not None:
+        if delivery.digest is not None and delivery.guild_id is not None:  # (a digest names its server)
             report = await self.bot.services.setups.digest(delivery.guild_id, delivery.digest)
             message = digest_message(report, delivery)
         else:
@@ -132,8 +145,8 @@ class DiscordPoster:
                 channel = await self._channel(channel_id)
             except (ChannelGone, ChannelForbidden) as exc:
                 raise FollowUpUndeliverable(str(exc)) from exc
-            f = delivery.followup
-            thread = await self._open_thread(channel, channel.get_partial_message(delivery.parent_message_id),
+            f = delivery.need_followup()
+            thread = await self._open_thread(channel, channel.get_partial_message(_parent(delivery)),
                                              f.ticker, f.breakout)
             thread_id = thread.id if thread is not None else None
         if thread_id is not None:
@@ -144,7 +157,7 @@ class DiscordPoster:
                 log.info("thread %d refused follow-up %s (%s); replying to the announcement", thread_id,
                          delivery.key, exc)
             else:
-                if delivery.followup.kind == "summary":
+                if delivery.need_followup().kind == "summary":
                     await self._archive(thread_id)
                 return Posted(sent.id, thread_id)
         return Posted(await self._reply(channel_id, delivery, message), None)
@@ -154,7 +167,7 @@ class DiscordPoster:
             channel = await self._channel(channel_id)
         except (ChannelGone, ChannelForbidden) as exc:
             raise FollowUpUndeliverable(str(exc)) from exc
-        ref = discord.MessageReference(message_id=delivery.parent_message_id, channel_id=channel_id,
+        ref = discord.MessageReference(message_id=_parent(delivery), channel_id=channel_id,
                                        fail_if_not_exists=False)
         try:
             sent = await channel.send(**message.send_kwargs(), reference=ref, mention_author=False)
@@ -165,7 +178,8 @@ class DiscordPoster:
     async def _archive(self, thread_id: int) -> None:
         try:
             thread = await self.bot.fetch_channel(thread_id)
-            await thread.edit(archived=True)
+            if isinstance(thread, discord.Thread):
+                await thread.edit(archived=True)
         except discord.HTTPException as exc:
             log.info("could not archive thread %d after its summary: %s", thread_id, exc)
 
@@ -189,7 +203,7 @@ class DiscordPoster:
         """A member's alert: by DM (DmClosed when Discord refuses it: 403), or in the alerts
         channel mentioning that member only. A member who left the server gets nothing, and
         their alerts there go (without the members intent this is where a departure shows)."""
-        p = delivery.personal
+        p = delivery.need_personal()
         guild = self.bot.get_guild(delivery.guild_id) if delivery.guild_id else None
         if guild is not None and guild.get_member(p.user_id) is None:
             try:
@@ -198,11 +212,15 @@ class DiscordPoster:
                 await self.bot.services.personal.member_left(guild.id, p.user_id)
                 raise MemberGone(f"member {p.user_id} left server {guild.id}") from exc
         e = delivery.event
-        ticker, day = (e.ticker, e.date) if e is not None else (delivery.firing["ticker"], delivery.firing["date"])
+        if e is not None:
+            ticker, day = e.ticker, e.date
+        else:
+            firing = delivery.need_firing()
+            ticker, day = firing["ticker"], firing["date"]
         # members alerted on one ticker and day share one render (the base service keeps recent ones)
         png = await self.bot.services.base.event_chart(delivery.key, ticker, day, markers=[firing_marker(delivery)])
         message = personal_message(delivery, png)
-        if p.in_channel:
+        if p.in_channel and p.channel_id is not None:  # (in_channel: it has one)
             channel = await self._channel(p.channel_id)
             try:
                 return (await channel.send(**message.send_kwargs())).id
@@ -218,9 +236,9 @@ class DiscordPoster:
 
     async def find_personal(self, delivery: Delivery) -> int | None:
         """The message carrying the firing's key in the member's DMs, or in the alerts channel."""
-        p = delivery.personal
+        p = delivery.need_personal()
         me = self.bot.user
-        places = []
+        places: list[discord.abc.Messageable] = []
         try:
             user = self.bot.get_user(p.user_id) or await self.bot.fetch_user(p.user_id)
             places.append(user.dm_channel or await user.create_dm())

@@ -108,10 +108,10 @@ class Charts(commands.Cog):
     @app_commands.choices(period=PERIOD_CHOICES)
     @renders()
     async def perf(self, ctx: commands.Context, period: Optional[str] = None, *, tickers: Optional[str] = None) -> None:
-        tickers, period = split_tickers_and_period(
+        names, period = split_tickers_and_period(
             [period, tickers], minimum=1, maximum=MAX_PERF, default_tickers=DEFAULT_TICKERS)
         async with working(ctx):
-            report = await self._bounded(self.services.perf.report(tickers, period=period))
+            report = await self._bounded(self.services.perf.report(names, period=period))
         await send_reply(ctx, embed=embeds.perf_embed(report))
 
     # ---- chart ------------------------------------------------------------------------

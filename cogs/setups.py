@@ -7,7 +7,7 @@ path), checked before deferring, then the screen runs under the command's deadli
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from discord import app_commands
 from discord.ext import commands
@@ -93,7 +93,7 @@ class Setups(commands.Cog):
             report = await within(self.services.setups.report(request, guild_id=guild_id,
                                                               fetch_budget=deadline * FETCH_SHARE), deadline)
         view = PagesView(report, owner_id=ctx.author.id) if len(report.pages()) > 1 else None
-        kwargs = {"embed": embeds.setups_embed(report)}
+        kwargs: dict[str, Any] = {"embed": embeds.setups_embed(report)}
         if report.png:
             kwargs["file"] = embeds.chart_file(report)
         if view is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import discord
 
@@ -68,8 +69,8 @@ class AnnouncementMessage:
     file: discord.File | None = field(default=None)
     allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
 
-    def send_kwargs(self) -> dict:
-        kwargs = {"content": self.content, "embed": self.embed, "allowed_mentions": self.allowed_mentions}
+    def send_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"content": self.content, "embed": self.embed, "allowed_mentions": self.allowed_mentions}
         if self.file is not None:
             kwargs["file"] = self.file
         return kwargs
@@ -77,8 +78,9 @@ class AnnouncementMessage:
 
 def announcement_message(delivery: Delivery, png: bytes | None = None) -> AnnouncementMessage:
     """``delivery``: the queued event, its key and the role to ping; ``png``: the chart."""
-    a = build_announcement(delivery.event, delivery.key, delivery.evidence, delivery.odds)
-    name = chart_filename(delivery.event) if png else None
+    event = delivery.need_event()
+    a = build_announcement(event, delivery.key, delivery.evidence, delivery.odds)
+    name = chart_filename(event) if png else None
     role = delivery.ping_role_id
     return AnnouncementMessage(
         content=f"<@&{int(role)}>" if role else None,
@@ -95,7 +97,7 @@ FOLLOWUP_COLOURS = {"day1": NEUTRAL, "throwback": 0xF9A825, "extended": 0x2E7D32
 
 def followup_message(delivery: Delivery) -> AnnouncementMessage:
     """A follow-up in a breakout's thread: a small embed, its key in the footer, never a ping."""
-    t = follow_up_text(delivery.followup)
+    t = follow_up_text(delivery.need_followup())
     embed = discord.Embed(title=clip(t.title, TITLE_MAX), description=clip("\n".join(t.lines), DESCRIPTION_MAX),
                           colour=discord.Colour(FOLLOWUP_COLOURS.get(t.kind, NEUTRAL)))
     embed.set_footer(text=clip(f"{t.footer} · {delivery.key}", FOOTER_MAX))
@@ -127,19 +129,19 @@ def firing_marker(delivery: Delivery) -> Marker:
     """The chart marker of a personal alert's firing: its event's, else its close."""
     if delivery.event is not None:
         return event_marker(delivery.event)
-    f = delivery.firing
+    f = delivery.need_firing()
     return Marker(date=date.fromisoformat(f["date"]), price=float(f["close"]), label=str(f["kind"]), kind="note")
 
 
 def personal_message(delivery: Delivery, png: bytes | None = None) -> AnnouncementMessage:
     """A member's alert firing: the announcement's embed (an event alert) or the level's, with
     the chart, led by one line naming their alert. In a channel it mentions that member only."""
-    p = delivery.personal
+    p = delivery.need_personal()
     if delivery.event is not None:
         a = build_announcement(delivery.event, delivery.key, delivery.evidence)
         name = chart_filename(delivery.event) if png else None
     else:
-        a = personal_words.build_firing(delivery.firing, delivery.key, delivery.evidence)
+        a = personal_words.build_firing(delivery.need_firing(), delivery.key, delivery.evidence)
         name = safe_filename(a.ticker, a.kind, a.data_date.isoformat()) if png else None
     lead = personal_words.firing_lead(p.text)
     mentions = discord.AllowedMentions.none()

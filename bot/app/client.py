@@ -75,7 +75,7 @@ class BreakoutBot(commands.Bot):
         self.extension_names: tuple[str, ...] = tuple(extensions)
         self.loaded_extensions: list[str] = []
         self.failed_extensions: dict[str, str] = {}
-        self.tree.on_error = self._on_app_command_error
+        self.tree.error(self._on_app_command_error)  # the slash commands' error handler
 
     def _get_state(self, **options):
         """The library's connection state, whose gateway event parsers skip an event they

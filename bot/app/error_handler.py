@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.rate import SLOW_DOWN_REACTION, bucket_of
+from bot.app.rate import SLOW_DOWN_REACTION, bucket_of, took_render_turn
 from bot.app.replies import NO_MENTIONS
 from bot.errors import BadArgument, BreakoutError, DataSourceError, InvalidTicker, StoreUnavailable, TooManyTickers
 from bot.logs import tracebacks
@@ -232,10 +232,11 @@ async def handle_command_error(ctx: commands.Context, error: BaseException) -> N
     """``on_command_error`` for prefix and hybrid commands. Never raises."""
     try:
         reply = describe_error(error, ctx.command, _prefix_of(ctx), ctx)
-        if isinstance(unwrap(error), _FREE_ERRORS) and getattr(ctx, "render_turn", False):
+        inner = unwrap(error)
+        if isinstance(inner, _FREE_ERRORS) and took_render_turn(ctx):
             bucket_of(ctx.bot).give_back(ctx.author.id)
-        if isinstance(unwrap(error), commands.CommandOnCooldown) and ctx.interaction is None:
-            if not bucket_of(ctx.bot).should_say(ctx.author.id, unwrap(error).retry_after):
+        if isinstance(inner, commands.CommandOnCooldown) and ctx.interaction is None:
+            if not bucket_of(ctx.bot).should_say(ctx.author.id, inner.retry_after):
                 await _react_slow_down(ctx)  # said once this window: no more noise than the spam itself
                 return
         if reply.expected:

@@ -82,6 +82,15 @@ def bucket_of(bot) -> RateBucket:
     return bucket
 
 
+# the attribute a command's context carries once it took a render turn
+RENDER_TURN = "render_turn"
+
+
+def took_render_turn(ctx: commands.Context) -> bool:
+    """Whether the command took a turn from the member's bucket (``renders``)."""
+    return bool(getattr(ctx, RENDER_TURN, False))
+
+
 def renders():
     """The command renders or screens: it takes a turn from the member's one bucket (a check, so
     it runs on prefix and slash before the arguments are read)."""
@@ -92,7 +101,7 @@ def renders():
         if retry_after > 0:
             raise commands.CommandOnCooldown(commands.Cooldown(bucket.rate, bucket.per), retry_after,
                                              commands.BucketType.user)
-        ctx.render_turn = True  # given back if the input is refused (bot.app.error_handler)
+        setattr(ctx, RENDER_TURN, True)  # given back if the input is refused (bot.app.error_handler)
         return True
 
     return commands.check(predicate)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import discord
 
@@ -69,7 +69,8 @@ class AskerOnlyView(discord.ui.View):
         if self._message is not None and LIVE.get(self._message.id) is self:
             del LIVE[self._message.id]  # a press that still gets through is told the chart expired
         for item in self.children:
-            item.disabled = True
+            if isinstance(item, discord.ui.Button | discord.ui.Select):  # (the items that can be greyed out)
+                item.disabled = True
         if self.message is None:
             return
         try:
@@ -185,8 +186,9 @@ async def expired_press(interaction: discord.Interaction) -> bool:
     instead of Discord's "This interaction failed". True when it answered."""
     if interaction.type is not discord.InteractionType.component or interaction.message is None:
         return False
-    custom_id = (interaction.data or {}).get("custom_id", "")
-    if not custom_id.startswith(BUTTON_PREFIXES) or interaction.message.id in LIVE:
+    data: Mapping[str, object] = interaction.data or {}
+    custom_id = data.get("custom_id", "")
+    if not isinstance(custom_id, str) or not custom_id.startswith(BUTTON_PREFIXES) or interaction.message.id in LIVE:
         return False
     await interaction.response.send_message(CHART_EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS)
     return True

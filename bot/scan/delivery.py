@@ -35,7 +35,7 @@ import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.analysis.events.followups import FollowUp
 from bot.analysis.events.types import KIND_PRIORITY, Event
@@ -105,6 +105,15 @@ class Personal:
         return self.channel_id is not None and (self.via == "channel" or self.fallback)
 
 
+_T = TypeVar("_T")
+
+
+def _needed(value: _T | None, what: str, key: str) -> _T:
+    if value is None:
+        raise ValueError(f"delivery {key} carries no {what}")
+    return value
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One announcement to post: the event (as queued), its idempotency key (shown in the
@@ -130,13 +139,29 @@ class Delivery:
     # a member's personal alert: whom it is for; a level or move alert has no event, and
     # ``firing`` holds what the scan saw (the close, the level, the base)
     personal: Personal | None = None
-    firing: dict | None = None
+    firing: dict[str, Any] | None = None
     # an intraday "crossing now" notice or the close's reply to it (bot.scan.intraday_delivery):
     # its payload; a reply also carries its notice's payload (``notice``: to rewrite its footer)
     # and the server's breakout announcement of that session when there is one (``linked``)
-    intraday: dict | None = None
-    notice: dict | None = None
+    intraday: dict[str, Any] | None = None
+    notice: dict[str, Any] | None = None
     linked: tuple[int, int] | None = None  # (channel id, message id)
+
+    # What a delivery of one kind carries (ValueError on a row of another kind: a bug, not an outage).
+    def need_event(self) -> Event:
+        return _needed(self.event, "an event", self.key)
+
+    def need_followup(self) -> FollowUp:
+        return _needed(self.followup, "a follow-up", self.key)
+
+    def need_personal(self) -> Personal:
+        return _needed(self.personal, "a member's alert", self.key)
+
+    def need_firing(self) -> dict[str, Any]:
+        return _needed(self.firing, "an alert's firing", self.key)
+
+    def need_intraday(self) -> dict[str, Any]:
+        return _needed(self.intraday, "an intraday notice", self.key)
 
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
@@ -181,10 +206,11 @@ class Poster(Protocol):
     async def find_posted(self, channel_id: int, key: str) -> int | None:
         """The id of a recent message in the channel that carries ``key``, if any."""
 
-    # personal alerts (posters that deliver them):
-    # post(channel_id, delivery) with delivery.personal: a DM to the member (DmClosed when
-    # Discord refuses it), or with ``in_channel`` a post in the alerts channel mentioning them.
-    # find_personal(delivery): the message carrying its key in the member's DMs or the channel.
+    # personal alerts: post(channel_id, delivery) with delivery.personal is a DM to the member
+    # (DmClosed when Discord refuses it), or with ``in_channel`` a post in the alerts channel
+    # mentioning them.
+    async def find_personal(self, delivery: Delivery) -> int | None:
+        """The message carrying a personal alert's key in the member's DMs or the channel, if any."""
 
 
 @dataclass
@@ -300,9 +326,10 @@ class Sender:
         try:
             if row.attempts > 0 and not await self._check(row, report):
                 return
-            attempts = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
-            if attempts is None:  # another process took it over (our claim had expired)
+            begun = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
+            if begun is None:  # another process took it over (our claim had expired)
                 return
+            attempts = begun
             message_id = await self.poster.post(row.channel_id, Delivery.of(row))
         except (ChannelGone, ChannelForbidden) as exc:
             reason = f"{'channel gone' if isinstance(exc, ChannelGone) else 'no permission'}: {exc}"
@@ -329,12 +356,13 @@ class Sender:
         one line why; no alerts channel either: the row is given up and the alert kept, the
         reason shown in their `alert list`. A member's failure never turns the server's alerts off."""
         delivery = Delivery.of(row)
-        p = delivery.personal
+        p = delivery.need_personal()
         attempts = row.attempts
         try:
-            attempts = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
-            if attempts is None:
+            begun = await self.outbox.begin_attempt(row.id, holder=self.holder, seconds=self.claim_seconds)
+            if begun is None:
                 return
+            attempts = begun
             if row.attempts > 0:
                 existing = await self.poster.find_personal(delivery)
                 if existing is not None:
@@ -343,11 +371,11 @@ class Sender:
                     log.info("personal alert %s was already delivered; marked sent", row.key)
                     return
             try:
-                message_id = await self.poster.post(row.channel_id, delivery)
+                posted = await self.poster.post(row.channel_id, delivery)
             except DmClosed:
                 if p.channel_id is None:
                     raise
-                message_id = await self.poster.post(p.channel_id, replace(delivery, personal=replace(p, fallback=True)))
+                posted = await self.poster.post(p.channel_id, replace(delivery, personal=replace(p, fallback=True)))
                 report.fallbacks += 1
         except MemberGone as exc:
             await self.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=True)
@@ -372,5 +400,5 @@ class Sender:
                 report.retry_later += 1
             log.warning("personal alert %s failed (attempt %d): %s", row.key, attempts, exc)
             return
-        await self.outbox.mark_sent(row.id, message_id, alert=(p.alert_id, p.once))
+        await self.outbox.mark_sent(row.id, posted_ids(posted)[0], alert=(p.alert_id, p.once))
         report.sent += 1

@@ -20,6 +20,7 @@ set of arrays, not one per day.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ class FinderMemos:
         return sum(resets(memo) for memo in self._kept.values())
 
     @staticmethod
-    def applies_to(engine) -> bool:
+    def applies_to(engine: object) -> TypeGuard[EventEngine]:
         """Only the real engine with the real finder (a test double or another finder is left alone)."""
         return isinstance(engine, EventEngine) and engine.base_finder is find_base
 

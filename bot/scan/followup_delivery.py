@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 from bot.scan.delivery import ChannelForbidden, ChannelGone, Delivery, DeliveryError, FlushReport, Posted, posted_ids
 from bot.store.outbox import OutboxRow
@@ -42,9 +42,14 @@ class FollowUpPoster(Protocol):
         """The id of a recent message carrying ``key`` in the thread or the channel, if any."""
 
 
+def posts_followups(poster: object) -> TypeGuard[FollowUpPoster]:
+    """Whether ``poster`` posts follow-ups (it has ``post_followup``)."""
+    return hasattr(poster, "post_followup")
+
+
 async def deliver_followup(sender: Sender, row: OutboxRow, report: FlushReport, blocked: set[int]) -> None:
     delivery = Delivery.of(row)
-    f = delivery.followup
+    f = delivery.need_followup()
     parent = await sender.outbox.announcement(row.guild_id, row.ticker, f.base_id, f.breakout)
     if parent is not None and parent.sent_at is None and parent.dropped_at is None:
         return  # its announcement waits (another process, or a retry): after it, next flush
@@ -54,16 +59,17 @@ async def deliver_followup(sender: Sender, row: OutboxRow, report: FlushReport, 
         log.info("follow-up %s dropped: its announcement was never posted in server %d", row.key, row.guild_id)
         return
     poster = sender.poster
-    if not hasattr(poster, "post_followup"):  # a poster that knows no threads (an older face)
+    if not posts_followups(poster):  # a poster that knows no threads (an older face)
         await sender.outbox.record_error(row.id, "this poster posts no follow-ups", drop=True)
         report.dropped += 1
         log.info("follow-up %s dropped: the poster posts no follow-ups", row.key)
         return
     attempts = row.attempts
     try:
-        attempts = await sender.outbox.begin_attempt(row.id, holder=sender.holder, seconds=sender.claim_seconds)
-        if attempts is None:  # another process took it over
+        begun = await sender.outbox.begin_attempt(row.id, holder=sender.holder, seconds=sender.claim_seconds)
+        if begun is None:  # another process took it over
             return
+        attempts = begun
         if row.attempts > 0:
             existing = await poster.find_followup(row.channel_id, parent.thread_id, row.key)
             if existing is not None:

@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bot.analysis.events.state import ActiveBase
 from bot.analysis.events.types import Event
-from bot.analysis.evidence import Evidence, evidence_at
+from bot.analysis.evidence import Evidence, MarketState, evidence_at
 from bot.analysis.personal import level_firing, matches, move_firings
 from bot.scan.evidence import with_market
 from bot.store.outbox import NewMessage, event_key
@@ -90,17 +91,18 @@ def firing_evidence(fs: Sequence[Firing], daily: pd.DataFrame, bench: pd.DataFra
     return out
 
 
-def _target(f: Firing) -> tuple[int, dict]:
-    via_channel = f.target.via == VIA_CHANNEL and f.target.channel_id is not None
+def _target(f: Firing) -> tuple[int, dict[str, Any]]:
+    channel_id = f.target.channel_id
+    via_channel = f.target.via == VIA_CHANNEL and channel_id is not None
     a = f.alert
     section = {"alert_id": a.id, "user_id": a.user_id, "via": "channel" if via_channel else "dm",
-               "channel_id": f.target.channel_id, "text": a.text, "once": a.once, "alert_kind": a.kind,
+               "channel_id": channel_id, "text": a.text, "once": a.once, "alert_kind": a.kind,
                "level": a.level}
-    return (f.target.channel_id if via_channel else 0), section
+    return (channel_id if via_channel and channel_id is not None else 0), section
 
 
 def messages_for(fs: Sequence[Firing], *, beside: Mapping, evidence: Mapping[date, Evidence],
-                 states: Mapping[tuple[str, date], object], base: ActiveBase | None,
+                 states: Mapping[tuple[str, date], MarketState | None], base: ActiveBase | None,
                  event_payload) -> tuple[list[NewMessage], list[tuple[int, str]]]:
     """The outbox rows of one ticker's firings, and the level alerts they fire (id, ISO day).
 
@@ -110,6 +112,7 @@ def messages_for(fs: Sequence[Firing], *, beside: Mapping, evidence: Mapping[dat
     fired: list[tuple[int, str]] = []
     for f in fs:
         a = f.alert
+        kind: str
         channel_id, section = _target(f)
         if f.event is not None:
             e = f.event

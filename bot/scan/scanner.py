@@ -24,7 +24,7 @@ from bot.analysis.bars import last_date
 from bot.analysis.base.params import BaseParams
 from bot.analysis.events.state import TickerState
 from bot.analysis.events.types import KIND_PRIORITY, Event
-from bot.analysis.evidence import Evidence
+from bot.analysis.evidence import Evidence, MarketState
 from bot.analysis.study.table import Odds
 from bot.errors import DataSourceError
 from bot.market.earnings import EarningsSource, earnings_for
@@ -52,6 +52,9 @@ from bot.store.transaction import utc_now
 from bot.store.watchlist import Subscription, WatchlistRepo
 from bot.threads import off_loop
 from bot.words.events import event_dict
+
+# event key -> what its announcements carry beside it: its evidence, {market index: state}, its odds
+Beside = dict[tuple[str, str, str, str], tuple[Evidence | None, dict[str, MarketState | None], Odds | None]]
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +122,8 @@ def event_payload(event: Event) -> dict:
     return {**event_dict(event), "key": event_key(*event.key)}
 
 
-def announced_payload(event: Event, evidence: Evidence | None, states: dict, odds: Odds | None, index: str) -> dict:
+def announced_payload(event: Event, evidence: Evidence | None, states: dict[str, MarketState | None], odds: Odds | None,
+                      index: str) -> dict:
     """:func:`event_payload` with what one server's announcement carries beside the event: the
     evidence, with the state of the server's market ``index`` (``states``: index -> state), and
     a breakout's odds (its group in the base-rate table)."""
@@ -278,7 +282,7 @@ class Scanner:
         return report
 
     async def _beside(self, events: Sequence[Event], frames: dict[str, pd.DataFrame], context: dict[str, pd.DataFrame],
-                      indexes: set[str], tickers: Sequence[str]) -> dict:
+                      indexes: set[str], tickers: Sequence[str]) -> Beside:
         """event key -> (its evidence, {index: market state}): what its announcements carry."""
         both = {**frames, **context}
 
@@ -287,7 +291,7 @@ class Scanner:
             states = market_states(both, indexes | {BENCHMARK}, days)  # SPY's: the odds' market
             ranks = rank_universe(frames, tickers, days)
             bench = both.get(BENCHMARK)
-            out = {}
+            out: Beside = {}
             for e in events:
                 ev = event_evidence(e, frames[e.ticker], bench, ranks)
                 odds = breakout_odds(e, frames[e.ticker], ev, states.get((BENCHMARK, e.date)))
@@ -307,7 +311,7 @@ class Scanner:
         return out
 
     async def _personal(self, chunk: Sequence[str], results: list, personal: dict, frames: dict[str, pd.DataFrame],
-                        context: dict[str, pd.DataFrame], stored: dict[str, StateRecord], beside: dict,
+                        context: dict[str, pd.DataFrame], stored: dict[str, StateRecord], beside: Beside,
                         indexes: set[str]) -> dict:
         """ticker -> (its members' outbox rows, the level alerts they fire) for the chunk's
         tickers with new closes: worked out in the lane thread."""
@@ -368,15 +372,16 @@ class Scanner:
         prior = TickerState.from_json(stored.state_json) if stored is not None else None
         last_bar = last_date(daily)
         closes = daily["Close"].to_numpy()
-        if prior is not None and history_revised(daily, closes, stored):
+        if prior is not None and stored is not None and history_revised(daily, closes, stored):
             # A split (or vendor revision) rewrote the bars the state was built on: its levels
             # are in the old prices and would read a 2-for-1 split as a collapse. Start over.
             log.info("%s: prices changed since the last scan (split?); restarting its engine state", ticker)
             prior = None
         if prior is not None and prior.last_date and date.fromisoformat(prior.last_date) >= last_bar:
             return None
-        memos = self.memos if self.memos is not None and FinderMemos.applies_to(self.engine) else None
-        engine = memos.engine_for(self.engine, ticker, daily) if memos is not None else self.engine
+        memos, engine = None, self.engine
+        if self.memos is not None and FinderMemos.applies_to(self.engine):
+            memos, engine = self.memos, self.memos.engine_for(self.engine, ticker, daily)
         # no usable memory (first scan, a state of an older engine that loads fresh, a revised
         # history): the ticker starts as a replay from its newest bar would, warm-up included,
         # so from here on it announces exactly what `replay` shows

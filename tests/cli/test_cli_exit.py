@@ -1,6 +1,11 @@
-"""Every exit path closes the database and the process ends within 2 s of its error line:
+"""Every exit path closes the database and the process ends by itself after its one error line:
 a corrupt database file, /dev/null, a lock held by another process, a price source that
-accepts the connection and never answers."""
+accepts the connection and never answers, a PostgreSQL server that is down or silent.
+
+No time is asserted here (the suite has no timed assertions): a process that lingered on an
+open connection or a thread would not end by itself, and the hang guard then fails the test
+with what it printed. How long the exit takes after the error line is measured by
+``benchmarks/bench_cli_exit.py``."""
 
 from __future__ import annotations
 
@@ -16,28 +21,24 @@ import pytest
 from bot.errors import DatabaseUnavailable
 from bot.store.db import Database
 
-GRACE = 2.0  # seconds allowed between the error line and the process's exit
+# Not a time bound, a hang guard: the commands below end by themselves in seconds (their own
+# bounds are 2 s); one still running after this long is stuck and is killed.
+HANG_GUARD = 120.0
 
 
-def timed_run(argv, env, *, timeout=90):
-    """Run ``python -m bot argv``; return (exit code, stderr lines, seconds from the first
-    ``error:`` line to the exit)."""
-    start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "bot", *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **env})
-    lines, error_at = [], None
-    deadline = threading.Timer(timeout, proc.kill)
-    deadline.start()
+def run_to_exit(argv, env):
+    """Run ``python -m bot argv`` until it ends by itself; return (exit code, stderr lines).
+    Fails the test, with what the process printed, if it is still running at ``HANG_GUARD``."""
     try:
-        for line in proc.stderr:
-            if error_at is None and line.startswith("error:"):
-                error_at = time.monotonic()
-            lines.append(line.rstrip("\n"))
-        proc.wait()
-    finally:
-        deadline.cancel()
-    assert error_at is not None, lines
-    return proc.returncode, lines, time.monotonic() - error_at, error_at - start
+        done = subprocess.run([sys.executable, "-m", "bot", *argv], capture_output=True, text=True,
+                              env={**os.environ, **env}, timeout=HANG_GUARD)
+    except subprocess.TimeoutExpired as exc:  # (run() has killed it)
+        printed = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr or ""
+        pytest.fail(f"`python -m bot {' '.join(argv)}` did not end by itself ({HANG_GUARD:.0f} s hang guard); "
+                    f"stderr: {printed!r}")
+    lines = done.stderr.splitlines()
+    assert any(line.startswith("error:") for line in lines), lines
+    return done.returncode, lines
 
 
 def offline_env(tmp_path, db):
@@ -62,9 +63,8 @@ def test_a_corrupt_database_is_one_line_and_a_prompt_exit(tmp_path, content):
     else:
         db = tmp_path / "random.sqlite3"
         db.write_bytes(content)
-    code, lines, exit_after, _ = timed_run(["base", "IWM"], offline_env(tmp_path, db))
+    code, lines = run_to_exit(["base", "IWM"], offline_env(tmp_path, db))
     assert code == 1 and lines == [lines[0]] and lines[0].startswith(f"error: The database {db} cannot be used")
-    assert exit_after < GRACE
 
 
 @pytest.mark.parametrize("command", [["base", "IWM"], ["run"]])
@@ -73,17 +73,16 @@ def test_a_database_locked_by_another_process(tmp_path, command):
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys, time\n"
          "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(60)", str(db)],
+         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(600)", str(db)],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         env = {**offline_env(tmp_path, db), "BREAKOUT_DB_TIMEOUT": "2", "DISCORD_TOKEN": "x" * 59}
-        code, lines, exit_after, _ = timed_run(command, env)
+        code, lines = run_to_exit(command, env)  # (the lock is held all along: no waiting it out)
     finally:
         holder.kill()
         holder.wait()
     assert code == 1 and len(lines) == 1 and "is locked by another process" in lines[0]
-    assert exit_after < GRACE
 
 
 @pytest.fixture
@@ -118,8 +117,10 @@ def test_a_stalled_price_source_exits_right_after_its_error(tmp_path, black_hole
     env = {**offline_env(tmp_path, tmp_path / "db.sqlite3"), "BREAKOUT_DATA_TIMEOUT": "2",
            "HTTPS_PROXY": black_hole, "HTTP_PROXY": black_hole, "https_proxy": black_hole,
            "http_proxy": black_hole, "NO_PROXY": "", "no_proxy": ""}
-    code, lines, exit_after, error_at = timed_run([*verbose, "base", "IWM"], env)
-    assert code == 1 and exit_after < GRACE and error_at < 10
+    # the black hole keeps every connection open and silent until the test ends: a process that
+    # waited on one would never end by itself
+    code, lines = run_to_exit([*verbose, "base", "IWM"], env)
+    assert code == 1
     errors = [line for line in lines if line.startswith("error:")]
     assert errors == ["error: Yahoo Finance did not answer within 2 s."]
     if not verbose:
@@ -164,20 +165,19 @@ def pg_env(tmp_path, url):
 def test_postgresql_down_at_start_is_one_line_and_a_prompt_exit(tmp_path, command):
     port = closed_port()
     env = {**pg_env(tmp_path, f"postgres://bot:s3cret@127.0.0.1:{port}/bot"), "DISCORD_TOKEN": "x" * 59}
-    code, lines, exit_after, _ = timed_run(command, env)
+    code, lines = run_to_exit(command, env)
     errors = [line for line in lines if line.startswith("error:")]
     assert code == 1 and len(errors) == 1 and "Traceback" not in "\n".join(lines)
     assert errors[0].startswith(f"error: The database postgresql://bot:***@127.0.0.1:{port}/bot cannot be reached")
     assert errors[0].endswith("start PostgreSQL or check DATABASE_URL.")
-    assert "s3cret" not in "\n".join(lines) and exit_after < GRACE
+    assert "s3cret" not in "\n".join(lines)
 
 
 def test_a_postgresql_host_that_never_answers_is_bounded(tmp_path, silent_server):
-    code, lines, exit_after, error_at = timed_run(["base", "IWM"],
-                                                  pg_env(tmp_path, f"postgresql://bot@127.0.0.1:{silent_server}/bot"))
+    # (the server accepts and never answers, all along: a process waiting on it would not end)
+    code, lines = run_to_exit(["base", "IWM"], pg_env(tmp_path, f"postgresql://bot@127.0.0.1:{silent_server}/bot"))
     assert code == 1 and lines == [f"error: The database postgresql://bot@127.0.0.1:{silent_server}/bot cannot be "
                                    "reached (no answer): start PostgreSQL or check DATABASE_URL."]
-    assert exit_after < GRACE
 
 
 def test_postgresql_refusing_the_login_says_why(tmp_path):
@@ -189,6 +189,5 @@ def test_postgresql_refusing_the_login_says_why(tmp_path):
     from bot.store.urls import store_url
 
     bad = store_url(url).set(drivername="postgresql", username="no_such_role_here").render_as_string(hide_password=False)
-    code, lines, exit_after, _ = timed_run(["base", "IWM"], pg_env(tmp_path, bad))
+    code, lines = run_to_exit(["base", "IWM"], pg_env(tmp_path, bad))
     assert code == 1 and len(lines) == 1 and 'role "no_such_role_here" does not exist' in lines[0]
-    assert exit_after < GRACE

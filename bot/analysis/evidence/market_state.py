@@ -142,7 +142,7 @@ def market_state(index_daily: pd.DataFrame, as_of: AsOf = None, index: str = "SP
                 days.append(d)
         return days
 
-    state = "uptrend"
+    state: State = "uptrend"
     last_ftd: int | None = None
     guard: float | None = None  # the correction low the latest follow-through ended
     corr_low = 0.0
@@ -183,7 +183,7 @@ def market_state(index_daily: pd.DataFrame, as_of: AsOf = None, index: str = "SP
     return MarketState(
         index=index,
         as_of=as_date(dates[t]),
-        state=state,  # type: ignore[arg-type]
+        state=state,
         distribution_days=tuple(as_date(dates[d]) for d in counted(t, last_ftd)),
         follow_through=as_date(dates[last_ftd]) if (state != "correction" and last_ftd is not None) else None,
         rally_day=rally_day,
@@ -232,7 +232,7 @@ def market_tape(index_daily: pd.DataFrame, rules: MarketRules = RULES) -> pd.Dat
     counts = np.zeros(n, dtype=np.int64)
     rally = np.zeros(n, dtype=np.int64)
     ftd_flags = np.zeros(n, dtype=bool)
-    state = "uptrend"
+    state: State = "uptrend"
     last_ftd = -1
     high_since_ftd = -np.inf
     guard: float | None = None

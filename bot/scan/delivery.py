@@ -160,9 +160,6 @@ class Delivery:
     def need_firing(self) -> dict[str, Any]:
         return _needed(self.firing, "an alert's firing", self.key)
 
-    def need_intraday(self) -> dict[str, Any]:
-        return _needed(self.intraday, "an intraday notice", self.key)
-
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
         if row.kind in (NOTICE_KIND, SETTLE_KIND):  # never pings: one line during the session, one at the close

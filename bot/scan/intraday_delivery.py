@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 import sqlalchemy as sa
 
@@ -41,6 +41,11 @@ class SettlementPoster(Protocol):
         """Rewrite the notice's footer with the outcome (after a reply found already posted)."""
 
     async def find_posted(self, channel_id: int, key: str) -> int | None: ...
+
+
+def posts_settlements(poster: object) -> TypeGuard[SettlementPoster]:
+    """Whether ``poster`` posts the close's replies (it has ``post_settlement``)."""
+    return hasattr(poster, "post_settlement")
 
 
 async def _announcement(sender: Sender, row: OutboxRow) -> OutboxRow | None:
@@ -70,7 +75,7 @@ async def deliver_settlement(sender: Sender, row: OutboxRow, report: FlushReport
         if ann is not None and ann.message_id is not None:
             linked = (ann.channel_id, ann.message_id)
     poster = sender.poster
-    if not hasattr(poster, "post_settlement"):
+    if not posts_settlements(poster):
         await sender.outbox.record_error(row.id, "this poster posts no intraday replies", drop=True)
         report.dropped += 1
         log.info("intraday reply %s dropped: the poster posts no intraday replies", row.key)
@@ -78,9 +83,10 @@ async def deliver_settlement(sender: Sender, row: OutboxRow, report: FlushReport
     delivery = replace(Delivery.of(row), parent_message_id=notice.message_id, notice=notice.payload, linked=linked)
     attempts = row.attempts
     try:
-        attempts = await sender.outbox.begin_attempt(row.id, holder=sender.holder, seconds=sender.claim_seconds)
-        if attempts is None:  # another process took it over
+        begun = await sender.outbox.begin_attempt(row.id, holder=sender.holder, seconds=sender.claim_seconds)
+        if begun is None:  # another process took it over
             return
+        attempts = begun
         if row.attempts > 0:
             existing = await poster.find_posted(row.channel_id, row.key)
             if existing is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -39,7 +40,7 @@ def close_on(daily: pd.DataFrame | None, day: date) -> float | None:
     ts = pd.Timestamp(day)
     if ts not in daily.index:
         return None
-    value = daily.loc[ts, "Close"]
+    value: Any = daily.loc[ts, "Close"]  # (a scalar, or a series on a repeated date)
     value = value.iloc[-1] if isinstance(value, pd.Series) else value
     return float(value) if pd.notna(value) else None
 

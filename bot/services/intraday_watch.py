@@ -28,7 +28,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -133,7 +133,7 @@ def bars_payload(bars: pd.DataFrame | None, until: pd.Timestamp) -> dict:
     from them by whichever process posts it)."""
     if bars is None or bars.empty:
         return {"t": [], "o": [], "h": [], "l": [], "c": [], "v": []}
-    done = bars[bars.index + pd.Timedelta(minutes=BAR_MINUTES) <= until]
+    done = bars[cast(pd.DatetimeIndex, bars.index) + pd.Timedelta(minutes=BAR_MINUTES) <= until]
     if done.empty:
         done = bars.iloc[:1]
 
@@ -155,6 +155,8 @@ def notice_payload(c: Crossing, w: Watched, bars: pd.DataFrame | None, key: str)
 def personal_payload(c: Crossing, w: Watched, key: str) -> dict:
     """What the daily scan's level firing carries (bot.scan.personal.messages_for), with the
     quote's own time: the member's alert fired on a price during the session, not a close."""
+    if w.alert is None:
+        raise ValueError(f"{c.ticker}: a crossing of a line without a member's alert")
     alert, target = w.alert
     via_channel = target.via == VIA_CHANNEL and target.channel_id is not None
     section = {"alert_id": alert.id, "user_id": alert.user_id, "via": "channel" if via_channel else "dm",
@@ -209,8 +211,10 @@ class IntradayWatch:
         batch = await self.prices.fetch(tickers)
         report.fetched = len(batch.bars)
         usual = await self._usual_volumes(tickers, session)
-        targets = [w.target if usual.get(w.target.ticker) is None else
-                   _with_usual(w.target, usual[w.target.ticker]) for w in watched]
+        targets = []
+        for w in watched:
+            volume = usual.get(w.target.ticker)
+            targets.append(w.target if volume is None else _with_usual(w.target, volume))
         now_ts = pd.Timestamp(now)
         now_ts = now_ts.tz_localize("UTC") if now_ts.tzinfo is None else now_ts.tz_convert("UTC")
         crossed = await off_loop(check_round, targets, batch, now_ts, start, end, self.memory)

@@ -8,8 +8,9 @@ This is the offline twin of the Yahoo provider and a feature for people with the
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -19,24 +20,32 @@ import pandas as pd
 from bot.errors import DataSourceError
 from bot.market.calendar import NEW_YORK
 from bot.market.frames import clip
-from bot.market.price_file import BadPriceFile, read_price_file
+from bot.market.parsed_files import MAX_FILES, ParsedFiles, Version
+from bot.market.parsed_prices import ParsedPrices, frame_of_parsed, parse_price_file
+from bot.market.price_file import BadPriceFile
 from bot.market.provider import PriceBatch
 from bot.threads import off_loop
 
 log = logging.getLogger(__name__)
 
+# (path) -> the file parsed; raises BadPriceFile. The bot's: in its worker processes.
+PriceReader = Callable[[str], Awaitable[ParsedPrices]]
+READ_AT_ONCE = 4  # files one request parses at a time (a scan's hundreds take turns with commands)
+
 
 def read_price_csv(path: str | Path) -> pd.DataFrame:
     """Read one OHLCV file into a price frame; raises BadPriceFile. Repairs are logged."""
-    frame, notes = read_price_file(path)
-    for note in notes:
+    return _logged(str(path), parse_price_file(path))
+
+
+def _logged(path: str, parsed: ParsedPrices) -> pd.DataFrame:
+    for note in parsed.notes:
         log.warning("%s: %s", path, note)
-    return frame
+    return frame_of_parsed(parsed)
 
 
-@lru_cache(maxsize=64)
-def _read_cached(path: str, mtime: float, size: int) -> pd.DataFrame:
-    return read_price_csv(path)
+async def _parse_in_lane(path: str) -> ParsedPrices:
+    return await off_loop(parse_price_file, path)
 
 
 def without_future_bars(df: pd.DataFrame, path: str, mtime: float, today: date | None = None) -> pd.DataFrame:
@@ -62,17 +71,24 @@ UNIVERSE_SUBFOLDER = "universe"  # a data folder's stock files (the sp500 univer
 
 class CsvDirectoryProvider:
     """Reads ``<dir>/<TICKER>.csv[.gz]``, then ``<dir>/universe/<TICKER>.csv[.gz]`` (a data folder
-    keeps its S&P 500 stocks there); ``BRK.B`` is also looked up as ``BRK-B``."""
+    keeps its S&P 500 stocks there); ``BRK.B`` is also looked up as ``BRK-B``.
+
+    The files it parsed are kept (``files``, by path and version). ``reader`` parses a file
+    (default: in the lane thread); the bot's parses in its worker processes, so a burst of cold
+    requests does not hold its event loop."""
 
     name = "csv"
 
-    def __init__(self, directory: str | Path):
+    def __init__(self, directory: str | Path, *, reader: PriceReader | None = None, max_files: int = MAX_FILES):
         self.directory = Path(directory)
         if self.directory.exists() and not self.directory.is_dir():
             raise DataSourceError(f"Data directory {self.directory} is a file, not a folder of "
                                   "<TICKER>.csv files.")
         if not self.directory.is_dir():
             raise DataSourceError(f"Data directory {self.directory} does not exist.")
+        self.reader = reader
+        self.files = ParsedFiles(max_files)
+        self._at_once: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def _folders(self) -> list[Path]:
         sub = self.directory / UNIVERSE_SUBFOLDER
@@ -98,8 +114,13 @@ class CsvDirectoryProvider:
                     names.add(p.stem)
         return sorted(names)
 
-    def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame | None:
-        """The ticker's bars (None: no file); raises BadPriceFile for a file it cannot read."""
+    def forget(self) -> None:
+        """Forget every file parsed so far (the next read parses again; benchmarks measure cold reads)."""
+        self.files.clear()
+
+    # ---- finding a file (blocking: file system calls) ----------------------------------------
+    def _version(self, ticker: str) -> Version | None:
+        """The ticker's file and its version (None: no file); BadPriceFile if it cannot be read."""
         path = self.path_for(ticker)
         if path is None:
             return None
@@ -107,54 +128,84 @@ class CsvDirectoryProvider:
             stat = path.stat()
         except OSError as exc:
             raise BadPriceFile(path, f"cannot be read ({exc.strerror or type(exc).__name__}).") from None
-        df = without_future_bars(_read_cached(str(path), stat.st_mtime, stat.st_size), str(path), stat.st_mtime)
-        return clip(df, start, end).copy()
+        return str(path), stat.st_mtime, stat.st_size
 
-    def forget(self) -> None:
-        """Forget every file read so far (the next read parses again; benchmarks measure cold reads)."""
-        _read_cached.cache_clear()
+    def _versions(self, tickers: Sequence[str]) -> list[Version | BadPriceFile | None]:
+        out: list[Version | BadPriceFile | None] = []
+        for t in tickers:
+            try:
+                out.append(self._version(t))
+            except BadPriceFile as exc:
+                out.append(exc)
+        return out
 
-    def _load_or_skip(self, ticker: str) -> pd.DataFrame | None:
-        try:
-            return self.load(ticker)
-        except BadPriceFile as exc:
-            log.info("skipping %s: %s", ticker, exc)
+    # ---- reading --------------------------------------------------------------------------
+    def load(self, ticker: str, start: date | None = None, end: date | None = None) -> pd.DataFrame | None:
+        """The ticker's bars, parsed here and now (None: no file); raises BadPriceFile for a file
+        it cannot read. Blocking: for code already off the event loop."""
+        version = self._version(ticker)
+        if version is None:
             return None
+        frame = self.files.read_now(version, lambda: read_price_csv(version[0]))
+        return clip(without_future_bars(frame, version[0], version[1]), start, end).copy()
+
+    def _reading(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._at_once is None or self._at_once[0] is not loop:
+            self._at_once = (loop, asyncio.Semaphore(READ_AT_ONCE))
+        return self._at_once[1]
+
+    async def _parse(self, path: str) -> pd.DataFrame:
+        async with self._reading():
+            parsed = await (self.reader or _parse_in_lane)(path)
+        return _logged(path, parsed)
+
+    async def _frame(self, version: Version | BadPriceFile | None) -> pd.DataFrame | None:
+        """Every bar of the file up to today (None: no file); raises BadPriceFile."""
+        if version is None:
+            return None
+        if isinstance(version, BadPriceFile):
+            raise version
+        frame = await self.files.read(version, lambda: self._parse(version[0]))
+        return without_future_bars(frame, version[0], version[1])
+
+    async def _frames(self, tickers: Sequence[str]) -> list[pd.DataFrame | BadPriceFile | None]:
+        """Each ticker's :meth:`_frame` (or its BadPriceFile); the files are parsed concurrently."""
+        versions = await off_loop(self._versions, tickers)
+
+        async def one(version):
+            try:
+                return await self._frame(version)
+            except BadPriceFile as exc:
+                return exc
+
+        return list(await asyncio.gather(*(one(v) for v in versions)))
 
     async def span(self, ticker: str) -> tuple[date, date] | None:
         """First and last bar dates of the ticker's file (None: no file); BadPriceFile if unreadable."""
-
-        def work():
-            df = self.load(ticker)
-            return None if df is None or df.empty else (df.index[0].date(), df.index[-1].date())
-
-        return await off_loop(work)
+        df = await self._frame(await off_loop(self._version, ticker))
+        return None if df is None or df.empty else (df.index[0].date(), df.index[-1].date())
 
     async def latest_date(self, tickers: Sequence[str]) -> date | None:
         """The newest bar date among ``tickers``' readable files (None if none exist)."""
-
-        def work() -> date | None:
-            last = [df.index[-1].date() for t in tickers
-                    if (df := self._load_or_skip(t)) is not None and not df.empty]
-            return max(last) if last else None
-
-        return await off_loop(work)
+        last = []
+        for t, df in zip(tickers, await self._frames(tickers)):
+            if isinstance(df, BadPriceFile):
+                log.info("skipping %s: %s", t, df)
+            elif df is not None and not df.empty:
+                last.append(df.index[-1].date())
+        return max(last) if last else None
 
     async def fetch(
         self, tickers: Sequence[str], start: date | None = None, end: date | None = None
     ) -> PriceBatch:
         """{ticker: frame}; a ticker whose file is unreadable is listed in ``unavailable``."""
-
-        def work() -> PriceBatch:
-            out = PriceBatch()
-            for t in tickers:
-                try:
-                    df = self.load(t, start, end)
-                except BadPriceFile as exc:
-                    out.unavailable[t] = exc
-                    continue
-                if df is not None and not df.empty:
-                    out[t] = df
-            return out
-
-        return await off_loop(work)
+        out = PriceBatch()
+        for t, df in zip(tickers, await self._frames(tickers)):
+            if isinstance(df, BadPriceFile):
+                out.unavailable[t] = df
+            elif df is not None and not df.empty:
+                kept = clip(df, start, end)
+                if not kept.empty:
+                    out[t] = kept.copy()
+        return out

@@ -49,6 +49,9 @@ class BadPriceFile(DataSourceError):
         self.ticker = self.path.name.split(".")[0].upper()
         self.public = price_data_unreadable(self.ticker)
 
+    def __reduce__(self):
+        return type(self), (self.path, self.problem)  # crosses back from a worker process whole
+
 
 def _fail(path: Path, problem: str) -> BadPriceFile:
     return BadPriceFile(path, problem)

@@ -6,6 +6,7 @@ bounded cache (:mod:`bot.services.render_cache`), keyed by what determines them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -101,6 +102,15 @@ async def _render_in_thread(bars: pd.DataFrame, result: BaseResult, *, ticker: s
     return await off_loop(render_base_chart, bars, result, ticker=ticker, timeframe=timeframe, markers=markers)
 
 
+def _drop(task: asyncio.Future) -> None:
+    """Cancel ``task`` whose answer is no longer wanted (an error it already met is retrieved)."""
+    if task.done():
+        if not task.cancelled():
+            task.exception()
+    else:
+        task.cancel()
+
+
 async def make_base_report(
     market: MarketData,
     ticker: str,
@@ -128,17 +138,24 @@ async def make_base_report(
     draw = render_chart or _render_in_thread
     work = analyse_bars or _analyse_in_thread
     bars_id = frame_fingerprint(daily)
-    result, bars = await cache.get_or_make(("base:analysis", ticker, timeframe, as_of, bars_id),
-                                           lambda: work(daily, as_of, timeframe), analysis_size)
-    png = b""
-    if render:
-        key = ("base:chart", ticker, timeframe, as_of, bars_id, markers_key(markers), chart_code_version())
-        png = await cache.get_or_make(
-            key, lambda: draw(bars, result, ticker=ticker, timeframe=timeframe, markers=markers), len)
+    data_date = daily.index[-1].date()
+    # the evidence (SPY's bars, the market's state) is gathered while the base is found and drawn
+    beside_task = asyncio.ensure_future(evidence(daily, ticker, data_date)) if evidence is not None else None
+    try:
+        result, bars = await cache.get_or_make(("base:analysis", ticker, timeframe, as_of, bars_id),
+                                               lambda: work(daily, as_of, timeframe), analysis_size)
+        png = b""
+        if render:
+            key = ("base:chart", ticker, timeframe, as_of, bars_id, markers_key(markers), chart_code_version())
+            png = await cache.get_or_make(
+                key, lambda: draw(bars, result, ticker=ticker, timeframe=timeframe, markers=markers), len)
+    except BaseException:
+        if beside_task is not None:
+            _drop(beside_task)
+        raise
+    beside = await beside_task if beside_task is not None else None
     stale = is_stale(daily)
     source = source_of(daily, market.source_name)
-    data_date = daily.index[-1].date()
-    beside = await evidence(daily, ticker, data_date) if evidence is not None else None
     return BaseReport(
         ticker=ticker,
         timeframe=timeframe,

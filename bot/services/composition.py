@@ -81,6 +81,9 @@ class Services:
             _ = self.base  # import the drawing stack at start-up, not in the first command's answer
             if self.render_pool is not None:
                 self.render_pool.start_soon()  # worker processes start in the background
+                provider = self.market.provider
+                if isinstance(provider, CsvDirectoryProvider) and provider.reader is None:
+                    provider.reader = self.render_pool.read_prices  # price files parsed there too
             # the trading calendar takes ~0.3 s to build: now, in the lane, rather than on the
             # event loop in the first scan cycle (the schedule asks it which session closed last)
             from bot.market.calendar import xnys

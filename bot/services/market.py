@@ -29,6 +29,7 @@ from bot.words.reports import data_footer
 
 HISTORY_YEARS = 3
 _HISTORY_DAYS = HISTORY_YEARS * 366 + 14
+STATE_BYTES = 2048  # what a cached MarketState holds, about
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,14 @@ class MarketService:
         return daily
 
     async def state(self, index: str = DEFAULT_INDEX, as_of: date | str | None = None) -> MarketState:
-        """The state on ``as_of`` (default: the latest bar); raises as ``history`` does."""
+        """The state on ``as_of`` (default: the latest bar); raises as ``history`` does. Kept in
+        the cache under the bars it is computed from (every ``base`` report quotes it, and so do
+        the announcements): the same bars give the same state."""
         index = parse_market_index(index) or DEFAULT_INDEX
         daily = await self._bars(index, as_of)
-        state = await off_loop(market_state, daily, None, index)
+        key = ("market:state", index, frame_fingerprint(daily))
+        state = await self.cache.get_or_make(key, lambda: off_loop(market_state, daily, None, index),
+                                             lambda _: STATE_BYTES)
         if state is None:  # (_bars checked the 50 sessions it needs)
             raise NotEnoughData(f"Not enough {index} history for the market's state (50 sessions needed).")
         return state

@@ -1,5 +1,5 @@
-"""Chart renders (and history replays) in a pool of processes, so a burst uses every core and the
-event loop stays free.
+"""Chart renders, analyses, history replays and price-file parsing in a pool of processes, so a
+burst uses every core and the event loop stays free.
 
 * **Lazy**: no process starts until asked: by the bot when it opens its services (never by the
   command line or an import), or by the first job; the pool starts and warms up (imports the
@@ -30,6 +30,7 @@ import pandas as pd
 
 from bot.analysis.models import BaseResult, Marker
 from bot.charts import transport
+from bot.market.parsed_prices import ParsedPrices, parse_price_file
 from bot.threads import off_loop
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,15 @@ class RenderPool:
             return await fallback()
         finally:
             self.start_soon()
+
+    async def read_prices(self, path: str) -> ParsedPrices:
+        """A price file parsed in a worker process (its pandas work holds that process's GIL, not
+        the bot's); on the thread path while the pool is not ready. Raises BadPriceFile."""
+
+        async def fallback() -> ParsedPrices:
+            return await off_loop(parse_price_file, path)
+
+        return await self.run(parse_price_file, path, fallback=fallback)
 
     async def render_base(self, bars: pd.DataFrame, result: BaseResult, *, ticker: str, timeframe: str,
                           markers: Sequence[Marker] = (), in_thread: Callable[..., bytes] | None = None) -> bytes:

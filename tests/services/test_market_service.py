@@ -62,3 +62,25 @@ def test_three_years_of_history_give_the_whole_file_s_state(load_daily, index):
         window = daily.loc[day - pd.DateOffset(years=HISTORY_YEARS):day]
         tail = market_tape(window).iloc[-1]
         assert (tail["state"], tail["count"]) == (full.loc[day, "state"], full.loc[day, "count"]), day
+
+
+async def test_the_state_is_computed_once_per_index_and_bars_and_equals_the_plain_computation(shared_data, tmp_path):
+    import shutil
+
+    shutil.copy(shared_data / "SPY.csv", tmp_path / "SPY.csv")
+    service = MarketService(MarketData(CsvDirectoryProvider(tmp_path)))
+    day = date(2024, 8, 5)
+    window = await service._bars("SPY", day)
+    states = [await service.state("SPY", day) for _ in range(3)]
+    assert service.cache.stats.misses == 1 and service.cache.stats.hits == 2
+    assert all(s == market_state(window, None, "SPY") for s in states)
+    # a revised bar (a split, a vendor's correction) is other bars: computed again, from them
+    text = (tmp_path / "SPY.csv").read_text().splitlines()
+    row = next(i for i, line in enumerate(text) if line.startswith("2024-07-01,"))
+    cells = text[row].split(",")
+    cells[4] = str(float(cells[4]) * 0.9)
+    text[row] = ",".join(cells)
+    (tmp_path / "SPY.csv").write_text("\n".join(text) + "\n")
+    revised = await service.state("SPY", day)
+    assert service.cache.stats.misses == 2
+    assert revised == market_state(await service._bars("SPY", day), None, "SPY")

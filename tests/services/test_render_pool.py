@@ -4,6 +4,7 @@ replaced while the command still answers, and the thread path where processes ar
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from fakes import FakeProvider, synthetic_daily
 
@@ -124,3 +125,33 @@ async def test_a_price_chart_from_the_pool_is_byte_identical(pool, daily):
     png = await pool.run(render_price_packed, pack_bars(bars), "SYN", "daily", 250, fallback=None)
     assert pool.pool_calls == 1
     assert png == render_price_chart(bars, ticker="SYN", timeframe="daily", show_last=250)
+
+
+async def test_a_price_file_parsed_in_the_pool_is_the_plain_loaders_frame(pool, shared_data, tmp_path):
+    from bot.market.parsed_prices import frame_of_parsed
+    from bot.market.price_file import BadPriceFile, read_price_file
+
+    assert await pool.warm()
+    parsed = await pool.read_prices(str(shared_data / "IWM.csv"))
+    assert pool.pool_calls == 1 and pool.thread_calls == 0
+    pd.testing.assert_frame_equal(frame_of_parsed(parsed), read_price_file(shared_data / "IWM.csv")[0], check_exact=True)
+    bad = tmp_path / "EMPTY.csv"
+    bad.write_bytes(b"")
+    with pytest.raises(BadPriceFile, match="is empty") as info:
+        await pool.read_prices(str(bad))
+    assert info.value.public and pool.ready and pool.restarts == 0  # an unreadable file is no broken pool
+
+
+async def test_the_bots_price_files_are_parsed_in_its_worker_processes(tmp_path):
+    """Only a long-running process with worker processes hands its price files to them."""
+    from bot.market.csvdir import CsvDirectoryProvider
+    from bot.services.composition import Services
+
+    bot = Services(MarketData(CsvDirectoryProvider(tmp_path)), long_running=True, render_workers=1)
+    threads = Services(MarketData(CsvDirectoryProvider(tmp_path)), long_running=True, render_workers=0)
+    cli = Services(MarketData(CsvDirectoryProvider(tmp_path)))
+    for services in (bot, threads, cli):
+        await services.open()
+        await services.close()
+    assert bot.market.provider.reader == bot.render_pool.read_prices
+    assert threads.market.provider.reader is None and cli.market.provider.reader is None

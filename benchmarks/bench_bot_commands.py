@@ -54,6 +54,7 @@ from bot.market.service import MarketData  # noqa: E402
 from bot.services.composition import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.db import Database  # noqa: E402
+from bot.threads import off_loop  # noqa: E402
 
 ETFS = ["IWM", "SPY", "QQQ", "MDY", "TLT", "GLD", "XLK", "XLP", "XLC", "XLRE", "XLU", "XLV"]
 BURST = ["SPY", "QQQ", "MDY", "TLT", "GLD", "XLK", "XLP", "XLC", "XLU", "XLV"]
@@ -107,18 +108,32 @@ def link_data(data: Path, into: Path, tracked: int) -> list[str]:
 
 
 class LagProbe:
-    """Ticks every 10 ms on the event loop and records how late each tick woke up."""
+    """Ticks every 10 ms on the event loop and records how late each tick woke up.
+
+    On Linux it also reads how long the loop's thread waited for a CPU meanwhile (the run-queue
+    wait in ``/proc/thread-self/schedstat``): a tick's lag less that wait is the lag the bot
+    caused itself (its loop busy, or waiting for the GIL), which a machine busy with other work
+    does not inflate. On a quiet machine both are nearly the same."""
 
     def __init__(self, tick: float = 0.010):
         self.tick = tick
         self.lags: list[float] = []
+        self.own: list[float] = []  # each lag less the thread's wait for a CPU (Linux)
         self._task: asyncio.Task | None = None
 
     async def _run(self) -> None:
-        while True:
-            t0 = time.perf_counter()
-            await asyncio.sleep(self.tick)
-            self.lags.append(max(0.0, time.perf_counter() - t0 - self.tick))
+        stat = _SchedStat()
+        try:
+            while True:
+                w0, t0 = stat.cpu_wait(), time.perf_counter()
+                await asyncio.sleep(self.tick)
+                lag = max(0.0, time.perf_counter() - t0 - self.tick)
+                self.lags.append(lag)
+                w1 = stat.cpu_wait()
+                if w0 is not None and w1 is not None:
+                    self.own.append(max(0.0, lag - (w1 - w0)))
+        finally:
+            stat.close()
 
     def __enter__(self) -> "LagProbe":
         self._task = asyncio.get_running_loop().create_task(self._run())
@@ -127,14 +142,46 @@ class LagProbe:
     def __exit__(self, *exc) -> None:
         self._task.cancel()
 
+    @staticmethod
+    def _p99_max(values: list[float]) -> tuple[float, float]:
+        lags = sorted(values) or [0.0]
+        return ms(lags[min(len(lags) - 1, int(0.99 * len(lags)))]), ms(lags[-1])
+
     def summary(self) -> str:
-        lags = sorted(self.lags) or [0.0]
-        p99 = lags[min(len(lags) - 1, int(0.99 * len(lags)))]
-        return f"p99 {ms(p99):5.1f} ms, max {ms(lags[-1]):5.1f} ms ({len(lags)} ticks)"
+        p99, top = self.p99_max()
+        return f"p99 {p99:5.1f} ms, max {top:5.1f} ms ({len(self.lags)} ticks)"
 
     def p99_max(self) -> tuple[float, float]:
-        lags = sorted(self.lags) or [0.0]
-        return ms(lags[min(len(lags) - 1, int(0.99 * len(lags)))]), ms(lags[-1])
+        return self._p99_max(self.lags)
+
+    def own_summary(self) -> str:
+        if not self.own:
+            return "(no run-queue figures on this system)"
+        p99, top = self._p99_max(self.own)
+        return f"less the waits for a CPU: p99 {p99:.1f} ms, max {top:.1f} ms"
+
+
+class _SchedStat:
+    """The calling thread's total wait for a CPU, in seconds (None where Linux's schedstat is missing)."""
+
+    def __init__(self) -> None:
+        try:
+            self._fd: int | None = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+        except OSError:
+            self._fd = None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def cpu_wait(self) -> float | None:
+        if self._fd is None:
+            return None
+        try:
+            return int(os.pread(self._fd, 128, 0).split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            return None
 
 
 class NullPoster:
@@ -178,7 +225,7 @@ async def run(data: Path, tracked: int, *, cold_runs: int, scan: bool) -> None:
         bot = create_bot(Settings(token="bench"), services)
         h = await DiscordHarness.start(bot)
         try:
-            await run_commands(h, services, bare, tickers, cold_runs=cold_runs, scan=scan)
+            await run_commands(h, services, data, bare, tickers, cold_runs=cold_runs, scan=scan)
         finally:
             await h.close()
     print(machine_info())
@@ -229,7 +276,7 @@ async def cold_burst(h: DiscordHarness, services: Services, rounds: int) -> tupl
     return totals, probe
 
 
-async def run_commands(h: DiscordHarness, services: Services, bare: float, tickers: list[str], *,
+async def run_commands(h: DiscordHarness, services: Services, data: Path, bare: float, tickers: list[str], *,
                        cold_runs: int, scan: bool) -> None:
     pool = services.render_pool
     rows: list[tuple[str, str, str]] = []
@@ -237,13 +284,19 @@ async def run_commands(h: DiscordHarness, services: Services, bare: float, ticke
     warm = await timed(pool.warm())  # started in the background when the bot opened its services
     print(f"(pool of {pool.workers} worker processes ready {ms(warm):.0f} ms after the bot started; a bot answers "
           "its first command after connecting to the gateway, which takes longer)")
+    # The same bare render in one of the bot's worker processes, which run at a lower priority: on a
+    # busy machine they wait for a core more than this process does, and so do the bot's renders.
+    bare_worker = await pool.run(bare_render_ms, data, fallback=lambda: off_loop(bare_render_ms, data))
+    print(f"the same bare render in a worker process: {bare_worker:6.1f} ms (median of 5; {bare_worker / bare:.2f}x the "
+          "one above: near 1 on a quiet machine)")
 
     # The first !base of a ticker: IWM's and SPY's files (SPY: the RS line beside the base) not
     # read yet, nothing cached. Once as the bot's very first command, then `cold_runs` times more
     # from cold again (caches and parsed files forgotten; code paths warm, as in a running bot).
     forget_everything(services)
     first = ms(await timed(ask(h, "!base IWM")))
-    rows.append(("first !base IWM, the bot's first command", f"{first:7.1f} ms", f"{first / bare:.2f}x bare"))
+    rows.append(("first !base IWM, the bot's first command", f"{first:7.1f} ms",
+                 f"{first / bare:.2f}x bare; {first / bare_worker:.2f}x the bare render in a worker"))
     firsts = []
     for _ in range(cold_runs):
         forget_everything(services)
@@ -252,7 +305,8 @@ async def run_commands(h: DiscordHarness, services: Services, bare: float, ticke
     cold = statistics.median(firsts)
     rows.append((f"first !base IWM from cold, median of {cold_runs}", f"{cold:7.1f} ms",
                  f"{cold / bare:.2f}x bare (runs {', '.join(f'{f / bare:.2f}' for f in firsts)}); "
-                 + target("first !base from cold", cold / bare, 1.25, "x")))
+                 + target("first !base from cold", cold / bare, 1.25, "x")
+                 + f"; {cold / bare_worker:.2f}x the bare render in a worker"))
     again = []
     for _ in range(10):
         h.reset_cooldowns()
@@ -261,6 +315,9 @@ async def run_commands(h: DiscordHarness, services: Services, bare: float, ticke
     rows.append(("repeated !base IWM, p50 of 10", f"{p50:7.1f} ms",
                  f"{p50 / bare:.3f}x bare; " + target("repeated !base", p50 / bare, 0.1, "x")))
 
+    with LagProbe() as idle:  # the machine's floor: the same probe while the bot does nothing
+        await asyncio.sleep(3)
+    rows.append(("  event-loop lag with nothing to do, 3 s (the machine's floor)", idle.summary(), idle.own_summary()))
     totals, probe = await cold_burst(h, services, rounds=3)
     per_chart = ms(statistics.median(totals)) / 20
     lag_p99, lag_max = probe.p99_max()
@@ -270,7 +327,7 @@ async def run_commands(h: DiscordHarness, services: Services, bare: float, ticke
                  + target("cold burst per chart", per_chart / bare, 0.6, "x")))
     rows.append(("  event-loop lag during the cold bursts", probe.summary(),
                  "p99 " + target("cold-burst lag p99", lag_p99, 20, " ms") + "; max "
-                 + target("cold-burst lag max", lag_max, 50, " ms")))
+                 + target("cold-burst lag max", lag_max, 50, " ms") + "; " + probe.own_summary()))
 
     # the same burst again with the price files already read (as after a scan; chart cache cleared)
     services.base.cache.clear()
@@ -283,7 +340,7 @@ async def run_commands(h: DiscordHarness, services: Services, bare: float, ticke
                  f"{ms(again) / 20:.1f} ms/chart = {ms(again) / 20 / bare:.2f}x bare"))
     rows.append(("  event-loop lag during that burst", probe.summary(),
                  "p99 " + target("warm-burst lag p99", lag_p99, 20, " ms") + "; max "
-                 + target("warm-burst lag max", lag_max, 50, " ms")))
+                 + target("warm-burst lag max", lag_max, 50, " ms") + "; " + probe.own_summary()))
 
     cold_h = ms(await timed(ask(h, "!history IWM")))
     warm_h = ms(await timed(ask(h, "!history IWM")))

@@ -1,6 +1,6 @@
 """The one lane for blocking work off the event loop: a one-thread pool every caller shares
-(price files read and parsed, analyses and renders when no worker process takes them, the
-daily scan's chunks).
+(price files looked up, and parsed when no worker process takes them; analyses and renders
+when no worker process takes them; the daily scan's chunks).
 
 One thread on purpose. Under the GIL, threads doing Python or pandas work take turns in 5 ms
 switch intervals, and the event loop waits its turn behind every one of them: with the default
@@ -8,8 +8,10 @@ executor's six threads, a cold burst of twenty ``!base`` (ten price files parsed
 stalled the loop for 30 to 80 ms; with two lane threads, 25 ms; with one, 6.5 ms at p99 and
 18 ms at worst (``benchmarks/bench_bot_commands.py``). The price: blocking jobs run one after
 another (the burst took 58 ms a chart instead of 45; renders and analyses go to the worker
-processes anyway). Nothing here waits on the network: a call that may hang goes to a daemon
-thread (``bot.market.daemon``).
+processes anyway). Work in the lane still holds the GIL the loop needs: in the bot, price files
+are parsed in the worker processes too (``RenderPool.read_prices``), since a cold burst that
+parsed ten files here held the loop for 50 to 120 ms. Nothing here waits on the network: a call
+that may hang goes to a daemon thread (``bot.market.daemon``).
 """
 
 from __future__ import annotations

@@ -50,5 +50,7 @@ def parse_price_file(path: str | Path) -> ParsedPrices:
 
 def frame_of_parsed(parsed: ParsedPrices) -> pd.DataFrame:
     """The price frame of ``parsed``, as :func:`read_price_file` returned it (no copy of the values)."""
-    index = pd.DatetimeIndex(parsed.dates.view(parsed.date_unit), name="Date", freq=parsed.freq)
+    dates = parsed.dates.view(parsed.date_unit)
+    index = (pd.DatetimeIndex(dates, name="Date") if parsed.freq is None
+             else pd.DatetimeIndex(dates, name="Date", freq=parsed.freq))
     return pd.DataFrame(parsed.values.T, index=index, columns=list(parsed.columns), copy=False)

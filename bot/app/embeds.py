@@ -110,6 +110,29 @@ def setups_embed(report, page: int = 0) -> discord.Embed:
     return embed
 
 
+def scorecard_embed(report) -> discord.Embed:
+    """``scorecard``: the outcome counts and the record as a code block, the notes, each alert in
+    a field (newest first), the outcome picture inside the embed."""
+    from bot.words.scorecard import ALERTS_FIELD
+
+    description = "\n".join([report.counts, f"```\n{report.text}\n```", *report.notes])
+    embed = _embed(report.headline, NEUTRAL, report, description=description)
+    _add_fields(embed, [(ALERTS_FIELD, _field_lines(report.lines))])
+    _attach_image(embed, report)
+    return embed
+
+
+def _field_lines(lines) -> str:
+    """As many whole lines as one field holds."""
+    out, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > FIELD_VALUE_MAX:
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
+
+
 def odds_embed(report) -> discord.Embed:
     """``odds``: the rates as a code block, the notes, the outcome distribution inside the embed."""
     description = "\n".join([f"```\n{report.text}\n```", *report.notes])

@@ -12,5 +12,6 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.alerts",  # alerts channel/off/status
     "cogs.personal",  # alert add/list/remove/via: members' own alerts
     "cogs.odds",  # odds (past breakouts: the base-rate table)
+    "cogs.scorecard",  # scorecard (this server's own record)
     "cogs.announcer",  # background scan + outbox sender
 )

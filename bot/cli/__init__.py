@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "bot.cli.setups_command",  # setups
     "bot.cli.run_command",  # run (the Discord bot)
     "bot.cli.db_command",  # db copy
+    "bot.cli.scorecard_command",  # scorecard (a server's record, from the store)
 )
 log = logging.getLogger("bot.cli")
 

@@ -20,9 +20,10 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 
 
 @asynccontextmanager
-async def services_for(args: argparse.Namespace):
-    """The services for one CLI run (``--data-dir`` or the environment's data source)."""
-    async with open_services(Settings.from_env(), getattr(args, "data_dir", None)) as services:
+async def services_for(args: argparse.Namespace, *, store: bool = False):
+    """The services for one CLI run (``--data-dir`` or the environment's data source; ``store``:
+    with the bot's store, ``DATABASE_URL`` or the SQLite file)."""
+    async with open_services(Settings.from_env(), getattr(args, "data_dir", None), store=store) as services:
         yield services
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.services.personal import PersonalAlertsService
     from bot.services.render_pool import RenderPool
     from bot.services.scan import ScanService
+    from bot.services.scorecard import ScorecardService
     from bot.services.setups import SetupsService
     from bot.services.source import SourceService
     from bot.services.watchlist import WatchlistService
@@ -222,6 +223,12 @@ class Services:
         return PersonalAlertsService(self._store(), self.market)
 
     @cached_property
+    def scorecard(self) -> ScorecardService:
+        from bot.services.scorecard import ScorecardService
+
+        return ScorecardService(self._store(), self.market)
+
+    @cached_property
     def scan(self) -> ScanService:
         from bot.services.scan import ScanService
 
@@ -274,13 +281,14 @@ def store_name(settings: Settings) -> str:
 
 
 @asynccontextmanager
-async def open_services(settings: Settings, data_dir: str | Path | None = None):
-    """Services for one command-line run; the database is opened only when prices come from Yahoo."""
+async def open_services(settings: Settings, data_dir: str | Path | None = None, *, store: bool = False):
+    """Services for one command-line run; the database is opened when prices come from Yahoo
+    (the price cache) or when the command reads the store (``store``: ``scorecard``)."""
     data_dir = data_dir or settings.data_dir
-    if data_dir:
+    if data_dir and not store:
         yield Services(build_market(settings, None, data_dir))
         return
     from bot.store.db import Database
 
     async with Database(settings.store_target, schema=settings.db_schema, timeout=settings.db_timeout) as db:
-        yield Services(build_market(settings, db), db)
+        yield Services(build_market(settings, None if data_dir else db, data_dir), db)

@@ -257,6 +257,24 @@ class OutboxRepo:
                 .order_by(_o.id))
         return [_row(r) for r in await self.db.all(stmt)]
 
+    async def delivered(self, guild_id: int, kind: str, since: date | None = None) -> list[OutboxRow]:
+        """A server's rows of ``kind`` that were posted (its announcements, not a member's DM),
+        dated on or after ``since`` (None: all), oldest first: what the server was actually sent."""
+        stmt = sa.select(outbox).where(_o.guild_id == guild_id, _o.kind == kind, _o.sent_at.is_not(None),
+                                       _o.user_id.is_(None))
+        if since is not None:
+            stmt = stmt.where(_o.bar_date >= since.isoformat())
+        return [_row(r) for r in await self.db.all(stmt.order_by(_o.bar_date, _o.id))]
+
+    async def followups_of(self, tickers: Sequence[str], kind: str, since: date) -> list[OutboxRow]:
+        """The follow-up rows of ``kind`` (``fu:summary`` …) of ``tickers``' breakouts, queued for
+        any server on or after ``since`` (given up or not: the figures are the breakout's)."""
+        if not tickers:
+            return []
+        stmt = (sa.select(outbox).where(_o.ticker.in_(list(tickers)), _o.kind == FOLLOWUP_PREFIX + kind,
+                                        _o.bar_date >= since.isoformat()).order_by(_o.id))
+        return [_row(r) for r in await self.db.all(stmt)]
+
     async def hold(self, row_id: int, *, holder: str, seconds: float = DEFAULT_CLAIM_SECONDS) -> bool:
         """Renew ``holder``'s claim on an unsent row for ``seconds`` without counting an attempt
         (before a check of the channel's history); False: another process has it."""

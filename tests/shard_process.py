@@ -11,7 +11,8 @@ and waits for stdin to close.
 Environment: the store (DATABASE_URL + BREAKOUT_DB_SCHEMA, or BREAKOUT_DB_PATH), BOT_SHARD_COUNT,
 BOT_SHARD_IDS, and for the test: PRICES (CSV folder), DISCORD_LOG, GUILDS (comma-separated ids),
 NOW (ISO time of the wake-ups), SCRIPT (ticker:date:kind,...), KILL_AFTER_POSTS (SIGKILL itself
-right after that many posts reached Discord, before it can record them).
+right after that many posts reached Discord, before it can record them), THREADS (1: the bot may
+open threads, so each breakout announcement gets one and its follow-ups go there).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
+
+import discord
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -65,6 +68,10 @@ def guild_payload(h: DiscordHarness, guild_id: int) -> dict:
     data = h._guild_payload()
     data["id"] = str(guild_id)
     data["roles"][0]["id"] = str(guild_id)  # @everyone has the guild's id
+    if os.environ.get("THREADS") == "1":
+        perms = discord.Permissions(int(data["roles"][0]["permissions"]))
+        perms.update(create_public_threads=True, send_messages_in_threads=True)
+        data["roles"][0]["permissions"] = str(perms.value)
     channel = data["channels"][0]
     channel.update(id=str(guild_id + 1), guild_id=str(guild_id))
     return data

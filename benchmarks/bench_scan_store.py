@@ -73,10 +73,12 @@ async def run(args) -> None:
     del frames, sessions
     with tempfile.TemporaryDirectory() as tmp:
         scanners = {}
-        for name, reuse in (("pre-filter", True), ("no pre-filter", False)):
-            if name == "no pre-filter" and not args.compare:
-                continue
-            db = Database(Path(tmp) / f"{reuse}.sqlite3")
+        if args.followups:
+            variants = [("follow-ups on", {}), ("follow-ups off", {"followups": False})]
+        else:
+            variants = [("pre-filter", {})] + ([("no pre-filter", {"reuse_bases": False})] if args.compare else [])
+        for k, (name, options) in enumerate(variants):
+            db = Database(Path(tmp) / f"store{k}.sqlite3")
             await db.open()
             guilds = GuildSettingsRepo(db)
             for g in range(0, len(tickers), 46):
@@ -85,20 +87,22 @@ async def run(args) -> None:
                 await guilds.set_channel(gid, gid * 10)
             await WatchlistRepo(db, limit=10_000).add(1, tickers)
             await guilds.set_channel(1, 10)
-            scanners[name] = (db, Scanner(db, market, EventEngine(), reuse_bases=reuse))
+            scanners[name] = (db, Scanner(db, market, EventEngine(), **options))
         # the bot freezes its start-up heap once its extensions are loaded (Services.started)
         freeze_long_lived()
         cpu: dict[str, list[float]] = {name: [] for name in scanners}
         for i, d in enumerate(days):
-            for name, (_db, scanner) in scanners.items():
+            order = list(scanners.items())
+            for name, (db, scanner) in (order if i % 2 == 0 else order[::-1]):  # the first to scan alternates
                 c0, w0 = time.process_time(), time.perf_counter()
                 r = await scanner.run(as_of=d)
                 spent = time.process_time() - c0
                 kind = "cold scan" if i == 0 else "daily scan"
                 if i:
                     cpu[name].append((d, spent))
+                open_now = f", {await open_breakouts(db, d)} breakouts in their 30 sessions" if args.followups else ""
                 print(f"{kind} {d} ({name}): {r.tickers} tickers, {r.events} events, {r.queued} rows, {len(r.failed)} "
-                      f"failed | CPU {spent:.2f}s wall {time.perf_counter() - w0:.2f}s")
+                      f"failed{open_now} | CPU {spent:.2f}s wall {time.perf_counter() - w0:.2f}s")
         rows = {name: await OutboxRepo(db).rows() for name, (db, _s) in scanners.items()}
         for db, _s in scanners.values():
             await db.close()
@@ -110,9 +114,38 @@ async def run(args) -> None:
           + ", ".join(f"{name} {len(r)}" for name, r in rows.items()))
     if len(rows) == 2:
         keys = [sorted((m.guild_id, m.ticker, m.base_id, m.kind, m.bar_date, json.dumps(m.payload, sort_keys=True))
-                       for m in r) for r in rows.values()]
-        print("same announcements with and without the pre-filter:", keys[0] == keys[1])
+                       for m in r if not m.is_followup) for r in rows.values()]
+        what = "the follow-up pass" if args.followups else "the pre-filter"
+        print(f"same announcements with and without {what}:", keys[0] == keys[1])
+    if args.followups:
+        followup_ratio(cpu, rows)
     print(machine_info())
+
+
+async def open_breakouts(db: Database, day: date) -> int:
+    """Breakouts queued within the follow-up pass's window (STORY_DAYS calendar days), any server."""
+    from bot.scan.followups import STORY_DAYS
+
+    since = date.fromordinal(day.toordinal() - STORY_DAYS)
+    return len({(m.ticker, m.base_id, m.bar_date) for m in await OutboxRepo(db).rows()
+                if m.kind == "breakout" and m.bar_date >= since})
+
+
+def followup_ratio(cpu: dict[str, list[tuple[date, float]]], rows: dict) -> None:
+    """The pass's share of the daily scan's CPU, per day and over the days measured after 30
+    sessions of breakouts have built up (as many stories open as the bot carries for good)."""
+    on, off = (dict(cpu[name]) for name in ("follow-ups on", "follow-ups off"))
+    for d in sorted(on):
+        print(f"  {d}: on {on[d]:.2f}s, off {off[d]:.2f}s: {100 * (on[d] / off[d] - 1):+.1f} %")
+    days = sorted(on)
+    for label, span in (("every day", days), ("after 30 sessions", days[30:])):
+        if not span:
+            continue
+        mean_on, mean_off = (sum(x[d] for d in span) / len(span) for x in (on, off))
+        print(f"follow-up pass, {label} ({len(span)} days): mean CPU {mean_on:.2f}s on, {mean_off:.2f}s off: "
+              f"{100 * (mean_on / mean_off - 1):+.1f} % (target ≤ +10 %)")
+    print(f"follow-up rows queued: {sum(m.is_followup for m in rows['follow-ups on'])} (on), "
+          f"{sum(m.is_followup for m in rows['follow-ups off'])} (off)")
 
 
 class Worker:
@@ -193,6 +226,9 @@ def main() -> None:
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data" / "universe"))
     ap.add_argument("--days", type=int, default=5)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--followups", action="store_true", help="scan with the follow-up pass and without it (the "
+                    "same store set-up each, interleaved, the first to scan alternating) and print its share of the "
+                    "daily scan's CPU; give --days 40 or more so 30 sessions of breakouts build up")
     ap.add_argument("--compare", action="store_true", help="also scan without the pre-filter (interleaved) and "
                     "check both queue the same announcements")
     ap.add_argument("--against", nargs="?", const=BEFORE_SPEEDUP, default=None, metavar="REV",

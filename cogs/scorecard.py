@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.app import embeds
 from bot.app.client import BreakoutBot
+from bot.app.deadline import deadline_for, within
 from bot.app.rate import renders
 from bot.app.replies import send_reply, working
 
@@ -34,7 +35,8 @@ class Scorecard(commands.Cog):
     @renders()  # it draws: the member's one bucket for everything that renders (bot.app.rate)
     async def scorecard(self, ctx: commands.Context, period: Optional[str] = None) -> None:
         async with working(ctx):
-            report = await self.bot.services.scorecard.scorecard(ctx.guild.id, period)
+            report = await within(self.bot.services.scorecard.scorecard(ctx.guild.id, period),
+                                  deadline_for(self.bot.settings))
         if report.empty:
             await send_reply(ctx, content=report.headline)
             return

@@ -123,10 +123,15 @@ def scorecard_embed(report) -> discord.Embed:
 
 
 def _field_lines(lines) -> str:
-    """As many whole lines as one field holds."""
+    """As many whole lines as one field holds, then how many did not fit."""
+    from bot.words.scorecard import more_alerts
+
     out, size = [], 0
-    for line in lines:
-        if size + len(line) + 1 > FIELD_VALUE_MAX:
+    for k, line in enumerate(lines):
+        rest = len(lines) - k - 1
+        tail = len(more_alerts(len(lines))) + 1 if rest else 0  # room to say how many more
+        if size + len(line) + 1 + tail > FIELD_VALUE_MAX:
+            out.append(more_alerts(len(lines) - k))
             break
         out.append(line)
         size += len(line) + 1

@@ -171,7 +171,8 @@ def state_record(state: TickerState, last_close: float | None) -> StateRecord:
 class Scanner:
     def __init__(self, db: Database, market: PriceSource, engine: Engine, *,
                  lookback_days: int = DEFAULT_LOOKBACK_DAYS, max_event_age_days: int = DEFAULT_MAX_EVENT_AGE_DAYS,
-                 chunk_size: int = 32, reuse_bases: bool = True, earnings: EarningsSource | None = None):
+                 chunk_size: int = 32, reuse_bases: bool = True, earnings: EarningsSource | None = None,
+                 followups: bool = True):
         self.db = db
         self.market = market
         self.engine = engine
@@ -179,6 +180,7 @@ class Scanner:
         self.lookback_days = lookback_days
         self.max_event_age_days = max_event_age_days
         self.chunk_size = chunk_size
+        self.followups = followups  # the follow-up pass (False: the scan without it, for its benchmark)
         self.watchlist = WatchlistRepo(db)
         self.states = EngineStateRepo(db)
         self.outbox = OutboxRepo(db)
@@ -221,7 +223,8 @@ class Scanner:
                 raise DataSourceError("the price source failed; only cached prices are available")
             frames = {t: df for t, df in frames.items() if t not in stale}  # counted as failed below
             stored = await self.states.get_many(tickers)
-            stories = await load_stories(self.outbox, tickers, as_of)  # breakouts still in their 30 sessions
+            # breakouts still in their 30 sessions
+            stories = await load_stories(self.outbox, tickers, as_of) if self.followups else {}
             newest: date | None = None
             for i in range(0, len(tickers), self.chunk_size):
                 chunk = tickers[i : i + self.chunk_size]

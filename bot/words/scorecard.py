@@ -26,7 +26,6 @@ GROUP_WORDS = {
     ("market", "correction"): "mkt correction",
 }
 DIMENSION_WORDS = {"kind": "kind", "volume": "volume", "market": "market"}
-ALERT_LINES_MAX = 25  # the newest alerts listed one per line; the rest are counted
 _LABEL = 14
 
 
@@ -88,12 +87,14 @@ def alert_line(a: Scored) -> str:
 
 
 def alert_lines(alerts: Sequence[Scored]) -> tuple[str, ...]:
-    """The newest alerts first, at most :data:`ALERT_LINES_MAX`, then how many more there are."""
+    """One line per alert, the newest first."""
     newest = sorted(alerts, key=lambda a: (a.date, a.ticker), reverse=True)
-    lines = [alert_line(a) for a in newest[:ALERT_LINES_MAX]]
-    if len(newest) > ALERT_LINES_MAX:
-        lines.append(f"…and {plural(len(newest) - ALERT_LINES_MAX, 'older alert')}.")
-    return tuple(lines)
+    return tuple(alert_line(a) for a in newest)
+
+
+def more_alerts(n: int) -> str:
+    """The last line of a list cut short."""
+    return f"…and {plural(n, 'older alert')} (a shorter period, such as `scorecard 30d`, lists fewer)."
 
 
 ALERTS_FIELD = "Each alert, newest first"

@@ -85,3 +85,20 @@ async def test_a_bad_period_says_which_ones_there_are(h):
         reply = _reply(await h.prefix(text))
         assert reply["content"].endswith(words.BAD_PERIOD)
         assert "Traceback" not in reply["content"] and "/" not in reply["content"]
+
+
+def test_a_long_record_lists_what_fits_and_says_how_many_more():
+    import discord
+
+    from bot.app import embeds
+    from bot.services.scorecard import ScorecardReport
+
+    lines = tuple(f"**T{i:03d}** 2024-01-{1 + i % 28:02d} · held · 10 bars +1.0% · 30 bars +2.0% · best +3.0%"
+                  for i in range(80))
+    report = ScorecardReport(GUILD_ID, "all", "Scorecard", alerts=(object(),), counts="held 80", text="t",
+                             lines=lines, notes=("n",), footer="f", png=b"")
+    field = embeds.scorecard_embed(report).fields[0].value
+    shown = field.splitlines()
+    assert len(field) <= FIELD_MAX and shown[:-1] == list(lines[: len(shown) - 1])
+    assert shown[-1] == words.more_alerts(len(lines) - len(shown) + 1)
+    assert isinstance(embeds.scorecard_embed(report), discord.Embed)

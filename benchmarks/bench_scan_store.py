@@ -88,15 +88,20 @@ async def run(args) -> None:
             await WatchlistRepo(db, limit=10_000).add(1, tickers)
             await guilds.set_channel(1, 10)
             scanners[name] = (db, Scanner(db, market, EventEngine(), **options))
+        meter = PassMeter() if args.followups else None
         # the bot freezes its start-up heap once its extensions are loaded (Services.started)
         freeze_long_lived()
         cpu: dict[str, list[float]] = {name: [] for name in scanners}
         for i, d in enumerate(days):
             order = list(scanners.items())
             for name, (db, scanner) in (order if i % 2 == 0 else order[::-1]):  # the first to scan alternates
+                if meter is not None:
+                    meter.start(on=scanner.followups)
                 c0, w0 = time.process_time(), time.perf_counter()
                 r = await scanner.run(as_of=d)
                 spent = time.process_time() - c0
+                if meter is not None and scanner.followups and i:
+                    meter.done(d, spent)
                 kind = "cold scan" if i == 0 else "daily scan"
                 if i:
                     cpu[name].append((d, spent))
@@ -119,7 +124,68 @@ async def run(args) -> None:
         print(f"same announcements with and without {what}:", keys[0] == keys[1])
     if args.followups:
         followup_ratio(cpu, rows)
+        meter.report()
     print(machine_info())
+
+
+class PassMeter:
+    """The follow-up pass's own CPU inside the scans with it: the scanner's three steps of the pass
+    (reading the stories back from the outbox, deriving the follow-ups in the lane thread, making
+    their rows) timed where they run, beside the whole scan's CPU. Not counted: inserting the
+    pass's rows in the chunk's transaction (in the interleaved figure, not in this one)."""
+
+    def __init__(self):
+        import bot.scan.scanner as scanner
+
+        self.on = False
+        self.spent = 0.0
+        self.days: list[tuple[date, float, float]] = []
+        load, derive, rows = scanner.load_stories, scanner.chunk_follow_ups, scanner.followup_messages
+
+        async def load_stories(*a, **k):
+            c0 = time.process_time()  # the loop waits on the store meanwhile: nothing else runs
+            try:
+                return await load(*a, **k)
+            finally:
+                self._add(time.process_time() - c0)
+
+        def chunk_follow_ups(*a, **k):
+            c0 = time.thread_time()  # the lane thread's own CPU
+            try:
+                return derive(*a, **k)
+            finally:
+                self._add(time.thread_time() - c0)
+
+        def followup_messages(*a, **k):
+            c0 = time.thread_time()
+            try:
+                return rows(*a, **k)
+            finally:
+                self._add(time.thread_time() - c0)
+
+        scanner.load_stories, scanner.chunk_follow_ups, scanner.followup_messages = (
+            load_stories, chunk_follow_ups, followup_messages)
+
+    def _add(self, seconds: float) -> None:
+        if self.on:
+            self.spent += seconds
+
+    def start(self, *, on: bool) -> None:
+        self.on, self.spent = on, 0.0
+
+    def done(self, d: date, scan: float) -> None:
+        self.days.append((d, self.spent, scan))
+        self.on = False
+
+    def report(self) -> None:
+        for label, span in (("every day", self.days), ("after 30 sessions", self.days[30:])):
+            if not span:
+                continue
+            spent, scans = sum(x[1] for x in span), sum(x[2] for x in span)
+            worst = max(x[1] / (x[2] - x[1]) for x in span if x[2] > x[1])
+            print(f"the pass's own CPU, {label} ({len(span)} days): {1000 * spent / len(span):.0f} ms per scan of "
+                  f"{scans / len(span):.2f}s: +{100 * spent / (scans - spent):.1f} % of the scan without it "
+                  f"(worst day +{100 * worst:.1f} %; target ≤ +10 %)")
 
 
 async def open_breakouts(db: Database, day: date) -> int:

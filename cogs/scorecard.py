@@ -34,6 +34,7 @@ class Scorecard(commands.Cog):
     @app_commands.choices(period=[app_commands.Choice(name=p, value=p) for p in ("30d", "90d", "1y", "all")])
     @renders()  # it draws: the member's one bucket for everything that renders (bot.app.rate)
     async def scorecard(self, ctx: commands.Context, period: Optional[str] = None) -> None:
+        assert ctx.guild is not None  # guild_only
         async with working(ctx):
             report = await within(self.bot.services.scorecard.scorecard(ctx.guild.id, period),
                                   deadline_for(self.bot.settings))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from bot.analysis.events.scorecard import OUTCOMES, PERIODS, Scored, Tally
 from bot.words.followups import OUTCOME_WORDS
@@ -118,7 +119,7 @@ def footer(first: date, last: date, prices_to: date | None) -> str:
     return f"alerts posted {span}{prices}"
 
 
-def table_years(table: dict) -> str | None:
+def table_years(table: dict[str, Any]) -> str | None:
     parts = table.get("universes", {})
     starts = [p["from"] for p in parts.values() if p.get("from")]
     ends = [p["to"] for p in parts.values() if p.get("to")]

@@ -19,9 +19,10 @@ universes. Pure: data in, data out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,9 +69,10 @@ class Scored:
     from_thread: bool  # the figures are the thread's recorded closing summary's
 
     def group(self, dim: str) -> str | None:
-        return getattr(self, dim)
+        value = getattr(self, dim)
+        return None if value is None else str(value)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ticker": self.ticker, "date": self.date.isoformat(), "close": self.close, "line": self.line,
                 "kind": self.kind, "volume": self.volume, "market": self.market, "market_index": self.market_index,
                 "universe": self.universe, "outcome": self.outcome, "move_10_pct": self.move_10_pct,
@@ -80,7 +82,7 @@ class Scored:
 
 
 def story_figures(breakout: Event, daily: pd.DataFrame, events: Sequence[Event],
-                  followed_to: date | None = None) -> dict | None:
+                  followed_to: date | None = None) -> dict[str, Any] | None:
     """The closing summary's figures of ``breakout`` (:func:`summary_of`) on the bars of
     ``daily`` up to the story's end, or, while it is open, up to the last bar (``followed_to``:
     no bar after the scan's last is judged). ``closed`` says whether the story has ended.
@@ -110,7 +112,8 @@ def story_figures(breakout: Event, daily: pd.DataFrame, events: Sequence[Event],
     return figures
 
 
-def scored(breakout: Event, figures: Mapping, *, kind: str | None, market: Mapping | None, universe: str,
+def scored(breakout: Event, figures: Mapping[str, Any], *, kind: str | None, market: Mapping[str, Any] | None,
+           universe: str,
            line: float | None, from_thread: bool) -> Scored:
     """The alert with its figures (a thread summary's data, or :func:`story_figures`'s) and
     its groups (``market``: the payload's evidence's market state, as recorded)."""
@@ -125,7 +128,7 @@ def scored(breakout: Event, figures: Mapping, *, kind: str | None, market: Mappi
         from_thread=from_thread)
 
 
-def _f(x) -> float | None:
+def _f(x: Any) -> float | None:
     return None if x is None or x != x else round(float(x), 2)
 
 
@@ -136,7 +139,7 @@ class Tally:
     dim: str  # "all", or one of DIMENSIONS
     value: str | None  # the group's value (None for "all")
     n: int
-    outcomes: dict  # outcome -> count
+    outcomes: dict[str, int]  # outcome -> count
     held_pct: float | None  # held, of those no longer open
     median_move_10: float | None
     median_move_30: float | None
@@ -146,28 +149,28 @@ class Tally:
 
     @property
     def closed(self) -> int:
-        return self.n - self.outcomes.get("pending", 0)
+        return self.n - int(self.outcomes.get("pending", 0))
 
 
-def _median(values) -> float | None:
+def _median(values: Iterable[float | None]) -> float | None:
     known = [v for v in values if v is not None]
     return round(float(np.median(known)), 2) if known else None
 
 
-def tally(alerts: Sequence[Scored], table: Mapping | None = None) -> list[Tally]:
+def tally(alerts: Sequence[Scored], table: Mapping[str, Any] | None = None) -> list[Tally]:
     """The record: all alerts first, then each value of each dimension (in the study's order,
     then any value not known to it), each beside the table's held rate when ``table`` has it."""
     from bot.analysis.study.kinds import DIMENSIONS as STUDY_VALUES
 
     out = [_tally("all", None, alerts, table)] if alerts else []
     for dim in DIMENSIONS:
-        seen = {a.group(dim) for a in alerts if a.group(dim) is not None}
+        seen = {v for a in alerts if (v := a.group(dim)) is not None}
         order = [v for v in STUDY_VALUES[dim] if v in seen] + sorted(seen - set(STUDY_VALUES[dim]))
         out += [_tally(dim, v, [a for a in alerts if a.group(dim) == v], table) for v in order]
     return out
 
 
-def _tally(dim: str, value: str | None, alerts: Sequence[Scored], table: Mapping | None) -> Tally:
+def _tally(dim: str, value: str | None, alerts: Sequence[Scored], table: Mapping[str, Any] | None) -> Tally:
     outcomes = {k: sum(a.outcome == k for a in alerts) for k in OUTCOMES}
     closed = len(alerts) - outcomes["pending"]
     base = base_held(dim, value, alerts, table) if table is not None else (None, None)
@@ -177,7 +180,8 @@ def _tally(dim: str, value: str | None, alerts: Sequence[Scored], table: Mapping
                  _median(a.best_gain_pct for a in alerts), *base)
 
 
-def base_held(dim: str, value: str | None, alerts: Sequence[Scored], table: Mapping) -> tuple[float | None, int | None]:
+def base_held(dim: str, value: str | None, alerts: Sequence[Scored],
+              table: Mapping[str, Any]) -> tuple[float | None, int | None]:
     """The table's held rate of the group (``all`` or ``dim=value``) for these alerts: each alert
     counts its own universe's rate (so a mix of ETFs and stocks gets the same mix of rates).
     The table's market state is SPY's: a market group counts only the alerts whose server reads

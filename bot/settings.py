@@ -105,6 +105,7 @@ class Settings:
     claim_seconds: float = 120.0  # how long a process holds the announcements it is posting (then they are free)
     delivery_poll: float = 60.0  # seconds between looks at the outbox (rows queued by another process's scan)
     db_timeout: float = 10.0  # seconds to wait for the database (a connection, a lock) before saying so
+    intraday_every: int = 5  # BREAKOUT_INTRADAY_EVERY: minutes between the intraday watch's rounds (at least 1)
 
     @property
     def store_target(self) -> str | Path:
@@ -137,4 +138,5 @@ class Settings:
             claim_seconds=_seconds("BREAKOUT_CLAIM_SECONDS", env.get("BREAKOUT_CLAIM_SECONDS"), 120.0),
             delivery_poll=_seconds("BREAKOUT_DELIVERY_POLL", env.get("BREAKOUT_DELIVERY_POLL"), 60.0),
             db_timeout=_seconds("BREAKOUT_DB_TIMEOUT", env.get("BREAKOUT_DB_TIMEOUT"), 10.0),
+            intraday_every=_positive_int("BREAKOUT_INTRADAY_EVERY", env.get("BREAKOUT_INTRADAY_EVERY")) or 5,
         )

@@ -30,6 +30,7 @@ from bot.app.announce_embeds import (
 )
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
+from bot.app.intraday_embeds import notice_message, settled_notice_embed, settlement_message
 from bot.services.scan import (
     WAKE_TIMES,
     ChannelForbidden,
@@ -97,7 +98,9 @@ class DiscordPoster:
         if delivery.personal is not None:
             return await self._post_personal(delivery)
         channel = await self._channel(channel_id)
-        if delivery.digest is not None and delivery.guild_id is not None:  # (a digest names its server)
+        if delivery.intraday is not None:  # a "crossing now" notice, with the day's chart so far
+            message = notice_message(delivery, await self.bot.services.intraday_chart(delivery.intraday))
+        elif delivery.digest is not None and delivery.guild_id is not None:  # (a digest names its server)
             report = await self.bot.services.setups.digest(delivery.guild_id, delivery.digest)
             message = digest_message(report, delivery)
         else:
@@ -174,6 +177,34 @@ class DiscordPoster:
         except (discord.NotFound, discord.Forbidden) as exc:
             raise FollowUpUndeliverable(f"no reply possible in channel {channel_id}: {exc.text or exc}") from exc
         return sent.id
+
+    async def post_settlement(self, channel_id: int, delivery: Delivery) -> int:
+        """The close's reply to an intraday notice (linking the day's announcement when there is
+        one), then the notice's footer rewritten with the outcome."""
+        channel = await self._channel(channel_id)
+        url = None
+        if delivery.linked is not None:
+            guild = getattr(channel, "guild", None)
+            url = f"https://discord.com/channels/{guild.id if guild else '@me'}/{delivery.linked[0]}/{delivery.linked[1]}"
+        ref = discord.MessageReference(message_id=delivery.parent_message_id, channel_id=channel_id,
+                                       fail_if_not_exists=False)
+        try:
+            sent = await channel.send(**settlement_message(delivery, url).send_kwargs(), reference=ref,
+                                      mention_author=False)
+        except discord.NotFound as exc:
+            raise ChannelGone(f"channel {channel_id} does not exist any more") from exc
+        except discord.Forbidden as exc:
+            raise ChannelForbidden(f"Discord refused the reply: {exc.text or exc}") from exc
+        await self.settle_footer(channel_id, delivery)
+        return sent.id
+
+    async def settle_footer(self, channel_id: int, delivery: Delivery) -> None:
+        """Rewrite the notice's footer with the close's outcome (the same text whenever it is done)."""
+        partial = self.bot.get_partial_messageable(channel_id).get_partial_message(delivery.parent_message_id)
+        try:
+            await partial.edit(embed=settled_notice_embed(delivery))
+        except discord.HTTPException as exc:  # deleted, or no longer ours to edit: the reply says it anyway
+            log.info("could not rewrite the footer of intraday notice %d: %s", delivery.parent_message_id, exc)
 
     async def _archive(self, thread_id: int) -> None:
         try:

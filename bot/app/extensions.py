@@ -14,4 +14,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.odds",  # odds (past breakouts: the base-rate table)
     "cogs.scorecard",  # scorecard (this server's own record)
     "cogs.announcer",  # background scan + outbox sender
+    "cogs.intraday",  # the intraday watch during the session ("crossing now"; servers opt in)
 )

@@ -172,6 +172,21 @@ class Services:
 
         return IntradayService(self.market)
 
+    def intraday_watch(self, *, every: int | None = None, timeout: float = 20.0, source=None):
+        """The intraday watch over the store (bot.services.intraday_watch): quotes from ``source``,
+        else Yahoo's batched 5-minute bars (time-bounded by ``timeout`` per request); the usual
+        volumes from the market data."""
+        from bot.market.yahoo_intraday import YahooIntraday
+        from bot.services.intraday_watch import IntradayWatch
+
+        return IntradayWatch(self._store(), source or YahooIntraday(timeout=timeout), daily=self.market, every=every)
+
+    async def intraday_chart(self, payload: dict) -> bytes | None:
+        """The chart of an intraday notice (drawn off the loop)."""
+        from bot.services.intraday_watch import notice_chart
+
+        return await notice_chart(payload)
+
     @cached_property
     def odds(self) -> OddsService:
         from bot.services.odds import OddsService

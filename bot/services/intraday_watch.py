@@ -328,3 +328,23 @@ def _with_usual(t: WatchTarget, usual: float) -> WatchTarget:
     from dataclasses import replace
 
     return replace(t, usual_volume=usual)
+
+
+def _draw_notice_chart(payload: dict) -> bytes | None:
+    from bot.charts.intraday_chart import bars_of_payload, render_intraday_chart
+
+    bars = bars_of_payload(payload.get("bars") or {"t": []})
+    if bars.empty:
+        return None
+    return render_intraday_chart(bars, ticker=payload["ticker"], line=float(payload["line"]),
+                                 quote=float(payload["price"]), up=payload["direction"] == "up")
+
+
+async def notice_chart(payload: dict) -> bytes | None:
+    """The notice's chart (the day's bars so far, the line, the quote), drawn in the lane thread;
+    None without bars or when it cannot be drawn (the notice goes without it, logged)."""
+    try:
+        return await off_loop(_draw_notice_chart, payload)
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("intraday: no chart for %s's notice (%s: %s)", payload.get("ticker"), type(exc).__name__, exc)
+        return None

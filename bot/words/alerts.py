@@ -94,17 +94,17 @@ def digest_set(on: bool, *, alerts_on: bool) -> str:
 
 
 def intraday_status_line() -> str:
-    return "Intraday: on (\"crossing now\" during the session, settled at the close; not running in this version)."
+    return "Intraday: on (\"crossing now\" during the session, settled at the close)."
 
 
 def intraday_set(on: bool, *, alerts_on: bool) -> str:
-    """After `alerts intraday on|off`. The intraday watch itself is not part of this version: the
-    reply says so rather than promise posts that will not come."""
+    """After `alerts intraday on|off`."""
     if not on:
         return "Intraday notices are off: announcements come after the close only."
     text = ("⏱️ Intraday notices are on for this server: a tracked ticker crossing its line during the session "
             "will get one \"crossing now\" post, then a reply at the close saying whether the close confirmed or "
-            "withdrew it. This version does not run the intraday watch yet; the setting is kept for when it does.")
+            "withdrew it. The watch takes tracked tickers within 3% of their line, every few minutes during the "
+            "regular session.")
     if not alerts_on:
         text += " They are posted in the alerts channel: turn alerts on with `alerts channel #channel`."
     return text

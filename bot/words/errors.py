@@ -92,7 +92,7 @@ def price_data_unreadable(ticker: str) -> str:
 _PATH = re.compile(r"(?<![\w`/<:])(?:[A-Za-z]:\\|/)(?:[\w.@~+-]+[/\\]){1,}[\w.@~+-]*")
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`>)]+", re.IGNORECASE)
 _FRAME = re.compile(r'File "[^"]+", line \d+')
-_ALLOWED_SCHEMES = ("attachment://",)
+_ALLOWED_SCHEMES = ("attachment://", "https://discord.com/channels/")  # a jump link to a message is no leak
 
 
 def scrubbed(text: str) -> str:

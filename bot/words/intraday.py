@@ -81,3 +81,55 @@ def skipped_line(skipped: dict[str, Any]) -> str:
     if not skipped:
         return ""
     return "Rounds not used: " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
+
+
+# ---- the Discord notice and the close's reply ------------------------------------------------
+def notice_title(ticker: str, line: float, up: bool) -> str:
+    """'IWM crossing 203.00 now' (a breakout's invalidation: 'IWM crossing below 197.74 now')."""
+    return f"{ticker} crossing {'' if up else 'below '}{price(line)} now"
+
+
+def notice_lines(prev_close: float, up: bool) -> str:
+    """What the notice is and is not: a price during the session, not a close."""
+    what = "a breakout" if up else "a failed breakout"
+    return (f"Last close {price(prev_close)}. Intraday price, not a close: only the close can make it {what}. "
+            "The reply at the close says whether it did.")
+
+
+def notice_footer(session: date, key: str) -> str:
+    return f"Intraday · {day(session)} · levels, not advice · id {key}"
+
+
+def settled_notice_footer(outcome: str, close: float, session: date, key: str) -> str:
+    """The notice's footer once the close settled it (the key stays: the notice is found by it)."""
+    return f"{settled_footer(outcome, close, session)} · levels, not advice · id {key}"
+
+
+def reply_footer(session: date, key: str) -> str:
+    return f"Close of {day(session)} · id {key}"
+
+
+def linked_line(url: str) -> str:
+    """The confirmed reply's link to the day's announcement."""
+    return f"Today's announcement: {url}"
+
+
+def quote_time_line(quote_at: datetime) -> str:
+    return f"Quote of {_at(quote_at)} (quotes may be delayed)"
+
+
+def intraday_level_title(ticker: str, kind: str, level: float, quote: float, quote_at: datetime) -> str:
+    """A member's level alert crossed during the session: 'IWM traded above 202.50 at 203.12 (12:50 ET)'."""
+    return f"{ticker} traded {kind} {price(level)} at {price(quote)} ({_at(quote_at)})"
+
+
+def intraday_firing_footer(session: date, key: str) -> str:
+    return f"Intraday, {day(session)} · your personal alert · not financial advice · id {key}"
+
+
+def intraday_chart_title(ticker: str) -> str:
+    return f"{ticker} today, 5-minute bars"
+
+
+def intraday_chart_subtitle(first: datetime, last: datetime) -> str:
+    return f"{first:%Y-%m-%d} {first:%H:%M}–{last:%H:%M} ET (bar starts) · dashed: the line"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date as _date
+from datetime import datetime
 from typing import Any
 
 from bot.analysis.evidence import Evidence
@@ -14,6 +15,7 @@ from bot.analysis.levels import levels_of
 from bot.errors import echo
 from bot.words.announcements import Announcement
 from bot.words.evidence import evidence_lines
+from bot.words.intraday import intraday_firing_footer, intraday_level_title, quote_time_line
 from bot.words.levels import levels_fields
 from bot.words.rows import MemberAlertRow
 from bot.words.vocabulary import pct, plural, price
@@ -206,6 +208,11 @@ def build_firing(firing: dict[str, Any], key: str, evidence: Evidence | None = N
         title = move_title(ticker, float(firing.get("change") or 0.0), close)
         fields = [("Close", price(close)), ("Move", pct(firing.get("change"))),
                   ("Your alert", f"{pct(firing['level'], signed=False)} or more")]
+    elif firing.get("at"):  # crossed during the session (the intraday watch): a quote, not a close
+        at = datetime.fromisoformat(firing["at"])
+        title = intraday_level_title(ticker, kind, float(firing["level"]), close, at)
+        fields = [("Price", f"{price(close)} ({quote_time_line(at)})"), ("Level", price(firing["level"])),
+                  ("Beyond level", pct((close / float(firing["level"]) - 1) * 100))]
     else:
         title = level_title(ticker, kind, float(firing["level"]), close)
         fields = [("Close", price(close)), ("Level", price(firing["level"])),
@@ -219,5 +226,6 @@ def build_firing(firing: dict[str, Any], key: str, evidence: Evidence | None = N
         if lines:
             fields.append(("Evidence", "\n".join(lines)))
     return Announcement(kind=kind, ticker=ticker, title=title, description="", fields=tuple(fields),
-                        footer=firing_footer(firing["date"], key), data_date=_date.fromisoformat(firing["date"]),
+                        footer=(intraday_firing_footer(_date.fromisoformat(firing["date"]), key) if firing.get("at")
+                                else firing_footer(firing["date"], key)), data_date=_date.fromisoformat(firing["date"]),
                         key=key)

@@ -10,9 +10,14 @@ and waits for stdin to close.
 
 Environment: the store (DATABASE_URL + BREAKOUT_DB_SCHEMA, or BREAKOUT_DB_PATH), BOT_SHARD_COUNT,
 BOT_SHARD_IDS, and for the test: PRICES (CSV folder), DISCORD_LOG, GUILDS (comma-separated ids),
-NOW (ISO time of the wake-ups), SCRIPT (ticker:date:kind,...), KILL_AFTER_POSTS (SIGKILL itself
-right after that many posts reached Discord, before it can record them), THREADS (1: the bot may
+NOW (ISO time of the wake-ups), SCRIPT (ticker:date:kind,...; empty: the real engine), KILL_AFTER_POSTS
+(SIGKILL itself right after that many posts reached Discord, before it can record them), THREADS (1: the bot may
 open threads, so each breakout announcement gets one and its follow-ups go there).
+
+Intraday (INTRADAY_ROUNDS, comma-separated ISO times): the intraday watcher cog too, its quotes the
+synthetic sessions of the price files' daily bars (tests/intraday_fakes.py); the process runs those
+rounds first (each logged with whether this process watched it), logs ``rounds_done`` and waits for
+PROCS processes' ``rounds_done`` before the close's wake-ups.
 """
 
 from __future__ import annotations
@@ -30,11 +35,14 @@ import discord
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import pandas as pd  # noqa: E402
 from discord_harness import DiscordHarness  # noqa: E402
+from intraday_fakes import SyntheticIntraday  # noqa: E402
 from scan_fakes import ScriptedEngine  # noqa: E402
 
 from bot.app.client import create_bot  # noqa: E402
 from bot.market.csvdir import CsvDirectoryProvider  # noqa: E402
+from bot.market.price_file import read_price_file  # noqa: E402
 from bot.market.service import MarketData  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.db import Database  # noqa: E402
@@ -100,16 +108,41 @@ def install_discord_file(h: DiscordHarness, kill_after: int | None) -> None:
     h.bot.http.logs_from = logs_from
 
 
+class LoggingIntraday(SyntheticIntraday):
+    async def fetch(self, tickers):
+        log({"intraday_fetch": self.now.isoformat(), "tickers": sorted(tickers), "pid": os.getpid()})
+        return await super().fetch(tickers)
+
+
+async def intraday_rounds(bot, rounds) -> None:
+    prices = Path(os.environ["PRICES"])
+    tickers = os.environ.get("INTRADAY_TICKERS", "IWM").split(",")
+    source = LoggingIntraday({t: read_price_file(prices / f"{t}.csv")[0] for t in tickers})
+    watcher = bot.get_cog("IntradayWatcher")
+    watcher.watch.prices = source
+    watcher.follow_delay = 0.2
+    for t in rounds:
+        source.now = pd.Timestamp(t)
+        report = await watcher.round(t)
+        log({"round": t.isoformat(), "ran": bool(report and report.ran), "pid": os.getpid()})
+    log({"rounds_done": os.getpid()})
+    while len([e for e in logged() if "rounds_done" in e]) < int(os.environ.get("PROCS", "1")):
+        await bot.get_cog("Announcer").wake(now=rounds[-1])  # post what the watcher queued meanwhile
+        await asyncio.sleep(0.2)
+
+
 async def main() -> None:
     settings = Settings.from_env(dotenv=False)
     shards = ShardSet(settings.shard_count, frozenset(settings.shard_ids))
     script = {}
-    for item in os.environ["SCRIPT"].split(","):
+    for item in filter(None, os.environ.get("SCRIPT", "").split(",")):
         ticker, day, kind = item.split(":")
         script[(ticker, date.fromisoformat(day))] = kind
+    rounds = [datetime.fromisoformat(t) for t in filter(None, os.environ.get("INTRADAY_ROUNDS", "").split(","))]
     market = MarketData(LoggingProvider(os.environ["PRICES"]))
     db = Database(settings.store_target, schema=settings.db_schema)
-    bot = create_bot(settings, market=market, db=db, extensions=("cogs.announcer",))
+    extensions = ("cogs.announcer", "cogs.intraday") if rounds else ("cogs.announcer",)
+    bot = create_bot(settings, market=market, db=db, extensions=extensions)
     h = await DiscordHarness.start(bot)
     for gid in map(int, os.environ["GUILDS"].split(",")):
         if shards.holds(gid):  # Discord sends a process its own shards' servers only
@@ -117,9 +150,12 @@ async def main() -> None:
     kill_after = os.environ.get("KILL_AFTER_POSTS")
     install_discord_file(h, int(kill_after) if kill_after else None)
     cog = bot.get_cog("Announcer")
-    cog.scanner.engine = ScriptedEngine(script)
+    if script:
+        cog.scanner.engine = ScriptedEngine(script)
     now = datetime.fromisoformat(os.environ["NOW"])
     print(f"started {bot.shard_ids} of {bot.shard_count}", flush=True)
+    if rounds:
+        await intraday_rounds(bot, rounds)
     while True:
         report = await cog.wake(now=now)
         if report is None:

@@ -44,7 +44,6 @@ from bot.market.yahoo_intraday import IntradayBatch
 from bot.services.intraday_round import WatchMemory, WatchTarget, check_round
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo
-from bot.store.guilds import GuildSettingsRepo
 from bot.store.intraday_crossings import NOTICE_KIND, CrossingRecord, CrossingRepo
 from bot.store.leases import LeaseRepo
 from bot.store.outbox import NewMessage, event_key
@@ -169,6 +168,66 @@ def personal_payload(c: Crossing, w: Watched, key: str) -> dict:
     return payload
 
 
+def prepare(c: Crossing, w: Watched, bars: pd.DataFrame | None) -> tuple:
+    """(the crossing's record or None, its outbox rows, the level alerts it fires) for one
+    crossing: a base's notices, one per server; or a member's level alert, by their chosen way."""
+    t = w.target
+    if w.alert is not None:  # a member's level alert: their DM, through the personal path
+        alert, where = w.alert
+        key = event_key(alert.ticker, t.base, alert.kind, c.session)
+        via_channel = where.via == VIA_CHANNEL and where.channel_id is not None
+        message = NewMessage(alert.guild_id, where.channel_id if via_channel else 0, alert.ticker, t.base,
+                             alert.kind, c.session, personal_payload(c, w, key), user_id=alert.user_id)
+        return None, [message], [(alert.id, c.session.isoformat())]
+    key = event_key(t.ticker, t.base, NOTICE_KIND, c.session)
+    payload = notice_payload(c, w, bars, key)
+    messages = [NewMessage(gid, cid, t.ticker, t.base, NOTICE_KIND, c.session, payload) for gid, cid, _ in w.servers]
+    record = CrossingRecord(t.ticker, t.base, c.session, c.direction, c.line, c.price, c.quote_at.isoformat(), c.pace)
+    return record, messages, []
+
+
+def parse_lines(states: dict, breakouts: dict, session: date, tickers: list[str]) -> dict[str, tuple | None]:
+    """What each ticker's engine state says as of its last close before ``session`` (None: no
+    close before it to measure from)."""
+    out: dict[str, tuple | None] = {}
+    for ticker in tickers:
+        record = states.get(ticker)
+        if record is None or record.last_close is None or record.last_date is None or record.last_date >= session:
+            out[ticker] = None
+            continue
+        state = TickerState.from_json(record.state_json)
+        base = state.base
+        broke = breakouts.get((ticker, base.base_id)) if base is not None and state.phase == "breakout" else None
+        out[ticker] = (state.phase, base, float(record.last_close), broke)
+    return out
+
+
+def plan_watch(lines: dict[str, tuple], tracked: dict, levels: dict, within_pct: float) -> list[Watched]:
+    """The lines within ``within_pct`` % of the last close: each tracked base's (its breakout line
+    from below, a standing breakout's invalidation from above) and each member's level alert not
+    yet past at the last close."""
+    out: list[Watched] = []
+    for ticker, (phase, base, prev, broke) in lines.items():
+        if ticker in tracked and base is not None:
+            lv = levels_of(base.zone_low, base.zone_high, prev, breakout_close=broke)
+            direction = DOWN if phase == "breakout" else UP
+            line = lv.invalidation if direction == DOWN else lv.line
+            if near(np.array([prev]), np.array([line]), np.array([direction]), within_pct)[0]:
+                out.append(Watched(WatchTarget(ticker, base.base_id, float(line), direction, prev),
+                                   base.zone_low, base.zone_high, broke, tracked[ticker]))
+        for alert, target in levels.get(ticker, ()):
+            direction = UP if alert.kind == "above" else DOWN
+            if not near(np.array([prev]), np.array([alert.level]), np.array([direction]), within_pct)[0]:
+                continue
+            if (prev > alert.level) if direction == UP else (prev < alert.level):
+                continue  # already past at the last close: the daily scan's to fire
+            name = PERSONAL_BASE.format(id=alert.id, user=alert.user_id)
+            out.append(Watched(WatchTarget(ticker, name, float(alert.level), direction, prev),
+                               base.zone_low if base else None, base.zone_high if base else None,
+                               alert=(alert, target)))
+    return out
+
+
 class IntradayWatch:
     """The watch over one store; ``prices``: the batched intraday source; ``daily``: daily bars for
     the usual volume (None: no volume pace)."""
@@ -184,6 +243,9 @@ class IntradayWatch:
         self.crossings = CrossingRepo(db)
         self.memory = WatchMemory()
         self._usual: dict[tuple[str, date], float | None] = {}
+        self._lines_session: date | None = None
+        self._lines_of: dict[str, tuple | None] = {}
+        self._candidates: list[str] = []
 
     @property
     def lease_seconds(self) -> float:
@@ -221,78 +283,48 @@ class IntradayWatch:
         by_line: dict[tuple, list[Watched]] = {}
         for w in watched:
             by_line.setdefault((w.target.ticker, float(w.target.line), w.target.direction), []).append(w)
-        for c in crossed:
-            for w in by_line.get((c.ticker, float(c.line), c.direction), ()):
-                try:
-                    report.queued += await self._record(c, w, batch.bars.get(c.ticker))
-                except BaseException:
-                    self.memory.crossed.discard((c.ticker, w.target.base))  # the next round tries again
-                    raise
-            report.crossings.append(c)
+        todo = [(c, w, batch.bars.get(c.ticker)) for c in crossed
+                for w in by_line.get((c.ticker, float(c.line), c.direction), ())]
+        prepared = await off_loop(lambda: [prepare(c, w, bars) for c, w, bars in todo]) if todo else []
+        try:
+            news = await self.crossings.record_many(prepared)
+        except BaseException:
+            for c, w, _ in todo:
+                self.memory.crossed.discard((c.ticker, w.target.base))  # the next round tries again
+            raise
+        for (c, w, _), (_, messages, _), new in zip(todo, prepared, news):
+            if new:
+                report.queued += len(messages)
+                log.info("intraday: %s crossed %s %.2f at %.2f (%s); %d rows queued", c.ticker,
+                         "the level" if w.alert is not None else "its line", c.line, c.price, c.quote_at,
+                         len(messages))
+        report.crossings.extend(crossed)
         return report
 
-    async def _record(self, c: Crossing, w: Watched, bars: pd.DataFrame | None) -> int:
-        t = w.target
-        if w.alert is not None:  # a member's level alert: their DM, through the personal path
-            alert = w.alert[0]
-            key = event_key(alert.ticker, t.base, alert.kind, c.session)
-            via_channel = w.alert[1].via == VIA_CHANNEL and w.alert[1].channel_id is not None
-            message = NewMessage(alert.guild_id, w.alert[1].channel_id if via_channel else 0, alert.ticker, t.base,
-                                 alert.kind, c.session, personal_payload(c, w, key), user_id=alert.user_id)
-            new = await self.crossings.record(None, [message], [(alert.id, c.session.isoformat())])
-            log.info("intraday: %s's alert %s fired at %.2f (%s)", alert.ticker, alert.text, c.price, c.quote_at)
-            return int(new)
-        key = event_key(t.ticker, t.base, NOTICE_KIND, c.session)
-        payload = notice_payload(c, w, bars, key)
-        messages = [NewMessage(gid, cid, t.ticker, t.base, NOTICE_KIND, c.session, payload)
-                    for gid, cid, _ in w.servers]
-        record = CrossingRecord(t.ticker, t.base, c.session, c.direction, c.line, c.price, c.quote_at.isoformat(),
-                                c.pace)
-        new = await self.crossings.record(record, messages)
-        if new:
-            log.info("intraday: %s crossed %.2f at %.2f (%s); %d notices queued", t.ticker, c.line, c.price,
-                     c.quote_at, len(messages))
-        return len(messages) if new else 0
-
     async def watched(self, session: date) -> list[Watched]:
-        """The lines worth watching this round (see the module's words)."""
-        servers = {gid: cid for gid, cid in await GuildSettingsRepo(self.db).intraday_targets()}
-        subs = await WatchlistRepo(self.db).subscriptions() if servers else {}
-        tracked = {t: tuple((s.guild_id, servers[s.guild_id], s.market_index) for s in ss if s.guild_id in servers)
-                   for t, ss in subs.items()}
-        tracked = {t: ss for t, ss in tracked.items() if ss}
-        personal_repo = PersonalAlertRepo(self.db)
-        personal = await personal_repo.for_tickers(await personal_repo.tickers())
-        levels = {t: [(a, tg) for a, tg in alerts if a.kind in ("above", "below")] for t, alerts in personal.items()}
-        levels = {t: v for t, v in levels.items() if v}
-        states = await EngineStateRepo(self.db).get_many(sorted(set(tracked) | set(levels)))
-        breakouts = await self._breakout_closes([t for t, s in states.items() if s.phase == "breakout"])
-        out: list[Watched] = []
-        for ticker, record in states.items():
-            if record.last_close is None or record.last_date is None or record.last_date >= session:
-                continue  # no close before this session to measure from
-            state = TickerState.from_json(record.state_json)
-            base = state.base
-            prev = float(record.last_close)
-            if ticker in tracked and base is not None:
-                broke = breakouts.get((ticker, base.base_id)) if state.phase == "breakout" else None
-                lv = levels_of(base.zone_low, base.zone_high, prev, breakout_close=broke)
-                direction = DOWN if state.phase == "breakout" else UP
-                line = lv.invalidation if direction == DOWN else lv.line
-                if near(np.array([prev]), np.array([line]), np.array([direction]), self.within_pct)[0]:
-                    out.append(Watched(WatchTarget(ticker, base.base_id, float(line), direction, prev),
-                                       base.zone_low, base.zone_high, broke, tracked[ticker]))
-            for alert, target in levels.get(ticker, ()):
-                direction = UP if alert.kind == "above" else DOWN
-                if not near(np.array([prev]), np.array([alert.level]), np.array([direction]), self.within_pct)[0]:
-                    continue
-                if (prev > alert.level) if direction == UP else (prev < alert.level):
-                    continue  # already past at the last close: the daily scan's to fire
-                name = PERSONAL_BASE.format(id=alert.id, user=alert.user_id)
-                out.append(Watched(WatchTarget(ticker, name, float(alert.level), direction, prev),
-                                   base.zone_low if base else None, base.zone_high if base else None,
-                                   alert=(alert, target)))
-        return out
+        """The lines worth watching this round (see the module's words). The engine's states change
+        only at the daily scan: they are read and parsed once a session, which names the tickers
+        whose base line is near; each round then reads which opted-in servers track those, and the
+        members' level alerts near their level (the database picks both). The planning runs in
+        the lane thread."""
+        lines, candidates = await self._session_lines(session)
+        tracked = await WatchlistRepo(self.db).intraday_subscriptions(candidates) if candidates else {}
+        levels = await PersonalAlertRepo(self.db).levels_near(self.within_pct)
+        todo = {t: lines[t] for t in set(tracked) | set(levels) if lines.get(t) is not None}
+        return await off_loop(plan_watch, todo, tracked, levels, self.within_pct) if todo else []
+
+    async def _session_lines(self, session: date) -> tuple[dict[str, tuple | None], list[str]]:
+        """Every ticker's (phase, base, last close, breakout close) as of its last close before
+        ``session``, and the tickers whose base line is within reach: read and parsed once a
+        session (parsed in the lane thread)."""
+        if self._lines_session != session:
+            states = await EngineStateRepo(self.db).all()
+            breakouts = await self._breakout_closes([t for t, s in states.items() if s.phase == "breakout"])
+            lines = await off_loop(parse_lines, states, breakouts, session, sorted(states))
+            candidates = await off_loop(lambda: [w.target.ticker for w in plan_watch(
+                {t: v for t, v in lines.items() if v is not None}, {t: () for t in lines}, {}, self.within_pct)])
+            self._lines_session, self._lines_of, self._candidates = session, lines, candidates
+        return self._lines_of, self._candidates
 
     async def _breakout_closes(self, tickers: list[str]) -> dict[tuple[str, str], float]:
         """(ticker, base id) -> the close of its latest breakout announcement (the 8 % rule's anchor)."""

@@ -71,6 +71,10 @@ class EngineStateRepo:
     async def get(self, ticker: str) -> StateRecord | None:
         return (await self.get_many([ticker])).get(ticker)
 
+    async def all(self) -> dict[str, StateRecord]:
+        """Every ticker's state (the intraday watch reads them once a session)."""
+        return {row["ticker"]: _record(row) for row in await self.db.all(sa.select(engine_states))}
+
     async def get_many(self, tickers: Sequence[str]) -> dict[str, StateRecord]:
         out: dict[str, StateRecord] = {}
         tickers = list(tickers)

@@ -65,19 +65,28 @@ class CrossingRepo:
         (``messages``) and the level alerts they fire (``fired``: (alert id, ISO day): they fire
         no more, so the daily close cannot fire them again). A crossing already recorded queues
         nothing; returns whether anything was new."""
+        return (await self.record_many([(crossing, messages, fired)]))[0]
+
+    async def record_many(self, items: Sequence[tuple[CrossingRecord | None, Sequence[NewMessage],
+                                                      Sequence[tuple[int, str]]]]) -> list[bool]:
+        """:meth:`record` for a round's crossings in one transaction (all or nothing); each
+        crossing already recorded queues nothing. Returns, per item, whether it was new."""
         now = utc_now()
+        out: list[bool] = []
         async with transaction(self.db) as conn:
-            if crossing is not None:
-                stmt = self.db.insert(intraday_crossings).values(
-                    ticker=crossing.ticker, base_id=crossing.base_id, session=crossing.session.isoformat(),
-                    direction=int(crossing.direction), line=float(crossing.line), price=float(crossing.price),
-                    quote_at=crossing.quote_at, pace=crossing.pace, created_at=now)
-                new = (await conn.execute(stmt.on_conflict_do_nothing().returning(_c.id))).first()
-                if new is None:
-                    return False
-            queued = await self.outbox._insert(conn, messages, now)
-            await fire_alerts(conn, fired)
-            return crossing is not None or queued > 0
+            for crossing, messages, fired in items:
+                if crossing is not None:
+                    stmt = self.db.insert(intraday_crossings).values(
+                        ticker=crossing.ticker, base_id=crossing.base_id, session=crossing.session.isoformat(),
+                        direction=int(crossing.direction), line=float(crossing.line), price=float(crossing.price),
+                        quote_at=crossing.quote_at, pace=crossing.pace, created_at=now)
+                    if (await conn.execute(stmt.on_conflict_do_nothing().returning(_c.id))).first() is None:
+                        out.append(False)
+                        continue
+                queued = await self.outbox._insert(conn, messages, now)
+                await fire_alerts(conn, fired)
+                out.append(crossing is not None or queued > 0)
+        return out
 
     async def of_session(self, session: date) -> list[CrossingRecord]:
         """The session's crossings (what a watcher restarted mid-session has already seen)."""

@@ -218,6 +218,36 @@ class PersonalAlertRepo:
                     Target(via or VIA_DM, channel if enabled else None, index or "SPY")))
         return out
 
+    async def levels_near(self, within_pct: float) -> dict[str, list[tuple[PersonalAlert, Target]]]:
+        """The intraday watch's view: ticker -> its level alerts ("above"/"below") not waiting on a
+        delivery whose level lies within ``within_pct`` % of the ticker's last scanned close and
+        not yet past it (an "above" level at or over the close and at most ``within_pct`` % of the
+        level beyond it; a "below" level mirrored), each with where it goes. The database picks
+        them (a join on the engine's states), so the cost follows the alerts near their level."""
+        from bot.store.schema import engine_states
+
+        g, e = guild_settings.c, engine_states.c
+        k = within_pct / 100.0
+        near = sa.or_(
+            sa.and_(_a.kind == "above", e.last_close <= _a.level, e.last_close >= _a.level * (1 - k)),
+            sa.and_(_a.kind == "below", e.last_close >= _a.level, e.last_close <= _a.level * (1 + k)))
+        stmt = (sa.select(_a.id, _a.guild_id, _a.user_id, _a.ticker, _a.kind, _a.level, _m.via,
+                          g.alerts_channel_id, g.alerts_enabled, g.market_index)
+                .join_from(personal_alerts, engine_states, e.ticker == _a.ticker)
+                .join_from(personal_alerts, alert_members,
+                           sa.and_(_m.guild_id == _a.guild_id, _m.user_id == _a.user_id), isouter=True)
+                .join_from(personal_alerts, guild_settings, g.guild_id == _a.guild_id, isouter=True)
+                .where(near, _a.fired_on.is_(None))
+                .order_by(_a.ticker, _a.id))
+        out: dict[str, list[tuple[PersonalAlert, Target]]] = {}
+        async with self.db.reading() as conn:
+            rows = (await conn.execute(stmt)).all()
+        for aid, gid, uid, ticker, kind, level, via, channel, enabled, index in rows:
+            out.setdefault(ticker, []).append((
+                PersonalAlert(aid, gid, uid, ticker, kind, float(level)),
+                Target(via or VIA_DM, channel if enabled else None, index or "SPY")))
+        return out
+
     async def via(self, guild_id: int, user_id: int) -> str:
         v = await self.db.scalar(sa.select(_m.via).where(_m.guild_id == guild_id, _m.user_id == user_id))
         return v or VIA_DM

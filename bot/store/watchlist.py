@@ -90,6 +90,23 @@ class WatchlistRepo:
                 sa.select(sa.func.count()).select_from(watchlist).where(_w.guild_id == guild_id))).scalar()
         return RemoveResult(tuple(removed), tuple(missing), total)
 
+    async def intraday_subscriptions(self, tickers: Iterable[str]) -> dict[str, tuple[tuple[int, int, str], ...]]:
+        """ticker -> (guild id, alerts channel id, market index) of the servers with alerts and the
+        intraday notices on that track it, for ``tickers`` only (the intraday watch's candidates)."""
+        g = guild_settings.c
+        out: dict[str, builtins.list[tuple[int, int, str]]] = {}
+        wanted = sorted(set(tickers))
+        for i in range(0, len(wanted), 500):
+            rows = await self.db.all(
+                sa.select(_w.ticker, g.guild_id, g.alerts_channel_id, g.market_index)
+                .join_from(watchlist, guild_settings, g.guild_id == _w.guild_id)
+                .where(g.alerts_enabled == 1, g.intraday_enabled == 1, g.alerts_channel_id.is_not(None),
+                       _w.ticker.in_(wanted[i:i + 500]))
+                .order_by(_w.ticker, g.guild_id))
+            for r in rows:
+                out.setdefault(r["ticker"], []).append((r["guild_id"], r["alerts_channel_id"], r["market_index"] or "SPY"))
+        return {t: tuple(v) for t, v in out.items()}
+
     async def subscriptions(self) -> dict[str, builtins.list[Subscription]]:  # (builtins: this class has a list method)
         """ticker -> the servers with alerts on that track it (each ticker once)."""
         out: dict[str, builtins.list[Subscription]] = {}

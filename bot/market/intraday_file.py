@@ -60,3 +60,40 @@ def read_intraday_csv(path: str | Path) -> pd.DataFrame:
 def bars_of_day(frame: pd.DataFrame, day: date) -> pd.DataFrame:
     """The bars of one session (by their New York date)."""
     return frame[cast(pd.DatetimeIndex, frame.index).date == day]
+
+
+class IntradayFiles:
+    """The watch's quotes from ``<TICKER>.5m.csv`` files (a bot run on a data folder): each
+    ticker's bars of the current session that have ended by the clock (read in the lane thread).
+    A ticker without a file, or without bars today, is simply missing (skipped quietly)."""
+
+    name = "files"
+
+    def __init__(self, directory: str | Path, *, clock=None):
+        self.directory = Path(directory)
+        self.clock = clock  # () -> aware datetime (tests move it); None: the wall clock
+
+    def _read(self, tickers, now: pd.Timestamp):
+        from bot.market.yahoo_intraday import BAR, IntradayBatch
+
+        out = IntradayBatch()
+        for ticker in tickers:
+            path = intraday_path(self.directory, ticker)
+            if path is None:
+                continue
+            try:
+                bars = bars_of_day(read_intraday_csv(path), now.date())
+            except BadPriceFile:
+                continue  # a file that cannot be read: no quote (the offline twin says why)
+            bars = bars[bars.index + BAR <= now]
+            if not bars.empty:
+                out.bars[ticker] = bars
+        return out
+
+    async def fetch(self, tickers):
+        from datetime import datetime, timezone
+
+        from bot.threads import off_loop
+
+        now = pd.Timestamp(self.clock() if self.clock is not None else datetime.now(timezone.utc)).tz_convert(NEW_YORK)
+        return await off_loop(self._read, list(tickers), now)

@@ -174,12 +174,16 @@ class Services:
 
     def intraday_watch(self, *, every: int | None = None, timeout: float = 20.0, source=None):
         """The intraday watch over the store (bot.services.intraday_watch): quotes from ``source``,
-        else Yahoo's batched 5-minute bars (time-bounded by ``timeout`` per request); the usual
-        volumes from the market data."""
+        else the ``<TICKER>.5m.csv`` files of a data folder, else Yahoo's batched 5-minute bars
+        (time-bounded by ``timeout`` per request); the usual volumes from the market data."""
+        from bot.market.intraday_file import IntradayFiles
         from bot.market.yahoo_intraday import YahooIntraday
         from bot.services.intraday_watch import IntradayWatch
 
-        return IntradayWatch(self._store(), source or YahooIntraday(timeout=timeout), daily=self.market, every=every)
+        if source is None:  # a bot on a data folder reads <TICKER>.5m.csv beside the daily files
+            directory = getattr(self.market.provider, "directory", None)
+            source = IntradayFiles(directory) if directory is not None else YahooIntraday(timeout=timeout)
+        return IntradayWatch(self._store(), source, daily=self.market, every=every)
 
     async def intraday_chart(self, payload: dict) -> bytes | None:
         """The chart of an intraday notice (drawn off the loop)."""

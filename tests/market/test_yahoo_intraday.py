@@ -101,3 +101,19 @@ async def test_a_failing_chunk_is_retried_and_a_rate_limit_stops_the_round(monke
     assert set(got.bars) == {"AAA", "BBB"}
     assert set(got.unavailable) == {"CCC", "DDD", "EEE"}
     assert all(isinstance(e, RateLimited) for e in got.unavailable.values())
+
+
+async def test_a_data_folder_gives_the_sessions_bars_ended_by_the_clock(tmp_path):
+    from datetime import datetime, timezone
+
+    from bot.market.intraday_file import IntradayFiles
+
+    idx = pd.date_range("2024-03-04 09:30", periods=10, freq="5min")
+    frame = pd.DataFrame({"Datetime": idx.strftime("%Y-%m-%d %H:%M:%S"), "Open": 1.0, "High": 1.0, "Low": 1.0,
+                          "Close": [float(i + 1) for i in range(10)], "Volume": 10})
+    frame.to_csv(tmp_path / "IWM.5m.csv", index=False)
+    (tmp_path / "BAD.5m.csv").write_text("nonsense\n")
+    clock = lambda: datetime(2024, 3, 4, 15, 0, tzinfo=timezone.utc)  # noqa: E731 - 10:00 New York
+    batch = await IntradayFiles(tmp_path, clock=clock).fetch(["IWM", "BAD", "NOF"])
+    assert list(batch.bars) == ["IWM"]
+    assert batch.bars["IWM"]["Close"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]  # 09:30..09:55 have ended

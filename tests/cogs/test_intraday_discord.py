@@ -16,6 +16,7 @@ from bot.analysis.intraday.session import round_times
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.services.intraday import replay_day
+from bot.store.personal_alerts import PersonalAlertRepo
 from bot.store.watchlist import WatchlistRepo
 from bot.words.intraday import crossing_notice
 
@@ -41,6 +42,7 @@ async def test_crossing_notice_then_the_close_confirms_it(make_harness, shared_d
     await WatchlistRepo(h.bot.services.db).remove(GUILD_ID, ["MDY", "SPY", "QQQ"])
     await h.prefix("!alerts intraday on", author=h.admin)
     await announcer.wake(now=utc(2023, 12, 22, 22))  # the 12-22 close: the engine's state
+    await PersonalAlertRepo(h.bot.services.db).add(GUILD_ID, h.user.id, "IWM", "above", 202.5)
     h.reset()
 
     start, end = session_of(DAY)
@@ -57,7 +59,11 @@ async def test_crossing_notice_then_the_close_confirms_it(make_harness, shared_d
     assert [f["name"] for f in embed["fields"]] == ["Breakout line", "Buy range", "Invalidation"]
     assert notice["allowed_mentions"] == {"parse": []} and not notice["content"]
     assert is_png(notice["files"][0]["bytes"]) and embed["image"]["url"].startswith("attachment://")
-    assert len([m for m in h.sent if m["kind"] == "message"]) == 1  # nothing else during the session
+    assert len([m for m in h.sent if m["kind"] == "message" and m["dm_to"] is None]) == 1  # nothing else there
+    (dm,) = h.dms(h.user.id)  # the member's level alert, crossed during the session: by DM, once
+    title = dm["embeds"][0]["title"]
+    assert title.startswith("IWM traded above 202.50 at ") and title.endswith(" ET)")
+    assert "Intraday, 2023-12-26" in dm["embeds"][0]["footer"]["text"]
 
     await announcer.wake(now=utc(2023, 12, 26, 22))  # the close: the scan and the settlement
     (announcement,) = [m for m in h.sent if m["kind"] == "message" and m["embeds"]
@@ -72,3 +78,4 @@ async def test_crossing_notice_then_the_close_confirms_it(make_harness, shared_d
     (edit,) = [m for m in h.sent if m["kind"] == "edit" and m["message_id"] == notice["id"]]
     assert edit["embeds"][0]["footer"]["text"].startswith(f"Confirmed at the close of 2023-12-26: {close:.2f}")
     assert edit["embeds"][0]["title"] == embed["title"]
+    assert len(h.dms(h.user.id)) == 1  # the close (above 202.50 too) does not fire it again

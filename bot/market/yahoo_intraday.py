@@ -96,6 +96,7 @@ class YahooIntraday:
         self.timeout = timeout
         self.attempts = attempts
         self._download = download or yahoo._default_download
+        self._said: set[tuple] = set()  # (session day, kind of failure) already in the log
 
     def _download_batch(self, symbols: list[str]) -> dict[str, pd.DataFrame]:
         kwargs = dict(tickers=symbols, period="1d", interval="5m", auto_adjust=False, actions=False, prepost=False,
@@ -163,6 +164,10 @@ class YahooIntraday:
                 continue
             for sym, df in frames.items():
                 out.bars[by_symbol[sym]] = df
-        if first_error is not None:
-            log.warning("intraday: %d of %d tickers not fetched (%s)", len(out.unavailable), len(symbols), first_error)
+        if first_error is not None:  # said once a day per kind of failure (a round comes every few minutes)
+            said = (pd.Timestamp.now(tz=NEW_YORK).date(), type(first_error).__name__)
+            level = logging.DEBUG if said in self._said else logging.WARNING
+            self._said.add(said)
+            log.log(level, "intraday: %d of %d tickers not fetched (%s)", len(out.unavailable), len(symbols),
+                    first_error)
         return out

@@ -186,7 +186,7 @@ class DiscordPoster:
         if delivery.linked is not None:
             guild = getattr(channel, "guild", None)
             url = f"https://discord.com/channels/{guild.id if guild else '@me'}/{delivery.linked[0]}/{delivery.linked[1]}"
-        ref = discord.MessageReference(message_id=delivery.parent_message_id, channel_id=channel_id,
+        ref = discord.MessageReference(message_id=delivery.need_parent(), channel_id=channel_id,
                                        fail_if_not_exists=False)
         try:
             sent = await channel.send(**settlement_message(delivery, url).send_kwargs(), reference=ref,
@@ -200,7 +200,7 @@ class DiscordPoster:
 
     async def settle_footer(self, channel_id: int, delivery: Delivery) -> None:
         """Rewrite the notice's footer with the close's outcome (the same text whenever it is done)."""
-        partial = self.bot.get_partial_messageable(channel_id).get_partial_message(delivery.parent_message_id)
+        partial = self.bot.get_partial_messageable(channel_id).get_partial_message(delivery.need_parent())
         try:
             await partial.edit(embed=settled_notice_embed(delivery))
         except discord.HTTPException as exc:  # deleted, or no longer ours to edit: the reply says it anyway

@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot.app.client import BreakoutBot
 from bot.services.intraday_watch import RoundReport, next_round
+from cogs.announcer import Announcer
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class IntradayWatcher(commands.Cog):
         if report is None:
             return None
         announcer = self.bot.get_cog("Announcer")
-        if announcer is not None and (report.queued or not report.ran):
+        if isinstance(announcer, Announcer) and (report.queued or not report.ran):
             if not report.ran:
                 await asyncio.sleep(self.follow_delay)
             await announcer.wake(now=now)

@@ -47,7 +47,7 @@ def notice_embed(payload: dict, key: str, *, image: str | None = None, footer: s
 
 
 def notice_message(delivery: Delivery, png: bytes | None) -> AnnouncementMessage:
-    payload = delivery.intraday
+    payload = delivery.need_intraday()
     name = notice_filename(payload) if png else None
     return AnnouncementMessage(content=None, embed=notice_embed(payload, delivery.key, image=name),
                                file=discord.File(io.BytesIO(png), filename=name) if png else None,
@@ -56,7 +56,7 @@ def notice_message(delivery: Delivery, png: bytes | None) -> AnnouncementMessage
 
 def settled_notice_embed(delivery: Delivery) -> discord.Embed:
     """The notice's embed as posted, its footer now saying how the close settled it."""
-    notice, reply = delivery.notice, delivery.intraday
+    notice, reply = delivery.need_notice(), delivery.need_intraday()
     key = notice["key"]
     footer = words.settled_notice_footer(reply["outcome"], reply["close"], date.fromisoformat(reply["session"]), key)
     return notice_embed(notice, key, image=notice_filename(notice) if notice.get("bars", {}).get("t") else None,
@@ -64,7 +64,7 @@ def settled_notice_embed(delivery: Delivery) -> discord.Embed:
 
 
 def settlement_message(delivery: Delivery, linked_url: str | None) -> AnnouncementMessage:
-    r = delivery.intraday
+    r = delivery.need_intraday()
     up = r["direction"] == "up"
     text = words.settled(r["outcome"], r["close"], up, reason=r.get("reason", ""), line=r.get("line"))
     if linked_url:

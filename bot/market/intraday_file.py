@@ -85,7 +85,7 @@ class IntradayFiles:
                 bars = bars_of_day(read_intraday_csv(path), now.date())
             except BadPriceFile:
                 continue  # a file that cannot be read: no quote (the offline twin says why)
-            bars = bars[bars.index + BAR <= now]
+            bars = bars[cast(pd.DatetimeIndex, bars.index) + BAR <= now]
             if not bars.empty:
                 out.bars[ticker] = bars
         return out

@@ -160,6 +160,15 @@ class Delivery:
     def need_firing(self) -> dict[str, Any]:
         return _needed(self.firing, "an alert's firing", self.key)
 
+    def need_intraday(self) -> dict[str, Any]:
+        return _needed(self.intraday, "an intraday notice or reply", self.key)
+
+    def need_notice(self) -> dict[str, Any]:
+        return _needed(self.notice, "the intraday notice it replies to", self.key)
+
+    def need_parent(self) -> int:
+        return _needed(self.parent_message_id, "the message it replies to", self.key)
+
     @classmethod
     def of(cls, row: OutboxRow) -> Delivery:
         if row.kind in (NOTICE_KIND, SETTLE_KIND):  # never pings: one line during the session, one at the close

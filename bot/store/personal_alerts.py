@@ -218,7 +218,7 @@ class PersonalAlertRepo:
                     Target(via or VIA_DM, channel if enabled else None, index or "SPY")))
         return out
 
-    async def levels_near(self, within_pct: float) -> dict[str, list[tuple[PersonalAlert, Target]]]:
+    async def levels_near(self, within_pct: float) -> dict[str, builtins.list[tuple[PersonalAlert, Target]]]:
         """The intraday watch's view: ticker -> its level alerts ("above"/"below") not waiting on a
         delivery whose level lies within ``within_pct`` % of the ticker's last scanned close and
         not yet past it (an "above" level at or over the close and at most ``within_pct`` % of the
@@ -239,7 +239,7 @@ class PersonalAlertRepo:
                 .join_from(personal_alerts, guild_settings, g.guild_id == _a.guild_id, isouter=True)
                 .where(near, _a.fired_on.is_(None))
                 .order_by(_a.ticker, _a.id))
-        out: dict[str, list[tuple[PersonalAlert, Target]]] = {}
+        out: dict[str, builtins.list[tuple[PersonalAlert, Target]]] = {}
         async with self.db.reading() as conn:
             rows = (await conn.execute(stmt)).all()
         for aid, gid, uid, ticker, kind, level, via, channel, enabled, index in rows:

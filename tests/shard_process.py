@@ -11,8 +11,12 @@ and waits for stdin to close.
 Environment: the store (DATABASE_URL + BREAKOUT_DB_SCHEMA, or BREAKOUT_DB_PATH), BOT_SHARD_COUNT,
 BOT_SHARD_IDS, and for the test: PRICES (CSV folder), DISCORD_LOG, GUILDS (comma-separated ids),
 NOW (ISO time of the wake-ups), SCRIPT (ticker:date:kind,...; empty: the real engine), KILL_AFTER_POSTS
-(SIGKILL itself right after that many posts reached Discord, before it can record them), THREADS (1: the bot may
-open threads, so each breakout announcement gets one and its follow-ups go there).
+(SIGKILL itself right after that many posts reached Discord, before it can record them), KILL_AFTER_DMS (the
+same counting members' DMs only), THREADS (1: the bot may open threads, so each breakout announcement gets one
+and its follow-ups go there).
+
+A member's DM is on no shard: any process may take it, so a process is done only when no DM of any server is
+left to post either.
 
 Intraday (INTRADAY_ROUNDS, comma-separated ISO times): the intraday watcher cog too, its quotes the
 synthetic sessions of the price files' daily bars (tests/intraday_fakes.py); the process runs those
@@ -36,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
-from discord_harness import DiscordHarness  # noqa: E402
+from discord_harness import DM_OFFSET, DiscordHarness  # noqa: E402
 from intraday_fakes import SyntheticIntraday  # noqa: E402
 from scan_fakes import ScriptedEngine  # noqa: E402
 
@@ -85,7 +89,7 @@ def guild_payload(h: DiscordHarness, guild_id: int) -> dict:
     return data
 
 
-def install_discord_file(h: DiscordHarness, kill_after: int | None) -> None:
+def install_discord_file(h: DiscordHarness, kill_after: int | None, *, dms_only: bool = False) -> None:
     recorder = h.bot.http.send_message
     posts = 0
 
@@ -95,7 +99,7 @@ def install_discord_file(h: DiscordHarness, kill_after: int | None) -> None:
         message = {**message, "channel_id": str(channel_id)}
         footer = (message["embeds"][0].get("footer") or {}).get("text", "") if message["embeds"] else ""
         log({"post": int(channel_id), "footer": footer, "message": message, "pid": os.getpid()})
-        posts += 1
+        posts += 1 if int(channel_id) > DM_OFFSET or not dms_only else 0
         if kill_after is not None and posts >= kill_after:
             os.kill(os.getpid(), signal.SIGKILL)  # kill -9: posted, not yet marked sent
         return message
@@ -147,8 +151,8 @@ async def main() -> None:
     for gid in map(int, os.environ["GUILDS"].split(",")):
         if shards.holds(gid):  # Discord sends a process its own shards' servers only
             h.state._add_guild_from_data(guild_payload(h, gid))
-    kill_after = os.environ.get("KILL_AFTER_POSTS")
-    install_discord_file(h, int(kill_after) if kill_after else None)
+    kill_after = os.environ.get("KILL_AFTER_POSTS") or os.environ.get("KILL_AFTER_DMS")
+    install_discord_file(h, int(kill_after) if kill_after else None, dms_only=bool(os.environ.get("KILL_AFTER_DMS")))
     cog = bot.get_cog("Announcer")
     if script:
         cog.scanner.engine = ScriptedEngine(script)
@@ -161,7 +165,8 @@ async def main() -> None:
         if report is None:
             raise SystemExit("wake-up failed")
         scanned = await ScanRunRepo(db).last_session()
-        left = await OutboxRepo(db).pending(shards=shards)
+        left = [r for r in await OutboxRepo(db).pending(limit=10_000)
+                if shards.holds(r.guild_id) or r.user_id is not None]
         if scanned is not None and scanned >= now.date() and not left:
             break
         await asyncio.sleep(0.2)  # the other process is scanning, or holds rows it is posting

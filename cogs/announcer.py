@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
+from datetime import date
 from typing import Literal
 
 import discord
@@ -31,6 +33,7 @@ from bot.app.announce_embeds import (
 from bot.app.client import BreakoutBot
 from bot.app.error_handler import permission_names
 from bot.app.intraday_embeds import notice_message, settled_notice_embed, settlement_message
+from bot.services.market_index import DEFAULT_INDEX
 from bot.services.scan import (
     WAKE_TIMES,
     ChannelForbidden,
@@ -248,6 +251,12 @@ class DiscordPoster:
         else:
             firing = delivery.need_firing()
             ticker, day = firing["ticker"], firing["date"]
+            # a level or move alert fired by the daily close: its evidence beside its chart (one
+            # fired during the session, "at" a quote's time, has no close yet to show evidence on)
+            if delivery.evidence is None and "at" not in firing:
+                evidence = await self.bot.services.personal.firing_evidence(
+                    ticker, date.fromisoformat(day), (firing.get("personal") or {}).get("market_index") or DEFAULT_INDEX)
+                delivery = replace(delivery, evidence=evidence)
         # members alerted on one ticker and day share one render (the base service keeps recent ones)
         png = await self.bot.services.base.event_chart(delivery.key, ticker, day, markers=[firing_marker(delivery)])
         message = personal_message(delivery, png)

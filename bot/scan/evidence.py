@@ -63,6 +63,18 @@ def rank_universe(frames: Mapping[str, pd.DataFrame], tickers: Iterable[str], da
     return {day: rs_ranks_at({t: c.loc[: pd.Timestamp(day)] for t, c in closes.items()}, day) for day in set(days)}
 
 
+def ranks_memoised(memo: dict[date, dict[str, int]], frames: Mapping[str, pd.DataFrame], tickers: Iterable[str],
+                   days: Iterable[date]) -> dict[date, dict[str, int]]:
+    """:func:`rank_universe` for one scan's chunks: the universe (``frames``, ``tickers``) is the
+    same for every chunk, so a day's ranks are worked out once per scan and kept in ``memo``
+    (one dict per scan) instead of once per chunk that has an event on that day."""
+    days = set(days)
+    missing = days - memo.keys()
+    if missing:
+        memo.update(rank_universe(frames, tickers, missing))
+    return {day: memo[day] for day in days}
+
+
 def event_evidence(e: Event, daily: pd.DataFrame, bench: pd.DataFrame | None,
                    ranks: Mapping[date, Mapping[str, int]]) -> Evidence:
     """The evidence of one event on its own day (no market state: that is each server's)."""

@@ -5,7 +5,10 @@ transaction as the ticker's engine state (a level alert is marked fired there to
 once): delivered exactly once like an announcement, by DM or as a mention in the alerts channel.
 Its payload carries what an announcement carries: an event alert the event's own payload (its
 levels, its evidence and the server's market state); a level or move alert the close, the
-ticker's base (so the same levels are said) and the evidence on that day.
+ticker's base (so the same levels are said) and the server's market index. A level or move
+alert's evidence on that day is worked out when its DM is posted, beside its chart (from the
+same bars: ``PersonalAlertsService.firing_evidence``), not by the scan: the daily close checks
+100,000 alerts in the time the evidence of a few hundred firings would take.
 
 The key keeps a member from getting one event twice (two alerts matching one breakout are one
 message) and a level alert from firing twice on one day.
@@ -23,9 +26,7 @@ import pandas as pd
 
 from bot.analysis.events.state import ActiveBase
 from bot.analysis.events.types import Event
-from bot.analysis.evidence import Evidence, MarketState, evidence_at
 from bot.analysis.personal import level_firing, matches, move_firings
-from bot.scan.evidence import with_market
 from bot.store.outbox import NewMessage, event_key
 from bot.store.personal_alerts import VIA_CHANNEL, Bounds, PersonalAlert, Target
 
@@ -80,29 +81,17 @@ def firings(alerts: Sequence[tuple[PersonalAlert, Target]], daily: pd.DataFrame,
     return out
 
 
-def firing_evidence(fs: Sequence[Firing], daily: pd.DataFrame, bench: pd.DataFrame | None) -> dict[date, Evidence]:
-    """The evidence on each day a level or move alert fired (event alerts use their event's)."""
-    out = {}
-    for day in {f.day for f in fs if f.event is None}:
-        try:
-            out[day] = evidence_at(daily, bench, day)
-        except (ValueError, KeyError, IndexError):  # too few bars: the firing goes without it
-            continue
-    return out
-
-
 def _target(f: Firing) -> tuple[int, dict[str, Any]]:
     channel_id = f.target.channel_id
     via_channel = f.target.via == VIA_CHANNEL and channel_id is not None
     a = f.alert
     section = {"alert_id": a.id, "user_id": a.user_id, "via": "channel" if via_channel else "dm",
                "channel_id": channel_id, "text": a.text, "once": a.once, "alert_kind": a.kind,
-               "level": a.level}
+               "level": a.level, "market_index": f.target.market_index}
     return (channel_id if via_channel and channel_id is not None else 0), section
 
 
-def messages_for(fs: Sequence[Firing], *, beside: Mapping, evidence: Mapping[date, Evidence],
-                 states: Mapping[tuple[str, date], MarketState | None], base: ActiveBase | None,
+def messages_for(fs: Sequence[Firing], *, beside: Mapping, base: ActiveBase | None,
                  event_payload) -> tuple[list[NewMessage], list[tuple[int, str]]]:
     """The outbox rows of one ticker's firings, and the level alerts they fire (id, ISO day).
 
@@ -110,6 +99,7 @@ def messages_for(fs: Sequence[Firing], *, beside: Mapping, evidence: Mapping[dat
     ``event_payload(event, evidence, states, odds, index)``: the announcement's payload."""
     messages: list[NewMessage] = []
     fired: list[tuple[int, str]] = []
+    announced: dict = {}  # (event key, market index) -> its announcement's payload, shared by its members
     for f in fs:
         a = f.alert
         kind: str
@@ -117,7 +107,10 @@ def messages_for(fs: Sequence[Firing], *, beside: Mapping, evidence: Mapping[dat
         if f.event is not None:
             e = f.event
             # what the server's announcement of the event carries: evidence, market states, odds
-            payload = event_payload(e, *beside.get(e.key, (None, {}, None)), f.target.market_index)
+            shared = (e.key, f.target.market_index)
+            if shared not in announced:
+                announced[shared] = event_payload(e, *beside.get(e.key, (None, {}, None)), f.target.market_index)
+            payload = announced[shared]
             base_id, kind = f"{e.base_id}@{a.user_id}", e.kind
         else:
             base_id, kind = f"alert{a.id}@{a.user_id}", a.kind
@@ -125,9 +118,6 @@ def messages_for(fs: Sequence[Firing], *, beside: Mapping, evidence: Mapping[dat
                        "level": a.level, "change": f.change}
             if base is not None:
                 payload["base"] = {"zone_low": base.zone_low, "zone_high": base.zone_high, "level": base.level}
-            ev = evidence.get(f.day)
-            if ev is not None:
-                payload["evidence"] = with_market(ev, states.get((f.target.market_index, f.day)))
         key = event_key(a.ticker, base_id, kind, f.day)
         payload = {**payload, PERSONAL: section, "key": key}
         messages.append(NewMessage(a.guild_id, channel_id, a.ticker, base_id, kind, f.day, payload, user_id=a.user_id))

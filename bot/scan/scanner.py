@@ -35,13 +35,13 @@ from bot.scan.evidence import (
     event_evidence,
     market_states,
     odds_payload,
-    rank_universe,
+    ranks_memoised,
     with_market,
 )
 from bot.scan.finder_memo import FinderMemos
 from bot.scan.followups import chunk_follow_ups, followup_messages, load_stories
 from bot.scan.intraday_settle import settle_crossings
-from bot.scan.personal import bounds_of, firing_evidence, firings, messages_for
+from bot.scan.personal import bounds_of, firings, messages_for
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.guilds import GuildSettingsRepo
@@ -226,18 +226,19 @@ class Scanner:
             # breakouts still in their 30 sessions
             stories = await load_stories(self.outbox, tickers, as_of) if self.followups else {}
             newest: date | None = None
+            ranks_memo: dict = {}  # day -> the RS ranks of the scanned tickers: one universe per scan
             for i in range(0, len(tickers), self.chunk_size):
                 chunk = tickers[i : i + self.chunk_size]
                 # CPU work (engine, JSON) in the lane thread, a chunk at a time; writes on the loop.
                 results = await off_loop(self._advance_many, chunk, frames, stored)
                 found = [e for r in results if isinstance(r, tuple) for e in r[1]]
-                beside = await self._beside(found, frames, context, indexes, tickers) if found else {}
+                beside = await self._beside(found, frames, context, indexes, tickers, ranks_memo) if found else {}
                 followed = (await off_loop(chunk_follow_ups, chunk, results, frames, stored, stories)
                             if any(t in stories for t in chunk) else {})
                 watched = {t: bounds_of(frames[t], stored.get(t), r[1]) for t, r in zip(chunk, results)
                            if isinstance(r, tuple) and t in personal}
                 alerts = await self.personal.for_tickers(watched) if watched else {}
-                mine = await self._personal(chunk, results, alerts, frames, context, stored, beside, indexes)
+                mine = await self._personal(chunk, results, alerts, frames, stored, beside)
                 fired: list[tuple[int, str]] = []
                 batch = []
                 for ticker, result in zip(chunk, results):
@@ -285,14 +286,15 @@ class Scanner:
         return report
 
     async def _beside(self, events: Sequence[Event], frames: dict[str, pd.DataFrame], context: dict[str, pd.DataFrame],
-                      indexes: set[str], tickers: Sequence[str]) -> Beside:
-        """event key -> (its evidence, {index: market state}): what its announcements carry."""
+                      indexes: set[str], tickers: Sequence[str], ranks_memo: dict) -> Beside:
+        """event key -> (its evidence, {index: market state}): what its announcements carry
+        (``ranks_memo``: the scan's RS ranks by day, filled as the chunks need them)."""
         both = {**frames, **context}
 
         def work():
             days = {e.date for e in events}
             states = market_states(both, indexes | {BENCHMARK}, days)  # SPY's: the odds' market
-            ranks = rank_universe(frames, tickers, days)
+            ranks = ranks_memoised(ranks_memo, frames, tickers, days)
             bench = both.get(BENCHMARK)
             out: Beside = {}
             for e in events:
@@ -314,33 +316,22 @@ class Scanner:
         return out
 
     async def _personal(self, chunk: Sequence[str], results: list, personal: dict, frames: dict[str, pd.DataFrame],
-                        context: dict[str, pd.DataFrame], stored: dict[str, StateRecord], beside: Beside,
-                        indexes: set[str]) -> dict:
+                        stored: dict[str, StateRecord], beside: Beside) -> dict:
         """ticker -> (its members' outbox rows, the level alerts they fire) for the chunk's
         tickers with new closes: worked out in the lane thread."""
         todo = [(t, r) for t, r in zip(chunk, results) if isinstance(r, tuple) and t in personal]
         if not todo:
             return {}
-        both = {**frames, **context}
 
         def work():
-            found = {}
+            out = {}
             for ticker, (record, events) in todo:
                 prior = stored.get(ticker)
                 since = prior.last_date if prior is not None else None
                 fs = firings(personal[ticker], frames[ticker], since, events)
                 if fs:
-                    found[ticker] = (fs, record)
-            if not found:
-                return {}
-            days = {f.day for fs, _ in found.values() for f in fs if f.event is None}
-            states = market_states(both, indexes, days) if days else {}
-            out = {}
-            for ticker, (fs, record) in found.items():
-                ev = firing_evidence(fs, frames[ticker], both.get(BENCHMARK))
-                base = TickerState.from_json(record.state_json).base
-                out[ticker] = messages_for(fs, beside=beside, evidence=ev, states=states, base=base,
-                                           event_payload=announced_payload)
+                    base = TickerState.from_json(record.state_json).base
+                    out[ticker] = messages_for(fs, beside=beside, base=base, event_payload=announced_payload)
             return out
 
         return await off_loop(work)

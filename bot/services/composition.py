@@ -239,7 +239,7 @@ class Services:
     def personal(self) -> PersonalAlertsService:
         from bot.services.personal import PersonalAlertsService
 
-        return PersonalAlertsService(self._store(), self.market)
+        return PersonalAlertsService(self._store(), self.market, market_state=self.market_state)
 
     @cached_property
     def scorecard(self) -> ScorecardService:

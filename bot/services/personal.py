@@ -6,13 +6,16 @@ read and removal names the member: one member never sees or touches another's al
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.errors import BadArgument, UnknownTicker
+from bot.analysis.evidence import Evidence
+from bot.errors import BadArgument, BreakoutError, UnknownTicker
 from bot.scan.scanner import DEFAULT_LOOKBACK_DAYS
+from bot.services.evidence import gather_evidence
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
 from bot.store.personal_alerts import VIA_CHANNEL, VIA_DM, AlertRefused, PersonalAlert, PersonalAlertRepo
@@ -21,6 +24,8 @@ from bot.tickers import normalize_ticker
 from bot.words import personal as words
 
 __all__ = ["AlertRefused", "PersonalAlertsService", "parse_level"]
+
+log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"^[+]?(\d{1,9}(\.\d*)?|\.\d+)$")
 
@@ -56,10 +61,26 @@ class Listing:
 
 
 class PersonalAlertsService:
-    def __init__(self, db: Database, market):
+    def __init__(self, db: Database, market, *, market_state=None):
         self.db = db
         self.market = market
+        self.market_state = market_state  # MarketService: a server's market index on a day
         self.repo = PersonalAlertRepo(db)
+
+    async def firing_evidence(self, ticker: str, day: date, index: str) -> Evidence | None:
+        """The evidence beside a level or move alert's firing, worked out when its DM is posted:
+        what the scan would have said on ``day`` (the ticker's bars through that day as the scan
+        reads them, the RS line against SPY, the server's market ``index`` that day). None when
+        the bars cannot be had: the DM goes without it, as an announcement does."""
+        try:
+            frames = await self.market.histories([ticker], start=day - timedelta(days=DEFAULT_LOOKBACK_DAYS), end=day)
+            daily = frames.get(ticker)
+            if daily is None or daily.empty:
+                return None
+            return await gather_evidence(self.market, daily, ticker, day, market_state=self.market_state, index=index)
+        except (BreakoutError, ValueError, KeyError, IndexError) as exc:  # too few bars, the source down
+            log.info("evidence of %s on %s left out of a personal alert: %s", ticker, day, exc)
+            return None
 
     async def add(self, guild_id: int, user_id: int, ticker_text: str, what: str, value: str | None = None) -> Added:
         ticker = normalize_ticker(ticker_text)

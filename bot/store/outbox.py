@@ -123,8 +123,10 @@ class OutboxRepo:
         rows = [dict(guild_id=m.guild_id, channel_id=m.channel_id, ticker=m.ticker, base_id=m.base_id, kind=m.kind,
                      bar_date=m.bar_date.isoformat(), payload=json.dumps(m.payload, separators=(",", ":")),
                      created_at=now, user_id=m.user_id) for m in messages]
-        stmt = self.db.insert(outbox).on_conflict_do_nothing().returning(_o.id)
-        return len((await conn.execute(stmt, rows)).all())
+        stmt = self.db.insert(outbox).on_conflict_do_nothing()
+        if not self.db.is_postgres:  # SQLite's executemany counts the rows it inserted
+            return (await conn.execute(stmt, rows)).rowcount
+        return len((await conn.execute(stmt.returning(_o.id), rows)).all())
 
     async def commit_ticker(self, state: StateRecord, messages: Sequence[NewMessage]) -> int:
         """One transaction: the ticker's new engine state and its outbox rows. Returns how

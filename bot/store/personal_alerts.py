@@ -14,6 +14,7 @@ A member's alerts are theirs alone: every read names the member, except :meth:`c
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -73,15 +74,28 @@ class Bounds:
     events: frozenset[str] = frozenset()
 
 
-def _may_fire(ticker: str, b: Bounds | None):
-    if b is None:
-        return _a.ticker == ticker
-    kinds = [k for k, covers in EVENT_ALERTS.items() if covers & b.events]
-    return sa.and_(_a.ticker == ticker, sa.or_(
-        sa.and_(_a.kind == "above", _a.level < b.high),
-        sa.and_(_a.kind == "below", _a.level > b.low),
-        sa.and_(_a.kind == "move", _a.level <= b.move + 1e-9),
-        _a.kind.in_(kinds) if kinds else sa.false()))
+def _may_fire(i: int) -> list:
+    """The ``i``-th ticker's alerts that can fire, its bounds as parameters (``t``, ``hi``, ``lo``,
+    ``mv``, ``ev_j``: the ticker, highest and lowest new close, biggest move, event alert kinds):
+    one term per kind, each a range of the (ticker, kind, level) index."""
+    p = functools.partial(sa.bindparam, unique=False)
+    ticker = _a.ticker == p(f"t{i}")
+    return [sa.and_(ticker, _a.kind == "above", _a.level < p(f"hi{i}", type_=sa.Float)),
+            sa.and_(ticker, _a.kind == "below", _a.level > p(f"lo{i}", type_=sa.Float)),
+            sa.and_(ticker, _a.kind == "move", _a.level <= p(f"mv{i}", type_=sa.Float)),
+            sa.and_(ticker, _a.kind.in_([p(f"ev{i}_{j}", type_=sa.String) for j in range(len(EVENT_ALERTS))]))]
+
+
+def _bound_params(tickers: Sequence[str], bounds: Mapping[str, Bounds | None]) -> dict:
+    params: dict = {}
+    for i, t in enumerate(tickers):
+        b = bounds[t]
+        assert b is not None  # the caller passes the tickers with bounds
+        params.update({f"t{i}": t, f"hi{i}": b.high, f"lo{i}": b.low, f"mv{i}": b.move + 1e-9})
+        # the event alert kinds the ticker's events fire, "" for the others (no alert has kind ""):
+        # a fixed count of parameters keeps the statement's text, so the database reuses its plan
+        params.update({f"ev{i}_{j}": k if covers & b.events else "" for j, (k, covers) in enumerate(EVENT_ALERTS.items())})
+    return params
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,20 @@ def _alert(r) -> PersonalAlert:
     return PersonalAlert(id=r["id"], guild_id=r["guild_id"], user_id=r["user_id"], ticker=r["ticker"],
                          kind=r["kind"], level=float(r["level"]), created_at=r["created_at"],
                          fired_on=r["fired_on"], problem=r["problem"])
+
+
+@functools.lru_cache(maxsize=128)
+def _candidates(n: int | None):
+    """The scan's read of alerts not waiting on a delivery, with where each goes: for ``n``
+    tickers' bounds (:func:`_may_fire`), or (None) with no condition on the tickers yet."""
+    g = guild_settings.c
+    stmt = (sa.select(_a.id, _a.guild_id, _a.user_id, _a.ticker, _a.kind, _a.level, _m.via,
+                      g.alerts_channel_id, g.alerts_enabled, g.market_index)
+            .join_from(personal_alerts, alert_members,
+                       sa.and_(_m.guild_id == _a.guild_id, _m.user_id == _a.user_id), isouter=True)
+            .join_from(personal_alerts, guild_settings, g.guild_id == _a.guild_id, isouter=True)
+            .where(_a.fired_on.is_(None)))
+    return stmt if n is None else stmt.where(sa.or_(*(term for i in range(n) for term in _may_fire(i))))
 
 
 class PersonalAlertRepo:
@@ -191,27 +219,22 @@ class PersonalAlertRepo:
         With ``Bounds`` per ticker (what its new closes did) only the alerts that can fire are
         read: a level above beneath the highest close, below above the lowest, a move no bigger
         than the biggest, an event alert when the ticker had an event. The database picks them
-        (by the ticker index), so the cost follows the firings, not the number of alerts."""
-        bounds = tickers if isinstance(tickers, Mapping) else {t: None for t in tickers}
+        (in the (ticker, kind, level) index), so the cost follows the firings, not the number of alerts."""
+        bounds: Mapping[str, Bounds | None] = tickers if isinstance(tickers, Mapping) else {t: None for t in tickers}
         wanted = sorted(bounds)
-        g = guild_settings.c
         out: dict[str, builtins.list[tuple[PersonalAlert, Target]]] = {}
         for i in range(0, len(wanted), 100):
             part = wanted[i:i + 100]
-            where: sa.ColumnElement[bool]
-            if all(bounds[t] is None for t in part):
-                where = _a.ticker.in_(part)
-            else:
-                where = sa.or_(*(_may_fire(t, bounds[t]) for t in part))
-            stmt = (sa.select(_a.id, _a.guild_id, _a.user_id, _a.ticker, _a.kind, _a.level, _m.via,
-                              g.alerts_channel_id, g.alerts_enabled, g.market_index)
-                    .join_from(personal_alerts, alert_members,
-                               sa.and_(_m.guild_id == _a.guild_id, _m.user_id == _a.user_id), isouter=True)
-                    .join_from(personal_alerts, guild_settings, g.guild_id == _a.guild_id, isouter=True)
-                    .where(where, _a.fired_on.is_(None))
-                    .order_by(_a.ticker, _a.id))
+            everything = [t for t in part if bounds[t] is None]
+            bounded = [t for t in part if bounds[t] is not None]
+            reads: builtins.list[tuple[sa.Select, dict]] = []
+            if everything:
+                reads.append((_candidates(None).where(_a.ticker.in_(everything)), {}))
+            if bounded:  # one statement per count of tickers, built and compiled once
+                reads.append((_candidates(len(bounded)), _bound_params(bounded, bounds)))
             async with self.db.reading() as conn:
-                rows = (await conn.execute(stmt)).all()
+                rows = [r for stmt, params in reads for r in (await conn.execute(stmt, params)).all()]
+            rows.sort(key=lambda r: (r[3], r[0]))
             for aid, gid, uid, ticker, kind, level, via, channel, enabled, index in rows:
                 out.setdefault(ticker, []).append((
                     PersonalAlert(aid, gid, uid, ticker, kind, float(level)),

@@ -124,7 +124,8 @@ personal_alerts = sa.Table(
     sa.Column("fired_on", sa.Text),  # a level alert queued on this session, waiting to be delivered
     sa.Column("problem", sa.Text),  # why its last firing could not be delivered (shown in `alert list`)
     sa.UniqueConstraint("guild_id", "user_id", "ticker", "kind", "level"),
-    sa.Index("personal_alerts_by_ticker", "ticker"),
+    # revision 0010: the scan reads the alerts that can fire by ticker, kind and level, in the index
+    sa.Index("personal_alerts_by_ticker_kind_level", "ticker", "kind", "level"),
 )
 
 # revision 0007: where a member's personal alerts go in a server (`alert via dm|channel`)

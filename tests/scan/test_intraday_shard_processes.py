@@ -15,8 +15,8 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from bot_processes import BotProcess
 from intraday_fakes import session_of
-from test_shard_processes import BotProcess
 
 from bot.analysis.events import EventEngine
 from bot.analysis.intraday.session import round_times

@@ -12,8 +12,8 @@ import re
 from datetime import date
 
 import pytest
+from bot_processes import GUILDS, SHARDS, BotProcess, posts
 from scan_fakes import ScriptedEngine, write_csv_dir
-from test_shard_processes import GUILDS, SHARDS, BotProcess, posts
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData

@@ -114,7 +114,9 @@ async def watch_lag(args) -> None:
     from bot.store.engine_states import StateRecord, upsert_states
     from bot.store.guilds import GuildSettingsRepo
     from bot.store.watchlist import WatchlistRepo
+    from bot.threads import loop_first
 
+    loop_first()  # the GIL's switch interval the bot runs with (BreakoutBot.setup_hook)
     rng = np.random.default_rng(24)
     day = "2024-03-04"
     tmp = Path(tempfile.mkdtemp())

@@ -22,6 +22,7 @@ from bot.app.views import expired_press
 from bot.services.composition import Services
 from bot.settings import Settings
 from bot.store.faults import answering
+from bot.threads import loop_first
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class BreakoutBot(commands.Bot):
         return state
 
     async def setup_hook(self) -> None:
+        loop_first()
         await self.services.open()
         await self.load_all_extensions()
         self.services.started()

@@ -73,6 +73,21 @@ async def test_no_dev_guild_means_no_sync_on_start(make_harness, market):
     assert not [m for m in h.sent if m["kind"] == "sync"]
 
 
+async def test_the_bot_starts_with_the_loop_first_switch_interval(make_harness, market):
+    """The loop takes the GIL back from the lane within 1 ms, not Python's default 5 ms."""
+    import sys
+
+    from bot.threads import LOOP_SWITCH_INTERVAL
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        await make_harness(market)
+        assert sys.getswitchinterval() == pytest.approx(LOOP_SWITCH_INTERVAL)
+    finally:
+        sys.setswitchinterval(before)
+
+
 async def test_setup_opens_and_close_closes_the_database(make_harness, market, tmp_path):
     db = Database(tmp_path / "bot.sqlite3")
     h = await make_harness(market, db=db)

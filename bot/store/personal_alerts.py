@@ -223,6 +223,7 @@ class PersonalAlertRepo:
         bounds: Mapping[str, Bounds | None] = tickers if isinstance(tickers, Mapping) else {t: None for t in tickers}
         wanted = sorted(bounds)
         out: dict[str, builtins.list[tuple[PersonalAlert, Target]]] = {}
+        targets: dict[tuple, Target] = {}
         for i in range(0, len(wanted), 100):
             part = wanted[i:i + 100]
             everything = [t for t in part if bounds[t] is None]
@@ -236,9 +237,11 @@ class PersonalAlertRepo:
                 rows = [r for stmt, params in reads for r in (await conn.execute(stmt, params)).all()]
             rows.sort(key=lambda r: (r[3], r[0]))
             for aid, gid, uid, ticker, kind, level, via, channel, enabled, index in rows:
-                out.setdefault(ticker, []).append((
-                    PersonalAlert(aid, gid, uid, ticker, kind, float(level)),
-                    Target(via or VIA_DM, channel if enabled else None, index or "SPY")))
+                where = (via or VIA_DM, channel if enabled else None, index or "SPY")
+                target = targets.get(where)
+                if target is None:  # one (frozen, equal) Target per destination, shared by its alerts
+                    target = targets[where] = Target(*where)
+                out.setdefault(ticker, []).append((PersonalAlert(aid, gid, uid, ticker, kind, float(level)), target))
         return out
 
     async def levels_near(self, within_pct: float) -> dict[str, builtins.list[tuple[PersonalAlert, Target]]]:
@@ -289,9 +292,24 @@ class PersonalAlertRepo:
             await conn.execute(personal_alerts.update().where(_a.id == alert_id).values(fired_on=None, problem=problem))
 
 
+FIRE_CHUNK = 500  # alert ids per UPDATE (well inside either engine's bound-parameter limit)
+
+
 async def fire(conn, fired: Sequence[tuple[int, str]]) -> None:
     """Inside the scan's transaction: level alerts queued on a session (``(alert id, ISO day)``)
-    wait for their delivery and fire no more."""
+    wait for their delivery and fire no more. One UPDATE per day and chunk of ids, not one per
+    alert (a busy close fires thousands; :func:`fire_one_by_one` is the plain path it equals)."""
+    by_day: dict[str, builtins.list[int]] = {}
+    for alert_id, day in dict(fired).items():  # an alert named twice ends on its last day, as one by one
+        by_day.setdefault(day, []).append(alert_id)
+    for day, ids in by_day.items():
+        for i in range(0, len(ids), FIRE_CHUNK):
+            await conn.execute(personal_alerts.update().where(_a.id.in_(ids[i:i + FIRE_CHUNK]))
+                               .values(fired_on=day, problem=None))
+
+
+async def fire_one_by_one(conn, fired: Sequence[tuple[int, str]]) -> None:
+    """The plain path of :func:`fire` (one UPDATE per alert), kept for the test that shows they agree."""
     if fired:
         stmt = personal_alerts.update().where(_a.id == sa.bindparam("alert_id")).values(
             fired_on=sa.bindparam("day"), problem=None)

@@ -43,9 +43,34 @@ class Firing:
     change: float | None = None  # a move alert's change, %
 
 
-def new_closes(daily: pd.DataFrame, since: date | None) -> list[tuple[date, float, float | None]]:
+Bar = tuple[date, float, "float | None"]  # (day, close, previous close)
+
+
+def new_closes(daily: pd.DataFrame, since: date | None) -> list[Bar]:
     """(day, close, previous close) of the bars after ``since`` (None: the newest bar only, as
-    a ticker's first scan announces only its newest bar)."""
+    a ticker's first scan announces only its newest bar).
+
+    With a plain (timezone-naive) date index the days are read from its values in one go
+    (the scan asks this of every watched ticker); any other index takes the plain path,
+    :func:`new_closes_plain`, which gives the same bars."""
+    index = daily.index
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is not None:
+        return new_closes_plain(daily, since)
+    closes = daily["Close"].to_numpy(dtype=float)
+    values = index.values
+    n = len(closes)
+    first = n - 1 if since is None else int(np.searchsorted(values, np.datetime64(since, "D").astype(values.dtype),
+                                                            side="right"))
+    first = max(first, 0)
+    if first >= n:
+        return []
+    days = values[first:].astype("datetime64[D]").tolist()
+    before = closes[first - 1:].tolist() if first > 0 else [None, *closes.tolist()]
+    return [(d, before[k + 1], before[k]) for k, d in enumerate(days)]
+
+
+def new_closes_plain(daily: pd.DataFrame, since: date | None) -> list[Bar]:
+    """:func:`new_closes` the plain way, a bar at a time (any index)."""
     closes = daily["Close"].to_numpy(dtype=float)
     days = daily.index
     if since is None:
@@ -56,22 +81,27 @@ def new_closes(daily: pd.DataFrame, since: date | None) -> list[tuple[date, floa
             for i in range(max(first, 0), len(closes))]
 
 
-def bounds_of(daily: pd.DataFrame, stored, events: Sequence[Event]) -> Bounds:
-    """What the ticker's new closes did (``stored``: its engine state record before the scan, or None)."""
-    bars = new_closes(daily, stored.last_date if stored is not None else None)
+def bounds_of(daily: pd.DataFrame, stored, events: Sequence[Event], bars: Sequence[Bar] | None = None) -> Bounds:
+    """What the ticker's new closes did (``stored``: its engine state record before the scan, or
+    None; ``bars``: its :func:`new_closes` since then, if already worked out)."""
+    if bars is None:
+        bars = new_closes(daily, stored.last_date if stored is not None else None)
     closes = [c for _, c, _ in bars] or [float("nan")]
     moves = [abs(c / p - 1.0) * 100.0 for _, c, p in bars if p]
     return Bounds(min(closes), max(closes), max(moves, default=0.0), frozenset(e.kind for e in events))
 
 
 def firings(alerts: Sequence[tuple[PersonalAlert, Target]], daily: pd.DataFrame, since: date | None,
-            events: Sequence[Event]) -> list[Firing]:
-    """The firings of one ticker's alerts on its new closes (``events``: the ones the scan announces)."""
-    bars = new_closes(daily, since)
+            events: Sequence[Event], bars: Sequence[Bar] | None = None) -> list[Firing]:
+    """The firings of one ticker's alerts on its new closes (``events``: the ones the scan
+    announces; ``bars``: its :func:`new_closes` since ``since``, if already worked out)."""
+    if bars is None:
+        bars = new_closes(daily, since)
     out: list[Firing] = []
+    closes = [(d, c) for d, c, _ in bars]
     for alert, target in alerts:
         if alert.kind in ("above", "below"):
-            hit = level_firing(alert.kind, alert.level, [(d, c) for d, c, _ in bars])
+            hit = level_firing(alert.kind, alert.level, closes)
             if hit is not None:
                 out.append(Firing(alert, target, hit[0], hit[1]))
         elif alert.kind == "move":

@@ -41,7 +41,7 @@ from bot.scan.evidence import (
 from bot.scan.finder_memo import FinderMemos
 from bot.scan.followups import chunk_follow_ups, followup_messages, load_stories
 from bot.scan.intraday_settle import settle_crossings
-from bot.scan.personal import bounds_of, firings, messages_for
+from bot.scan.personal import bounds_of, firings, messages_for, new_closes
 from bot.store.db import Database
 from bot.store.engine_states import EngineStateRepo, StateRecord
 from bot.store.guilds import GuildSettingsRepo
@@ -168,6 +168,11 @@ def state_record(state: TickerState, last_close: float | None) -> StateRecord:
     )
 
 
+
+def _since(prior: StateRecord | None) -> date | None:
+    """The last day a ticker's stored engine state covers (None: its first scan)."""
+    return prior.last_date if prior is not None else None
+
 class Scanner:
     def __init__(self, db: Database, market: PriceSource, engine: Engine, *,
                  lookback_days: int = DEFAULT_LOOKBACK_DAYS, max_event_age_days: int = DEFAULT_MAX_EVENT_AGE_DAYS,
@@ -235,10 +240,12 @@ class Scanner:
                 beside = await self._beside(found, frames, context, indexes, tickers, ranks_memo) if found else {}
                 followed = (await off_loop(chunk_follow_ups, chunk, results, frames, stored, stories)
                             if any(t in stories for t in chunk) else {})
-                watched = {t: bounds_of(frames[t], stored.get(t), r[1]) for t, r in zip(chunk, results)
-                           if isinstance(r, tuple) and t in personal}
+                bars = {t: new_closes(frames[t], _since(stored.get(t)))
+                        for t, r in zip(chunk, results) if isinstance(r, tuple) and t in personal}
+                watched = {t: bounds_of(frames[t], stored.get(t), r[1], bars[t]) for t, r in zip(chunk, results)
+                           if t in bars}
                 alerts = await self.personal.for_tickers(watched) if watched else {}
-                mine = await self._personal(chunk, results, alerts, frames, stored, beside)
+                mine = await self._personal(chunk, results, alerts, frames, stored, beside, bars)
                 fired: list[tuple[int, str]] = []
                 batch = []
                 for ticker, result in zip(chunk, results):
@@ -316,9 +323,9 @@ class Scanner:
         return out
 
     async def _personal(self, chunk: Sequence[str], results: list, personal: dict, frames: dict[str, pd.DataFrame],
-                        stored: dict[str, StateRecord], beside: Beside) -> dict:
+                        stored: dict[str, StateRecord], beside: Beside, bars: dict) -> dict:
         """ticker -> (its members' outbox rows, the level alerts they fire) for the chunk's
-        tickers with new closes: worked out in the lane thread."""
+        tickers with new closes (``bars``: ticker -> its new closes): worked out in the lane thread."""
         todo = [(t, r) for t, r in zip(chunk, results) if isinstance(r, tuple) and t in personal]
         if not todo:
             return {}
@@ -326,9 +333,8 @@ class Scanner:
         def work():
             out = {}
             for ticker, (record, events) in todo:
-                prior = stored.get(ticker)
-                since = prior.last_date if prior is not None else None
-                fs = firings(personal[ticker], frames[ticker], since, events)
+                since = _since(stored.get(ticker))
+                fs = firings(personal[ticker], frames[ticker], since, events, bars[ticker])
                 if fs:
                     base = TickerState.from_json(record.state_json).base
                     out[ticker] = messages_for(fs, beside=beside, base=base, event_payload=announced_payload)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 
 from bot.analysis.personal import EVENT_KINDS as EVENT_ALERTS
 from bot.errors import BreakoutError
@@ -127,10 +128,19 @@ def _candidates(n: int | None):
     return stmt if n is None else stmt.where(sa.or_(*(term for i in range(n) for term in _may_fire(i))))
 
 
+@functools.lru_cache(maxsize=128)
+def _candidates_sqlite(n: int):
+    """SQLite's text of :func:`_candidates` for ``n`` tickers' bounds, and its compiled form
+    (which puts the parameters in the text's order)."""
+    compiled = _candidates(n).compile(dialect=sqlite.dialect())
+    return str(compiled), compiled
+
+
 class PersonalAlertRepo:
     def __init__(self, db: Database, *, per_member: int = MAX_PER_MEMBER, per_server: int = MAX_PER_SERVER,
-                 take_turns: bool = True):
+                 take_turns: bool = True, plain_reads: bool = False):
         self.db = db
+        self.plain_reads = plain_reads  # True only for the test that shows SQLite's driver read equals SQLAlchemy's
         self.per_member = per_member
         self.per_server = per_server
         self.take_turns = take_turns  # False only to show, in a test, the race the turns prevent
@@ -228,13 +238,18 @@ class PersonalAlertRepo:
             part = wanted[i:i + 100]
             everything = [t for t in part if bounds[t] is None]
             bounded = [t for t in part if bounds[t] is not None]
-            reads: builtins.list[tuple[sa.Select, dict]] = []
-            if everything:
-                reads.append((_candidates(None).where(_a.ticker.in_(everything)), {}))
-            if bounded:  # one statement per count of tickers, built and compiled once
-                reads.append((_candidates(len(bounded)), _bound_params(bounded, bounds)))
             async with self.db.reading() as conn:
-                rows = [r for stmt, params in reads for r in (await conn.execute(stmt, params)).all()]
+                rows = []
+                if everything:
+                    rows += (await conn.execute(_candidates(None).where(_a.ticker.in_(everything)))).all()
+                if bounded:  # one statement per count of tickers, built and compiled once
+                    params = _bound_params(bounded, bounds)
+                    if self.db.is_postgres or self.plain_reads:
+                        rows += (await conn.execute(_candidates(len(bounded)), params)).all()
+                    else:  # SQLite: the compiled text straight to the driver (its rows need no conversion)
+                        sql, compiled = _candidates_sqlite(len(bounded))
+                        values = compiled.construct_params(params)
+                        rows += (await conn.exec_driver_sql(sql, tuple(values[k] for k in compiled.positiontup))).all()
             rows.sort(key=lambda r: (r[3], r[0]))
             for aid, gid, uid, ticker, kind, level, via, channel, enabled, index in rows:
                 where = (via or VIA_DM, channel if enabled else None, index or "SPY")

@@ -9,7 +9,7 @@ from scan_fakes import make_event, synthetic_daily
 
 from bot.scan.personal import bounds_of, firings
 from bot.store.engine_states import StateRecord
-from bot.store.personal_alerts import AlertRefused, PersonalAlertRepo
+from bot.store.personal_alerts import AlertRefused, Bounds, PersonalAlertRepo
 
 KINDS = ("above", "below", "move", "breakout", "failed", "test", "any")
 
@@ -49,3 +49,26 @@ async def test_candidates_fire_exactly_as_all_alerts_do(db):
         assert len(picked.get(t, [])) <= len(every.get(t, []))
     assert total > 20  # the comparison covers real firings
     assert sum(map(len, picked.values())) < sum(map(len, every.values()))  # and reads fewer alerts
+
+
+async def test_sqlites_driver_read_equals_sqlalchemys(db):
+    """On SQLite the bounded read goes to the driver as compiled text; the alerts and targets it
+    gives are exactly SQLAlchemy's (``plain_reads``), on PostgreSQL trivially the same path."""
+    rng = random.Random(8)
+    repo = PersonalAlertRepo(db, per_member=10_000, per_server=10_000)
+    plain = PersonalAlertRepo(db, plain_reads=True)
+    tickers = [f"T{i}" for i in range(140)]  # more than one chunk of 100
+    for i, t in enumerate(tickers[:60]):
+        for j in range(8):
+            kind = KINDS[(i + j) % len(KINDS)]
+            level = {"above": rng.uniform(90, 110), "below": rng.uniform(90, 110), "move": rng.uniform(0.5, 6)}.get(kind, 0.0)
+            try:
+                await repo.add(1 + j % 2, 100 + j, t, kind, round(level, 2))
+            except AlertRefused:
+                continue
+    await repo.set_via(1, 101, "channel")
+    bounds = {t: Bounds(95.0 + i % 7, 104.0 - i % 5, 1.0 + i % 4, frozenset({"breakout"} if i % 3 else {"failed"}))
+              for i, t in enumerate(tickers)}
+    fast, slow = await repo.for_tickers(bounds), await plain.for_tickers(bounds)
+    assert fast == slow
+    assert sum(map(len, slow.values())) > 40  # the comparison covers real candidates

@@ -239,7 +239,7 @@ class PersonalAlertRepo:
             everything = [t for t in part if bounds[t] is None]
             bounded = [t for t in part if bounds[t] is not None]
             async with self.db.reading() as conn:
-                rows = []
+                rows: builtins.list = []
                 if everything:
                     rows += (await conn.execute(_candidates(None).where(_a.ticker.in_(everything)))).all()
                 if bounded:  # one statement per count of tickers, built and compiled once

@@ -27,7 +27,7 @@ import pandas as pd
 from bot.analysis.events.state import ActiveBase
 from bot.analysis.events.types import Event
 from bot.analysis.personal import level_firing, matches, move_firings
-from bot.store.outbox import NewMessage, event_key
+from bot.store.outbox import NewMessage, SharedPayload, event_key
 from bot.store.personal_alerts import VIA_CHANNEL, Bounds, PersonalAlert, Target
 
 PERSONAL = "personal"  # the payload's section saying whom and why
@@ -149,7 +149,9 @@ def messages_for(fs: Sequence[Firing], *, beside: Mapping, base: ActiveBase | No
             if base is not None:
                 payload["base"] = {"zone_low": base.zone_low, "zone_high": base.zone_high, "level": base.level}
         key = event_key(a.ticker, base_id, kind, f.day)
-        payload = {**payload, PERSONAL: section, "key": key}
+        # an event's members share its announcement (written to the outbox once per batch)
+        payload = (SharedPayload(payload, {PERSONAL: section, "key": key}) if f.event is not None
+                   else {**payload, PERSONAL: section, "key": key})
         messages.append(NewMessage(a.guild_id, channel_id, a.ticker, base_id, kind, f.day, payload, user_id=a.user_id))
         if a.once:
             fired.append((a.id, f.day.isoformat()))

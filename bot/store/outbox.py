@@ -49,6 +49,22 @@ def event_key(ticker: str, base_id: str, kind: str, bar_date: date | str) -> str
     return f"{ticker}|{base_id}|{kind}|{d}"
 
 
+class SharedPayload(dict):
+    """A row's payload made of a part several rows share (``shared``: one event's announcement,
+    sent to each of its members) and the row's own keys (``own``). It is the plain dict
+    ``{**shared, **own}`` to everyone; the outbox writes the shared part's JSON once per batch.
+    Built once and not changed afterwards."""
+
+    __slots__ = ("shared", "own", "spliced")
+
+    def __init__(self, shared: dict, own: dict):
+        super().__init__(shared)
+        self.update(own)
+        self.shared, self.own = shared, own
+        # its JSON can be joined from its items' (JSON names only from text keys)
+        self.spliced = all(type(k) is str for k in self)
+
+
 @dataclass(frozen=True)
 class NewMessage:
     guild_id: int
@@ -144,7 +160,21 @@ class OutboxRepo:
         if self.db.is_postgres:
             return await self._insert_plain(conn, messages, now)
         dumps = json.JSONEncoder(separators=(",", ":")).encode
-        rows = [(m.guild_id, m.channel_id, m.ticker, m.base_id, m.kind, m.bar_date.isoformat(), dumps(m.payload), now,
+        items: dict[int, dict[str, str]] = {}  # id of a shared part -> its items' JSON ('"name":value')
+
+        def text(payload: dict) -> str:
+            if type(payload) is not SharedPayload or not payload.spliced:
+                return dumps(payload)
+            own = payload.own
+            shared = items.get(id(payload.shared))
+            if shared is None:
+                shared = items[id(payload.shared)] = {k: f"{dumps(k)}:{dumps(v)}" for k, v in payload.shared.items()}
+            # {**shared, **own}: the shared keys in their order (an own value in its place), then own's new keys
+            parts = [f"{dumps(k)}:{dumps(own[k])}" if k in own else item for k, item in shared.items()]
+            parts += [f"{dumps(k)}:{dumps(v)}" for k, v in own.items() if k not in shared]
+            return "{" + ",".join(parts) + "}"
+
+        rows = [(m.guild_id, m.channel_id, m.ticker, m.base_id, m.kind, m.bar_date.isoformat(), text(m.payload), now,
                  m.user_id) for m in messages]
         return (await conn.exec_driver_sql(_sqlite_insert_sql(), rows)).rowcount  # executemany counts the inserted
 

@@ -139,11 +139,12 @@ async def make_base_report(
     work = analyse_bars or _analyse_in_thread
     bars_id = frame_fingerprint(daily)
     data_date = daily.index[-1].date()
-    # the evidence (SPY's bars, the market's state) is gathered while the base is found and drawn
+    result, bars = await cache.get_or_make(("base:analysis", ticker, timeframe, as_of, bars_id),
+                                           lambda: work(daily, as_of, timeframe), analysis_size)
+    # The evidence (SPY's bars, the market's state) is gathered while the base is drawn: started
+    # once the base is found, it does not take a core from the finding, which the drawing waits for.
     beside_task = asyncio.ensure_future(evidence(daily, ticker, data_date)) if evidence is not None else None
     try:
-        result, bars = await cache.get_or_make(("base:analysis", ticker, timeframe, as_of, bars_id),
-                                               lambda: work(daily, as_of, timeframe), analysis_size)
         png = b""
         if render:
             key = ("base:chart", ticker, timeframe, as_of, bars_id, markers_key(markers), chart_code_version())

@@ -227,7 +227,7 @@ def price_frame_of_checked(table: pd.DataFrame) -> pd.DataFrame:
     What is left: the columns in order, Open/High/Low rebuilt, repeated dates, order (a test
     checks the two frames are equal on every file of the data folder and on repaired rows)."""
     out = table[[c for c in (*OHLCV, *OPTIONAL) if c in table.columns]].copy()
-    out.index = out.index.normalize()  # (the dates are at midnight; this sets the frequency as there)
+    out.index = pd.DatetimeIndex(out.index).normalize()  # (the dates are at midnight; this sets the frequency as there)
     out.index.name = "Date"
     if out[["Open", "High", "Low"]].isna().to_numpy().any():
         out["Open"] = out["Open"].fillna(out["Close"])

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from bot.analysis.evidence import MarketState, market_state, market_tape
+from bot.analysis.evidence import MarketState, market_state, market_state_one_pass, market_tape
 from bot.charts.market_chart import render_market_chart
 from bot.dates import parse_date
 from bot.errors import NotEnoughData
@@ -88,7 +88,7 @@ class MarketService:
         index = parse_market_index(index) or DEFAULT_INDEX
         daily = await self._bars(index, as_of)
         key = ("market:state", index, frame_fingerprint(daily))
-        state = await self.cache.get_or_make(key, lambda: off_loop(market_state, daily, None, index),
+        state = await self.cache.get_or_make(key, lambda: off_loop(market_state_one_pass, daily, None, index),
                                              lambda _: STATE_BYTES)
         if state is None:  # (_bars checked the 50 sessions it needs)
             raise NotEnoughData(f"Not enough {index} history for the market's state (50 sessions needed).")

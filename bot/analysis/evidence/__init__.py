@@ -23,6 +23,7 @@ from bot.analysis.evidence.market_state import (
     MarketRules,
     MarketState,
     market_state,
+    market_state_one_pass,
     market_states,
     market_tape,
 )
@@ -124,6 +125,6 @@ def evidence_at(
 
 __all__ = [
     "INDEXES", "STATES", "Evidence", "MarketRules", "MarketState", "Trend", "evidence_at", "market_state", "market_states",
-    "market_tape", "rs_line", "rs_line_at_high", "rs_line_highs", "rs_ranks", "rs_ranks_at", "rs_score",
+    "market_state_one_pass", "market_tape", "rs_line", "rs_line_at_high", "rs_line_highs", "rs_ranks", "rs_ranks_at", "rs_score",
     "trend_at",
 ]

@@ -76,7 +76,11 @@ def new_closes_plain(daily: pd.DataFrame, since: date | None) -> list[Bar]:
     if since is None:
         first = len(closes) - 1
     else:
-        first = int(np.searchsorted(days.values, np.datetime64(since, "D").astype(days.values.dtype), side="right"))
+        # a dated index with a timezone is compared in its own wall time, the days its bars are
+        # dated by (its .values would be UTC instants, and pandas deprecates reading them so)
+        wall = days.tz_localize(None) if isinstance(days, pd.DatetimeIndex) and days.tz is not None else days
+        values = wall.to_numpy()
+        first = int(np.searchsorted(values, np.datetime64(since, "D").astype(values.dtype), side="right"))
     return [(days[i].date(), float(closes[i]), float(closes[i - 1]) if i > 0 else None)
             for i in range(max(first, 0), len(closes))]
 

@@ -140,8 +140,9 @@ class _Response:
 
 
 class DiscordHarness:
-    def __init__(self, bot):
+    def __init__(self, bot, worker: int = 0):
         self.bot = bot
+        self.worker = worker  # the snowflake's worker bits: processes sharing one "Discord" need their own
         self.state = bot._connection
         self.sent: list[dict] = []
         self.stored: dict[int, dict] = {}  # message id -> message payload as Discord would return it
@@ -161,8 +162,8 @@ class DiscordHarness:
 
     # ---- set-up --------------------------------------------------------------------
     @classmethod
-    async def start(cls, bot) -> "DiscordHarness":
-        self = cls(bot)
+    async def start(cls, bot, worker: int = 0) -> "DiscordHarness":
+        self = cls(bot, worker)
         await bot._async_setup_hook()
         self._install_recorders()
         self.state.user = discord.ClientUser(state=self.state, data=self._bot_user())
@@ -186,7 +187,10 @@ class DiscordHarness:
         return Author(uid, f"user{uid % 10_000}", manage_guild=manage_guild)
 
     def _snowflake(self) -> int:
-        return time_snowflake(utcnow()) + next(self._ids)
+        """A new id, laid out as Discord's: milliseconds, then 10 worker bits, then a 12-bit
+        increment. Two processes posting in the same millisecond differ by their worker (a thread's
+        id is its message's, so a shared id would merge two servers' threads)."""
+        return time_snowflake(utcnow()) | (self.worker & 0x3FF) << 12 | next(self._ids) & 0xFFF
 
     def _bot_user(self) -> dict:
         return {"id": str(BOT_ID), "username": "breakout-bot", "discriminator": "0", "avatar": None,

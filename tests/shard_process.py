@@ -147,7 +147,7 @@ async def main() -> None:
     db = Database(settings.store_target, schema=settings.db_schema)
     extensions = ("cogs.announcer", "cogs.intraday") if rounds else ("cogs.announcer",)
     bot = create_bot(settings, market=market, db=db, extensions=extensions)
-    h = await DiscordHarness.start(bot)
+    h = await DiscordHarness.start(bot, worker=min(settings.shard_ids) + 1)  # ids of its own, as Discord's
     for gid in map(int, os.environ["GUILDS"].split(",")):
         if shards.holds(gid):  # Discord sends a process its own shards' servers only
             h.state._add_guild_from_data(guild_payload(h, gid))

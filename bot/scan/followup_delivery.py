@@ -14,12 +14,12 @@ announcements nor the other follow-ups.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 from bot.scan.delivery import ChannelForbidden, ChannelGone, Delivery, DeliveryError, FlushReport, Posted, posted_ids
+from bot.scan.post_once import post_once
 from bot.store.outbox import OutboxRow
 
 if TYPE_CHECKING:
@@ -64,37 +64,13 @@ async def deliver_followup(sender: Sender, row: OutboxRow, report: FlushReport, 
         report.dropped += 1
         log.info("follow-up %s dropped: the poster posts no follow-ups", row.key)
         return
-    attempts = row.attempts
-    try:
-        begun = await sender.outbox.begin_attempt(row.id, holder=sender.holder, seconds=sender.claim_seconds)
-        if begun is None:  # another process took it over
-            return
-        attempts = begun
-        if row.attempts > 0:
-            existing = await poster.find_followup(row.channel_id, parent.thread_id, row.key)
-            if existing is not None:
-                await sender.outbox.mark_sent(row.id, existing)
-                report.recovered += 1
-                log.info("follow-up %s was already posted; marked sent", row.key)
-                return
-        posted = await poster.post_followup(
-            row.channel_id, replace(delivery, parent_message_id=parent.message_id, thread_id=parent.thread_id))
-    except (FollowUpUndeliverable, ChannelGone, ChannelForbidden) as exc:
-        await sender.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=True)
-        report.dropped += 1
-        log.warning("follow-up %s dropped: %s", row.key, exc)
-        return
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # transient: keep the row, retry on the next flush (announcements go on)
-        give_up = attempts >= sender.max_attempts
-        await sender.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=give_up)
-        if give_up:
-            report.dropped += 1
-            log.error("gave up follow-up %s after %d attempts: %s", row.key, attempts, exc)
-        else:
-            report.retry_later += 1
-            log.warning("follow-up %s failed (attempt %d), will retry: %s", row.key, attempts, exc)
+    posted = await post_once(
+        sender, row, report, what="follow-up",
+        find=lambda: poster.find_followup(row.channel_id, parent.thread_id, row.key),
+        post=lambda: poster.post_followup(
+            row.channel_id, replace(delivery, parent_message_id=parent.message_id, thread_id=parent.thread_id)),
+        permanent=(FollowUpUndeliverable, ChannelGone, ChannelForbidden))
+    if posted is None:
         return
     message_id, thread_id = posted_ids(posted)
     if thread_id is not None and thread_id != parent.thread_id:

@@ -14,14 +14,14 @@ never posted is dropped with one log line. A reply never turns a server's alerts
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 import sqlalchemy as sa
 
-from bot.scan.delivery import ChannelForbidden, ChannelGone, Delivery, FlushReport, posted_ids
+from bot.scan.delivery import Delivery, FlushReport, posted_ids
+from bot.scan.post_once import post_once
 from bot.store.intraday_crossings import CrossingRepo
 from bot.store.outbox import OutboxRow, _row
 from bot.store.schema import outbox
@@ -81,37 +81,16 @@ async def deliver_settlement(sender: Sender, row: OutboxRow, report: FlushReport
         log.info("intraday reply %s dropped: the poster posts no intraday replies", row.key)
         return
     delivery = replace(Delivery.of(row), parent_message_id=notice.message_id, notice=notice.payload, linked=linked)
-    attempts = row.attempts
-    try:
-        begun = await sender.outbox.begin_attempt(row.id, holder=sender.holder, seconds=sender.claim_seconds)
-        if begun is None:  # another process took it over
-            return
-        attempts = begun
-        if row.attempts > 0:
-            existing = await poster.find_posted(row.channel_id, row.key)
-            if existing is not None:
-                await poster.settle_footer(row.channel_id, delivery)
-                await sender.outbox.mark_sent(row.id, existing)
-                report.recovered += 1
-                log.info("intraday reply %s was already posted; marked sent", row.key)
-                return
-        posted = await poster.post_settlement(row.channel_id, delivery)
-    except (ChannelGone, ChannelForbidden) as exc:
-        await sender.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=True)
-        report.dropped += 1
-        log.warning("intraday reply %s dropped: %s", row.key, exc)
-        return
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # transient: keep the row, retry on the next flush
-        give_up = attempts >= sender.max_attempts
-        await sender.outbox.record_error(row.id, f"{type(exc).__name__}: {exc}", drop=give_up)
-        if give_up:
-            report.dropped += 1
-            log.error("gave up intraday reply %s after %d attempts: %s", row.key, attempts, exc)
-        else:
-            report.retry_later += 1
-            log.warning("intraday reply %s failed (attempt %d), will retry: %s", row.key, attempts, exc)
+
+    async def find() -> int | None:
+        existing = await poster.find_posted(row.channel_id, row.key)
+        if existing is not None:
+            await poster.settle_footer(row.channel_id, delivery)
+        return existing
+
+    posted = await post_once(sender, row, report, what="intraday reply", find=find,
+                             post=lambda: poster.post_settlement(row.channel_id, delivery))
+    if posted is None:
         return
     message_id, _ = posted_ids(posted)
     await sender.outbox.mark_sent(row.id, message_id)

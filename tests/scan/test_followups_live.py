@@ -137,3 +137,31 @@ async def test_a_failing_follow_up_holds_back_no_announcement(store):
         assert [p["event"] for p in first.posts(100)] == ["breakout", "failed"]
         report = await Sender(db, RecordingPoster(first.channels)).flush()
         assert report.sent > 0 and await OutboxRepo(db).pending() == []
+
+
+async def test_a_follow_up_failing_every_time_is_given_up_after_max_attempts(store, caplog):
+    """Transient errors keep the row for the next flush until the sender's ``max_attempts``
+    posts failed; then it is dropped with one error line, and never posted."""
+    engine = ScriptedEngine({("IWM", DAYS[0]): "breakout"})
+    async with store.database() as db:
+        await _servers(db)
+        await _queue(db, [date(2023, 12, 12), DAYS[0]], engine)
+        first = RecordingPoster()
+        await Sender(db, first).flush()
+        await _queue(db, [DAYS[1]], engine)
+        queued = len([r for r in await OutboxRepo(db).pending() if r.is_followup])
+
+        class ThreadDown(RecordingPoster):
+            async def post_followup(self, channel_id, delivery):
+                raise TimeoutError("discord timed out")
+
+        down = ThreadDown(first.channels)
+        reports = []
+        with caplog.at_level("INFO"):
+            for _ in range(3):
+                reports.append(await Sender(db, down, max_attempts=2).flush())
+        assert [(r.retry_later, r.dropped) for r in reports] == [(queued, 0), (0, queued), (0, 0)]
+        assert queued > 0 and await OutboxRepo(db).pending() == []
+        gave_up = [r for r in caplog.records if r.getMessage().startswith("gave up follow-up")]
+        assert len(gave_up) == queued and all(r.levelname == "ERROR" for r in gave_up)
+        assert not any(p.get("followup") for c in first.channels.values() for p in c)

@@ -92,6 +92,24 @@ def leaks_in(payload: dict) -> list[str]:
     return [leak for text in member_texts(payload) for leak in leaks(text)]
 
 
+EMBED_TOTAL_MAX, DESCRIPTION_MAX, FIELD_MAX = 6000, 4096, 1024  # Discord's embed limits
+
+
+def only_reply(sent: list[dict]) -> dict:
+    """The one message a member saw (a message, a slash response or its follow-up)."""
+    visible = [m for m in sent if m["kind"] in ("message", "response", "followup")]
+    assert len(visible) == 1, visible
+    return visible[0]
+
+
+def check_embed_limits(embed: dict) -> None:
+    """Fails unless Discord would take ``embed``: its total, its description and each field."""
+    total = len(embed.get("title", "")) + len(embed.get("description", "")) + len(embed.get("footer", {}).get("text", ""))
+    total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    assert total <= EMBED_TOTAL_MAX and len(embed.get("description", "")) <= DESCRIPTION_MAX
+    assert all(len(f["value"]) <= FIELD_MAX for f in embed.get("fields", []))
+
+
 @dataclass(frozen=True)
 class Author:
     id: int

@@ -109,9 +109,8 @@ async def test_gone_channel_disables_that_server_and_the_other_still_gets_its_po
     assert (await GuildSettingsRepo(h.bot.services.db).get(GUILD_ID)).alerts_enabled
 
 
-async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness, market):
-    h, cog = await started(make_harness, market)
-
+async def crash_after_the_first_post(h, cog) -> None:
+    """The 18th's wake-up posts its announcement, then the process dies before marking it sent."""
     class DiesAfterPosting:
         async def post(self, channel_id, delivery):
             await cog.poster.post(channel_id, delivery)
@@ -124,6 +123,11 @@ async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness
     with pytest.raises(Crash):
         await cog.wake(now=utc(2026, 11, 18, 21, 30))
     assert len(announcements(h)) == 1
+
+
+async def test_post_interrupted_before_marking_sent_is_not_reposted(make_harness, market):
+    h, cog = await started(make_harness, market)
+    await crash_after_the_first_post(h, cog)
 
     history_calls = []
 
@@ -146,19 +150,7 @@ async def test_an_unreadable_history_is_not_a_failed_delivery(make_harness, mark
     run): the check fails inside the library, the row stays uncertain and is not posted again;
     when the bot gives up, `alerts status` says which announcement of which day is unconfirmed."""
     h, cog = await started(make_harness, market)
-
-    class DiesAfterPosting:
-        async def post(self, channel_id, delivery):
-            await cog.poster.post(channel_id, delivery)
-            raise Crash("died before marking sent")
-
-        async def find_posted(self, channel_id, key):
-            return await cog.poster.find_posted(channel_id, key)
-
-    cog.sender = Sender(h.bot.services.db, DiesAfterPosting())
-    with pytest.raises(Crash):
-        await cog.wake(now=utc(2026, 11, 18, 21, 30))
-    assert len(announcements(h)) == 1
+    await crash_after_the_first_post(h, cog)
 
     async def logs_from(channel_id, limit, before=None, after=None, around=None):
         ours = [m for m in reversed(list(h.stored.values())) if m["embeds"]][:limit]

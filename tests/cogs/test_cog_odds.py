@@ -4,14 +4,12 @@ kind, a ticker's own past breakouts on real prices, bad input, Discord's limits.
 from __future__ import annotations
 
 import pytest
-from discord_harness import is_png
+from discord_harness import check_embed_limits, is_png, only_reply
 
 from bot.analysis.study.table import base_rates
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.services.odds import OddsService, universe_of
-
-EMBED_TOTAL_MAX, DESCRIPTION_MAX, FIELD_MAX = 6000, 4096, 1024
 
 
 @pytest.fixture
@@ -24,21 +22,10 @@ async def h(make_harness, market):
     return await make_harness(market, extensions=("cogs.odds",))
 
 
-def _reply(sent: list[dict]) -> dict:
-    visible = [m for m in sent if m["kind"] in ("message", "response", "followup")]
-    assert len(visible) == 1, visible
-    return visible[0]
-
-
-def _within_limits(embed: dict) -> None:
-    total = len(embed.get("title", "")) + len(embed.get("description", "")) + len(embed.get("footer", {}).get("text", ""))
-    total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
-    assert total <= EMBED_TOTAL_MAX and len(embed.get("description", "")) <= DESCRIPTION_MAX
-    assert all(len(f["value"]) <= FIELD_MAX for f in embed.get("fields", []))
 
 
 async def test_odds_gives_the_table_and_one_picture(h):
-    reply = _reply(await h.prefix("!odds"))
+    reply = only_reply(await h.prefix("!odds"))
     (embed,) = reply["embeds"]
     assert embed["title"] == "Past breakouts: how they went"
     table = base_rates()["universes"]["etfs"]
@@ -47,21 +34,21 @@ async def test_odds_gives_the_table_and_one_picture(h):
     assert [f["name"] for f in reply["files"]] == ["odds.png"] and is_png(reply["files"][0]["bytes"])
     assert embed["image"]["url"] == "attachment://odds.png"
     assert reply["allowed_mentions"] == {"parse": []}
-    _within_limits(embed)
+    check_embed_limits(embed)
 
 
 async def test_odds_of_a_kind_by_slash(h):
     sent = await h.slash("odds", {"what": "record"})
-    reply = _reply(sent)
+    reply = only_reply(sent)
     (embed,) = reply["embeds"]
     assert embed["title"] == "Past record high breakouts: how they went"
     rows = [line for line in embed["description"].split("```")[1].splitlines() if line.strip() and not line.startswith("group")]
     assert rows and all(" record" in r for r in rows)
-    _within_limits(embed)
+    check_embed_limits(embed)
 
 
 async def test_odds_of_a_ticker_is_its_own_breakouts_next_to_its_group(h, market):
-    reply = _reply(await h.prefix("!odds iwm"))
+    reply = only_reply(await h.prefix("!odds iwm"))
     (embed,) = reply["embeds"]
     report = await OddsService(market).ticker("IWM")
     assert embed["title"] == report.headline and embed["title"].startswith("IWM: ")
@@ -70,16 +57,16 @@ async def test_odds_of_a_ticker_is_its_own_breakouts_next_to_its_group(h, market
     assert any("Past breakouts" in line for line in lines)  # the latest breakout's odds line
     assert universe_of("IWM") == "etfs" and universe_of("AAPL") == "sp500"
     assert [f["name"] for f in reply["files"]] == ["odds_IWM.png"]
-    _within_limits(embed)
+    check_embed_limits(embed)
 
 
 async def test_odds_rejects_a_bad_word_without_a_traceback(h):
-    reply = _reply(await h.prefix("!odds $$$"))
+    reply = only_reply(await h.prefix("!odds $$$"))
     assert "Traceback" not in reply["content"] and reply["content"]
 
 
 async def test_odds_has_the_chart_commands_cooldown(h):
     """3 requests per member per 30 seconds, as each chart command (cogs/charts.py)."""
     for _ in range(3):
-        assert _reply(await h.prefix("!odds major"))["embeds"]
-    assert "Slow down" in _reply(await h.prefix("!odds"))["content"]
+        assert only_reply(await h.prefix("!odds major"))["embeds"]
+    assert "Slow down" in only_reply(await h.prefix("!odds"))["content"]

@@ -5,15 +5,13 @@ sender): the record and its picture, the empty record's one line, bad input, Dis
 from __future__ import annotations
 
 import pytest
-from discord_harness import CHANNEL_ID, GUILD_ID, is_png
+from discord_harness import CHANNEL_ID, FIELD_MAX, GUILD_ID, check_embed_limits, is_png, only_reply
 from scorecard_store import deliver_alerts
 
 from bot.market.csvdir import CsvDirectoryProvider
 from bot.market.service import MarketData
 from bot.services.scorecard import ScorecardService
 from bot.words import scorecard as words
-
-EMBED_TOTAL_MAX, DESCRIPTION_MAX, FIELD_MAX = 6000, 4096, 1024
 
 
 @pytest.fixture
@@ -28,17 +26,6 @@ async def h(make_harness, market, store, shared_data):
     return await make_harness(market, extensions=("cogs.scorecard",), db=store.database())
 
 
-def _reply(sent: list[dict]) -> dict:
-    visible = [m for m in sent if m["kind"] in ("message", "response", "followup")]
-    assert len(visible) == 1, visible
-    return visible[0]
-
-
-def _within_limits(embed: dict) -> None:
-    total = len(embed.get("title", "")) + len(embed.get("description", "")) + len(embed.get("footer", {}).get("text", ""))
-    total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
-    assert total <= EMBED_TOTAL_MAX and len(embed.get("description", "")) <= DESCRIPTION_MAX
-    assert all(len(f["value"]) <= FIELD_MAX for f in embed.get("fields", []))
 
 
 async def _expected(h, market):
@@ -46,7 +33,7 @@ async def _expected(h, market):
 
 
 async def test_scorecard_all_by_prefix_is_the_record_and_one_picture(h, market):
-    reply = _reply(await h.prefix("!scorecard all"))
+    reply = only_reply(await h.prefix("!scorecard all"))
     report = await _expected(h, market)
     (embed,) = reply["embeds"]
     assert embed["title"] == report.headline and str(len(report.alerts)) in embed["title"]
@@ -58,13 +45,13 @@ async def test_scorecard_all_by_prefix_is_the_record_and_one_picture(h, market):
     assert [f["name"] for f in reply["files"]] == ["scorecard.png"] and is_png(reply["files"][0]["bytes"])
     assert embed["image"]["url"] == "attachment://scorecard.png"
     assert reply["allowed_mentions"] == {"parse": []}
-    _within_limits(embed)
+    check_embed_limits(embed)
 
 
 async def test_scorecard_by_slash_gives_the_same_record(h, market):
     sent = await h.slash("scorecard", {"period": "all"})
     assert any(m["kind"] == "defer" for m in sent)
-    reply = _reply(sent)
+    reply = only_reply(sent)
     (embed,) = reply["embeds"]
     report = await _expected(h, market)
     assert embed["title"] == report.headline and report.text in embed["description"]
@@ -75,14 +62,14 @@ async def test_an_empty_period_is_one_clear_line(h):
     # the alerts are of 2023-12 .. 2024-03: the last 30 days (and the default 90) hold none
     for sent in (await h.prefix("!scorecard 30d"), await h.slash("scorecard", {"period": "30d"}),
                  await h.prefix("!scorecard")):
-        reply = _reply(sent)
+        reply = only_reply(sent)
         assert reply["content"] == words.empty_line("30d" if "30" in reply["content"] else "90d")
         assert not reply.get("embeds") and not reply.get("files")
 
 
 async def test_a_bad_period_says_which_ones_there_are(h):
     for text in ("!scorecard 2w", "!scorecard ../../etc/passwd"):
-        reply = _reply(await h.prefix(text))
+        reply = only_reply(await h.prefix(text))
         assert reply["content"].endswith(words.BAD_PERIOD)
         assert "Traceback" not in reply["content"] and "/" not in reply["content"]
 

@@ -68,15 +68,22 @@ async def _queue(db, days, engine):
         await scanner.run(as_of=d)
 
 
+async def _announced(db, engine, poster=None) -> RecordingPoster:
+    """Two servers; the scripted breakout of DAYS[0] queued and posted, each with its thread."""
+    await _servers(db)
+    await _queue(db, [date(2023, 12, 12), DAYS[0]], engine)
+    poster = poster or RecordingPoster()
+    await Sender(db, poster).flush()
+    return poster
+
+
 async def test_a_follow_up_posted_before_a_crash_is_not_posted_again(store):
     """The process dies after the day-1 follow-up reached the thread and before it was marked
     sent; the restarted process finds it in the thread and posts nothing twice."""
     engine = ScriptedEngine({("IWM", DAYS[0]): "breakout"})
     discord_side: dict[int, list[dict]] = {}
     async with store.database() as db:
-        await _servers(db)
-        await _queue(db, [date(2023, 12, 12), DAYS[0]], engine)
-        await Sender(db, RecordingPoster(discord_side)).flush()  # the breakout and its thread
+        await _announced(db, engine, RecordingPoster(discord_side))
         await _queue(db, [DAYS[1]], engine)
         with pytest.raises(Crash):
             await Sender(db, RecordingPoster(discord_side, crash_after_post=True)).flush()
@@ -98,10 +105,7 @@ async def test_a_follow_up_posted_before_a_crash_is_not_posted_again(store):
 async def test_a_deleted_thread_falls_back_to_a_reply_and_a_dead_channel_drops_with_one_line(store, caplog):
     engine = ScriptedEngine({("IWM", DAYS[0]): "breakout"})
     async with store.database() as db:
-        await _servers(db)
-        await _queue(db, [date(2023, 12, 12), DAYS[0]], engine)
-        first = RecordingPoster()
-        await Sender(db, first).flush()
+        first = await _announced(db, engine)
         threads = {r.guild_id: r.thread_id for r in await OutboxRepo(db).rows() if r.kind == "breakout"}
         await _queue(db, [DAYS[1]], engine)
         # both threads were deleted; server 1 gets replies, server 2's channel refuses even those
@@ -122,10 +126,7 @@ async def test_a_failing_follow_up_holds_back_no_announcement(store):
     """A follow-up that fails for now is retried later; the channel's next announcement still goes."""
     engine = ScriptedEngine({("IWM", DAYS[0]): "breakout", ("IWM", DAYS[1]): "failed"})
     async with store.database() as db:
-        await _servers(db)
-        await _queue(db, [date(2023, 12, 12), DAYS[0]], engine)
-        first = RecordingPoster()
-        await Sender(db, first).flush()
+        first = await _announced(db, engine)
         await _queue(db, [DAYS[1]], engine)
 
         class ThreadDown(RecordingPoster):
@@ -144,10 +145,7 @@ async def test_a_follow_up_failing_every_time_is_given_up_after_max_attempts(sto
     posts failed; then it is dropped with one error line, and never posted."""
     engine = ScriptedEngine({("IWM", DAYS[0]): "breakout"})
     async with store.database() as db:
-        await _servers(db)
-        await _queue(db, [date(2023, 12, 12), DAYS[0]], engine)
-        first = RecordingPoster()
-        await Sender(db, first).flush()
+        first = await _announced(db, engine)
         await _queue(db, [DAYS[1]], engine)
         queued = len([r for r in await OutboxRepo(db).pending() if r.is_followup])
 

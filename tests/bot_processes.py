@@ -69,6 +69,18 @@ class BotProcess:
         return self.proc.wait(), err
 
 
+def run_until_idle(env: dict, **extra_a) -> tuple[BotProcess, BotProcess]:
+    """Processes for shards 0,1 (with ``extra_a`` in its environment) and 2,3, run until both
+    are idle, then stopped; fails unless both got there and exited cleanly."""
+    a, b = BotProcess(env, "0,1", **extra_a), BotProcess(env, "2,3")
+    try:
+        assert a.wait_for("idle") and b.wait_for("idle")
+    finally:
+        (code_a, err_a), (code_b, err_b) = a.stop(), b.stop()
+    assert (code_a, code_b) == (0, 0), err_a[-3000:] + err_b[-3000:]
+    return a, b
+
+
 def posts(log: Path) -> list[dict]:
     """Every message that reached "Discord", in order (channel posts and DMs)."""
     return [e for e in map(json.loads, log.read_text().splitlines()) if "post" in e]

@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from bot_processes import BotProcess
+from bot_processes import BotProcess, run_until_idle
 from intraday_fakes import session_of
 
 from bot.analysis.events import EventEngine
@@ -63,13 +63,7 @@ def posts_of(log, kind):
 
 async def test_one_watch_per_round_and_each_servers_notice_by_its_shards_process(deployment, store):
     env, log = deployment
-    a, b = BotProcess(env, "0,1"), BotProcess(env, "2,3")
-    try:
-        assert a.wait_for("idle") and b.wait_for("idle")
-    finally:
-        code_a, err_a = a.stop()
-        code_b, err_b = b.stop()
-    assert (code_a, code_b) == (0, 0), err_a[-3000:] + err_b[-3000:]
+    a, b = run_until_idle(env)
     rounds = [e for e in entries(log) if "round" in e]
     watched = Counter(e["round"] for e in rounds if e["ran"])
     assert set(Counter(e["round"] for e in rounds).values()) == {2}  # both processes woke for every round

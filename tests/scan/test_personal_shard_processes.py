@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 import pytest
-from bot_processes import BREAKOUT_DAY, DAY_BEFORE, GUILDS, BotProcess, deploy, posts
+from bot_processes import BREAKOUT_DAY, DAY_BEFORE, GUILDS, BotProcess, deploy, posts, run_until_idle
 from discord_harness import DM_OFFSET
 
 from bot.store.db import Database
@@ -91,13 +91,7 @@ async def check_delivered(store, log) -> list[dict]:
 
 async def test_two_shard_processes_post_every_dm_exactly_once(deployment, store):
     env, log = deployment
-    a, b = BotProcess(env, "0,1"), BotProcess(env, "2,3")
-    try:
-        assert a.wait_for("idle") and b.wait_for("idle")
-    finally:
-        code_a, err_a = a.stop()
-        code_b, err_b = b.stop()
-    assert (code_a, code_b) == (0, 0), err_a[-3000:] + err_b[-3000:]
+    a, b = run_until_idle(env)
     sent = await check_delivered(store, log)
     assert {e["pid"] for e in sent} <= {a.proc.pid, b.proc.pid}
 

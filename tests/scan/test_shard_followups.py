@@ -7,26 +7,15 @@ send path (tests/shard_process.py); "Discord" is a shared file."""
 
 from __future__ import annotations
 
-import os
 import re
-from datetime import date
 
 import pytest
-from bot_processes import GUILDS, SHARDS, BotProcess, posts
-from scan_fakes import ScriptedEngine, write_csv_dir
+from bot_processes import GUILDS, SCRIPT, SHARDS, BotProcess, deploy, posts, run_until_idle
 
-from bot.market.csvdir import CsvDirectoryProvider
-from bot.market.service import MarketData
-from bot.scan.scanner import Scanner
-from bot.store.guilds import GuildSettingsRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.shards import shard_of
-from bot.store.watchlist import DEFAULT_WATCHLIST
 
-DAY_BEFORE, BREAKOUT_DAY, NEXT_DAY = date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19)
-SCRIPT = {("IWM", BREAKOUT_DAY): "breakout", ("SPY", BREAKOUT_DAY): "breakout"}
-BREAKOUT_CLOSE = "2026-11-18T21:30:00+00:00"
-NEXT_CLOSE = "2026-11-19T21:30:00+00:00"
+NEXT_CLOSE = "2026-11-19T21:30:00+00:00"  # the session after the breakout (bot_processes.NOW is its close)
 KEY = re.compile(r"[A-Z]+\|\S+\|fu:\w+\|\d{4}-\d{2}-\d{2}")
 
 
@@ -40,47 +29,23 @@ def followup_posts(log) -> list[dict]:
     return out
 
 
-def run_pair(env, now: str, **a_extra) -> tuple[BotProcess, BotProcess]:
-    """Processes for shards 0,1 and 2,3 woken at ``now``; returns them once both are idle (or the
-    first has died, when it was told to)."""
-    env = {**env, "NOW": now}
-    return BotProcess(env, "0,1", **a_extra), BotProcess(env, "2,3")
-
-
-def stop_all(*procs) -> list[tuple[int, str]]:
-    return [p.stop() for p in procs if p is not None]
-
-
 @pytest.fixture
 async def announced(store, tmp_path):
     """Servers on every shard with alerts and follow-ups on (default watchlist); the breakout of
     the 18th announced by two shard processes, each announcement with its thread."""
-    prices = write_csv_dir(tmp_path / "prices", list(DEFAULT_WATCHLIST))
-    db = await store.open()
-    for g in GUILDS:
-        await GuildSettingsRepo(db).set_channel(g, g + 1)
-    await Scanner(db, MarketData(CsvDirectoryProvider(prices)), ScriptedEngine(SCRIPT)).run(as_of=DAY_BEFORE)
-    await db.close()
-    script = ",".join(f"{t}:{d.isoformat()}:{k}" for (t, d), k in SCRIPT.items())
-    env = {**os.environ, **store.env, "PRICES": str(prices), "DISCORD_LOG": str(tmp_path / "discord.jsonl"),
-           "GUILDS": ",".join(map(str, GUILDS)), "SCRIPT": script, "BOT_SHARD_COUNT": str(SHARDS),
-           "MPLBACKEND": "Agg", "BREAKOUT_DATA_DIR": "", "DISCORD_TOKEN": "", "PYTHONUNBUFFERED": "1",
-           "THREADS": "1"}
-    a, b = run_pair(env, BREAKOUT_CLOSE)
-    try:
-        assert a.wait_for("idle") and b.wait_for("idle")
-    finally:
-        (code_a, err_a), (code_b, err_b) = stop_all(a, b)
-    assert (code_a, code_b) == (0, 0), err_a[-3000:] + err_b[-3000:]
+    env, log = await deploy(store, tmp_path)
+    env["THREADS"] = "1"
+    run_until_idle(env)
     db = await store.open()
     threads = {(r.guild_id, r.ticker): r.thread_id for r in await OutboxRepo(db).rows() if r.kind == "breakout"}
     await db.close()
     assert len(threads) == len(GUILDS) * len(SCRIPT) and all(threads.values())
-    assert not followup_posts(tmp_path / "discord.jsonl")  # nothing to follow up yet
-    return env, tmp_path / "discord.jsonl", threads
+    assert len(set(threads.values())) == len(threads)  # each announcement its own thread
+    assert not followup_posts(log)  # nothing to follow up yet
+    return {**env, "NOW": NEXT_CLOSE}, log, threads
 
 
-async def queued_followups(store) -> dict[tuple[int, str], tuple[int, int | None, bool]]:
+async def queued_followups(store) -> dict[tuple[int, str], tuple[int, bool]]:
     """Every follow-up row: (its announcement's thread, key) -> (server, sent)."""
     db = await store.open()
     rows = await OutboxRepo(db).rows()
@@ -101,12 +66,7 @@ def check_each_once(log, queued) -> list[dict]:
 
 async def test_two_shard_processes_post_each_follow_up_once_in_its_thread(announced, store):
     env, log, _ = announced
-    a, b = run_pair(env, NEXT_CLOSE)
-    try:
-        assert a.wait_for("idle") and b.wait_for("idle")
-    finally:
-        (code_a, err_a), (code_b, err_b) = stop_all(a, b)
-    assert (code_a, code_b) == (0, 0), err_a[-3000:] + err_b[-3000:]
+    a, b = run_until_idle(env)
     queued = await queued_followups(store)
     day1 = [k for _, k in queued if k.split("|")[2] == "fu:day1"]
     assert len(day1) == len(GUILDS) * len(SCRIPT)  # each server's thread of each breakout
@@ -117,7 +77,7 @@ async def test_two_shard_processes_post_each_follow_up_once_in_its_thread(announ
 
 async def test_a_process_killed_after_posting_a_follow_up_is_replaced_with_nothing_lost_or_doubled(announced, store):
     env, log, _ = announced
-    a, b = run_pair(env, NEXT_CLOSE, KILL_AFTER_POSTS="3")  # dies right after its 3rd follow-up reached Discord
+    a, b = BotProcess(env, "0,1", KILL_AFTER_POSTS="3"), BotProcess(env, "2,3")  # dies right after its 3rd follow-up reached Discord
     replacement = None
     try:
         assert not a.wait_for("idle")  # it never gets there
@@ -128,10 +88,10 @@ async def test_a_process_killed_after_posting_a_follow_up_is_replaced_with_nothi
         assert len(mine) == 3
         queued = await queued_followups(store)
         assert not queued[(mine[-1]["where"], mine[-1]["key"])][1]  # posted, not recorded: the crash window
-        replacement = BotProcess({**env, "NOW": NEXT_CLOSE}, "0,1")
+        replacement = BotProcess(env, "0,1")
         assert replacement.wait_for("idle") and b.wait_for("idle")
     finally:
-        results = stop_all(*(p for p in (a, b, replacement) if p is not None and p.proc.poll() is None))
+        results = [p.stop() for p in (a, b, replacement) if p is not None and p.proc.poll() is None]
     assert all(code == 0 for code, _ in results), [err[-3000:] for _, err in results]
     sent = check_each_once(log, await queued_followups(store))
     assert not any(p["pid"] == replacement.proc.pid and (p["where"], p["key"]) == (mine[-1]["where"], mine[-1]["key"])

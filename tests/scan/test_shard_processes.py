@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bot_processes import BREAKOUT_DAY, DAY_BEFORE, GUILDS, SHARDS, BotProcess, deploy, posts
+from bot_processes import BREAKOUT_DAY, DAY_BEFORE, GUILDS, SHARDS, BotProcess, deploy, posts, run_until_idle
 
 from bot.store.outbox import OutboxRepo
 from bot.store.scan_runs import ScanRunRepo
@@ -47,13 +47,7 @@ async def all_sent(store) -> bool:
 
 async def test_two_shard_processes_share_one_scan_and_post_each_announcement_once(deployment, store):
     env, log = deployment
-    a, b = BotProcess(env, "0,1"), BotProcess(env, "2,3")
-    try:
-        assert a.wait_for("idle") and b.wait_for("idle")
-    finally:
-        code_a, err_a = a.stop()
-        code_b, err_b = b.stop()
-    assert (code_a, code_b) == (0, 0), err_a[-3000:] + err_b[-3000:]
+    a, b = run_until_idle(env)
     sent = posts(log)
     assert sorted(posted(sent)) == sorted(expected_posts())  # every announcement, once
     by_pid = {a.proc.pid: {0, 1}, b.proc.pid: {2, 3}}

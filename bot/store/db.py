@@ -38,13 +38,16 @@ _WRITE = "breakout_write"  # execution option: this transaction writes (SQLite: 
 
 class Database:
     def __init__(self, target: str | Path | URL, *, timeout: float = 10.0, schema: str | None = None,
-                 setting: str | None = None):
+                 setting: str | None = None, command_timeout: float | None = None):
         self.url = store_url(target)
         self.setting = setting  # what messages tell the user to fix (default DATABASE_URL / BREAKOUT_DB_PATH)
         self.dialect: str = self.url.get_backend_name()  # "sqlite" or "postgresql"
         self.path = shown(self.url)  # how messages name it: never a password
         self.timeout = timeout  # seconds to wait for a lock (SQLite) or a connection (PostgreSQL)
         self.schema = schema  # PostgreSQL: the schema holding the bot's tables (default: public)
+        # PostgreSQL: seconds one statement may take when no member waits (background work, a
+        # scan's big reads): a frozen server fails it after this and the work retries later
+        self.command_timeout = command_timeout if command_timeout is not None else max(timeout * 6, 60.0)
         self._engine: AsyncEngine | None = None
         self._write_lock = asyncio.Lock()
         self._memory = self.dialect == "sqlite" and self.url.database in (None, "", ":memory:")
@@ -172,7 +175,7 @@ class Database:
         settings = {"application_name": f"breakout-bot {self.holder}"[:63]}
         if self.schema:
             settings["search_path"] = self.schema
-        connect_args: dict = {"timeout": self.timeout, "command_timeout": max(self.timeout * 6, 60.0),
+        connect_args: dict = {"timeout": self.timeout, "command_timeout": self.command_timeout,
                               "server_settings": settings}
         return create_async_engine(self.url, connect_args=connect_args, pool_pre_ping=True, pool_size=5,
                                    max_overflow=5, pool_timeout=self.timeout)

@@ -46,7 +46,8 @@ class Outage:
             target = url.set(port=self.proxy.port).render_as_string(hide_password=False)
         else:
             target = self.store.target
-        db = Database(target, schema=self.store.schema, timeout=TIMEOUT)
+        # background work (the announcer) waits out its statement bound, 60 s by default: 3 here
+        db = Database(target, schema=self.store.schema, timeout=TIMEOUT, command_timeout=3 * TIMEOUT)
         self.store.opened.append(db)
         return db
 

@@ -124,7 +124,7 @@ async def intraday_rounds(bot, rounds) -> None:
     source = LoggingIntraday({t: read_price_file(prices / f"{t}.csv")[0] for t in tickers})
     watcher = bot.get_cog("IntradayWatcher")
     watcher.watch.prices = source
-    watcher.follow_delay = 0.2
+    watcher.follow_delay = 0.05  # the other process looks again this long after a round it did not watch
     for t in rounds:
         source.now = pd.Timestamp(t)
         report = await watcher.round(t)

@@ -44,9 +44,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from machine import machine_info  # noqa: E402
+from stalls import StallWatch  # noqa: E402
 
 from bot.analysis.events.state import ActiveBase, TickerState  # noqa: E402
 from bot.analysis.events.types import Event  # noqa: E402
+from bot.heap import freeze_long_lived  # noqa: E402
 from bot.scan.scanner import Scanner  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.guilds import GuildSettingsRepo  # noqa: E402
@@ -58,13 +60,24 @@ DAY1, DAY2 = date(2024, 1, 2), date(2024, 1, 3)
 
 
 class Market:
+    """The bars of ``frames``, each read a new frame built from arrays, as the bot's price cache
+    builds them from its packed years (``bot.market.cache.frame_of_arrays``). Views of frames
+    kept for the whole run would leave pandas' copy-on-write a dead weak reference per view in
+    each kept frame, up to 500 a frame before it clears them: 220,000 objects in all here, that
+    every full garbage collection walked (about 0.1 s each) and the bot does not have."""
+
     def __init__(self, frames):
-        self.frames = frames
+        self.arrays = {t: (f.index.to_numpy(), f.to_numpy(), list(f.columns)) for t, f in frames.items()}
+
+    def _frame(self, ticker, end):
+        days, values, columns = self.arrays[ticker]
+        n = int(np.searchsorted(days, np.datetime64(pd.Timestamp(end)), side="right"))
+        return pd.DataFrame(values[:n], index=pd.DatetimeIndex(days[:n], name="Date"), columns=columns)
 
     async def histories(self, tickers, *, start=None, end=None, strict=False):
-        # off the loop, as the bot's price reads are (slicing 2,000 frames here held the loop for
+        # off the loop, as the bot's price reads are (building 2,000 frames here held the loop for
         # 0.2-0.3 s, which the benchmark then counted against the scan)
-        return await off_loop(lambda: {t: self.frames[t].loc[:pd.Timestamp(end)] for t in tickers if t in self.frames})
+        return await off_loop(lambda: {t: self._frame(t, end) for t in tickers if t in self.arrays})
 
 
 class Engine:
@@ -106,6 +119,7 @@ async def seed(db, tickers, frames, n_alerts, guilds=40, levels_pct=6.0):
     members = n_alerts // 25 // guilds
     rng = random.Random(11)
     rows = []
+    closes = {t: float(frames[t]["Close"].loc[:pd.Timestamp(DAY1)].iloc[-1]) for t in tickers}  # once a ticker
     for g in range(guilds):
         gid = (g + 1) << 22
         await GuildSettingsRepo(db).set_channel(gid, 10_000 + g)
@@ -113,7 +127,7 @@ async def seed(db, tickers, frames, n_alerts, guilds=40, levels_pct=6.0):
         for m in range(members):
             uid = 1_000_000 + g * members + m
             for j, t in enumerate(rng.sample(tickers, 25)):
-                last = float(frames[t]["Close"].loc[:pd.Timestamp(DAY1)].iloc[-1])
+                last = closes[t]
                 kind = ("above", "below", "move", "breakout", "any")[j % 5]
                 away = levels_pct / 100
                 level = {"above": last * rng.uniform(1.0, 1 + away), "below": last * rng.uniform(1 - away, 1.0),
@@ -160,7 +174,12 @@ async def measured(args, frames, target: str, schema: str | None):
         stop = asyncio.Event()
         sampler = asyncio.create_task(lag_sampler(samples, stop))
         c0, w0 = time.process_time(), time.perf_counter()
-        report = await scanner.run(as_of=DAY2)
+        if args.stalls:
+            async with StallWatch() as watch:
+                report = await scanner.run(as_of=DAY2)
+            print(watch.report())
+        else:
+            report = await scanner.run(as_of=DAY2)
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         stop.set()
         await sampler
@@ -181,6 +200,7 @@ async def dropped(url: str, schema: str) -> None:
 
 async def run(args):
     loop_first()  # the GIL's switch interval the bot runs with (BreakoutBot.setup_hook)
+    freeze_long_lived()  # and its start-up heap hidden from the collector (Services.started)
     print(machine_info())
     print("load average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     tickers = [f"T{i:04d}" for i in range(args.tickers)]
@@ -244,6 +264,8 @@ def main() -> None:
     ap.add_argument("--breakout-every", type=int, default=10, help="a breakout on every N-th ticker that day")
     ap.add_argument("--repeat", type=int, default=3, help="scans of each kind, alternating (CPU: min and median)")
     ap.add_argument("--pg", default=None, help="a PostgreSQL URL instead of SQLite")
+    ap.add_argument("--stalls", action="store_true", help="name where the loop stalls (benchmarks/stalls.py; "
+                                                          "its thread costs CPU: not for the figures)")
     asyncio.run(run(ap.parse_args()))
 
 

@@ -20,7 +20,9 @@ import asyncio
 import contextvars
 import functools
 import sys
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -32,6 +34,15 @@ LANE_THREADS = 1
 # the GIL back five times sooner (an intraday watch round over 2,000 tickers: loop lag p99
 # 20-36 ms at 5 ms, 7-13 ms at 1 ms; benchmarks/bench_intraday.py).
 LOOP_SWITCH_INTERVAL = 0.001
+# A long loop in the lane gives the event loop a turn this often (seconds of its own work), by
+# sleeping LOOP_TURN. The switch interval alone does not bound the loop's wait: pandas and numpy
+# release the GIL for a few microseconds many times a millisecond, and each release wakes the
+# waiting loop thread only to find the GIL taken back at once, which restarts its 1 ms wait
+# before it may ask for a switch. Ranking 2,000 tickers' closes held the loop 120-160 ms so,
+# whatever the switch interval; with a turn every 2 ms, 4 ms at most, no slower.
+YIELD_EVERY = 0.002
+LOOP_TURN = 0.0001
+
 _lane = ThreadPoolExecutor(max_workers=LANE_THREADS, thread_name_prefix="breakout-lane")
 
 
@@ -48,3 +59,20 @@ def loop_first() -> None:
     """Let the event loop take the GIL back sooner from threads doing Python work (the bot
     calls this when it starts; the benchmarks that measure its loop lag do too)."""
     sys.setswitchinterval(LOOP_SWITCH_INTERVAL)
+
+
+def taking_turns(items: Iterable[T]) -> Iterator[T]:
+    """``items``, for a long loop of Python and pandas work off the event loop: every
+    :data:`YIELD_EVERY` seconds between two items the thread sleeps :data:`LOOP_TURN`, so the
+    event loop's thread takes the GIL. On the main thread (no loop waits on it there) it is
+    ``items`` as they are."""
+    if threading.current_thread() is threading.main_thread():
+        yield from items
+        return
+    last = time.perf_counter()
+    for item in items:
+        yield item
+        now = time.perf_counter()
+        if now - last > YIELD_EVERY:
+            time.sleep(LOOP_TURN)
+            last = time.perf_counter()

@@ -37,3 +37,19 @@ async def test_an_exception_reaches_the_caller():
 async def test_jobs_take_turns_in_one_thread():
     names = {n for n, _, _ in await asyncio.gather(*(off_loop(_where, i) for i in range(8)))}
     assert len(names) == LANE_THREADS == 1
+
+
+def test_a_long_loop_in_the_lane_gives_the_event_loop_turns(monkeypatch):
+    """taking_turns yields every item once, in order; off the main thread it sleeps between
+    items once YIELD_EVERY has passed (here at once), on the main thread never."""
+    import bot.threads as threads
+
+    slept: list[float] = []
+    monkeypatch.setattr(threads, "YIELD_EVERY", 0.0)
+    monkeypatch.setattr(threads.time, "sleep", slept.append)
+    assert list(threads.taking_turns(range(5))) == [0, 1, 2, 3, 4] and slept == []  # the main thread
+    seen: list[int] = []
+    worker = threading.Thread(target=lambda: seen.extend(threads.taking_turns(range(5))))
+    worker.start()
+    worker.join()
+    assert seen == [0, 1, 2, 3, 4] and slept == [threads.LOOP_TURN] * 5

@@ -16,10 +16,11 @@ from datetime import date
 import pandas as pd
 
 from bot.analysis.events.types import Event
-from bot.analysis.evidence import Evidence, MarketState, evidence_at, market_state, rs_ranks_at
+from bot.analysis.evidence import Evidence, MarketState, evidence_at, market_state, rs_ranks, rs_score
 from bot.analysis.study.kinds import breakout_kind
 from bot.analysis.study.table import Odds, odds_for
 from bot.market.universes import ETFS
+from bot.threads import taking_turns
 from bot.tickers import normalize_ticker
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ def rank_universe(frames: Mapping[str, pd.DataFrame], tickers: Iterable[str], da
     """day -> RS rank (1..99) of each scanned ticker among the scanned tickers (none with fewer
     than the minimum a rank needs: :func:`bot.analysis.evidence.rs_ranks`)."""
     closes = {t: frames[t]["Close"] for t in tickers if t in frames and not frames[t].empty}
-    return {day: rs_ranks_at({t: c.loc[: pd.Timestamp(day)] for t, c in closes.items()}, day) for day in set(days)}
+    # rs_ranks_at's ranks, each ticker scored in turn with the event loop (bot.threads.taking_turns)
+    return {day: rs_ranks({t: rs_score(c, day) for t, c in taking_turns(closes.items())}) for day in set(days)}
 
 
 def ranks_memoised(memo: dict[date, dict[str, int]], frames: Mapping[str, pd.DataFrame], tickers: Iterable[str],

@@ -24,6 +24,7 @@ from bot.analysis.events.types import Event
 from bot.scan.evidence import universe_of
 from bot.store.outbox import FOLLOWUP_PREFIX, NewMessage, OutboxRepo, event_key, followup_base
 from bot.store.watchlist import Subscription
+from bot.threads import taking_turns
 
 # Calendar days back to look for breakouts still in their story (30 sessions, with holidays).
 STORY_DAYS = WINDOW * 7 // 5 + 20
@@ -91,7 +92,7 @@ def chunk_follow_ups(chunk: Sequence[str], results: Sequence, frames: Mapping[st
                      stories: Mapping[str, Story]) -> dict[str, list[tuple[FollowUp, set[int]]]]:
     """Per ticker of a scanned chunk with a story and new bars: its new follow-ups (CPU work, for the lane)."""
     out = {}
-    for ticker, result in zip(chunk, results):
+    for ticker, result in taking_turns(zip(chunk, results)):
         story = stories.get(ticker)
         if story is None or not isinstance(result, tuple):
             continue

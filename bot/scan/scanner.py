@@ -50,7 +50,7 @@ from bot.store.personal_alerts import PersonalAlertRepo
 from bot.store.scan_runs import ScanRunRepo
 from bot.store.transaction import utc_now
 from bot.store.watchlist import Subscription, WatchlistRepo
-from bot.threads import off_loop
+from bot.threads import off_loop, taking_turns
 from bot.words.events import event_dict
 
 # event key -> what its announcements carry beside it: its evidence, {market index: state}, its odds
@@ -304,7 +304,7 @@ class Scanner:
             ranks = ranks_memoised(ranks_memo, frames, tickers, days)
             bench = both.get(BENCHMARK)
             out: Beside = {}
-            for e in events:
+            for e in taking_turns(events):
                 ev = event_evidence(e, frames[e.ticker], bench, ranks)
                 odds = breakout_odds(e, frames[e.ticker], ev, states.get((BENCHMARK, e.date)))
                 out[e.key] = (ev, {i: states.get((i, e.date)) for i in indexes}, odds)
@@ -332,7 +332,7 @@ class Scanner:
 
         def work():
             out = {}
-            for ticker, (record, events) in todo:
+            for ticker, (record, events) in taking_turns(todo):
                 since = _since(stored.get(ticker))
                 fs = firings(personal[ticker], frames[ticker], since, events, bars[ticker])
                 if fs:
@@ -356,7 +356,7 @@ class Scanner:
                       stored: dict[str, StateRecord]) -> list:
         """Per ticker: (record, events) to write, None when there is no new bar, or an error text."""
         out: list = []
-        for ticker in tickers:
+        for ticker in taking_turns(tickers):
             daily = frames.get(ticker)
             if daily is None or daily.empty:
                 out.append("no data")

@@ -36,3 +36,20 @@ def test_memoised_ranks_equal_the_plain_paths():
         ranked += sum(len(r) for r in plain.values())
     assert ranked > 100  # real ranks compared (a universe of 30 with a year of closes)
     assert set(memo) <= set(days)
+
+
+def test_rank_universe_equals_the_ranks_of_each_days_closes():
+    """rank_universe scores each ticker in turn with the event loop; its ranks are rs_ranks_at's
+    of the universe's closes cut at each day, in the lane thread as on the main thread."""
+    import asyncio
+
+    from bot.analysis.evidence import rs_ranks_at
+    from bot.threads import off_loop
+
+    frames = universe()
+    tickers = sorted(frames)
+    days = {d.date() for d in frames["T0"].index[-30::7]}
+    plain = {day: rs_ranks_at({t: frames[t]["Close"].loc[: pd.Timestamp(day)] for t in tickers}, day) for day in days}
+    assert rank_universe(frames, tickers, days) == plain
+    assert asyncio.run(off_loop(rank_universe, frames, tickers, days)) == plain
+    assert all(len(r) == len(tickers) for r in plain.values())

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import shutil
 import statistics
@@ -40,6 +41,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_info  # noqa: E402
+from stalls import StallWatch  # noqa: E402
 
 from bot.analysis.intraday.quotes import (  # noqa: E402
     DOWN,
@@ -49,6 +51,7 @@ from bot.analysis.intraday.quotes import (  # noqa: E402
     last_quotes,
     quote_status,
 )
+from bot.threads import taking_turns  # noqa: E402
 
 
 def fake_fetch(n: int, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
@@ -100,9 +103,10 @@ class FakeIntraday:
         from bot.market.yahoo_intraday import BAR, IntradayBatch
 
         now = self.now
-        # the real fetch splits the download in its daemon threads: the fake does its work off the loop too
-        return await asyncio.to_thread(
-            lambda: IntradayBatch(bars={t: self.bars[t][self.bars[t].index + BAR <= now] for t in tickers}))
+        # the real fetch splits the download in its daemon threads, a ticker at a time in turns with
+        # the event loop (split_intraday): the fake does its work so too
+        return await asyncio.to_thread(lambda: IntradayBatch(
+            bars={t: self.bars[t][self.bars[t].index + BAR <= now] for t in taking_turns(tickers)}))
 
 
 async def watch_lag(args) -> None:
@@ -162,14 +166,18 @@ async def watch_lag(args) -> None:
         sampler = asyncio.create_task(lag_sampler(samples, stop))
         walls, watched, crossings, queued = [], 0, 0, 0
         c0 = time.process_time()
-        for t in times:
-            source.now = t
-            w0 = time.perf_counter()
-            report = await watch.round(t.tz_convert("UTC").to_pydatetime())
-            walls.append(time.perf_counter() - w0)
-            watched, crossings, queued = report.watched, crossings + len(report.crossings), queued + report.queued
-            await asyncio.sleep(0.05)  # the loop between rounds
+        watch_stalls = StallWatch() if args.stalls else contextlib.nullcontext()
+        async with watch_stalls:
+            for t in times:
+                source.now = t
+                w0 = time.perf_counter()
+                report = await watch.round(t.tz_convert("UTC").to_pydatetime())
+                walls.append(time.perf_counter() - w0)
+                watched, crossings, queued = report.watched, crossings + len(report.crossings), queued + report.queued
+                await asyncio.sleep(0.05)  # the loop between rounds
         cpu = time.process_time() - c0
+        if isinstance(watch_stalls, StallWatch):
+            print(watch_stalls.report())
         stop.set()
         await sampler
         await db.close()
@@ -200,6 +208,8 @@ def main() -> None:
     ap.add_argument("--servers", type=int, default=100, help="servers for the watch rounds' loop lag")
     ap.add_argument("--universe", type=int, default=2000, help="tickers the servers track")
     ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--stalls", action="store_true", help="name where the loop stalls (benchmarks/stalls.py; "
+                                                          "its thread costs CPU: not for the figures)")
     ap.add_argument("--spread", type=float, default=30.0,
                     help="each base's line lies 0 to this %% above its last close (30: about a tenth within 3 %%)")
     args = ap.parse_args()

@@ -26,6 +26,7 @@ from bot.errors import DataSourceError, DataTimeout, RateLimited
 from bot.market import yahoo
 from bot.market.calendar import NEW_YORK
 from bot.market.daemon import in_daemon_thread
+from bot.threads import taking_turns
 from bot.tickers import yahoo_symbol
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def split_intraday(data: pd.DataFrame | None, symbols: Sequence[str]) -> dict[st
     if data is None or data.empty:
         return out
     cols = data.columns
-    for sym in symbols:
+    for sym in taking_turns(symbols):  # a daemon thread's pandas work: the event loop gets turns
         df: pd.DataFrame
         if isinstance(cols, pd.MultiIndex):
             if sym in cols.get_level_values(0):

@@ -49,7 +49,7 @@ from bot.store.leases import LeaseRepo
 from bot.store.outbox import NewMessage, event_key
 from bot.store.personal_alerts import VIA_CHANNEL, PersonalAlertRepo
 from bot.store.watchlist import WatchlistRepo
-from bot.threads import off_loop
+from bot.threads import off_loop, taking_turns
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +285,7 @@ class IntradayWatch:
             by_line.setdefault((w.target.ticker, float(w.target.line), w.target.direction), []).append(w)
         todo = [(c, w, batch.bars.get(c.ticker)) for c in crossed
                 for w in by_line.get((c.ticker, float(c.line), c.direction), ())]
-        prepared = await off_loop(lambda: [prepare(c, w, bars) for c, w, bars in todo]) if todo else []
+        prepared = await off_loop(lambda: [prepare(c, w, bars) for c, w, bars in taking_turns(todo)]) if todo else []
         try:
             news = await self.crossings.record_many(prepared)
         except BaseException:

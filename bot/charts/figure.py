@@ -18,6 +18,7 @@ import mplfinance as mpf
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
 
@@ -87,19 +88,45 @@ def ohlcv(bars: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def draw_candles(ax, axv, bars: pd.DataFrame) -> None:
-    """Candles on ``ax`` and volume on ``axv`` at integer x positions 0..n-1 (gaps skipped)."""
-    mpf.plot(
-        bars,
-        ax=ax,
-        volume=axv,
-        type="candle",
-        style=S.mpf_style(),
-        xrotation=0,
-        warn_too_much_data=10**9,
-        ylabel="",
-        ylabel_lower="",
-    )
+def volume_bars(axv, x, height, width=0.8, *, linewidth=None, color=None, ec=None, alpha=None, **other) -> None:
+    """``axv.bar(x, height, ...)`` as one collection instead of a patch a bar: the same rectangles,
+    colours, edges and alpha, drawn alike, in a few ms instead of ~50 for 200 bars (each patch
+    added alone recomputes the axes' data limits). mplfinance draws the volume panel through it;
+    an argument this does not know (another mplfinance) takes matplotlib's own ``bar``."""
+    if other:
+        type(axv).bar(axv, x, height, width, linewidth=linewidth, color=color, ec=ec, alpha=alpha, **other)
+        return
+    x = np.asarray(x, dtype=float)
+    top = np.nan_to_num(np.asarray(height, dtype=float))
+    left, right = x - width / 2, x + width / 2
+    zero = np.zeros_like(x)
+    verts = np.stack([np.column_stack([left, zero]), np.column_stack([left, top]),
+                      np.column_stack([right, top]), np.column_stack([right, zero])], axis=1)
+    bars = PolyCollection(list(verts), facecolors=color, edgecolors=ec, linewidths=linewidth, alpha=alpha)
+    axv.add_collection(bars, autolim=True)
+    axv.autoscale_view()
+
+
+def draw_candles(ax, axv, bars: pd.DataFrame, *, fast_volume: bool = True) -> None:
+    """Candles on ``ax`` and volume on ``axv`` at integer x positions 0..n-1 (gaps skipped).
+    ``fast_volume``: the volume bars as one collection (:func:`volume_bars`); False leaves them
+    to mplfinance's ``bar`` (the plain path, for the test that shows both draw the same picture)."""
+    if fast_volume:
+        axv.bar = lambda *a, **k: volume_bars(axv, *a, **k)  # mplfinance's one call for the volume
+    try:
+        mpf.plot(
+            bars,
+            ax=ax,
+            volume=axv,
+            type="candle",
+            style=S.mpf_style(),
+            xrotation=0,
+            warn_too_much_data=10**9,
+            ylabel="",
+            ylabel_lower="",
+        )
+    finally:
+        axv.__dict__.pop("bar", None)
     ax.set_ylabel("")
     axv.set_ylabel("")
     axv.set_ylim(0, float(np.nanmax(bars["Volume"].to_numpy())) * 1.12 or 1.0)

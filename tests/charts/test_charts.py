@@ -393,3 +393,29 @@ async def test_renders_run_off_the_loop(iwm_weekly, iwm_base):
         off_loop(render_base_chart, iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly"),
     )
     assert a == direct and b == direct
+
+
+@pytest.mark.parametrize("render", ["base", "price"])
+def test_volume_bars_as_one_collection_draw_what_mplfinances_bars_draw(monkeypatch, iwm_weekly, iwm_base, render):
+    """draw_candles hands mplfinance's volume bars to one collection (figure.volume_bars); the
+    picture is mplfinance's own bars' (fast_volume=False) but for antialiased edge pixels."""
+    import functools
+
+    import bot.charts.base_chart as base_chart
+    import bot.charts.price_chart as price_chart
+    from bot.charts.figure import draw_candles
+
+    module = base_chart if render == "base" else price_chart
+
+    def draw() -> bytes:
+        if render == "base":
+            return base_chart.render_base_chart(iwm_weekly, iwm_base, ticker="IWM", timeframe="weekly")
+        return price_chart.render_price_chart(iwm_weekly, ticker="IWM", timeframe="weekly")
+
+    fast = draw()
+    monkeypatch.setattr(module, "draw_candles", functools.partial(draw_candles, fast_volume=False))
+    plain = draw()
+    a, b = (np.asarray(Image.open(io.BytesIO(p)).convert("RGB")).astype(int) for p in (fast, plain))
+    diff = np.abs(a - b).max(axis=2)
+    assert a.shape == b.shape and diff.max() <= 16 and (diff > 0).mean() < 0.001
+    assert count_color(fast, S.UP, tol=6) == pytest.approx(count_color(plain, S.UP, tol=6), rel=0.01)

@@ -118,9 +118,11 @@ async def watch_lag(args) -> None:
     from bot.store.engine_states import StateRecord, upsert_states
     from bot.store.guilds import GuildSettingsRepo
     from bot.store.watchlist import WatchlistRepo
+    from bot.heap import freeze_long_lived
     from bot.threads import loop_first
 
     loop_first()  # the GIL's switch interval the bot runs with (BreakoutBot.setup_hook)
+    freeze_long_lived()  # and its start-up heap hidden from the collector (Services.started)
     rng = np.random.default_rng(24)
     day = "2024-03-04"
     tmp = Path(tempfile.mkdtemp())

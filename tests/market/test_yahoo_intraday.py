@@ -4,7 +4,7 @@ columns, an empty frame, a download that hangs past the time bound, one that rai
 
 from __future__ import annotations
 
-import time
+import threading
 
 import numpy as np
 import pandas as pd
@@ -67,17 +67,25 @@ async def test_an_empty_frame_is_no_quote_and_no_error():
 
 
 async def test_a_hanging_download_is_cut_at_the_time_bound(caplog):
+    """The fetch answers at its bound while the download still hangs (it returns only when the
+    test lets it go, which also frees the download lock for the tests after this one)."""
+    let_go, returned = threading.Event(), threading.Event()
+
     def hang(**kwargs):
-        time.sleep(3)
+        let_go.wait(30)
+        returned.set()
         return by_ticker(kwargs["tickers"])
 
-    t0 = time.monotonic()
     source = YahooIntraday(download=hang, timeout=0.3, attempts=1)
-    got = await source.fetch(["AAA", "BBB"])
-    assert time.monotonic() - t0 < 2.0
-    assert got.bars == {} and set(got.unavailable) == {"AAA", "BBB"}
-    assert all(isinstance(e, DataTimeout) for e in got.unavailable.values())
-    await source.fetch(["AAA", "BBB"])  # the next round times out too: not said again that day
+    try:
+        got = await source.fetch(["AAA", "BBB"])
+        assert not returned.is_set()  # cut at the bound, not after the download
+        assert got.bars == {} and set(got.unavailable) == {"AAA", "BBB"}
+        assert all(isinstance(e, DataTimeout) for e in got.unavailable.values())
+        await source.fetch(["AAA", "BBB"])  # the next round times out too: not said again that day
+        assert not returned.is_set()
+    finally:
+        let_go.set()
     warned = [r for r in caplog.records if "not fetched" in r.getMessage() and r.levelname == "WARNING"]
     assert len(warned) == 1
 

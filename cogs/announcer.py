@@ -65,6 +65,14 @@ def _parent(delivery: Delivery) -> int:
     return delivery.parent_message_id
 
 
+def _message_url(channel, message: tuple[int, int] | None) -> str | None:
+    """The jump link of ``message`` (channel id, message id) in ``channel``'s server, if any."""
+    if message is None:
+        return None
+    guild = getattr(channel, "guild", None)
+    return f"https://discord.com/channels/{guild.id if guild else '@me'}/{message[0]}/{message[1]}"
+
+
 class DiscordPoster:
     """Posts announcements into Discord channels; maps Discord failures to delivery errors."""
 
@@ -106,8 +114,8 @@ class DiscordPoster:
         elif delivery.digest is not None and delivery.guild_id is not None:  # (a digest names its server)
             report = await self.bot.services.setups.digest(delivery.guild_id, delivery.digest)
             message = digest_message(report, delivery)
-        else:
-            message = announcement_message(delivery, await self._chart(delivery))
+        else:  # linked: the session's "crossing now" notice of this event, when one was posted
+            message = announcement_message(delivery, await self._chart(delivery), _message_url(channel, delivery.linked))
         try:
             sent = await channel.send(**message.send_kwargs())
         except discord.NotFound as exc:
@@ -185,10 +193,7 @@ class DiscordPoster:
         """The close's reply to an intraday notice (linking the day's announcement when there is
         one), then the notice's footer rewritten with the outcome."""
         channel = await self._channel(channel_id)
-        url = None
-        if delivery.linked is not None:
-            guild = getattr(channel, "guild", None)
-            url = f"https://discord.com/channels/{guild.id if guild else '@me'}/{delivery.linked[0]}/{delivery.linked[1]}"
+        url = _message_url(channel, delivery.linked)
         ref = discord.MessageReference(message_id=delivery.need_parent(), channel_id=channel_id,
                                        fail_if_not_exists=False)
         try:

@@ -6,7 +6,7 @@ No mentions at all unless the server chose a role to ping; then that role only.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from bot.analysis.models import Marker
 from bot.app.embeds import DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FIELDS_MAX, FOOTER_MAX, TITLE_MAX, clip
 from bot.services.common import safe_filename
 from bot.services.scan import Delivery
+from bot.words import intraday as intraday_words
 from bot.words import personal as personal_words
 from bot.words.announcements import INLINE_FIELDS, Announcement, build_announcement
 from bot.words.charts import marker_label
@@ -76,10 +77,13 @@ class AnnouncementMessage:
         return kwargs
 
 
-def announcement_message(delivery: Delivery, png: bytes | None = None) -> AnnouncementMessage:
-    """``delivery``: the queued event, its key and the role to ping; ``png``: the chart."""
+def announcement_message(delivery: Delivery, png: bytes | None = None, notice_url: str | None = None) -> AnnouncementMessage:
+    """``delivery``: the queued event, its key and the role to ping; ``png``: the chart;
+    ``notice_url``: the session's "crossing now" notice of it, linked under the description."""
     event = delivery.need_event()
     a = build_announcement(event, delivery.key, delivery.evidence, delivery.odds)
+    if notice_url:
+        a = replace(a, description=f"{a.description}\n{intraday_words.noticed_line(notice_url)}")
     name = chart_filename(event) if png else None
     role = delivery.ping_role_id
     return AnnouncementMessage(

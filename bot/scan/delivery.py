@@ -45,7 +45,7 @@ from bot.scan.evidence import odds_of_payload
 from bot.scan.scanner import DIGEST_KIND
 from bot.store.db import Database
 from bot.store.guilds import GuildSettingsRepo
-from bot.store.intraday_crossings import NOTICE_KIND, SETTLE_KIND
+from bot.store.intraday_crossings import NOTICE_KIND, SETTLE_KIND, CrossingRepo
 from bot.store.outbox import DEFAULT_CLAIM_SECONDS, OutboxRepo, OutboxRow
 from bot.store.personal_alerts import PersonalAlertRepo
 from bot.store.shards import ShardSet
@@ -57,6 +57,8 @@ DEFAULT_MAX_ATTEMPTS = 8
 CHECK_TIMEOUT = 30.0  # seconds for one check of a channel's history
 CHECK_BACKOFF = (60.0, 1800.0)  # wait before the next check: the time since the first failed one, within these
 CHECK_GIVE_UP = 6 * 3600.0  # checks failing for this long: the row is given up as unconfirmed
+# an announcement's kind -> the intraday crossing it may have been seen as during the session
+NOTICED = {"breakout": "up", "failed": "down", "faded": "down"}
 
 
 class DeliveryError(Exception):
@@ -142,7 +144,8 @@ class Delivery:
     firing: dict[str, Any] | None = None
     # an intraday "crossing now" notice or the close's reply to it (bot.scan.intraday_delivery):
     # its payload; a reply also carries its notice's payload (``notice``: to rewrite its footer)
-    # and the server's breakout announcement of that session when there is one (``linked``)
+    # and the server's breakout announcement of that session when there is one (``linked``); an
+    # announcement links the other way, to the session's notice of it (Sender._with_notice)
     intraday: dict[str, Any] | None = None
     notice: dict[str, Any] | None = None
     linked: tuple[int, int] | None = None  # (channel id, message id)
@@ -336,7 +339,7 @@ class Sender:
             if begun is None:  # another process took it over (our claim had expired)
                 return
             attempts = begun
-            message_id = await self.poster.post(row.channel_id, Delivery.of(row))
+            message_id = await self.poster.post(row.channel_id, await self._with_notice(row))
         except (ChannelGone, ChannelForbidden) as exc:
             reason = f"{'channel gone' if isinstance(exc, ChannelGone) else 'no permission'}: {exc}"
             await self.guilds.disable(row.guild_id, reason)
@@ -355,6 +358,18 @@ class Sender:
         message_id, thread_id = posted_ids(message_id)
         await self.outbox.mark_sent(row.id, message_id, thread_id=thread_id)
         report.sent += 1
+
+    async def _with_notice(self, row: OutboxRow) -> Delivery:
+        """The row's delivery; a server's breakout (or failure) announcement links the session's
+        "crossing now" notice of it when the server was sent one (``linked``)."""
+        delivery = Delivery.of(row)
+        direction = NOTICED.get(row.kind)
+        if direction is None or row.user_id is not None or row.bar_date is None:
+            return delivery
+        notice = await CrossingRepo(self.db).posted_notice(row.guild_id, row.ticker, row.bar_date, direction)
+        if notice is None or notice.message_id is None:
+            return delivery
+        return replace(delivery, linked=(notice.channel_id, notice.message_id))
 
     async def _deliver_personal(self, row: OutboxRow, report: FlushReport) -> None:
         """A member's alert: by DM (or in the alerts channel when they chose it), exactly once

@@ -120,6 +120,14 @@ class CrossingRepo:
             await self.outbox._insert(conn, replies, now)
             return True
 
+    async def posted_notice(self, guild_id: int, ticker: str, session: date, direction: str) -> OutboxRow | None:
+        """The server's notice of the ticker crossing its line ``direction`` ("up", "down") during
+        ``session``, once it was posted; None when there was none (or it was not posted)."""
+        rows = await self.db.all(sa.select(outbox).where(
+            _o.guild_id == guild_id, _o.ticker == ticker, _o.kind == NOTICE_KIND, _o.bar_date == session.isoformat(),
+            _o.sent_at.is_not(None), _o.message_id.is_not(None)).order_by(_o.id))
+        return next((r for r in map(_row, rows) if r.payload.get("direction") == direction), None)
+
     async def notice(self, guild_id: int, ticker: str, base_id: str, session: date) -> OutboxRow | None:
         """A server's notice of one crossing (sent or not)."""
         r = await self.db.one(sa.select(outbox).where(

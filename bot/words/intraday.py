@@ -114,6 +114,11 @@ def linked_line(url: str) -> str:
     return f"Today's announcement: {url}"
 
 
+def noticed_line(url: str) -> str:
+    """The day's announcement's link back to the "crossing now" notice of the session."""
+    return f"Seen crossing during the session: {url}"
+
+
 def quote_time_line(quote_at: datetime) -> str:
     return f"Quote of {_at(quote_at)} (quotes may be delayed)"
 

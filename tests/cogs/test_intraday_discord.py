@@ -18,7 +18,7 @@ from bot.market.service import MarketData
 from bot.services.intraday import replay_day
 from bot.store.personal_alerts import PersonalAlertRepo
 from bot.store.watchlist import WatchlistRepo
-from bot.words.intraday import crossing_notice
+from bot.words.intraday import crossing_notice, noticed_line
 
 EXTENSIONS = ("cogs.watch", "cogs.alerts", "cogs.announcer", "cogs.intraday")
 DAY = date(2023, 12, 26)
@@ -73,6 +73,8 @@ async def test_crossing_notice_then_the_close_confirms_it(make_harness, shared_d
     text = reply["embeds"][0]["description"]
     assert text.startswith(f"confirmed: closed at {close:.2f}")
     assert f"/{CHANNEL_ID}/{announcement['id']}" in text  # linked to the day's announcement
+    described = announcement["embeds"][0]["description"]  # and the announcement back to the notice
+    assert described.endswith(noticed_line(f"https://discord.com/channels/{GUILD_ID}/{CHANNEL_ID}/{notice['id']}"))
     assert int(reply["payload"]["message_reference"]["message_id"]) == notice["id"]
     assert reply["allowed_mentions"]["replied_user"] is False
     (edit,) = [m for m in h.sent if m["kind"] == "edit" and m["message_id"] == notice["id"]]

@@ -254,6 +254,7 @@ class Sender:
         self.check_give_up = check_give_up
         self.clock = clock  # Unix time (tests move it)
         self._lock = asyncio.Lock()
+        self._notices: dict[date, dict[tuple[int, str, str], tuple[int, int]]] = {}  # (Sender._with_notice)
 
     async def flush(self) -> FlushReport:
         """Post every unsent row of this process's shards, oldest first, that no other live
@@ -261,6 +262,7 @@ class Sender:
         given back at the end."""
         async with self._lock:
             report = FlushReport()
+            self._notices = {}  # the sessions' posted intraday notices, read once a flush
             blocked: set[int] = set()  # channels with a transient failure: keep their order, retry later
             after = 0
             await self.db.refresh_presence()
@@ -366,10 +368,10 @@ class Sender:
         direction = NOTICED.get(row.kind)
         if direction is None or row.user_id is not None or row.bar_date is None:
             return delivery
-        notice = await CrossingRepo(self.db).posted_notice(row.guild_id, row.ticker, row.bar_date, direction)
-        if notice is None or notice.message_id is None:
-            return delivery
-        return replace(delivery, linked=(notice.channel_id, notice.message_id))
+        if row.bar_date not in self._notices:  # one read a session and flush, however many announcements
+            self._notices[row.bar_date] = await CrossingRepo(self.db).posted_notices(row.bar_date)
+        notice = self._notices[row.bar_date].get((row.guild_id, row.ticker, direction))
+        return replace(delivery, linked=notice) if notice is not None else delivery
 
     async def _deliver_personal(self, row: OutboxRow, report: FlushReport) -> None:
         """A member's alert: by DM (or in the alerts channel when they chose it), exactly once

@@ -120,13 +120,17 @@ class CrossingRepo:
             await self.outbox._insert(conn, replies, now)
             return True
 
-    async def posted_notice(self, guild_id: int, ticker: str, session: date, direction: str) -> OutboxRow | None:
-        """The server's notice of the ticker crossing its line ``direction`` ("up", "down") during
-        ``session``, once it was posted; None when there was none (or it was not posted)."""
+    async def posted_notices(self, session: date) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """The notices of ``session`` that were posted: (server, ticker, direction "up"/"down") ->
+        (channel id, message id), the first of each."""
         rows = await self.db.all(sa.select(outbox).where(
-            _o.guild_id == guild_id, _o.ticker == ticker, _o.kind == NOTICE_KIND, _o.bar_date == session.isoformat(),
-            _o.sent_at.is_not(None), _o.message_id.is_not(None)).order_by(_o.id))
-        return next((r for r in map(_row, rows) if r.payload.get("direction") == direction), None)
+            _o.kind == NOTICE_KIND, _o.bar_date == session.isoformat(), _o.sent_at.is_not(None),
+            _o.message_id.is_not(None)).order_by(_o.id))
+        out: dict[tuple[int, str, str], tuple[int, int]] = {}
+        for r in map(_row, rows):
+            if r.message_id is not None:
+                out.setdefault((r.guild_id, r.ticker, str(r.payload.get("direction"))), (r.channel_id, r.message_id))
+        return out
 
     async def notice(self, guild_id: int, ticker: str, base_id: str, session: date) -> OutboxRow | None:
         """A server's notice of one crossing (sent or not)."""

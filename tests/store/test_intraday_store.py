@@ -50,19 +50,17 @@ async def test_the_level_alerts_near_their_level(db):
     assert sorted((a.kind, a.level) for a, _ in near["IWM"]) == [("above", 206.0), ("below", 194.5)]
 
 
-async def test_a_servers_posted_notice_of_a_crossing_is_found_by_its_direction(db):
-    """What the day's announcement links back to: the server's notice of the ticker that session,
-    crossing the same way, once posted (an unposted one, another server's or another day's: none)."""
+async def test_a_sessions_posted_notices_by_server_ticker_and_direction(db):
+    """What the day's announcements link back to: the session's notices once posted, by server,
+    ticker and direction (an unposted one, or another day's, is not there)."""
     repo, outbox = CrossingRepo(db), OutboxRepo(db)
     up = CrossingRecord("IWM", "b1", DAY, 1, 203.0, 203.12, "2023-12-26T12:50:00-05:00", 0.6)
     assert await repo.record(up, [NewMessage(g, g + 1, "IWM", "b1", NOTICE_KIND, DAY, {"direction": "up"})
                                   for g in (1, 2)])
     first, second = await outbox.rows()
-    assert await repo.posted_notice(1, "IWM", DAY, "up") is None  # queued, not posted yet
+    assert await repo.posted_notices(DAY) == {}  # queued, not posted yet
     await outbox.mark_sent(first.id, 777)
-    found = await repo.posted_notice(1, "IWM", DAY, "up")
-    assert found is not None and (found.channel_id, found.message_id) == (2, 777)
-    assert await repo.posted_notice(1, "IWM", DAY, "down") is None  # a failure is not this crossing
-    assert await repo.posted_notice(2, "IWM", DAY, "up") is None  # server 2's is still unposted
-    assert await repo.posted_notice(1, "IWM", date(2023, 12, 27), "up") is None
-    assert await repo.posted_notice(1, "SPY", DAY, "up") is None
+    assert await repo.posted_notices(DAY) == {(1, "IWM", "up"): (2, 777)}  # server 2's is still unposted
+    await outbox.mark_sent(second.id, 778)
+    assert await repo.posted_notices(DAY) == {(1, "IWM", "up"): (2, 777), (2, "IWM", "up"): (3, 778)}
+    assert await repo.posted_notices(date(2023, 12, 27)) == {}

@@ -112,13 +112,13 @@ class FakeIntraday:
 async def watch_lag(args) -> None:
     from bot.analysis.events.state import ActiveBase, TickerState
     from bot.analysis.intraday.session import round_times
+    from bot.heap import freeze_long_lived
     from bot.market.calendar import NEW_YORK
     from bot.services.intraday_watch import IntradayWatch
     from bot.store.db import Database
     from bot.store.engine_states import StateRecord, upsert_states
     from bot.store.guilds import GuildSettingsRepo
     from bot.store.watchlist import WatchlistRepo
-    from bot.heap import freeze_long_lived
     from bot.threads import loop_first
 
     loop_first()  # the GIL's switch interval the bot runs with (BreakoutBot.setup_hook)

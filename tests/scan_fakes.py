@@ -152,7 +152,8 @@ class RecordingPoster:
         self._next_id += 1
         # kept flat for the tests: the event's data, its key and the role it pings
         self.channels.setdefault(channel_id, []).append(
-            {"id": self._next_id, **self._content(delivery), "key": delivery.key, "ping_role_id": delivery.ping_role_id})
+            {"id": self._next_id, **self._content(delivery), "key": delivery.key, "ping_role_id": delivery.ping_role_id,
+             "linked": delivery.linked})
         if self.crash_after_post:
             raise Crash("process died after the post, before marking it sent")
         if delivery.thread and self.threads:

@@ -254,3 +254,31 @@ async def test_ping_role_is_read_at_send_time(store):
         await Sender(db, poster).flush()
     assert {p["ping_role_id"] for p in poster.posts(100)} == {4242}
     assert {p["ping_role_id"] for p in poster.posts(200)} == {None}
+
+
+async def test_an_announcement_links_the_sessions_notice_that_crossed_its_way(store):
+    """Server 1 was posted "crossing now" notices of IWM on the 13th (up) and the 14th (down):
+    the 13th's breakout links the up one, the 14th's failure the down one; server 2, sent none,
+    and SPY, never noticed, link nothing."""
+    from bot.store.intraday_crossings import NOTICE_KIND, CrossingRecord, CrossingRepo
+    from bot.store.outbox import NewMessage
+
+    await queue_events(store)
+    async with store.database() as db:
+        repo, outbox = CrossingRepo(db), OutboxRepo(db)
+        for day, direction, code in ((DAYS[1], "up", 1), (DAYS[1], "down", -1), (DAYS[2], "down", -1),
+                                     (DAYS[2], "up", 1)):
+            c = CrossingRecord("IWM", f"b{day.day}{direction}", day, code, 100.0, 100.5, f"{day}T15:00:00+00:00", 1.0)
+            await repo.record(c, [NewMessage(1, 100, "IWM", c.base_id, NOTICE_KIND, day, {"direction": direction})])
+        message_ids = {}
+        for n, row in enumerate(r for r in await outbox.rows() if r.kind == NOTICE_KIND):
+            if (row.bar_date, row.payload["direction"]) in ((DAYS[1], "up"), (DAYS[2], "down")):
+                message_ids[(row.bar_date, row.payload["direction"])] = 9000 + n
+                await outbox.mark_sent(row.id, 9000 + n)  # the other two were never posted
+        poster = RecordingPoster()
+        await Sender(db, poster).flush()
+        linked = {(p["event"], p["ticker"], p["date"]): p["linked"] for p in poster.posts(100) if "event" in p}
+        assert linked[("breakout", "IWM", DAYS[1].isoformat())] == (100, message_ids[(DAYS[1], "up")])
+        assert linked[("failed", "IWM", DAYS[2].isoformat())] == (100, message_ids[(DAYS[2], "down")])
+        assert linked[("breakout", "SPY", DAYS[1].isoformat())] is None
+        assert all(p["linked"] is None for p in poster.posts(200) if "event" in p)

@@ -43,8 +43,8 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+import stalls  # noqa: E402
 from machine import machine_info  # noqa: E402
-from stalls import StallWatch  # noqa: E402
 
 from bot.analysis.events.state import ActiveBase, TickerState  # noqa: E402
 from bot.analysis.events.types import Event  # noqa: E402
@@ -174,11 +174,7 @@ async def measured(args, frames, target: str, schema: str | None):
         stop = asyncio.Event()
         sampler = asyncio.create_task(lag_sampler(samples, stop))
         c0, w0 = time.process_time(), time.perf_counter()
-        if args.stalls:
-            async with StallWatch() as watch:
-                report = await scanner.run(as_of=DAY2)
-            print(watch.report())
-        else:
+        async with stalls.watching(args.stalls):
             report = await scanner.run(as_of=DAY2)
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         stop.set()
@@ -264,8 +260,7 @@ def main() -> None:
     ap.add_argument("--breakout-every", type=int, default=10, help="a breakout on every N-th ticker that day")
     ap.add_argument("--repeat", type=int, default=3, help="scans of each kind, alternating (CPU: min and median)")
     ap.add_argument("--pg", default=None, help="a PostgreSQL URL instead of SQLite")
-    ap.add_argument("--stalls", action="store_true", help="name where the loop stalls (benchmarks/stalls.py; "
-                                                          "its thread costs CPU: not for the figures)")
+    stalls.add_option(ap)
     asyncio.run(run(ap.parse_args()))
 
 

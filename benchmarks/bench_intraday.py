@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import shutil
 import statistics
@@ -40,8 +39,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stalls  # noqa: E402
 from machine import machine_info  # noqa: E402
-from stalls import StallWatch  # noqa: E402
 
 from bot.analysis.intraday.quotes import (  # noqa: E402
     DOWN,
@@ -168,8 +167,7 @@ async def watch_lag(args) -> None:
         sampler = asyncio.create_task(lag_sampler(samples, stop))
         walls, watched, crossings, queued = [], 0, 0, 0
         c0 = time.process_time()
-        watch_stalls = StallWatch() if args.stalls else contextlib.nullcontext()
-        async with watch_stalls:
+        async with stalls.watching(args.stalls):
             for t in times:
                 source.now = t
                 w0 = time.perf_counter()
@@ -178,8 +176,6 @@ async def watch_lag(args) -> None:
                 watched, crossings, queued = report.watched, crossings + len(report.crossings), queued + report.queued
                 await asyncio.sleep(0.05)  # the loop between rounds
         cpu = time.process_time() - c0
-        if isinstance(watch_stalls, StallWatch):
-            print(watch_stalls.report())
         stop.set()
         await sampler
         await db.close()
@@ -210,8 +206,7 @@ def main() -> None:
     ap.add_argument("--servers", type=int, default=100, help="servers for the watch rounds' loop lag")
     ap.add_argument("--universe", type=int, default=2000, help="tickers the servers track")
     ap.add_argument("--rounds", type=int, default=20)
-    ap.add_argument("--stalls", action="store_true", help="name where the loop stalls (benchmarks/stalls.py; "
-                                                          "its thread costs CPU: not for the figures)")
+    stalls.add_option(ap)
     ap.add_argument("--spread", type=float, default=30.0,
                     help="each base's line lies 0 to this %% above its last close (30: about a tenth within 3 %%)")
     args = ap.parse_args()

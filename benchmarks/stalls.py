@@ -10,13 +10,33 @@ the call that held it.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import collections
+import contextlib
 import gc
 import sys
 import threading
 import time
 import traceback
+
+
+def add_option(parser: argparse.ArgumentParser) -> None:
+    """The benchmarks' ``--stalls`` switch."""
+    parser.add_argument("--stalls", action="store_true", help="name where the loop stalls (benchmarks/stalls.py; "
+                                                              "its thread costs CPU: not for the figures)")
+
+
+@contextlib.asynccontextmanager
+async def watching(enabled: bool):
+    """``async with watching(args.stalls):`` a :class:`StallWatch` over the block, its report
+    printed after it; nothing when ``enabled`` is false."""
+    if not enabled:
+        yield None
+        return
+    async with StallWatch() as watch:
+        yield watch
+    print(watch.report())
 
 
 class StallWatch:

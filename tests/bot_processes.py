@@ -69,10 +69,10 @@ class BotProcess:
         return self.proc.wait(), err
 
 
-def run_until_idle(env: dict, **extra_a) -> tuple[BotProcess, BotProcess]:
-    """Processes for shards 0,1 (with ``extra_a`` in its environment) and 2,3, run until both
-    are idle, then stopped; fails unless both got there and exited cleanly."""
-    a, b = BotProcess(env, "0,1", **extra_a), BotProcess(env, "2,3")
+def run_until_idle(env: dict) -> tuple[BotProcess, BotProcess]:
+    """Processes for shards 0,1 and 2,3, run until both are idle, then stopped; fails unless both
+    got there and exited cleanly."""
+    a, b = BotProcess(env, "0,1"), BotProcess(env, "2,3")
     try:
         assert a.wait_for("idle") and b.wait_for("idle")
     finally:
